@@ -1,0 +1,141 @@
+"""Accounts: creating and changing users, issuing and revoking tokens, slowing down password guessing."""
+
+import re
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
+from rest_framework_simplejwt.settings import api_settings
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from accounts.models import Language, User
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+
+
+def user_create(
+    *, email: str, password: str, username: str | None = None, language: str = Language.ENGLISH
+) -> User:
+    """Create an account; every rule broken is reported against its field."""
+    email = email.strip().lower()
+    username = (username or "").strip() or _username_from_email(email)
+    errors: dict[str, list[str]] = {}
+    if User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("An account with this email address already exists.")]
+    if User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("This username is already taken.")]
+    user = User(email=email, username=username, language=language)
+    try:
+        password_validation.validate_password(password, user=user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:  # a concurrent signup took the email or username between check and insert
+        raise ValidationError({"email": [_("An account with this email address already exists.")]}) from exc
+    return user
+
+
+def user_update(*, user: User, username: str | None = None, language: str | None = None) -> User:
+    """Change the fields a user may change about themselves."""
+    if username is not None:
+        username = username.strip()
+        if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
+            raise ValidationError({"username": [_("This username is already taken.")]})
+        user.username = username
+    if language is not None:
+        user.language = language
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["username", "language"])
+    except IntegrityError as exc:
+        raise ValidationError({"username": [_("This username is already taken.")]}) from exc
+    return user
+
+
+def _username_from_email(email: str) -> str:
+    """A free username derived from the email's local part: "ann.lee@x.org" → "ann.lee", then "ann.lee2"…"""
+    base = re.sub(r"[^\w.@+-]", "", email.split("@", 1)[0])[:140] or "user"
+    candidate, suffix = base, 1
+    while User.objects.filter(username__iexact=candidate).exists():
+        suffix += 1
+        candidate = f"{base}{suffix}"
+    return candidate
+
+
+def tokens_issue(*, user: User) -> TokenPair:
+    refresh = RefreshToken.for_user(user)
+    return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
+
+
+class LoginThrottled(Exception):
+    def __init__(self, wait_seconds: int) -> None:
+        super().__init__(wait_seconds)
+        self.wait_seconds = wait_seconds
+
+
+class InvalidCredentials(Exception):
+    pass
+
+
+def user_login(*, request: HttpRequest, identifier: str, password: str, client_address: str) -> User:
+    """Check credentials, refusing further attempts after too many failures for this identifier or address.
+
+    The failure counters live in the cache (Redis when configured), so every web process shares them.
+    """
+    keys = (f"login-failures:id:{identifier.strip().lower()}", f"login-failures:ip:{client_address}")
+    limits = (settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_LIMIT * 4)
+    wait = _login_wait_seconds(keys, limits)
+    if wait:
+        raise LoginThrottled(wait)
+    user = authenticate(request, username=identifier, password=password)
+    if user is None:
+        _login_failure_record(keys)
+        raise InvalidCredentials
+    cache.delete(keys[0])
+    return user
+
+
+def _login_wait_seconds(keys: tuple[str, ...], limits: tuple[int, ...]) -> int:
+    for key, limit in zip(keys, limits, strict=True):
+        state = cache.get(key)
+        if state and state["count"] >= limit:
+            return max(1, int(state["until"] - time.time()))
+    return 0
+
+
+def _login_failure_record(keys: tuple[str, ...]) -> None:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    for key in keys:
+        state = cache.get(key) or {"count": 0, "until": time.time() + window}
+        state["count"] += 1
+        cache.set(key, state, timeout=max(1, int(state["until"] - time.time())))
+
+
+def refresh_token_revoke(*, user: User, token: str) -> None:
+    """Blacklist a refresh token of this user; revoking an already revoked token is not an error."""
+    try:
+        payload = token_backend.decode(token, verify=True)  # signature and expiry
+        refresh = RefreshToken(token, verify=False)  # already verified above, blacklist aside
+        refresh.verify_token_type()
+    except (TokenBackendError, TokenError) as exc:
+        raise ValidationError({"refresh": [_("Token is invalid or expired.")]}) from exc
+    if str(payload.get(api_settings.USER_ID_CLAIM)) != str(user.pk):
+        raise ValidationError({"refresh": [_("This token does not belong to you.")]})
+    refresh.blacklist()  # get_or_create: idempotent

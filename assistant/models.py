@@ -1,0 +1,1 @@
+"""Models arrive with their issue; the app exists from the start so migrations stay in order."""

@@ -1,0 +1,13 @@
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from catalog.clients.types import TmdbClient
+
+
+def get_tmdb_client() -> TmdbClient:
+    """The configured TMDB client (a dotted path read at call time, so tests can select another)."""
+    return import_string(settings.TMDB_CLIENT_CLASS)()
+
+
+def tmdb_is_configured() -> bool:
+    return bool(settings.TMDB_API_KEY or settings.TMDB_READ_TOKEN)

@@ -1,0 +1,107 @@
+"""Explicit mapping of the genre names our sources use onto TMDB genre ids, per media type.
+
+IMDb-style names come from the embedded films (Wikidata/OMDb "Genre" column) and from IMDb's own
+dataset files; MovieLens adds "Children", "Film-Noir", "IMAX". TMDB has fewer genres than IMDb, so some
+names map to a neighbour and some to nothing: an empty tuple is a deliberate "no TMDB equivalent".
+"""
+
+from catalog.models import MediaType
+
+ACTION, ADVENTURE, ANIMATION, COMEDY, CRIME, DOCUMENTARY, DRAMA = 28, 12, 16, 35, 80, 99, 18
+FAMILY, FANTASY, HISTORY, HORROR, MUSIC, MYSTERY, ROMANCE = 10751, 14, 36, 27, 10402, 9648, 10749
+SCIENCE_FICTION, TV_MOVIE, THRILLER, WAR, WESTERN = 878, 10770, 53, 10752, 37
+TV_ACTION_ADVENTURE, TV_KIDS, TV_NEWS, TV_REALITY, TV_SCIFI_FANTASY = 10759, 10762, 10763, 10764, 10765
+TV_SOAP, TV_TALK, TV_WAR_POLITICS = 10766, 10767, 10768
+
+MOVIE_GENRES: dict[str, tuple[int, ...]] = {
+    "Action": (ACTION,),
+    "Adventure": (ADVENTURE,),
+    "Animation": (ANIMATION,),
+    "Biography": (HISTORY,),  # TMDB files biopics under History (and usually Drama, listed separately)
+    "Children": (FAMILY,),  # MovieLens
+    "Comedy": (COMEDY,),
+    "Crime": (CRIME,),
+    "Documentary": (DOCUMENTARY,),
+    "Drama": (DRAMA,),
+    "Family": (FAMILY,),
+    "Fantasy": (FANTASY,),
+    "Film-Noir": (CRIME, THRILLER),  # MovieLens
+    "History": (HISTORY,),
+    "Horror": (HORROR,),
+    "Music": (MUSIC,),
+    "Musical": (MUSIC,),
+    "Mystery": (MYSTERY,),
+    "News": (DOCUMENTARY,),
+    "Romance": (ROMANCE,),
+    "Sci-Fi": (SCIENCE_FICTION,),
+    "Science Fiction": (SCIENCE_FICTION,),
+    "Thriller": (THRILLER,),
+    "TV Movie": (TV_MOVIE,),
+    "War": (WAR,),
+    "Western": (WESTERN,),
+    # No TMDB movie genre: the title keeps its other genres.
+    "Adult": (),
+    "Game-Show": (),
+    "IMAX": (),  # MovieLens: a projection format, not a genre
+    "Reality-TV": (),
+    "Short": (),
+    "Sport": (),
+    "Talk-Show": (),
+    "(no genres listed)": (),  # MovieLens
+}
+
+TV_GENRES: dict[str, tuple[int, ...]] = {
+    "Action": (TV_ACTION_ADVENTURE,),
+    "Adventure": (TV_ACTION_ADVENTURE,),
+    "Animation": (ANIMATION,),
+    "Biography": (DRAMA,),
+    "Children": (TV_KIDS,),
+    "Comedy": (COMEDY,),
+    "Crime": (CRIME,),
+    "Documentary": (DOCUMENTARY,),
+    "Drama": (DRAMA,),
+    "Family": (FAMILY,),
+    "Fantasy": (TV_SCIFI_FANTASY,),
+    "Film-Noir": (CRIME,),
+    "Game-Show": (TV_REALITY,),
+    "Horror": (TV_SCIFI_FANTASY,),  # TMDB files supernatural TV horror under Sci-Fi & Fantasy
+    "Mystery": (MYSTERY,),
+    "News": (TV_NEWS,),
+    "Reality-TV": (TV_REALITY,),
+    "Sci-Fi": (TV_SCIFI_FANTASY,),
+    "Science Fiction": (TV_SCIFI_FANTASY,),
+    "Soap": (TV_SOAP,),
+    "Talk-Show": (TV_TALK,),
+    "Thriller": (MYSTERY,),
+    "War": (TV_WAR_POLITICS,),
+    "Western": (WESTERN,),
+    "Adult": (),
+    "History": (),
+    "IMAX": (),
+    "Music": (),
+    "Musical": (),
+    "Romance": (),
+    "Short": (),
+    "Sport": (),
+    "(no genres listed)": (),
+}
+
+SOURCE_GENRES = {MediaType.MOVIE: MOVIE_GENRES, MediaType.TV: TV_GENRES}
+
+
+class UnknownSourceGenre(KeyError):
+    """A source genre nobody has mapped yet: add it to the tables above rather than guessing."""
+
+
+def tmdb_genre_ids(names: list[str], *, media_type: str) -> list[int]:
+    """TMDB genre ids for a title's source genre names, in first-seen order, without duplicates."""
+    table = SOURCE_GENRES[MediaType(media_type)]
+    ids: list[int] = []
+    for raw in names:
+        name = raw.strip()
+        if not name:
+            continue
+        if name not in table:
+            raise UnknownSourceGenre(name)
+        ids.extend(i for i in table[name] if i not in ids)
+    return ids

@@ -1,0 +1,205 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.text import normalize_text
+from core.models import TimeStampedModel
+
+
+class MediaType(models.TextChoices):
+    MOVIE = "movie", _("Movie")
+    TV = "tv", _("TV show")
+
+
+class DataSource(TimeStampedModel):
+    """Where catalog data came from, under which licence, and how to credit it (the "About the data" page)."""
+
+    key = models.SlugField(_("key"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    version = models.CharField(_("version"), max_length=50, blank=True)
+    licence = models.CharField(_("licence"), max_length=200)
+    url = models.URLField(_("URL"), blank=True)
+    attribution = models.TextField(_("attribution"), blank=True)
+    data_as_of = models.CharField(_("data as of"), max_length=20, blank=True)
+    loaded_at = models.DateTimeField(_("last loaded"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("data source")
+        verbose_name_plural = _("data sources")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+class Genre(models.Model):
+    """A TMDB genre (TMDB's id is the key), named in English and French, for movies, TV shows or both."""
+
+    tmdb_id = models.PositiveIntegerField(_("TMDB id"), unique=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_fr = models.CharField(_("French name"), max_length=100)
+    for_movies = models.BooleanField(_("movie genre"), default=False)
+    for_tv = models.BooleanField(_("TV genre"), default=False)
+
+    class Meta:
+        ordering = ("name_en",)
+        verbose_name = _("genre")
+        verbose_name_plural = _("genres")
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def name(self, language: str) -> str:
+        return self.name_fr if language == "fr" and self.name_fr else self.name_en
+
+
+class Title(TimeStampedModel):
+    """One movie or TV show. Movies and TV shows share this model and every pipeline that reads it."""
+
+    media_type = models.CharField(_("media type"), max_length=5, choices=MediaType.choices)
+
+    title_en = models.CharField(_("English title"), max_length=500)
+    title_fr = models.CharField(_("French title"), max_length=500, blank=True)
+    original_title = models.CharField(_("original title"), max_length=500, blank=True)
+    original_language = models.CharField(
+        _("original language"), max_length=8, blank=True, help_text="ISO 639-1"
+    )
+    alternate_titles = models.JSONField(_("alternate titles"), default=list, blank=True)
+    overview_en = models.TextField(_("English overview"), blank=True)
+    overview_fr = models.TextField(_("French overview"), blank=True)
+    trailer_url_en = models.URLField(_("English trailer"), max_length=500, blank=True)
+    trailer_url_fr = models.URLField(_("French trailer"), max_length=500, blank=True)
+    poster_path = models.CharField(_("poster path"), max_length=200, blank=True)
+
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    release_date = models.DateField(_("release date"), null=True, blank=True)
+    runtime = models.PositiveSmallIntegerField(_("runtime (minutes)"), null=True, blank=True)
+    first_air_year = models.PositiveSmallIntegerField(_("first air year"), null=True, blank=True)
+    last_air_year = models.PositiveSmallIntegerField(_("last air year"), null=True, blank=True)
+    number_of_seasons = models.PositiveSmallIntegerField(_("seasons"), null=True, blank=True)
+
+    imdb_id = models.CharField(_("IMDb id"), max_length=16, null=True, blank=True)  # noqa: DJ001 - NULL: unique when set
+    tmdb_id = models.PositiveIntegerField(_("TMDB id"), null=True, blank=True)
+    movielens_id = models.PositiveIntegerField(_("MovieLens id"), null=True, blank=True, db_index=True)
+
+    imdb_rating = models.DecimalField(_("IMDb rating"), max_digits=3, decimal_places=1, null=True, blank=True)
+    imdb_votes = models.PositiveIntegerField(_("IMDb votes"), null=True, blank=True)
+    rating_source = models.ForeignKey(
+        DataSource,
+        verbose_name=_("rating source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rated_titles",
+    )
+    rating_as_of = models.DateField(_("rating as of"), null=True, blank=True)
+    critics_rating = models.DecimalField(
+        _("critics' average"), max_digits=3, decimal_places=1, null=True, blank=True, help_text="0 to 10"
+    )
+    critics_reviews = models.PositiveIntegerField(_("critics' reviews"), null=True, blank=True)
+    critics_meter = models.PositiveSmallIntegerField(_("critics' meter (%)"), null=True, blank=True)
+    metacritic = models.PositiveSmallIntegerField(_("Metacritic"), null=True, blank=True)
+    score = models.FloatField(
+        _("score"), null=True, blank=True, help_text=_("Vote-weighted rating used for ranking (0 to 10).")
+    )
+
+    directors = models.JSONField(_("directors"), default=list, blank=True)
+    writers = models.JSONField(_("writers"), default=list, blank=True)
+    cast = models.JSONField(_("cast"), default=list, blank=True)
+    countries = models.JSONField(_("countries"), default=list, blank=True, help_text="ISO 3166-1 alpha-2")
+    genres = models.ManyToManyField(Genre, verbose_name=_("genres"), related_name="titles", blank=True)
+
+    source = models.ForeignKey(
+        DataSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="titles"
+    )
+    source_key = models.CharField(_("key in source"), max_length=100, blank=True)
+    overview_source = models.ForeignKey(
+        DataSource,
+        verbose_name=_("overview source"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="described_titles",
+    )
+    provenance = models.JSONField(_("provenance"), default=dict, blank=True)
+    cache_update_date = models.DateTimeField(_("refreshed from providers"), null=True, blank=True)
+    search_text = models.TextField(
+        _("search text"),
+        blank=True,
+        editable=False,
+        help_text="Every title and person name, accent-free and lowercase; kept by Title.save().",
+    )
+
+    class Meta:
+        verbose_name = _("title")
+        verbose_name_plural = _("titles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["imdb_id"], condition=Q(imdb_id__isnull=False), name="title_imdb_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["media_type", "tmdb_id"], condition=Q(tmdb_id__isnull=False), name="title_tmdb_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_key"], condition=~Q(source_key=""), name="title_source_key_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(imdb_rating__isnull=True) | Q(imdb_rating__gte=0, imdb_rating__lte=10),
+                name="title_imdb_rating_range",
+            ),
+        ]
+        indexes = [
+            # Discovery: "best unseen titles of this media type", then narrowed by year or language.
+            models.Index(fields=["media_type", "-score"], name="title_media_score_idx"),
+            models.Index(fields=["media_type", "year"], name="title_media_year_idx"),
+            models.Index(fields=["media_type", "original_language"], name="title_media_lang_idx"),
+            models.Index(fields=["media_type", "-imdb_votes"], name="title_media_votes_idx"),
+            models.Index(fields=["cache_update_date"], name="title_cache_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title_en} ({self.year})" if self.year else self.title_en
+
+    def build_search_text(self) -> str:
+        parts = [self.title_en, self.title_fr, self.original_title, *self.alternate_titles]
+        parts += [*self.directors, *self.cast]
+        return normalize_text(" | ".join(p for p in parts if p))
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+
+class MovieManager(models.Manager["Title"]):
+    def get_queryset(self) -> models.QuerySet["Title"]:
+        return super().get_queryset().filter(media_type=MediaType.MOVIE)
+
+
+class TvShowManager(models.Manager["Title"]):
+    def get_queryset(self) -> models.QuerySet["Title"]:
+        return super().get_queryset().filter(media_type=MediaType.TV)
+
+
+class Movie(Title):
+    """Movies only: its own admin entry for staff."""
+
+    objects = MovieManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("movie")
+        verbose_name_plural = _("movies")
+
+
+class TvShow(Title):
+    """TV shows only: its own admin entry for staff."""
+
+    objects = TvShowManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("TV show")
+        verbose_name_plural = _("TV shows")

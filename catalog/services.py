@@ -1,0 +1,548 @@
+"""Catalog writes: genres, the embedded catalog load, ranking scores, data-source records."""
+
+import importlib.metadata
+import json
+import logging
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from catalog import sources
+from catalog.clients import get_tmdb_client, tmdb_is_configured
+from catalog.embedded import (
+    CuratedShow,
+    EmbeddedPaths,
+    FilmRecord,
+    MovieLensTitle,
+    RatingRecord,
+    Summary,
+    best_rating,
+    read_curated_tv,
+    read_films,
+    read_movielens,
+    read_ratings,
+    read_summaries,
+)
+from catalog.genre_mapping import tmdb_genre_ids
+from catalog.models import DataSource, Genre, MediaType, Title
+
+logger = logging.getLogger(__name__)
+
+GENRES_PATH = Path(__file__).resolve().parent / "data" / "tmdb_genres.json"
+BATCH_SIZE = 500
+
+
+# ---------------------------------------------------------------- data sources
+
+
+def data_source_sync(info: sources.SourceInfo, *, loaded: bool = False) -> DataSource:
+    """The DataSource row for a source, with the installed package's version."""
+    version = ""
+    if info.package:
+        try:
+            version = importlib.metadata.version(info.package)
+        except importlib.metadata.PackageNotFoundError:
+            version = ""
+    defaults: dict[str, Any] = {
+        "name": info.name,
+        "licence": info.licence,
+        "url": info.url,
+        "attribution": info.attribution,
+        "data_as_of": info.data_as_of,
+    }
+    if version:
+        defaults["version"] = version
+    if loaded:
+        defaults["loaded_at"] = timezone.now()
+    source, _created = DataSource.objects.update_or_create(key=info.key, defaults=defaults)
+    return source
+
+
+# ---------------------------------------------------------------- genres
+
+
+@dataclass(frozen=True)
+class GenreSpec:
+    tmdb_id: int
+    name_en: str
+    name_fr: str
+    for_movies: bool
+    for_tv: bool
+
+
+@dataclass(frozen=True)
+class GenreImportReport:
+    created: int
+    updated: int
+    unchanged: int
+    source: str  # "embedded" | "tmdb"
+
+
+def genre_specs_embedded() -> list[GenreSpec]:
+    """TMDB's official lists as kept in the repository (catalog/data/tmdb_genres.json)."""
+    data = json.loads(GENRES_PATH.read_text(encoding="utf-8"))
+    return [
+        GenreSpec(g["id"], g["name_en"], g["name_fr"], for_movies=g["movie"], for_tv=g["tv"])
+        for g in data["genres"]
+    ]
+
+
+def genre_specs_live() -> list[GenreSpec]:
+    """The same lists fetched from TMDB now, in English and French.
+
+    TMDB's fr-FR TV list leaves some names in English; there we keep our own French name.
+    """
+    client = get_tmdb_client()
+    ours = {spec.tmdb_id: spec for spec in genre_specs_embedded()}
+    merged: dict[int, dict[str, Any]] = {}
+    for media_type in MediaType:
+        english = {g.tmdb_id: g.name for g in client.genres(media_type=media_type, language="en")}
+        french = {g.tmdb_id: g.name for g in client.genres(media_type=media_type, language="fr-FR")}
+        for tmdb_id, name_en in english.items():
+            name_fr = french.get(tmdb_id) or name_en
+            if name_fr == name_en and tmdb_id in ours:
+                name_fr = ours[tmdb_id].name_fr
+            item = merged.setdefault(
+                tmdb_id, {"name_en": name_en, "name_fr": name_fr, "movie": False, "tv": False}
+            )
+            item["movie" if media_type == MediaType.MOVIE else "tv"] = True
+    return [
+        GenreSpec(tmdb_id, g["name_en"], g["name_fr"], for_movies=g["movie"], for_tv=g["tv"])
+        for tmdb_id, g in merged.items()
+    ]
+
+
+def genres_import(*, live: bool | None = None) -> GenreImportReport:
+    """Upsert TMDB's genres; live from TMDB when a key is configured, else the lists in the repository."""
+    use_live = tmdb_is_configured() if live is None else live
+    specs = genre_specs_live() if use_live else genre_specs_embedded()
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        existing = {g.tmdb_id: g for g in Genre.objects.select_for_update()}
+        for spec in specs:
+            values = {
+                "name_en": spec.name_en,
+                "name_fr": spec.name_fr,
+                "for_movies": spec.for_movies,
+                "for_tv": spec.for_tv,
+            }
+            genre = existing.get(spec.tmdb_id)
+            if genre is None:
+                Genre.objects.create(tmdb_id=spec.tmdb_id, **values)
+                created += 1
+            elif any(getattr(genre, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(genre, k, v)
+                genre.save()
+                updated += 1
+            else:
+                unchanged += 1
+    data_source_sync(sources.TMDB)
+    return GenreImportReport(created, updated, unchanged, source="tmdb" if use_live else "embedded")
+
+
+# ---------------------------------------------------------------- embedded catalog
+
+
+@dataclass
+class SourceCounts:
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    matched: int = 0
+    skipped: int = 0
+
+
+@dataclass
+class CatalogLoadReport:
+    counts: dict[str, SourceCounts] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def of(self, key: str) -> SourceCounts:
+        return self.counts.setdefault(key, SourceCounts())
+
+
+# Fields the embedded load owns; a title refreshed from TMDB/OMDb (cache_update_date set) is left alone.
+_FILM_FIELDS = (
+    "media_type",
+    "imdb_id",
+    "title_en",
+    "title_fr",
+    "original_title",
+    "original_language",
+    "alternate_titles",
+    "overview_en",
+    "year",
+    "release_date",
+    "runtime",
+    "movielens_id",
+    "imdb_rating",
+    "imdb_votes",
+    "rating_source_id",
+    "critics_rating",
+    "critics_reviews",
+    "critics_meter",
+    "metacritic",
+    "directors",
+    "writers",
+    "cast",
+    "countries",
+    "source_id",
+    "source_key",
+    "overview_source_id",
+    "provenance",
+)
+_TV_FIELDS = (
+    "media_type",
+    "title_en",
+    "title_fr",
+    "original_title",
+    "original_language",
+    "year",
+    "first_air_year",
+    "last_air_year",
+    "countries",
+    "source_id",
+    "source_key",
+    "provenance",
+)
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 1)))
+
+
+class _FilmMatcher:
+    """Finds, for each film of the base, its IMDb rating, MovieLens titles and Wikipedia overview."""
+
+    def __init__(
+        self,
+        films: Sequence[FilmRecord],
+        ratings: dict[str, list[RatingRecord]],
+        movielens: Sequence[MovieLensTitle],
+        summaries: Sequence[Summary],
+    ) -> None:
+        self.ratings = ratings
+        by_key: dict[str, list[FilmRecord]] = {}
+        for film in films:
+            by_key.setdefault(film.key, []).append(film)
+        self.movielens = self._match_unique(by_key, ((m, m.keys, m.year) for m in movielens))
+        self.summaries = self._match_unique(by_key, ((s, (s.key,), s.year) for s in summaries))
+
+    @staticmethod
+    def _match_unique(
+        by_key: dict[str, list[FilmRecord]], items: Iterable[tuple[Any, tuple[str, ...], int | None]]
+    ):
+        """imdb_id → item, when the item's title and year (±1) designate exactly one film."""
+        matched: dict[str, Any] = {}
+        taken: Counter[str] = Counter()
+        for item, keys, year in items:
+            if year is None:
+                continue
+            candidates = {f.imdb_id: f for key in keys for f in by_key.get(key, ()) if f.year is not None}
+            for tolerance in (0, 1):
+                close = [f for f in candidates.values() if abs(f.year - year) <= tolerance]
+                if close:
+                    break
+            if len(close) == 1:
+                matched.setdefault(close[0].imdb_id, item)
+                taken[close[0].imdb_id] += 1
+        # Two different items claiming one film: trust neither.
+        return {imdb_id: item for imdb_id, item in matched.items() if taken[imdb_id] == 1}
+
+    def rating(self, film: FilmRecord) -> RatingRecord | None:
+        return best_rating(self.ratings.get(film.key, []), film.year)
+
+
+def _film_values(film: FilmRecord, matcher: _FilmMatcher, src: dict[str, DataSource]) -> dict[str, Any]:
+    rating = matcher.rating(film)
+    lens: MovieLensTitle | None = matcher.movielens.get(film.imdb_id)
+    summary: Summary | None = matcher.summaries.get(film.imdb_id)
+    language = film.languages[0] if film.languages else ""
+    # MovieLens puts the original-language title in parentheses ("Hate (Haine, La)").
+    original = (
+        film.title if language == "en" else (lens.original_title if lens and lens.original_title else "")
+    )
+    alternates = []
+    if lens:
+        alternates = [t for t in (lens.title, *lens.other_titles) if t and t not in (film.title, original)]
+    provenance: dict[str, Any] = {}
+    if lens:
+        provenance["movielens_title"] = lens.title
+    if summary:
+        provenance["overview_article"] = summary.article
+    return {
+        "media_type": MediaType.MOVIE,
+        "imdb_id": film.imdb_id,
+        "title_en": film.title,
+        "title_fr": original if language == "fr" else "",
+        "original_title": original,
+        "original_language": language,
+        "alternate_titles": list(dict.fromkeys(alternates)),
+        "overview_en": summary.text if summary else "",
+        "year": film.year,
+        "release_date": film.release_date,
+        "runtime": film.runtime,
+        "movielens_id": lens.movie_id if lens else None,
+        "imdb_rating": _decimal(rating.rating) if rating else None,
+        "imdb_votes": rating.votes if rating else None,
+        "rating_source_id": src["ggplot2movies"].pk if rating else None,
+        "critics_rating": _decimal(film.critics_rating),
+        "critics_reviews": film.critics_reviews,
+        "critics_meter": film.critics_meter,
+        "metacritic": film.metacritic,
+        "directors": list(film.directors),
+        "writers": list(film.writers),
+        "cast": list(film.cast),
+        "countries": list(film.countries),
+        "source_id": src["films"].pk,
+        "source_key": film.imdb_id,
+        "overview_source_id": src["wikipedia"].pk if summary else None,
+        "provenance": provenance,
+    }
+
+
+def _tv_values(show: CuratedShow, src: dict[str, DataSource]) -> dict[str, Any]:
+    return {
+        "media_type": MediaType.TV,
+        "title_en": show.title_en,
+        "title_fr": show.title_fr,
+        "original_title": show.original_title,
+        "original_language": show.original_language,
+        "year": show.first_air_year,
+        "first_air_year": show.first_air_year,
+        "last_air_year": show.last_air_year,
+        "countries": list(show.countries),
+        "source_id": src["tv"].pk,
+        "source_key": show.source_key,
+        "provenance": {"curated": True},
+    }
+
+
+class _Upserter:
+    """Batched create-or-update of titles and their genre links; a second run writes nothing."""
+
+    def __init__(self, fields: Sequence[str], counts: SourceCounts) -> None:
+        self.fields = fields
+        self.counts = counts
+        self.links = Title.genres.through
+
+    def run(self, batch: list[tuple[dict[str, Any], list[int]]], lookup: dict[str, Any]) -> None:
+        """`batch`: (field values, genre ids) per title; `lookup`: how to find existing rows of this batch."""
+        existing = {self._key(t): t for t in Title.objects.filter(**lookup)}
+        to_create: list[Title] = []
+        to_update: list[Title] = []
+        wanted_links: dict[int | None, list[int]] = {}
+        new_titles: list[tuple[Title, list[int]]] = []
+        for values, genre_ids in batch:
+            title = existing.get(self._key_of(values))
+            if title is None:
+                title = Title(**values)
+                title.search_text = title.build_search_text()
+                to_create.append(title)
+                new_titles.append((title, genre_ids))
+                continue
+            if title.cache_update_date is not None:  # refreshed from providers since: theirs is newer
+                self.counts.skipped += 1
+                continue
+            changed = [name for name in self.fields if getattr(title, name) != values[name]]
+            if changed:
+                for name in changed:
+                    setattr(title, name, values[name])
+                title.search_text = title.build_search_text()
+                to_update.append(title)
+            wanted_links[title.pk] = genre_ids
+            if not changed:
+                self.counts.unchanged += 1
+        with transaction.atomic():
+            Title.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+            if to_update:
+                Title.objects.bulk_update(to_update, [*self.fields, "search_text"], batch_size=BATCH_SIZE)
+            for title, genre_ids in new_titles:
+                wanted_links[title.pk] = genre_ids
+            self._sync_links(wanted_links)
+        self.counts.created += len(to_create)
+        self.counts.updated += len(to_update)
+
+    def _sync_links(self, wanted: dict[int | None, list[int]]) -> None:
+        current: dict[int, set[int]] = {}
+        for title_id, genre_id in self.links.objects.filter(title_id__in=wanted).values_list(
+            "title_id", "genre_id"
+        ):
+            current.setdefault(title_id, set()).add(genre_id)
+        add, remove = [], []
+        for title_id, genre_ids in wanted.items():
+            have = current.get(title_id, set())
+            add += [self.links(title_id=title_id, genre_id=g) for g in set(genre_ids) - have]
+            remove += [(title_id, g) for g in have - set(genre_ids)]
+        self.links.objects.bulk_create(add, batch_size=BATCH_SIZE)
+        for title_id, genre_id in remove:
+            self.links.objects.filter(title_id=title_id, genre_id=genre_id).delete()
+
+    @staticmethod
+    def _key(title: Title) -> tuple[int, str]:
+        return (title.source_id, title.source_key)
+
+    @staticmethod
+    def _key_of(values: dict[str, Any]) -> tuple[int, str]:
+        return (values["source_id"], values["source_key"])
+
+
+def catalog_load_embedded(
+    *, paths: EmbeddedPaths | None = None, limit: int | None = None, progress: bool = True
+) -> CatalogLoadReport:
+    """Load the embedded catalog: real films from open data, and the curated TV list. Idempotent.
+
+    Films are keyed by IMDb id; a source file that is not installed is skipped and said in the notes.
+    """
+    paths = paths or EmbeddedPaths.installed()
+    report = CatalogLoadReport()
+    genre_ids = set(Genre.objects.values_list("tmdb_id", flat=True))
+    if not genre_ids:
+        genres_import(live=False)
+        genre_ids = set(Genre.objects.values_list("tmdb_id", flat=True))
+    genre_pk = dict(Genre.objects.values_list("tmdb_id", "pk"))
+
+    if paths.movies_db is None:
+        report.notes.append("bokeh_sampledata is not installed: no films loaded.")
+    else:
+        _load_films(paths, limit=limit, progress=progress, report=report, genre_pk=genre_pk)
+    if paths.curated_tv is None:
+        report.notes.append("No curated TV list: no TV shows loaded.")
+    else:
+        _load_curated_tv(paths.curated_tv, limit=limit, report=report)
+    for media_type in MediaType:
+        titles_rescore(media_type=media_type)
+    return report
+
+
+def _load_films(
+    paths: EmbeddedPaths,
+    *,
+    limit: int | None,
+    progress: bool,
+    report: CatalogLoadReport,
+    genre_pk: dict[int, int],
+) -> None:
+    films_counts = report.of(sources.BOKEH_MOVIES.key)
+    films: list[FilmRecord] = []
+    seen: set[str] = set()
+    for film in read_films(paths.movies_db):
+        films_counts.read += 1
+        if film.imdb_id in seen:  # two rows of one IMDb title (a re-release): keep the first
+            films_counts.skipped += 1
+            continue
+        seen.add(film.imdb_id)
+        films.append(film)
+        if limit and len(films) >= limit:
+            break
+    ratings = read_ratings(paths.ratings) if paths.ratings else {}
+    movielens = read_movielens(paths.movielens) if paths.movielens else []
+    summaries = read_summaries(paths.summaries) if paths.summaries else []
+    for missing, name in (
+        (paths.ratings, "ggplot2movies ratings"),
+        (paths.movielens, "MovieLens titles"),
+        (paths.summaries, "Wikipedia summaries"),
+    ):
+        if missing is None:
+            report.notes.append(f"{name} not installed: skipped.")
+    report.of(sources.GGPLOT2_MOVIES.key).read = sum(len(v) for v in ratings.values())
+    report.of(sources.MOVIELENS.key).read = len(movielens)
+    report.of(sources.WIKIPEDIA.key).read = len(summaries)
+
+    matcher = _FilmMatcher(films, ratings, movielens, summaries)
+    src = {
+        "films": data_source_sync(sources.BOKEH_MOVIES, loaded=True),
+        "ggplot2movies": data_source_sync(sources.GGPLOT2_MOVIES, loaded=bool(ratings)),
+        "movielens": data_source_sync(sources.MOVIELENS, loaded=bool(movielens)),
+        "wikipedia": data_source_sync(sources.WIKIPEDIA, loaded=bool(summaries)),
+    }
+    upserter = _Upserter(_FILM_FIELDS, films_counts)
+    bar = tqdm(total=len(films), desc="Films", unit="film", disable=not progress)
+    for start in range(0, len(films), BATCH_SIZE):
+        chunk = films[start : start + BATCH_SIZE]
+        batch = []
+        for film in chunk:
+            values = _film_values(film, matcher, src)
+            lens = matcher.movielens.get(film.imdb_id)
+            names = [*film.genres, *(lens.genres if lens else ())]
+            genres = [genre_pk[i] for i in tmdb_genre_ids(names, media_type=MediaType.MOVIE) if i in genre_pk]
+            batch.append((values, genres))
+        upserter.run(batch, {"source": src["films"], "source_key__in": [f.imdb_id for f in chunk]})
+        bar.update(len(chunk))
+    bar.close()
+    report.of(sources.GGPLOT2_MOVIES.key).matched = sum(1 for f in films if matcher.rating(f))
+    report.of(sources.MOVIELENS.key).matched = len(matcher.movielens)
+    report.of(sources.WIKIPEDIA.key).matched = len(matcher.summaries)
+
+
+def _load_curated_tv(path: Path, *, limit: int | None, report: CatalogLoadReport) -> None:
+    counts = report.of(sources.CURATED_TV.key)
+    shows = read_curated_tv(path)[:limit] if limit else read_curated_tv(path)
+    counts.read = len(shows)
+    src = {"tv": data_source_sync(sources.CURATED_TV, loaded=True)}
+    by_name = {g.name_en: g.pk for g in Genre.objects.filter(for_tv=True)}
+    batch = [(_tv_values(show, src), [by_name[n] for n in show.genres if n in by_name]) for show in shows]
+    _Upserter(_TV_FIELDS, counts).run(batch, {"source": src["tv"]})
+
+
+# ---------------------------------------------------------------- ranking score
+
+
+@dataclass(frozen=True)
+class ScoreParameters:
+    """Vote-weighted rating (DESIGN.md): score = v/(v+m)·R + m/(v+m)·C, per rating kind."""
+
+    mean: float  # C
+    min_votes: float  # m
+
+    def score(self, rating: float, votes: int) -> float:
+        return round(
+            votes / (votes + self.min_votes) * rating + self.min_votes / (votes + self.min_votes) * self.mean,
+            3,
+        )
+
+
+def _parameters(rows: list[tuple[float, int]]) -> ScoreParameters | None:
+    """C is the catalog's mean rating; m the median vote count, so a title needs typical support to rank."""
+    if not rows:
+        return None
+    votes = sorted(v for _r, v in rows)
+    return ScoreParameters(
+        mean=sum(r for r, _v in rows) / len(rows), min_votes=float(max(1, votes[len(votes) // 2]))
+    )
+
+
+def titles_rescore(*, media_type: str) -> dict[str, ScoreParameters | None]:
+    """Recompute `score` for every title of a media type; IMDb votes first, else critics' reviews."""
+    titles = list(
+        Title.objects.filter(media_type=media_type).values_list(
+            "pk", "imdb_rating", "imdb_votes", "critics_rating", "critics_reviews", "score"
+        )
+    )
+    imdb = _parameters([(float(r), v) for _pk, r, v, _cr, _cv, _s in titles if r is not None and v])
+    critics = _parameters([(float(cr), cv) for _pk, _r, _v, cr, cv, _s in titles if cr is not None and cv])
+    changed = []
+    for pk, rating, votes, critics_rating, reviews, old in titles:
+        new = None
+        if imdb and rating is not None and votes:
+            new = imdb.score(float(rating), votes)
+        elif critics and critics_rating is not None and reviews:
+            new = critics.score(float(critics_rating), reviews)
+        if new != old:
+            changed.append(Title(pk=pk, score=new))
+    Title.objects.bulk_update(changed, ["score"], batch_size=2000)
+    return {"imdb": imdb, "critics": critics}
+
+
+def catalog_counts() -> dict[str, int]:
+    """Titles per media type, for the load summary."""
+    return {media_type.value: Title.objects.filter(media_type=media_type).count() for media_type in MediaType}

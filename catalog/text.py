@@ -1,0 +1,49 @@
+"""Text normalization shared by matching (loaders) and searching."""
+
+import re
+import unicodedata
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_TRAILING_PARENS = re.compile(r"\s*\(([^()]*)\)\s*$")
+# "Matrix, The" / "Haine, La" → "The Matrix" / "La Haine" (MovieLens, ggplot2movies style).
+_TRAILING_ARTICLE = re.compile(
+    r"^(?P<rest>.+),\s*(?P<article>the|a|an|la|le|les|l'|il|el|der|die|das|los|las|lo|i|gli|un|une|det|den)$",
+    re.IGNORECASE,
+)
+
+
+def strip_accents(value: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
+
+
+def normalize_text(value: str) -> str:
+    """Lowercase, accent-free text with single spaces; punctuation kept (for display-free search columns)."""
+    return " ".join(strip_accents(value).lower().split())
+
+
+def front_article(title: str) -> str:
+    """Move a trailing article to the front: "Matrix, The" → "The Matrix", "Haine, La" → "La Haine"."""
+    title = title.strip()
+    match = _TRAILING_ARTICLE.match(title)
+    if not match:
+        return title
+    article = match.group("article")
+    joiner = "" if article.endswith("'") else " "
+    return f"{article}{joiner}{match.group('rest')}"
+
+
+def split_trailing_parens(title: str) -> tuple[str, list[str]]:
+    """Split "Amelie (Fabuleux destin d'Amélie Poulain, Le)" into the main title and parenthesized ones."""
+    extra: list[str] = []
+    while (match := _TRAILING_PARENS.search(title)) and match.start() > 0:
+        extra.insert(0, match.group(1).strip())
+        title = title[: match.start()]
+    return title.strip(), extra
+
+
+def title_key(title: str) -> str:
+    """The matching key of a title (data-sources.md): main title, article in front, no accents, & → and,
+    lowercase, non-alphanumerics as single spaces."""
+    main, _extra = split_trailing_parens(title)
+    value = strip_accents(front_article(main)).lower().replace("&", " and ")
+    return " ".join(_NON_ALNUM.sub(" ", value).split())

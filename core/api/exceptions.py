@@ -1,0 +1,46 @@
+"""DRF exception handler: our exceptions and Django's keep DRF's body shapes (API.md, "Errors")."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.exceptions import ApplicationError, ProviderUnavailable
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS_WHEN_DOWN = 5
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service_unavailable"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    retry_after: float | None = None
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, ApplicationError):
+        body = {exc.field: [exc.message]} if exc.field else exc.message
+        exc = exceptions.ValidationError(body) if exc.field else exceptions.ParseError(exc.message)
+    elif isinstance(exc, ProviderUnavailable):
+        logger.warning("Provider unavailable: %s", exc)
+        retry_after = exc.retry_after or RETRY_AFTER_SECONDS_WHEN_DOWN
+        exc = ServiceUnavailable(_("An external service is unavailable. Please try again shortly."))
+    elif isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
+        # The database went away (restart, failover): tell clients to retry rather than 500.
+        logger.warning("Database unavailable: %s", exc)
+        retry_after = RETRY_AFTER_SECONDS_WHEN_DOWN
+        exc = ServiceUnavailable(_("The service is temporarily unavailable. Please try again shortly."))
+
+    response = drf_exception_handler(exc, context)
+    if response is not None and retry_after is not None:
+        response.headers["Retry-After"] = str(int(retry_after))
+    return response

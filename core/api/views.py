@@ -1,0 +1,21 @@
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.selectors import health_check
+
+
+class HealthApi(APIView):
+    """Liveness for load balancers: 503 when the database is down (API.md)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    def get(self, request: Request) -> Response:
+        health = health_check()
+        return Response(
+            {"database": health.database, "broker": health.broker},
+            status=status.HTTP_200_OK if health.is_healthy else status.HTTP_503_SERVICE_UNAVAILABLE,
+        )

@@ -1,0 +1,16 @@
+"""Test settings: the same environment-driven settings, with fast hashing and a private cache."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "false")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-with-enough-length-for-hmac-sha256")
+
+from .base import *  # noqa: F403
+from .base import CACHES, REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; never in production
+if REDIS_URL:
+    # Tests share one Redis with a worker; a prefix keeps their keys apart from a running app's.
+    CACHES["default"]["KEY_PREFIX"] = "test"
+# Tasks run in-process unless a test starts a real worker (tests/core/test_celery_worker.py).
+CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core.api.views import HealthApi
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", HealthApi.as_view(), name="healthz"),
+    path("", include("accounts.api.urls")),
+]
+
+handler404 = "core.views.not_found"
+handler500 = "core.views.server_error"

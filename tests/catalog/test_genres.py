@@ -1,0 +1,170 @@
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from catalog.clients import get_tmdb_client
+from catalog.genre_mapping import MOVIE_GENRES, TV_GENRES, UnknownSourceGenre, tmdb_genre_ids
+from catalog.models import Genre, MediaType
+from catalog.services import genres_import
+from core.exceptions import ProviderMisconfigured, ProviderUnavailable
+from tests.fakes.http import Reply
+from tests.fakes.tmdb import FakeTmdb
+
+KEY = "tmdb-secret-key-123"
+
+
+@pytest.fixture
+def fake_tmdb() -> Iterator[FakeTmdb]:
+    server = FakeTmdb(api_key=KEY, read_token="read-token-abc").start()
+    yield server
+    server.stop()
+
+
+@pytest.mark.django_db
+def test_import_genres_offline_loads_both_lists_in_english_and_french() -> None:
+    call_command("import_genres")
+    assert Genre.objects.count() == 27  # 19 movie + 16 TV genres, 8 shared
+    comedy = Genre.objects.get(tmdb_id=35)
+    assert (comedy.name_en, comedy.name_fr, comedy.for_movies, comedy.for_tv) == (
+        "Comedy",
+        "Comédie",
+        True,
+        True,
+    )
+    scifi_tv = Genre.objects.get(tmdb_id=10765)
+    assert (scifi_tv.name_fr, scifi_tv.for_movies, scifi_tv.for_tv) == (
+        "Science-Fiction & Fantastique",
+        False,
+        True,
+    )
+    # TMDB leaves "War & Politics" in English in its fr-FR list; we give French readers a French name.
+    assert Genre.objects.get(tmdb_id=10768).name_fr == "Guerre & Politique"
+
+
+@pytest.mark.django_db
+def test_import_genres_is_idempotent() -> None:
+    first = genres_import(live=False)
+    Genre.objects.filter(tmdb_id=18).update(name_fr="Dramme")  # a typo made in the admin gets repaired
+    second = genres_import(live=False)
+    third = genres_import(live=False)
+    assert (first.created, second.created, second.updated, third.updated, third.unchanged) == (
+        27,
+        0,
+        1,
+        0,
+        27,
+    )
+    assert Genre.objects.get(tmdb_id=18).name_fr == "Drame"
+
+
+@pytest.mark.django_db
+def test_import_genres_live_from_tmdb_with_api_key(fake_tmdb: FakeTmdb) -> None:
+    with override_settings(TMDB_API_KEY=KEY, TMDB_READ_TOKEN="", TMDB_BASE_URL=fake_tmdb.base_url):
+        call_command("import_genres")
+    assert Genre.objects.count() == 27
+    assert Genre.objects.get(tmdb_id=878).name_fr == "Science-Fiction"
+    assert Genre.objects.get(tmdb_id=10762).name_fr == "Enfants"  # TMDB says "Kids": ours kept
+    paths = sorted({r.path for r in fake_tmdb.requests})
+    assert paths == ["/3/genre/movie/list", "/3/genre/tv/list"]
+    assert {r.query["language"][0] for r in fake_tmdb.requests} == {"en", "fr-FR"}
+    assert all(r.query["api_key"] == [KEY] for r in fake_tmdb.requests)
+
+
+def test_tmdb_client_uses_bearer_read_token(fake_tmdb: FakeTmdb) -> None:
+    with override_settings(
+        TMDB_API_KEY="", TMDB_READ_TOKEN="read-token-abc", TMDB_BASE_URL=fake_tmdb.base_url
+    ):
+        genres = get_tmdb_client().genres(media_type=MediaType.TV, language="en")
+    assert (genres[0].tmdb_id, genres[0].name) == (10759, "Action & Adventure")
+    assert "api_key" not in fake_tmdb.requests[0].query
+    assert fake_tmdb.requests[0].headers["Authorization"] == "Bearer read-token-abc"
+
+
+def test_tmdb_client_retries_server_errors_then_succeeds(fake_tmdb: FakeTmdb) -> None:
+    fake_tmdb.queue(
+        "/3/genre/movie/list",
+        Reply(503, "upstream down"),
+        Reply(429, {"status_code": 25}, headers={"Retry-After": "0"}),
+    )
+    with override_settings(TMDB_API_KEY=KEY, TMDB_BASE_URL=fake_tmdb.base_url):
+        genres = get_tmdb_client().genres(media_type=MediaType.MOVIE, language="en")
+    assert len(genres) == 19
+    assert len(fake_tmdb.requests) == 3
+
+
+def test_tmdb_client_invalid_key_is_misconfigured_and_never_leaks_the_key(fake_tmdb: FakeTmdb) -> None:
+    with (
+        override_settings(TMDB_API_KEY="wrong-secret", TMDB_BASE_URL=fake_tmdb.base_url),
+        pytest.raises(ProviderMisconfigured) as caught,
+    ):
+        get_tmdb_client().genres(media_type=MediaType.MOVIE, language="en")
+    assert "wrong-secret" not in str(caught.value)
+
+
+def test_tmdb_client_unreachable_is_unavailable_without_the_key_in_the_message() -> None:
+    with (
+        override_settings(
+            TMDB_API_KEY="my-secret", TMDB_BASE_URL="http://127.0.0.1:9/3", TMDB_TIMEOUT_SECONDS=0.5
+        ),
+        pytest.raises(ProviderUnavailable) as caught,
+    ):
+        get_tmdb_client().genres(media_type=MediaType.MOVIE, language="en")
+    assert "my-secret" not in str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__context__ is not None
+
+
+def test_tmdb_client_malformed_body_is_unavailable(fake_tmdb: FakeTmdb) -> None:
+    fake_tmdb.queue(
+        "/3/genre/movie/list", Reply(200, '{"genres": [', headers={"Content-Type": "application/json"})
+    )
+    with (
+        override_settings(TMDB_API_KEY=KEY, TMDB_BASE_URL=fake_tmdb.base_url),
+        pytest.raises(ProviderUnavailable),
+    ):
+        get_tmdb_client().genres(media_type=MediaType.MOVIE, language="en")
+
+
+@pytest.mark.django_db
+def test_import_genres_command_reports_an_unreachable_tmdb() -> None:
+    from django.core.management.base import CommandError
+
+    with (
+        override_settings(TMDB_API_KEY="k", TMDB_BASE_URL="http://127.0.0.1:9/3", TMDB_TIMEOUT_SECONDS=0.5),
+        pytest.raises(CommandError, match="--offline"),
+    ):
+        call_command("import_genres")
+    assert not Genre.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("names", "media_type", "expected"),
+    [
+        (["Sci-Fi"], MediaType.MOVIE, [878]),
+        (["Sci-Fi"], MediaType.TV, [10765]),
+        (["Children"], MediaType.MOVIE, [10751]),
+        (["Children"], MediaType.TV, [10762]),
+        (["Musical", "Music"], MediaType.MOVIE, [10402]),
+        (["Biography", "Drama"], MediaType.MOVIE, [36, 18]),
+        (["Film-Noir"], MediaType.MOVIE, [80, 53]),
+        (["Action", "Adventure"], MediaType.TV, [10759]),
+        (["IMAX", "Sport", "(no genres listed)", ""], MediaType.MOVIE, []),
+    ],
+)
+def test_source_genres_map_onto_tmdb_genres(names: list[str], media_type: str, expected: list[int]) -> None:
+    assert tmdb_genre_ids(names, media_type=media_type) == expected
+
+
+def test_unknown_source_genre_is_an_error_not_a_guess() -> None:
+    with pytest.raises(UnknownSourceGenre):
+        tmdb_genre_ids(["Space Opera"], media_type=MediaType.MOVIE)
+
+
+@pytest.mark.django_db
+def test_every_mapped_genre_exists_for_its_media_type() -> None:
+    genres_import(live=False)
+    movie_ids = set(Genre.objects.filter(for_movies=True).values_list("tmdb_id", flat=True))
+    tv_ids = set(Genre.objects.filter(for_tv=True).values_list("tmdb_id", flat=True))
+    assert {i for ids in MOVIE_GENRES.values() for i in ids} <= movie_ids
+    assert {i for ids in TV_GENRES.values() for i in ids} <= tv_ids

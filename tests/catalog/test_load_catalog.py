@@ -1,0 +1,358 @@
+"""The embedded catalog loader, run on tiny files of the real sources' schemas built here."""
+
+import importlib.util
+import json
+import sqlite3
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from catalog.models import DataSource, MediaType, Title
+
+pytestmark = pytest.mark.django_db
+
+OMDB_COLUMNS = (
+    '"ID" INTEGER, "imdbID" TEXT, "Title" TEXT, "Year" INTEGER, "Rating" TEXT, "Runtime" REAL, "Genre" TEXT, '
+    '"Released" TEXT, "Director" TEXT, "Writer" TEXT, "Cast" TEXT, "Metacritic" INTEGER, "imdbRating" REAL, '
+    '"imdbVotes" INTEGER, "Language" TEXT, "Country" TEXT, "Awards" TEXT, "lastUpdated" TEXT, '
+    '"Oscars" INTEGER'
+)
+TOMATOES_COLUMNS = (
+    '"ID" INTEGER, "Image" TEXT, "Rating" REAL, "Meter" INTEGER, "Reviews" INTEGER, "Fresh" INTEGER, '
+    '"Rotten" INTEGER, "Consensus" TEXT, "userMeter" INTEGER, "userRating" REAL, "userReviews" INTEGER, '
+    '"DVD" TEXT, "BoxOffice" REAL, "Production" TEXT, "Website" TEXT, "lastUpdated" TEXT'
+)
+# (ID, imdbID, Title, Year, Runtime, Genre, Released, Director, Writer, Cast, Language, Country, Metacritic)
+FILMS = [
+    (
+        10,
+        "tt0211915",
+        "Amélie",
+        2001,
+        122.0,
+        "Comedy, Romance",
+        "2001-04-25",
+        "Jean-Pierre Jeunet",
+        "Guillaume Laurant, Jean-Pierre Jeunet",
+        "Audrey Tautou, Mathieu Kassovitz",
+        "French",
+        "France",
+        69,
+    ),
+    (
+        11,
+        "tt0113247",
+        "La Haine",
+        1995,
+        98.0,
+        "Drama, Crime",
+        "1995-05-31",
+        "Mathieu Kassovitz",
+        "Mathieu Kassovitz",
+        "Hubert Koundé, Saïd Taghmaoui, Vincent Cassel",
+        "French",
+        "France",
+        None,
+    ),
+    (
+        12,
+        "tt0137523",
+        "Fight Club",
+        1999,
+        139.0,
+        "Drama, Sci-Fi",
+        "1999-10-15",
+        "David Fincher",
+        "Jim Uhls",
+        "Brad Pitt, Edward Norton",
+        "English",
+        "United States, Germany",
+        66,
+    ),
+    (
+        13,
+        "tt0078788",
+        "Apocalypse Now",
+        1979,
+        153.0,
+        "War, Drama",
+        "1979-08-15",
+        "Francis Ford Coppola",
+        "",
+        "Martin Sheen",
+        "English",
+        "United States",
+        94,
+    ),
+    (
+        14,
+        "tt0078788",
+        "Apocalypse Now Redux",
+        2001,
+        202.0,
+        "War",
+        "2001-08-03",
+        "Francis Ford Coppola",
+        "",
+        "Martin Sheen",
+        "English",
+        "United States",
+        None,
+    ),  # the same IMDb title twice: kept once
+    (15, "tt9999999", "Untitled Documentary", 2010, None, "", "", "", "", "", "", "", None),
+]
+# (ID, Rating, Meter, Reviews)
+TOMATOES = [
+    (10, 8.1, 89, 231),
+    (11, 8.3, 100, 72),
+    (12, 7.4, 79, 185),
+    (13, 9.0, 98, 80),
+    (14, 8.0, 90, 30),
+    (15, None, None, None),
+]
+
+
+def _write_movies_db(path: Path, films: list[tuple] = FILMS) -> Path:
+    connection = sqlite3.connect(path)
+    connection.execute(f"CREATE TABLE omdb ({OMDB_COLUMNS})")
+    connection.execute(f"CREATE TABLE tomatoes ({TOMATOES_COLUMNS})")
+    for f in films:
+        connection.execute(
+            'INSERT INTO omdb (ID, imdbID, Title, Year, Runtime, Genre, Released, Director, Writer, "Cast", '
+            "Language, Country, Metacritic) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            f,
+        )
+    connection.executemany("INSERT INTO tomatoes (ID, Rating, Meter, Reviews) VALUES (?,?,?,?)", TOMATOES)
+    connection.commit()
+    connection.close()
+    return path
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> dict[str, Path]:
+    movies_db = _write_movies_db(tmp_path / "movies.db")
+    ratings = tmp_path / "ratings.pkl.xz"
+    pd.DataFrame(
+        {  # ggplot2movies: "Title, The" form, year, IMDb rating and votes (2005)
+            "title": ["Fight Club", "Haine, La", "Apocalypse Now", "Apocalypse Now", "Fight Club"],
+            "year": [1999, 1995, 1979, 1979, 1940],
+            "rating": [8.5, 7.8, 8.4, 6.1, 5.0],
+            "votes": [112092, 5714, 51000, 12, 9],
+        }
+    ).to_pickle(ratings, compression="xz")
+    movielens = tmp_path / "movielens.pkl.xz"
+    pd.DataFrame(
+        {
+            "movieId": [4973, 4973, 97, 2959, 1],
+            "title": ["Amelie (Fabuleux destin d'Amélie Poulain, Le)"] * 2
+            + ["Hate (Haine, La)", "Fight Club", "Toy Story"],
+            "year": [2001.0, 2001.0, 1995.0, 1999.0, 1995.0],
+            "genres": ["Comedy|Romance"] * 2 + ["Crime|Drama", "Action|Crime|Drama|Thriller", "Children"],
+            "userId": [1, 2, 3, 4, 5],
+            "rating": [4.0, 5.0, 4.5, 5.0, 3.0],
+        }
+    ).to_pickle(movielens, compression="xz")
+    summaries = tmp_path / "summaries.json"
+    summaries.write_text(
+        json.dumps(
+            {
+                "Fight Club": "Fight Club is a 1999 American film directed by David Fincher.",
+                "Apocalypse Now": "Apocalypse Now is a 1979 American epic war film.",
+                "Heat (1995 film)": "Heat is a 1995 American crime film.",  # not in our films: unmatched
+            }
+        ),
+        encoding="utf-8",
+    )
+    curated_tv = tmp_path / "tv.json"
+    curated_tv.write_text(
+        json.dumps(
+            [
+                {
+                    "title_en": "Call My Agent!",
+                    "title_fr": "Dix pour cent",
+                    "original_title": "Dix pour cent",
+                    "original_language": "fr",
+                    "first_air_year": 2015,
+                    "last_air_year": 2020,
+                    "genres": ["Comedy", "Drama"],
+                    "countries": ["FR"],
+                },
+                {
+                    "title_en": "Breaking Bad",
+                    "title_fr": None,
+                    "original_title": "Breaking Bad",
+                    "original_language": "en",
+                    "first_air_year": 2008,
+                    "last_air_year": 2013,
+                    "genres": ["Drama", "Crime"],
+                    "countries": ["US"],
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
+    return {
+        "movies_db": movies_db,
+        "ratings": ratings,
+        "movielens": movielens,
+        "summaries": summaries,
+        "curated_tv": curated_tv,
+    }
+
+
+def load(sources: dict[str, Path], *extra: str) -> str:
+    out = StringIO()
+    args = [f"--{name.replace('_', '-')}={path}" for name, path in sources.items()]
+    call_command("load_catalog", *args, "--no-progress", *extra, stdout=out)
+    return out.getvalue()
+
+
+def test_load_catalog_builds_titles_from_every_source(sources: dict[str, Path]) -> None:
+    output = load(sources)
+    assert "Catalog: 5 movies, 2 TV shows" in output
+    assert (
+        Title.objects.filter(imdb_id="tt0078788").get().title_en == "Apocalypse Now"
+    )  # first of the two rows
+
+    amelie = Title.objects.get(imdb_id="tt0211915")
+    assert amelie.media_type == MediaType.MOVIE
+    assert amelie.title_fr == "Le Fabuleux destin d'Amélie Poulain"
+    assert amelie.original_title == "Le Fabuleux destin d'Amélie Poulain"
+    assert amelie.original_language == "fr"
+    assert amelie.alternate_titles == ["Amelie"]
+    assert amelie.movielens_id == 4973
+    assert amelie.cast == ["Audrey Tautou", "Mathieu Kassovitz"]
+    assert amelie.countries == ["FR"]
+    assert amelie.imdb_rating is None and amelie.imdb_votes is None  # no rating source: nothing invented
+    assert (float(amelie.critics_rating), amelie.critics_reviews, amelie.critics_meter) == (8.1, 231, 89)
+    assert amelie.score is not None  # ranked by the critics' average where IMDb has no votes
+    assert sorted(g.name_fr for g in amelie.genres.all()) == ["Comédie", "Romance"]
+    assert "tautou" in amelie.search_text and "amelie poulain" in amelie.search_text
+
+    haine = Title.objects.get(imdb_id="tt0113247")
+    assert (float(haine.imdb_rating), haine.imdb_votes) == (7.8, 5714)
+    assert haine.rating_source.key == "ggplot2movies"
+    assert haine.original_title == "La Haine" and haine.alternate_titles == ["Hate"]
+
+    fight_club = Title.objects.get(imdb_id="tt0137523")
+    assert (float(fight_club.imdb_rating), fight_club.imdb_votes) == (8.5, 112092)  # not the 1940 film
+    assert fight_club.overview_en.startswith("Fight Club is a 1999")
+    assert fight_club.overview_source.key == "wikipedia"
+    assert fight_club.provenance["overview_article"] == "Fight Club"
+    assert fight_club.countries == ["US", "DE"]
+    # Wikidata's Drama+Sci-Fi, plus MovieLens's Action|Crime|Drama|Thriller, mapped onto TMDB genres.
+    assert sorted(g.tmdb_id for g in fight_club.genres.all()) == [18, 28, 53, 80, 878]
+    assert fight_club.score > haine.score  # more votes and a higher rating
+
+    apocalypse = Title.objects.get(imdb_id="tt0078788")
+    assert apocalypse.imdb_votes == 51000  # the most-voted of two same-title same-year rows
+
+    documentary = Title.objects.get(imdb_id="tt9999999")
+    assert (
+        documentary.original_language == "" and documentary.score is None and not documentary.genres.exists()
+    )
+
+    agent = Title.objects.get(media_type=MediaType.TV, title_en="Call My Agent!")
+    assert (agent.title_fr, agent.original_language, agent.first_air_year, agent.last_air_year) == (
+        "Dix pour cent",
+        "fr",
+        2015,
+        2020,
+    )
+    assert agent.imdb_rating is None and agent.score is None
+    assert agent.source.key == "curated-tv" and agent.provenance == {"curated": True}
+    assert sorted(g.name_fr for g in agent.genres.all()) == ["Comédie", "Drame"]
+
+    assert set(DataSource.objects.values_list("key", flat=True)) >= {
+        "wikidata-films",
+        "ggplot2movies",
+        "movielens",
+        "wikipedia",
+        "curated-tv",
+        "tmdb",
+    }
+    assert DataSource.objects.get(key="wikidata-films").licence == "CC0-1.0"
+
+
+def test_load_catalog_summary_counts_per_source(sources: dict[str, Path]) -> None:
+    lines = {line.split()[0]: line.split()[1:] for line in load(sources).splitlines() if line[:1].islower()}
+    # columns: read created updated unchanged matched skipped
+    assert lines["wikidata-films"] == ["6", "5", "0", "0", "0", "1"]
+    assert lines["ggplot2movies"][0] == "5" and lines["ggplot2movies"][4] == "3"
+    assert lines["movielens"][0] == "4" and lines["movielens"][4] == "3"
+    assert lines["wikipedia"][0] == "3" and lines["wikipedia"][4] == "2"
+    assert lines["curated-tv"] == ["2", "2", "0", "0", "0", "0"]
+
+
+def test_second_run_changes_nothing(sources: dict[str, Path]) -> None:
+    load(sources)
+    before = {
+        t.pk: (t.updated_at, t.score, sorted(t.genres.values_list("pk", flat=True)))
+        for t in Title.objects.all()
+    }
+    output = load(sources)
+    after = {
+        t.pk: (t.updated_at, t.score, sorted(t.genres.values_list("pk", flat=True)))
+        for t in Title.objects.all()
+    }
+    assert before == after
+    assert "wikidata-films" in output and " 5 " in output.split("wikidata-films")[1].splitlines()[0]
+    assert Title.objects.count() == 7
+
+
+def test_reload_applies_changes_in_the_source(sources: dict[str, Path], tmp_path: Path) -> None:
+    load(sources)
+    changed = [list(f) for f in FILMS]
+    changed[2][2], changed[2][5] = "Fight Club!", "Drama"
+    sources["movies_db"] = _write_movies_db(tmp_path / "movies2.db", [tuple(f) for f in changed])
+    load(sources)
+    fight_club = Title.objects.get(imdb_id="tt0137523")
+    assert fight_club.title_en == "Fight Club!"
+    assert "fight club!" in fight_club.search_text
+    assert Title.objects.filter(media_type=MediaType.MOVIE).count() == 5
+
+
+def test_titles_refreshed_from_providers_are_left_alone(sources: dict[str, Path]) -> None:
+    load(sources)
+    Title.objects.filter(imdb_id="tt0137523").update(
+        title_en="Fight Club (TMDB)", cache_update_date=timezone.now()
+    )
+    load(sources)
+    assert Title.objects.get(imdb_id="tt0137523").title_en == "Fight Club (TMDB)"
+
+
+def test_limit_loads_only_the_first_titles(sources: dict[str, Path]) -> None:
+    assert "Catalog: 1 movies, 1 TV shows" in load(sources, "--limit=1")
+    assert Title.objects.get(media_type=MediaType.MOVIE).imdb_id == "tt0211915"
+
+
+def test_if_empty_skips_a_loaded_catalog(sources: dict[str, Path]) -> None:
+    load(sources, "--limit=1")
+    assert "nothing to do" in load(sources, "--if-empty")
+    assert Title.objects.filter(media_type=MediaType.MOVIE).count() == 1
+
+
+def test_missing_file_and_bad_limit_are_clear_errors(sources: dict[str, Path], tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="--movies-db: no such file"):
+        load({**sources, "movies_db": tmp_path / "nope.db"})
+    with pytest.raises(CommandError, match="--limit"):
+        load(sources, "--limit=0")
+    assert not Title.objects.exists()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    importlib.util.find_spec("bokeh_sampledata") is None, reason="bokeh_sampledata not installed"
+)
+def test_load_catalog_from_the_installed_packages() -> None:
+    out = StringIO()
+    call_command("load_catalog", "--limit=400", "--no-progress", stdout=out)
+    assert Title.objects.filter(media_type=MediaType.MOVIE).count() == 400
+    assert Title.objects.filter(media_type=MediaType.TV).count() >= 150
+    assert Title.objects.filter(imdb_votes__gt=0).exists()
+    assert DataSource.objects.get(key="wikidata-films").version == "2026.1"

@@ -1,0 +1,34 @@
+"""End to end through the real broker: a Celery worker thread consumes a task sent through Redis."""
+
+from collections.abc import Iterator
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+
+from catalog.models import Genre
+from catalog.tasks import genres_import_task
+from moviesyoudidntwatch.celery import app
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI sets it)"),
+]
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[None]:
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+            yield
+    finally:
+        app.conf.task_always_eager = True
+
+
+def test_task_runs_in_a_real_worker_through_redis(worker: None) -> None:
+    result = genres_import_task.delay()
+    assert result.get(timeout=60) == {"created": 27, "updated": 0, "unchanged": 0, "source": "embedded"}
+    assert Genre.objects.count() == 27
+    # Redelivery is harmless: the task is idempotent.
+    assert genres_import_task.delay().get(timeout=60)["unchanged"] == 27

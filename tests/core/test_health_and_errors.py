@@ -1,0 +1,84 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(api_client: APIClient, settings) -> None:
+    response = api_client.get("/healthz")
+    assert response.status_code == 200
+    expected_broker = "ok" if settings.CELERY_BROKER_URL else "eager"
+    assert response.json() == {"database": "ok", "broker": expected_broker}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_broker_that_is_down(api_client: APIClient) -> None:
+    with override_settings(CELERY_BROKER_URL="redis://127.0.0.1:9/0"):
+        from moviesyoudidntwatch.celery import app
+
+        previous = app.conf.broker_url
+        app.conf.broker_url = "redis://127.0.0.1:9/0"
+        try:
+            response = api_client.get("/healthz")
+        finally:
+            app.conf.broker_url = previous
+    assert response.status_code == 200
+    assert response.json()["broker"] == "down"
+
+
+def test_healthz_is_503_when_the_database_is_down() -> None:
+    """A real app process whose database cannot be reached (nothing listens on that port)."""
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client; r = Client().get('/healthz', HTTP_HOST='localhost');"
+        "print(r.status_code, r.content.decode())"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "moviesyoudidntwatch.settings.test",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",
+        "REDIS_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.startswith('503 {"database":"down","broker":"eager"}'), result.stdout + result.stderr
+
+
+def test_unknown_route_is_a_json_404(api_client: APIClient) -> None:
+    response = api_client.get("/no/such/route", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Introuvable."}
+
+
+@pytest.mark.parametrize(
+    ("header", "query", "expected"),
+    [
+        ("", "", "en"),
+        ("fr-CA,fr;q=0.9,en;q=0.5", "", "fr"),
+        ("de-DE,de;q=0.9", "", "en"),
+        ("de-DE,fr;q=0.5", "", "fr"),
+        ("fr", "?lang=en", "en"),
+        ("en", "?lang=FR", "fr"),
+        ("en", "?lang=xx", "en"),
+    ],
+)
+@pytest.mark.django_db
+def test_request_language(api_client: APIClient, header: str, query: str, expected: str) -> None:
+    response = api_client.get(f"/healthz{query}", HTTP_ACCEPT_LANGUAGE=header)
+    assert response["Content-Language"] == expected
+    assert "Accept-Language" in response["Vary"]
