@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
@@ -77,6 +78,7 @@ class TitleAdmin(admin.ModelAdmin):
     """Shared by the Movies and TV shows entries; each restricts the rows to its media type."""
 
     media_type: str = ""
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = (
         "title_en",
         "title_fr",
@@ -242,6 +244,7 @@ class GenreAdmin(admin.ModelAdmin):
 class DataSourceAdmin(admin.ModelAdmin):
     list_display = ("name", "version", "licence", "data_as_of", "loaded_at", "title_count")
     readonly_fields = ("key", "loaded_at", "created_at", "updated_at")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ("name", "licence")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[DataSource]:

@@ -40,7 +40,7 @@ def _broker_status() -> str:
     from moviesyoudidntwatch.celery import app
 
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:  # any transport failure means "down"; kombu raises many types
         logger.warning("Health check: broker unreachable", exc_info=True)
