@@ -1,1 +1,84 @@
-"""Models arrive with their issue; the app exists from the start so migrations stay in order."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Title
+from core.models import TimeStampedModel
+
+
+class Status(models.TextChoices):
+    SEEN = "seen", _("Seen")
+    LATER = "later", _("Watch later")
+    HIDDEN = "hidden", _("Not interested")
+
+
+class Entry(TimeStampedModel):
+    """What a user said about a title: one row per (user, title), so a new status moves it between lists."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="entries"
+    )
+    title = models.ForeignKey(
+        Title, verbose_name=_("title"), on_delete=models.CASCADE, related_name="entries"
+    )
+    status = models.CharField(_("status"), max_length=6, choices=Status.choices)
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), null=True, blank=True, help_text=_("1 to 10, when seen.")
+    )
+    watched_at = models.DateTimeField(_("watched on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("entry")
+        verbose_name_plural = _("entries")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "title"], name="entry_user_title_unique"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=10), name="entry_rating_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(status="seen"), name="entry_rating_only_when_seen"
+            ),
+        ]
+        indexes = [
+            # A user's list: newest change first.
+            models.Index(fields=["user", "status", "-updated_at"], name="entry_user_status_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.title} · {self.status}"
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded history file and what became of it; the worker reads the file from here."""
+
+    class Source(models.TextChoices):
+        LETTERBOXD = "letterboxd", "Letterboxd"
+        IMDB = "imdb", "IMDb"
+        TRAKT = "trakt", "Trakt"
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    payload = models.BinaryField(_("file"), editable=False)
+    status = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.PENDING)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    unmatched = models.JSONField(_("unmatched rows"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("history import")
+        verbose_name_plural = _("history imports")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} · {self.user} · {self.status}"

@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", HealthApi.as_view(), name="healthz"),
     path("", include("accounts.api.urls")),
+    path("", include("library.api.urls")),
 ]
 
 handler404 = "core.views.not_found"

@@ -133,6 +133,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
+    "URL_FORMAT_OVERRIDE": None,  # `?format=` belongs to /me/export, not to renderer selection
 }
 
 SIMPLE_JWT = {

@@ -1,0 +1,106 @@
+import re
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import serializers
+
+from catalog.api.serializers import TitleCardOutputSerializer
+from core.api.serializers import StrictInputSerializer
+from library.models import Entry, ImportJob, Status
+
+STATUS_ALIASES = {
+    "seen": Status.SEEN,
+    "later": Status.LATER,
+    "towatchlater": Status.LATER,
+    "watch_later": Status.LATER,
+    "hidden": Status.HIDDEN,
+    "not_interested": Status.HIDDEN,
+    "none": None,
+}
+IDENTIFIERS = ("title_id", "tmdb_id", "imdb_id")
+
+
+class StatusField(serializers.Field):
+    default_error_messages = {
+        "invalid": gettext_lazy("“{value}” is not a status. Use one of: seen, later, hidden, none."),
+    }
+
+    def to_internal_value(self, data: Any) -> str | None:
+        key = str(data).strip().lower()
+        if key not in STATUS_ALIASES:
+            self.fail("invalid", value=str(data)[:50])
+        return STATUS_ALIASES[key]
+
+    def to_representation(self, value: str | None) -> str | None:
+        return value
+
+
+class UpdateStatusInputSerializer(StrictInputSerializer):
+    title_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
+    tmdb_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+    imdb_id = serializers.CharField(required=False, max_length=16)
+    status = StatusField()
+    rating = serializers.IntegerField(min_value=1, max_value=10, required=False, allow_null=True)
+
+    def validate_imdb_id(self, value: str) -> str:
+        if not re.fullmatch(r"tt\d{5,10}", value.strip()):
+            raise serializers.ValidationError(_("An IMDb id looks like “tt0137523”."))
+        return value.strip()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        given = [name for name in IDENTIFIERS if name in attrs]
+        if len(given) != 1:
+            message = _("Give exactly one of title_id, tmdb_id or imdb_id.")
+            raise serializers.ValidationError({name: [message] for name in given or IDENTIFIERS})
+        if attrs.get("rating") is not None and attrs["status"] != Status.SEEN:
+            raise serializers.ValidationError(
+                {"rating": [_("A rating can only be given with the status “seen”.")]}
+            )
+        return attrs
+
+
+class EntryCardOutputSerializer(serializers.Serializer):
+    """A list item: the title's card with the entry's status, rating and time of change."""
+
+    def to_representation(self, entry: Entry) -> dict[str, Any]:
+        card = TitleCardOutputSerializer(entry.title, context=self.context).data
+        card["user_status"] = entry.status
+        return {
+            **card,
+            "status": entry.status,
+            "rating": entry.rating,
+            "updated_at": entry.updated_at.isoformat(),
+        }
+
+
+class ImportInputSerializer(StrictInputSerializer):
+    file = serializers.FileField(allow_empty_file=False)
+    source = serializers.ChoiceField(choices=ImportJob.Source.choices)
+
+
+class ImportJobOutputSerializer(serializers.ModelSerializer):
+    counts = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = (
+            "id",
+            "source",
+            "filename",
+            "status",
+            "counts",
+            "unmatched",
+            "error",
+            "created_at",
+            "finished_at",
+        )
+        read_only_fields = fields
+
+    def get_counts(self, job: ImportJob) -> dict[str, int]:
+        return {"matched": 0, "created": 0, "updated": 0, "unmatched": 0, **job.counts}
+
+
+class ExportInputSerializer(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["letterboxd", "json"], default="json")

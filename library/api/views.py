@@ -1,0 +1,119 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.api.serializers import TitleCardOutputSerializer
+from catalog.models import MediaType
+from catalog.selectors import title_find
+from core.api.pagination import PageInputSerializer, paginate
+from library.api.serializers import (
+    IDENTIFIERS,
+    EntryCardOutputSerializer,
+    ExportInputSerializer,
+    ImportInputSerializer,
+    ImportJobOutputSerializer,
+    UpdateStatusInputSerializer,
+)
+from library.exports import entries_json, letterboxd_csv
+from library.models import ImportJob
+from library.selectors import entries_for_export, entries_list, user_stats
+from library.services import KEEP, entry_set_status, import_job_create
+
+WRONG_ROUTE = {
+    MediaType.MOVIE: gettext_lazy("This title is a TV show: use /me/tvshows/update_status."),
+    MediaType.TV: gettext_lazy("This title is a movie: use /me/movies/update_status."),
+}
+
+
+def card_context(request: Request) -> dict[str, str]:
+    return {"language": request.LANGUAGE_CODE}
+
+
+class EntryUpdateStatusApi(APIView):
+    media_type: str = MediaType.MOVIE
+
+    def post(self, request: Request) -> Response:
+        serializer = UpdateStatusInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        identifier = next(name for name in IDENTIFIERS if name in data)
+        title = title_find(**{identifier: data[identifier]}, media_type=self.media_type)
+        if title is None:
+            raise exceptions.NotFound(_("No title with this %(field)s.") % {"field": identifier})
+        if title.media_type != self.media_type:
+            raise exceptions.ValidationError({identifier: [str(WRONG_ROUTE[self.media_type])]})
+        entry = entry_set_status(
+            user=request.user, title=title, status=data["status"], rating=data.get("rating", KEEP)
+        )
+        card = TitleCardOutputSerializer(
+            title, context={**card_context(request), "statuses": {title.pk: entry.status} if entry else {}}
+        ).data
+        return Response(
+            {
+                "title": card,
+                "status": entry.status if entry else None,
+                "rating": entry.rating if entry else None,
+                "updated_at": entry.updated_at.isoformat() if entry else None,
+            }
+        )
+
+
+class EntryListApi(APIView):
+    media_type: str = MediaType.MOVIE
+    status_value: str = ""
+
+    def get(self, request: Request) -> Response:
+        params = PageInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = paginate(
+            entries_list(user=request.user, media_type=self.media_type, status=self.status_value),
+            with_count=True,
+            **params.validated_data,
+        )
+        results = EntryCardOutputSerializer(page.items, many=True, context=card_context(request)).data
+        return Response(page.envelope(results))
+
+
+class UserStatsApi(APIView):
+    def get(self, request: Request) -> Response:
+        return Response(user_stats(user=request.user, language=request.LANGUAGE_CODE))
+
+
+class ImportCreateApi(APIView):
+    parser_classes = (MultiPartParser, FormParser)
+
+    def post(self, request: Request) -> Response:
+        serializer = ImportInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        job = import_job_create(
+            user=request.user,
+            source=serializer.validated_data["source"],
+            filename=upload.name or "",
+            data=upload.read(),
+        )
+        return Response({"id": job.pk}, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportDetailApi(APIView):
+    def get(self, request: Request, job_id: int) -> Response:
+        job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=job_id)
+        return Response(ImportJobOutputSerializer(job).data)
+
+
+class ExportApi(APIView):
+    def get(self, request: Request) -> HttpResponse | Response:
+        params = ExportInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        entries = list(entries_for_export(user=request.user))
+        if params.validated_data["format"] == "letterboxd":
+            response = HttpResponse(letterboxd_csv(entries), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="moviesyoudidntwatch-letterboxd.csv"'
+            return response
+        return Response(entries_json(entries, email=request.user.email))

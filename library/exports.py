@@ -1,0 +1,60 @@
+"""Your data is yours: entries as a Letterboxd-importable CSV, or as JSON."""
+
+import csv
+import io
+from typing import Any
+
+from django.utils import timezone
+
+from catalog.models import MediaType
+from library.models import Entry, Status
+
+# Columns Letterboxd's importer reads (letterboxd.com/about/importing-data/).
+LETTERBOXD_COLUMNS = ("imdbID", "tmdbID", "Title", "Year", "Directors", "WatchedDate", "Rating", "Rating10")
+
+
+def letterboxd_csv(entries: list[Entry]) -> str:
+    """Seen films only: Letterboxd has no TV shows, and its importer marks every row as watched."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(LETTERBOXD_COLUMNS)
+    for entry in entries:
+        title = entry.title
+        if entry.status != Status.SEEN or title.media_type != MediaType.MOVIE:
+            continue
+        writer.writerow(
+            [
+                title.imdb_id or "",
+                title.tmdb_id or "",
+                title.title_en,
+                title.year or "",
+                ", ".join(title.directors),
+                entry.watched_at.date().isoformat() if entry.watched_at else "",
+                f"{entry.rating / 2:g}" if entry.rating else "",  # Letterboxd's half stars: 7/10 → 3.5
+                entry.rating or "",
+            ]
+        )
+    return out.getvalue()
+
+
+def entries_json(entries: list[Entry], *, email: str) -> dict[str, Any]:
+    return {
+        "exported_at": timezone.now().isoformat(),
+        "user": email,
+        "entries": [
+            {
+                "title_id": e.title_id,
+                "media_type": e.title.media_type,
+                "imdb_id": e.title.imdb_id,
+                "tmdb_id": e.title.tmdb_id,
+                "title": e.title.title_en,
+                "year": e.title.year,
+                "status": e.status,
+                "rating": e.rating,
+                "watched_at": e.watched_at.isoformat() if e.watched_at else None,
+                "created_at": e.created_at.isoformat(),
+                "updated_at": e.updated_at.isoformat(),
+            }
+            for e in entries
+        ],
+    }

@@ -1,0 +1,49 @@
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import User
+from core.exceptions import ApplicationError
+from library.models import ImportJob
+from library.services import import_job_create, import_job_run
+
+
+class Command(BaseCommand):
+    help = "Import a user's history from a Letterboxd ZIP, an IMDb CSV or a Trakt JSON/ZIP export."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--user", required=True, help="The user's email address.")
+        parser.add_argument("--source", required=True, choices=ImportJob.Source.values)
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, user: str, source: str, file: Path, **options: Any) -> None:
+        account = User.objects.filter(email__iexact=user.strip()).first()
+        if account is None:
+            raise CommandError(f"No user with the email address {user!r}.")
+        if not file.is_file():
+            raise CommandError(f"No such file: {file}")
+        try:
+            with transaction.atomic():  # the job is imported below, in this process, with a progress bar
+                job = import_job_create(
+                    user=account, source=source, filename=file.name, data=file.read_bytes(), enqueue=False
+                )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        job = import_job_run(job_id=job.pk, progress=True)
+        if job.status != ImportJob.State.DONE:
+            raise CommandError(f"Import failed: {job.error}")
+        counts = job.counts
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {file.name} for {account.email}: {counts['matched']} matched, "
+                f"{counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unmatched']} unmatched (job {job.pk})."
+            )
+        )
+        for row in job.unmatched[:20]:
+            self.stdout.write(
+                f"  unmatched: {row['file']}:{row['line']} {row['title']} ({row['year'] or '?'})"
+            )

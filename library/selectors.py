@@ -1,0 +1,72 @@
+"""Reads of users' entries: always scoped to one user, in a constant number of queries."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Avg, Count, F, Prefetch, QuerySet
+
+from accounts.models import User
+from catalog.models import Genre, MediaType
+from library.models import Entry, Status
+
+
+def entries_list(*, user: User, media_type: str, status: str) -> QuerySet[Entry]:
+    """The user's titles with that status, newest change first, cards ready to render (3 queries a page)."""
+    return (
+        Entry.objects.filter(user=user, status=status, title__media_type=media_type)
+        .select_related("title")
+        .prefetch_related(Prefetch("title__genres", queryset=Genre.objects.order_by("name_en")))
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def statuses_for(*, user: User, title_ids: Iterable[int]) -> dict[int, str]:
+    """title id → the user's status, for the `user_status` of a page of cards (one query)."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        Entry.objects.filter(user=user, title_id__in=list(title_ids)).values_list("title_id", "status")
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(float(value), 2)
+
+
+def user_stats(*, user: User, language: str) -> dict[str, Any]:
+    """Counts and averages over the user's entries, each an SQL aggregation (4 queries, whatever the size)."""
+    entries = Entry.objects.filter(user=user)
+    seen = entries.filter(status=Status.SEEN)
+    counts = {key: {s.value: 0 for s in Status} for key in ("movies", "tvshows")}
+    for row in entries.values("title__media_type", "status").annotate(n=Count("pk")).order_by():
+        key = "movies" if row["title__media_type"] == MediaType.MOVIE else "tvshows"
+        counts[key][row["status"]] = row["n"]
+    averages = seen.aggregate(
+        watch_count=Count("pk"), average_rating=Avg("rating"), average_imdb_rating=Avg("title__imdb_rating")
+    )
+    top_genres = (
+        Genre.objects.filter(titles__entries__user=user, titles__entries__status=Status.SEEN)
+        .annotate(count=Count("titles__entries"))
+        .order_by("-count", "name_en")[:5]
+    )
+    decades = (
+        seen.filter(title__year__isnull=False)
+        .annotate(decade=F("title__year") / 10 * 10)
+        .values("decade")
+        .annotate(count=Count("pk"))
+        .order_by("decade")
+    )
+    return {
+        **counts,
+        "watch_count": averages["watch_count"],
+        "average_rating": _round(averages["average_rating"]),
+        "average_imdb_rating": _round(averages["average_imdb_rating"]),
+        "top_genres": [{"genre": g.name(language), "count": g.count} for g in top_genres],
+        "seen_by_decade": [{"decade": row["decade"], "count": row["count"]} for row in decades],
+    }
+
+
+def entries_for_export(*, user: User) -> QuerySet[Entry]:
+    return (
+        Entry.objects.filter(user=user).select_related("title").order_by("title__media_type", "-updated_at")
+    )

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def history_import_task(job_id: int) -> dict[str, int] | None:
+    """Run one history import; safe to redeliver (a finished job is skipped, a re-run ends the same)."""
+    from library.services import import_job_run
+
+    job = import_job_run(job_id=job_id)
+    return job.counts if job else None
