@@ -65,7 +65,9 @@ class EntryCardOutputSerializer(serializers.Serializer):
     """A list item: the title's card with the entry's status, rating and time of change."""
 
     def to_representation(self, entry: Entry) -> dict[str, Any]:
-        card = TitleCardOutputSerializer(entry.title, context=self.context).data
+        if not hasattr(self, "_card"):  # one card serializer for the whole page: building fields is costly
+            self._card = TitleCardOutputSerializer(context=self.context)
+        card = self._card.to_representation(entry.title)
         card["user_status"] = entry.status
         return {
             **card,

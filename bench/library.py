@@ -1,0 +1,129 @@
+"""Library benchmark: list and stats latency for a user with 20,000 entries, and import throughput.
+
+Run against PostgreSQL (a dedicated database; it is migrated and filled by this script):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/myw_bench DJANGO_DEBUG=true \
+        .venv/bin/python -m bench.library
+
+Latencies are measured in-process through Django's test client (routing, auth, queries, JSON), 50 calls each.
+"""
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moviesyoudidntwatch.settings.base")
+os.environ.setdefault("DJANGO_DEBUG", "true")
+django.setup()
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+
+from accounts.models import User
+from accounts.services import tokens_issue
+from catalog.models import MediaType, Title
+from catalog.services import data_source_sync
+from catalog.sources import SourceInfo
+from library.models import Entry, Status
+from library.services import import_job_create, import_job_run
+
+ENTRIES = 20_000
+IMPORT_ROWS = 10_000
+CALLS = 50
+BENCH_SOURCE = SourceInfo(
+    key="bench",
+    name="Benchmark filler (bench database only)",
+    licence="-",
+    url="",
+    attribution="Titles made up by bench/library.py so one user can hold 20,000 entries.",
+)
+
+
+def timed(call: Callable[[], object], n: int = CALLS) -> tuple[float, float]:
+    samples = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+
+
+def main() -> None:
+    print(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}")
+    call_command("migrate", verbosity=0)
+    call_command("import_genres", "--offline", verbosity=0)
+    call_command("load_catalog", "--if-empty", "--no-progress", verbosity=0)
+    missing = ENTRIES - Title.objects.count()
+    if missing > 0:  # the embedded catalog holds ~17,800 titles: top up, in this database only
+        source = data_source_sync(BENCH_SOURCE)
+        Title.objects.bulk_create(
+            [
+                Title(
+                    media_type=MediaType.MOVIE,
+                    title_en=f"Bench filler {i}",
+                    year=1950 + i % 70,
+                    source=source,
+                    source_key=f"bench-{i}",
+                )
+                for i in range(missing)
+            ],
+            batch_size=2000,
+        )
+
+    user, _ = User.objects.get_or_create(username="bench", defaults={"email": "bench@example.org"})
+    Entry.objects.filter(user=user).delete()
+    title_ids = list(Title.objects.order_by("pk").values_list("pk", flat=True)[:ENTRIES])
+    statuses = [Status.SEEN, Status.SEEN, Status.LATER, Status.HIDDEN]
+    Entry.objects.bulk_create(
+        [
+            Entry(user=user, title_id=pk, status=statuses[i % 4], rating=(1 + i % 10) if i % 4 < 2 else None)
+            for i, pk in enumerate(title_ids)
+        ],
+        batch_size=5000,
+    )
+    print(f"user has {Entry.objects.filter(user=user).count()} entries")
+
+    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=user).access}")
+    for label, path in [
+        ("list seen, page 1", "/me/movies/seen?page_size=20"),
+        ("list seen, page 200", "/me/movies/seen?page_size=20&page=200"),
+        ("list later, 100/page", "/me/movies/towatchlater?page_size=100"),
+        ("stats", "/users/me/stats"),
+    ]:
+        assert client.get(path).status_code == 200, path
+        p50, p95 = timed(lambda path=path: client.get(path))
+        print(f"{label:<24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+
+    rows = Title.objects.exclude(imdb_id=None).order_by("pk").values_list("imdb_id", "title_en", "year")
+    rows = list(rows[:IMPORT_ROWS])
+    header = (
+        "Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres,Num Votes,"
+    )
+    lines = [header + "Release Date,Directors"]
+    for i, (imdb_id, title, year) in enumerate(rows):
+        name = title.replace('"', '""')
+        lines.append(f'{imdb_id},{1 + i % 10},2024-01-01,"{name}",,movie,,,{year or ""},,,,')
+    data = ("\n".join(lines) + "\n").encode()
+    importer, _ = User.objects.get_or_create(
+        username="bench-import", defaults={"email": "bench-import@example.org"}
+    )
+    Entry.objects.filter(user=importer).delete()
+    for run in ("first import", "same file again"):
+        started = time.perf_counter()
+        job = import_job_create(user=importer, source="imdb", filename="bench.csv", data=data, enqueue=False)
+        job = import_job_run(job_id=job.pk)
+        elapsed = time.perf_counter() - started
+        print(
+            f"{run:<24} {len(rows)} rows in {elapsed:5.2f} s = {len(rows) / elapsed:.0f} rows/s {job.counts}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
