@@ -1,9 +1,10 @@
 """Turn users' export files from Letterboxd, IMDb and Trakt into rows the import service matches.
 
-Pure parsing: no database and no Django, so the same code checks an upload in the request (a bad file
-is a 400 at once) and reads it again in the background job. Bad input only ever ends as
+Pure parsing: no database and no Django beyond gettext, so the same code checks an upload in the request
+(a bad file is a 400 at once) and reads it again in the background job. Bad input only ever ends as
 `ImportFormatError` (the whole file is refused) or as a skipped row / a `None` field (one odd value
-must not cost the user the rest of their history).
+must not cost the user the rest of their history). Messages are translated when raised, in the
+language active then (the request's Accept-Language).
 
 The format quirks pinned in comments come from the real exports in /work/shared/import-samples.
 """
@@ -19,6 +20,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 SOURCES = ("letterboxd", "imdb", "trakt")
 
@@ -73,12 +76,15 @@ def parse_history(*, source: str, data: bytes, filename: str = "") -> list[Histo
     Raises ImportFormatError, and nothing else, when the file cannot be an export of `source`.
     """
     if source not in SOURCES:
-        raise ImportFormatError(f"Unknown import source {source!r}: expected one of {', '.join(SOURCES)}.")
+        raise ImportFormatError(
+            _("Unknown import source %(source)s: expected one of %(sources)s.")
+            % {"source": repr(source), "sources": ", ".join(SOURCES)}
+        )
     data = bytes(data)
     if not data.strip():
-        raise ImportFormatError("The file is empty.")
+        raise ImportFormatError(_("The file is empty."))
     if not _is_zip(data) and len(data) > MAX_MEMBER_BYTES:
-        raise ImportFormatError("The file is too large (more than 50 MB).")
+        raise ImportFormatError(_("The file is too large (more than 50 MB)."))
     try:
         if source == "letterboxd":
             return _parse_letterboxd(data, filename)
@@ -88,7 +94,10 @@ def parse_history(*, source: str, data: bytes, filename: str = "") -> list[Histo
     except ImportFormatError:
         raise
     except (csv.Error, UnicodeError, ValueError, RecursionError) as exc:  # last net: a file we cannot read
-        raise ImportFormatError(f"The file could not be read as a {source} export ({exc}).") from exc
+        raise ImportFormatError(
+            _("The file could not be read as a %(source)s export (%(error)s).")
+            % {"source": source, "error": exc}
+        ) from exc
 
 
 # ---------------------------------------------------------------- merging rows of one title
@@ -212,7 +221,7 @@ def _read_zip(data: bytes, keep: Callable[[list[str]], bool]) -> list[tuple[str,
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
-        raise ImportFormatError("The ZIP file is damaged or is not a ZIP archive.") from exc
+        raise ImportFormatError(_("The ZIP file is damaged or is not a ZIP archive.")) from exc
     members: list[tuple[str, bytes]] = []
     total = 0
     with archive:
@@ -223,17 +232,23 @@ def _read_zip(data: bytes, keep: Callable[[list[str]], bool]) -> list[tuple[str,
                 continue
             # Zip bomb: the declared size is checked first, then the real one, as headers can lie.
             if info.file_size > MAX_MEMBER_BYTES:
-                raise ImportFormatError(f"{parts[-1]} is too large (more than 50 MB uncompressed).")
+                raise ImportFormatError(
+                    _("%(file)s is too large (more than 50 MB uncompressed).") % {"file": parts[-1]}
+                )
             try:
                 with archive.open(info) as handle:
                     blob = handle.read(MAX_MEMBER_BYTES + 1)
             except _ZIP_ERRORS as exc:
-                raise ImportFormatError(f"The ZIP file is damaged: {parts[-1]} cannot be read.") from exc
+                raise ImportFormatError(
+                    _("The ZIP file is damaged: %(file)s cannot be read.") % {"file": parts[-1]}
+                ) from exc
             if len(blob) > MAX_MEMBER_BYTES:
-                raise ImportFormatError(f"{parts[-1]} is too large (more than 50 MB uncompressed).")
+                raise ImportFormatError(
+                    _("%(file)s is too large (more than 50 MB uncompressed).") % {"file": parts[-1]}
+                )
             total += len(blob)
             if total > MAX_TOTAL_BYTES:
-                raise ImportFormatError("The ZIP file is too large (more than 200 MB uncompressed).")
+                raise ImportFormatError(_("The ZIP file is too large (more than 200 MB uncompressed)."))
             members.append((parts[-1], blob))
     return members
 
@@ -247,7 +262,9 @@ def _decode_text(data: bytes, file: str) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise ImportFormatError(f"{file} is not a text file (neither UTF-8 nor Windows-1252).") from exc
+        raise ImportFormatError(
+            _("%(file)s is not a text file (neither UTF-8 nor Windows-1252).") % {"file": file}
+        ) from exc
 
 
 @dataclass
@@ -297,11 +314,15 @@ def _read_csv(text: str, file: str) -> _Table:
                     header = record
                 continue
             if len(records) >= MAX_ROWS:
-                raise ImportFormatError(f"{file} has more than {MAX_ROWS:,} rows.")
+                raise ImportFormatError(
+                    _("%(file)s has more than %(max)s rows.") % {"file": file, "max": f"{MAX_ROWS:,}"}
+                )
             # Numbered as a spreadsheet would show them (blank lines included), header excluded.
             records.append((len(records) + 1, record))
     except csv.Error as exc:
-        raise ImportFormatError(f"{file} is not a valid CSV file ({exc}).") from exc
+        raise ImportFormatError(
+            _("%(file)s is not a valid CSV file (%(error)s).") % {"file": file, "error": exc}
+        ) from exc
     columns: dict[str, int] = {}
     for index, name in enumerate(header or []):
         columns.setdefault(_column_key(name), index)
@@ -405,9 +426,6 @@ _LB_REQUIRED = {
 }
 # deleted/ and orphaned/ hold removed entries; lists/ and likes/ are not viewing history.
 _LB_SKIPPED_DIRS = frozenset({"deleted", "orphaned", "lists", "likes"})
-_LB_NOTHING = (
-    "This is not a Letterboxd export: the ZIP has no watched.csv, ratings.csv, watchlist.csv or diary.csv."
-)
 
 
 def _parse_letterboxd(data: bytes, filename: str) -> list[HistoryRow]:
@@ -425,7 +443,12 @@ def _parse_letterboxd(data: bytes, filename: str) -> list[HistoryRow]:
             _require(table, _LB_REQUIRED[kind])
             tables.append((kind, table))
         if not tables:
-            raise ImportFormatError(_LB_NOTHING)
+            raise ImportFormatError(
+                _(
+                    "This is not a Letterboxd export: the ZIP has no watched.csv, ratings.csv, "
+                    "watchlist.csv or diary.csv."
+                )
+            )
         tables.sort(key=lambda kt: _LB_ORDER.index(kt[0]))  # stable: archive order within a kind
     else:
         name = _basename(filename) or "letterboxd.csv"
@@ -447,7 +470,8 @@ def _letterboxd_kind(table: _Table, name: str) -> str:
     if kind is None:
         if table.has("Review"):
             raise ImportFormatError(
-                f"{name} looks like Letterboxd's reviews.csv: upload the export ZIP or diary.csv instead."
+                _("%(file)s looks like Letterboxd's reviews.csv: upload the export ZIP or diary.csv instead.")
+                % {"file": name}
             )
         if table.has("Watched Date"):
             kind = "diary"
@@ -463,10 +487,11 @@ def _letterboxd_kind(table: _Table, name: str) -> str:
 def _require(table: _Table, names: Iterable[str]) -> None:
     missing = table.missing(names)
     if missing:
-        raise ImportFormatError(
-            f"{table.file} is not a Letterboxd export file: it has no {', '.join(missing)} column"
-            f"{'s' if len(missing) > 1 else ''}."
-        )
+        if len(missing) > 1:
+            message = _("%(file)s is not a Letterboxd export file: it has no %(columns)s columns.")
+        else:
+            message = _("%(file)s is not a Letterboxd export file: it has no %(columns)s column.")
+        raise ImportFormatError(message % {"file": table.file, "columns": ", ".join(missing)})
 
 
 def _letterboxd_fact(kind: str, table: _Table, line: int, record: list[str]) -> _Fact | None:
@@ -540,11 +565,11 @@ def _parse_imdb(data: bytes, filename: str) -> list[HistoryRow]:
     name = _basename(filename) or "imdb.csv"
     if _is_zip(data):
         raise ImportFormatError(
-            "This is a ZIP archive: upload IMDb's CSV file (ratings or watchlist) itself."
+            _("This is a ZIP archive: upload IMDb's CSV file (ratings or watchlist) itself.")
         )
     table = _read_csv(_decode_text(data, name), name)
     if not table.has("Const"):
-        raise ImportFormatError(f"{name} is not an IMDb export: it has no Const column.")
+        raise ImportFormatError(_("%(file)s is not an IMDb export: it has no Const column.") % {"file": name})
     # v1 has no Date Rated: a ratings list's `created` is when the title was rated.
     v1 = table.has("You rated")
     rows: list[HistoryRow] = []
@@ -603,9 +628,6 @@ _TRAKT_MEMBER = re.compile(
     r"(?:watched-(?:movies|shows)|ratings-(?:movies|shows)|(?:lists-)?watchlist|watched-history(?:-\d+)?"
     r"|history[^/]*)\.json"
 )
-_TRAKT_NOTHING = (
-    "This is not a Trakt export: the ZIP has no watched-*.json, ratings-*.json, watchlist or history file."
-)
 
 
 def _parse_trakt(data: bytes, filename: str) -> list[HistoryRow]:
@@ -613,7 +635,12 @@ def _parse_trakt(data: bytes, filename: str) -> list[HistoryRow]:
     if _is_zip(data):
         members = _read_zip(data, lambda parts: bool(_TRAKT_MEMBER.fullmatch(parts[-1].lower())))
         if not members:
-            raise ImportFormatError(_TRAKT_NOTHING)
+            raise ImportFormatError(
+                _(
+                    "This is not a Trakt export: the ZIP has no watched-*.json, ratings-*.json, "
+                    "watchlist or history file."
+                )
+            )
         # Fixed kind order, so a title's first row does not depend on names; watched-history-2 before -10.
         members.sort(key=lambda m: (_trakt_member_rank(m[0]), _natural_key(m[0])))
     else:
@@ -651,27 +678,42 @@ def _trakt_facts(name: str, blob: bytes) -> list[_Fact]:
     try:
         items = json.loads(blob.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ImportFormatError(f"{name} is not UTF-8 JSON.") from exc
+        raise ImportFormatError(_("%(file)s is not UTF-8 JSON.") % {"file": name}) from exc
     except RecursionError as exc:  # "[[[[…" nested deeper than the parser's stack
-        raise ImportFormatError(f"{name} is not valid JSON (nested too deeply).") from exc
+        raise ImportFormatError(
+            _("%(file)s is not valid JSON (nested too deeply).") % {"file": name}
+        ) from exc
     except ValueError as exc:  # JSONDecodeError, or a number too long to convert
-        raise ImportFormatError(f"{name} is not valid JSON ({exc}).") from exc
+        raise ImportFormatError(
+            _("%(file)s is not valid JSON (%(error)s).") % {"file": name, "error": exc}
+        ) from exc
     if not isinstance(items, list):
-        raise ImportFormatError(f"{name} is not a Trakt export: expected a JSON array of items.")
+        raise ImportFormatError(
+            _("%(file)s is not a Trakt export: expected a JSON array of items.") % {"file": name}
+        )
     if len(items) > MAX_ROWS:
-        raise ImportFormatError(f"{name} has more than {MAX_ROWS:,} items.")
+        raise ImportFormatError(
+            _("%(file)s has more than %(max)s items.") % {"file": name, "max": f"{MAX_ROWS:,}"}
+        )
     facts: list[_Fact] = []
     known = 0
     for index, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            raise ImportFormatError(f"{name} is not a Trakt export: item {index} is not an object.")
+            raise ImportFormatError(
+                _("%(file)s is not a Trakt export: item %(index)s is not an object.")
+                % {"file": name, "index": index}
+            )
         recognised, fact = _trakt_item(name, index, item)
         known += recognised
         if fact is not None:
             facts.append(fact)
     if items and not known:
         raise ImportFormatError(
-            f"{name} is not a Trakt export: its items are not watched, ratings, watchlist or history items."
+            _(
+                "%(file)s is not a Trakt export: its items are not watched, ratings, watchlist or "
+                "history items."
+            )
+            % {"file": name}
         )
     return facts
 

@@ -275,3 +275,10 @@ def test_real_samples_import(upload: Callable, auth_client: APIClient, user: Use
         else:
             assert response.status_code == 202, sample.name
     assert ImportJob.objects.filter(user=user).exclude(status="done").count() == 0
+
+
+def test_corrupt_file_error_in_french(upload: Callable, auth_client: APIClient) -> None:
+    response = upload(auth_client, "letterboxd", "broken.zip", b"PK\x03\x04 nope", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400
+    assert "ZIP" in response.json()["file"][0]
+    assert "endommagé" in response.json()["file"][0]
