@@ -92,7 +92,15 @@ class TitleAdmin(admin.ModelAdmin):
         "cache_update_date",
     )
     list_filter = (("genres", GenreFilter), DecadeFilter, OriginalLanguageFilter, "source", StaleCacheFilter)
-    search_fields = ("title_en", "title_fr", "original_title", "=imdb_id", "=tmdb_id", "search_text")
+    search_fields = (
+        "title_en",
+        "title_fr",
+        "original_title",
+        "=imdb_id",
+        "=tmdb_id",
+        "search_title",
+        "search_people",
+    )
     search_help_text = _(
         "Titles in every language, alternate titles, directors and cast; or an exact IMDb/TMDB id."
     )
@@ -192,7 +200,7 @@ class TitleAdmin(admin.ModelAdmin):
         return super().get_queryset(request).select_related("source").prefetch_related("genres")
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[Title], search_term: str):
-        # search_text is accent-free and lowercase: "amelie" finds "Amélie", "tautou" finds her films.
+        # The search columns are accent-free and lowercase: "amelie" finds "Amélie", "tautou" her films.
         return super().get_search_results(request, queryset, normalize_text(search_term))
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, str]:

@@ -317,6 +317,21 @@ def read_movielens(path: Path) -> list[MovieLensTitle]:
     return titles
 
 
+def read_movielens_ratings(path: Path) -> list[tuple[int, int, float]]:
+    """(userId, movieId, rating) of the community, without the users kept aside for evaluation.
+
+    MovieLens users whose id is divisible by 5 are reserved to evaluate recommendations: never trained on.
+    """
+    import pandas as pd
+
+    frame = pd.read_pickle(path, compression="xz")  # noqa: S301 - a file of an installed, pinned package
+    frame = frame[frame["userId"] % 5 != 0]
+    return [
+        (int(u), int(m), float(r))
+        for u, m, r in frame[["userId", "movieId", "rating"]].itertuples(index=False)
+    ]
+
+
 # ---------------------------------------------------------------- Wikipedia summaries
 
 

@@ -99,6 +99,9 @@ class Title(TimeStampedModel):
     critics_reviews = models.PositiveIntegerField(_("critics' reviews"), null=True, blank=True)
     critics_meter = models.PositiveSmallIntegerField(_("critics' meter (%)"), null=True, blank=True)
     metacritic = models.PositiveSmallIntegerField(_("Metacritic"), null=True, blank=True)
+    # The rating we rank by: IMDb's where it has votes, else the critics' average with their review count.
+    rating = models.FloatField(_("rating"), null=True, blank=True, editable=False)
+    votes = models.PositiveIntegerField(_("votes"), null=True, blank=True, editable=False)
     score = models.FloatField(
         _("score"), null=True, blank=True, help_text=_("Vote-weighted rating used for ranking (0 to 10).")
     )
@@ -123,12 +126,10 @@ class Title(TimeStampedModel):
     )
     provenance = models.JSONField(_("provenance"), default=dict, blank=True)
     cache_update_date = models.DateTimeField(_("refreshed from providers"), null=True, blank=True)
-    search_text = models.TextField(
-        _("search text"),
-        blank=True,
-        editable=False,
-        help_text="Every title and person name, accent-free and lowercase; kept by Title.save().",
-    )
+    # Accent-free lowercase copies for typo-tolerant search (trigram-indexed on PostgreSQL); kept by
+    # Title.save() and by every bulk write (see refresh_search_fields).
+    search_title = models.TextField(_("searchable titles"), blank=True, editable=False)
+    search_people = models.TextField(_("searchable people"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("title")
@@ -153,24 +154,57 @@ class Title(TimeStampedModel):
             models.Index(fields=["media_type", "-score"], name="title_media_score_idx"),
             models.Index(fields=["media_type", "year"], name="title_media_year_idx"),
             models.Index(fields=["media_type", "original_language"], name="title_media_lang_idx"),
-            models.Index(fields=["media_type", "-imdb_votes"], name="title_media_votes_idx"),
+            models.Index(fields=["media_type", "-votes"], name="title_media_votes_idx"),
+            models.Index(fields=["media_type", "-rating"], name="title_media_rating_idx"),
             models.Index(fields=["cache_update_date"], name="title_cache_date_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.title_en} ({self.year})" if self.year else self.title_en
 
-    def build_search_text(self) -> str:
-        parts = [self.title_en, self.title_fr, self.original_title, *self.alternate_titles]
-        parts += [*self.directors, *self.cast]
-        return normalize_text(" | ".join(p for p in parts if p))
+    @property
+    def names(self) -> list[str]:
+        """Every title this work is known by, without repeats."""
+        names = [self.title_en, self.title_fr, self.original_title, *self.alternate_titles]
+        return list(dict.fromkeys(n for n in names if n))
+
+    @property
+    def people(self) -> list[str]:
+        return list(dict.fromkeys([*self.directors, *self.writers, *self.cast]))
+
+    def refresh_search_fields(self) -> None:
+        self.search_title = normalize_text(" | ".join(self.names))
+        self.search_people = normalize_text(" | ".join(self.people))
 
     def save(self, *args: object, **kwargs: object) -> None:
-        self.search_text = self.build_search_text()
+        self.refresh_search_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_title", "search_people"}
         super().save(*args, **kwargs)
+
+
+class TitleNeighbour(models.Model):
+    """A precomputed "similar title": by content (genres, people, era…) or by MovieLens co-ratings."""
+
+    class Kind(models.TextChoices):
+        CONTENT = "content", _("content")
+        RATINGS = "ratings", _("co-ratings")
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="neighbours")
+    neighbour = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    score = models.FloatField()
+
+    class Meta:
+        verbose_name = _("similar title")
+        verbose_name_plural = _("similar titles")
+        constraints = [
+            models.UniqueConstraint(fields=["title", "kind", "neighbour"], name="neighbour_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title_id} → {self.neighbour_id} ({self.kind} {self.score:.2f})"
 
 
 class MovieManager(models.Manager["Title"]):

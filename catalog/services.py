@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -27,11 +27,13 @@ from catalog.embedded import (
     read_curated_tv,
     read_films,
     read_movielens,
+    read_movielens_ratings,
     read_ratings,
     read_summaries,
 )
 from catalog.genre_mapping import tmdb_genre_ids
-from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour
+from catalog.similarity import ContentFeatures, content_neighbours, rating_neighbours
 
 logger = logging.getLogger(__name__)
 
@@ -159,12 +161,17 @@ class SourceCounts:
     unchanged: int = 0
     matched: int = 0
     skipped: int = 0
+    links_changed: int = 0
 
 
 @dataclass
 class CatalogLoadReport:
     counts: dict[str, SourceCounts] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated or c.links_changed for c in self.counts.values())
 
     def of(self, key: str) -> SourceCounts:
         return self.counts.setdefault(key, SourceCounts())
@@ -259,7 +266,12 @@ class _FilmMatcher:
         return {imdb_id: item for imdb_id, item in matched.items() if taken[imdb_id] == 1}
 
     def rating(self, film: FilmRecord) -> RatingRecord | None:
-        return best_rating(self.ratings.get(film.key, []), film.year)
+        """By the film's title, else by its MovieLens titles ("Fabuleux destin d'Amélie Poulain, Le")."""
+        lens = self.movielens.get(film.imdb_id)
+        for key in (film.key, *(lens.keys if lens else ())):
+            if found := best_rating(self.ratings.get(key, []), film.year):
+                return found
+        return None
 
 
 def _film_values(film: FilmRecord, matcher: _FilmMatcher, src: dict[str, DataSource]) -> dict[str, Any]:
@@ -346,7 +358,7 @@ class _Upserter:
             title = existing.get(self._key_of(values))
             if title is None:
                 title = Title(**values)
-                title.search_text = title.build_search_text()
+                title.refresh_search_fields()
                 to_create.append(title)
                 new_titles.append((title, genre_ids))
                 continue
@@ -357,7 +369,7 @@ class _Upserter:
             if changed:
                 for name in changed:
                     setattr(title, name, values[name])
-                title.search_text = title.build_search_text()
+                title.refresh_search_fields()
                 to_update.append(title)
             wanted_links[title.pk] = genre_ids
             if not changed:
@@ -365,7 +377,9 @@ class _Upserter:
         with transaction.atomic():
             Title.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
             if to_update:
-                Title.objects.bulk_update(to_update, [*self.fields, "search_text"], batch_size=BATCH_SIZE)
+                Title.objects.bulk_update(
+                    to_update, [*self.fields, "search_title", "search_people"], batch_size=BATCH_SIZE
+                )
             for title, genre_ids in new_titles:
                 wanted_links[title.pk] = genre_ids
             self._sync_links(wanted_links)
@@ -386,6 +400,7 @@ class _Upserter:
         self.links.objects.bulk_create(add, batch_size=BATCH_SIZE)
         for title_id, genre_id in remove:
             self.links.objects.filter(title_id=title_id, genre_id=genre_id).delete()
+        self.counts.links_changed += len(add) + len(remove)
 
     @staticmethod
     def _key(title: Title) -> tuple[int, str]:
@@ -405,10 +420,8 @@ def catalog_load_embedded(
     """
     paths = paths or EmbeddedPaths.installed()
     report = CatalogLoadReport()
-    genre_ids = set(Genre.objects.values_list("tmdb_id", flat=True))
-    if not genre_ids:
+    if not Genre.objects.exists():
         genres_import(live=False)
-        genre_ids = set(Genre.objects.values_list("tmdb_id", flat=True))
     genre_pk = dict(Genre.objects.values_list("tmdb_id", "pk"))
 
     if paths.movies_db is None:
@@ -421,6 +434,10 @@ def catalog_load_embedded(
         _load_curated_tv(paths.curated_tv, limit=limit, report=report)
     for media_type in MediaType:
         titles_rescore(media_type=media_type)
+    if report.changed or not TitleNeighbour.objects.exists():
+        ratings = read_movielens_ratings(paths.movielens) if paths.movielens else None
+        built = neighbours_rebuild(ratings=ratings, progress=progress)
+        report.of("similar-titles").created = sum(built.values())
     return report
 
 
@@ -522,25 +539,85 @@ def _parameters(rows: list[tuple[float, int]]) -> ScoreParameters | None:
 
 
 def titles_rescore(*, media_type: str) -> dict[str, ScoreParameters | None]:
-    """Recompute `score` for every title of a media type; IMDb votes first, else critics' reviews."""
+    """Recompute each title's ranking rating, votes and score: IMDb's where it has votes, else critics'."""
     titles = list(
         Title.objects.filter(media_type=media_type).values_list(
-            "pk", "imdb_rating", "imdb_votes", "critics_rating", "critics_reviews", "score"
+            "pk", "imdb_rating", "imdb_votes", "critics_rating", "critics_reviews", "rating", "votes", "score"
         )
     )
-    imdb = _parameters([(float(r), v) for _pk, r, v, _cr, _cv, _s in titles if r is not None and v])
-    critics = _parameters([(float(cr), cv) for _pk, _r, _v, cr, cv, _s in titles if cr is not None and cv])
+    imdb = _parameters([(float(r), v) for _pk, r, v, *_rest in titles if r is not None and v])
+    critics = _parameters(
+        [(float(cr), cv) for _pk, _r, _v, cr, cv, *_rest in titles if cr is not None and cv]
+    )
     changed = []
-    for pk, rating, votes, critics_rating, reviews, old in titles:
-        new = None
-        if imdb and rating is not None and votes:
-            new = imdb.score(float(rating), votes)
+    for pk, imdb_rating, imdb_votes, critics_rating, reviews, *old in titles:
+        new: tuple[float | None, int | None, float | None] = (None, None, None)
+        if imdb and imdb_rating is not None and imdb_votes:
+            new = (float(imdb_rating), imdb_votes, imdb.score(float(imdb_rating), imdb_votes))
         elif critics and critics_rating is not None and reviews:
-            new = critics.score(float(critics_rating), reviews)
-        if new != old:
-            changed.append(Title(pk=pk, score=new))
-    Title.objects.bulk_update(changed, ["score"], batch_size=2000)
+            new = (float(critics_rating), reviews, critics.score(float(critics_rating), reviews))
+        if new != tuple(old):
+            changed.append(Title(pk=pk, rating=new[0], votes=new[1], score=new[2]))
+    Title.objects.bulk_update(changed, ["rating", "votes", "score"], batch_size=2000)
     return {"imdb": imdb, "critics": critics}
+
+
+# ---------------------------------------------------------------- similar titles
+
+
+def neighbours_rebuild(
+    *, ratings: list[tuple[int, int, float]] | None = None, progress: bool = False
+) -> dict[str, int]:
+    """Recompute the similar-title tables: by content for every title, by co-ratings for MovieLens films.
+
+    `ratings` are MovieLens (user, movieId, rating) triples; titles are matched by `movielens_id`.
+    """
+    kind = TitleNeighbour.Kind
+    genres: dict[int, list[int]] = {}
+    for title_id, tmdb_id in Title.genres.through.objects.values_list("title_id", "genre__tmdb_id"):
+        genres.setdefault(title_id, []).append(tmdb_id)
+    rows: list[tuple[int, int, str, float]] = []
+    for media_type in tqdm(MediaType, desc="Similar titles", disable=not progress):
+        fields = (
+            "pk",
+            "directors",
+            "writers",
+            "cast",
+            "original_title",
+            "title_en",
+            "year",
+            "original_language",
+            "countries",
+        )
+        values = Title.objects.filter(media_type=media_type).values_list(*fields).iterator(chunk_size=5000)
+        features = [
+            ContentFeatures(
+                pk=pk,
+                genres=genres.get(pk, []),
+                directors=directors,
+                writers=writers,
+                cast=cast,
+                title=original or english,
+                year=year,
+                language=language,
+                countries=countries,
+            )
+            for pk, directors, writers, cast, original, english, year, language, countries in values
+        ]
+        rows += [(a, b, kind.CONTENT, s) for a, b, s in content_neighbours(features)]
+    if ratings:
+        by_movielens = dict(Title.objects.exclude(movielens_id=None).values_list("movielens_id", "pk"))
+        triples = [(u, by_movielens[m], r) for u, m, r in ratings if m in by_movielens]
+        rows += [(a, b, kind.RATINGS, s) for a, b, s in rating_neighbours(triples)]
+    table = TitleNeighbour._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        TitleNeighbour.objects.all().delete()
+        # Hundreds of thousands of plain rows: executemany is several times faster than bulk_create here.
+        cursor.executemany(
+            f"INSERT INTO {table} (title_id, neighbour_id, kind, score) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            rows,
+        )
+    return dict(Counter(k for _a, _b, k, _s in rows))
 
 
 def catalog_counts() -> dict[str, int]:

@@ -120,7 +120,7 @@ def test_change_and_add_forms_render_with_provider_fields_read_only(
     assert staff_client.get("/admin/catalog/tvshow/add/").status_code == 200
 
 
-def test_staff_can_edit_a_title_and_its_search_text_follows(
+def test_staff_can_edit_a_title_and_its_search_fields_follow(
     staff_client: Client, titles: dict[str, Title]
 ) -> None:
     heat = titles["heat"]
@@ -142,7 +142,7 @@ def test_staff_can_edit_a_title_and_its_search_text_follows(
     response = staff_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     heat.refresh_from_db()
-    assert heat.title_fr == "Heat (VF)" and "michael mann" in heat.search_text
+    assert heat.title_fr == "Heat (VF)" and "michael mann" in heat.search_people
 
 
 def test_genre_data_source_and_user_admins_render(staff_client: Client, titles: dict[str, Title]) -> None:

@@ -232,7 +232,7 @@ def test_load_catalog_builds_titles_from_every_source(sources: dict[str, Path]) 
     assert (float(amelie.critics_rating), amelie.critics_reviews, amelie.critics_meter) == (8.1, 231, 89)
     assert amelie.score is not None  # ranked by the critics' average where IMDb has no votes
     assert sorted(g.name_fr for g in amelie.genres.all()) == ["Comédie", "Romance"]
-    assert "tautou" in amelie.search_text and "amelie poulain" in amelie.search_text
+    assert "tautou" in amelie.search_people and "amelie poulain" in amelie.search_title
 
     haine = Title.objects.get(imdb_id="tt0113247")
     assert (float(haine.imdb_rating), haine.imdb_votes) == (7.8, 5714)
@@ -313,7 +313,7 @@ def test_reload_applies_changes_in_the_source(sources: dict[str, Path], tmp_path
     load(sources)
     fight_club = Title.objects.get(imdb_id="tt0137523")
     assert fight_club.title_en == "Fight Club!"
-    assert "fight club!" in fight_club.search_text
+    assert "fight club!" in fight_club.search_title
     assert Title.objects.filter(media_type=MediaType.MOVIE).count() == 5
 
 

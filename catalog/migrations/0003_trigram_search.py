@@ -1,0 +1,52 @@
+"""Fill the search columns of existing titles; trigram indexes on PostgreSQL (SQLite searches in-process)."""
+
+from django.db import migrations
+
+from catalog.text import normalize_text
+
+INDEXES = {
+    "title_search_title_trgm": "search_title",
+    "title_search_people_trgm": "search_people",
+    "title_overview_en_trgm": "overview_en",
+    "title_overview_fr_trgm": "overview_fr",
+}
+
+
+def fill_search_columns(apps, schema_editor):
+    title_model = apps.get_model("catalog", "Title")
+    batch = []
+    for title in title_model.objects.all().iterator(chunk_size=2000):
+        names = [title.title_en, title.title_fr, title.original_title, *title.alternate_titles]
+        people = [*title.directors, *title.writers, *title.cast]
+        title.search_title = normalize_text(" | ".join(dict.fromkeys(n for n in names if n)))
+        title.search_people = normalize_text(" | ".join(dict.fromkeys(people)))
+        batch.append(title)
+        if len(batch) >= 2000:
+            title_model.objects.bulk_update(batch, ["search_title", "search_people"])
+            batch = []
+    title_model.objects.bulk_update(batch, ["search_title", "search_people"])
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, column in INDEXES.items():
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON catalog_title USING gin ({column} gin_trgm_ops)"
+        )
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("catalog", "0002_search_rank_neighbours")]
+    operations = [
+        migrations.RunPython(fill_search_columns, migrations.RunPython.noop),
+        migrations.RunPython(create, drop),
+    ]
