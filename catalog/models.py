@@ -149,13 +149,10 @@ class Title(TimeStampedModel):
                 name="title_imdb_rating_range",
             ),
         ]
+        # The ranking indexes (media type, score/rating/votes/year descending with NULLs last, id) are
+        # created per database by migration 0003: SQLite and PostgreSQL spell "NULLs last" differently.
         indexes = [
-            # Discovery: "best unseen titles of this media type", then narrowed by year or language.
-            models.Index(fields=["media_type", "-score"], name="title_media_score_idx"),
-            models.Index(fields=["media_type", "year"], name="title_media_year_idx"),
             models.Index(fields=["media_type", "original_language"], name="title_media_lang_idx"),
-            models.Index(fields=["media_type", "-votes"], name="title_media_votes_idx"),
-            models.Index(fields=["media_type", "-rating"], name="title_media_rating_idx"),
             models.Index(fields=["cache_update_date"], name="title_cache_date_idx"),
         ]
 

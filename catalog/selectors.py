@@ -2,16 +2,39 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.auth.models import AnonymousUser
+from django.db import models
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Lower, NullIf
 
-from catalog.models import Genre, MediaType, Title
-from catalog.text import title_key
+from accounts.models import User
+from catalog.genre_mapping import SOURCE_GENRES
+from catalog.models import Genre, MediaType, Title, TitleNeighbour
+from catalog.text import strip_accents, title_key
+from library.models import Entry
+
+
+def _with_genres(titles: QuerySet[Title]) -> QuerySet[Title]:
+    return titles.prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by("name_en")))
 
 
 def titles_for_cards() -> QuerySet[Title]:
     """Titles with what a card shows, in a constant number of queries."""
-    return Title.objects.prefetch_related(Prefetch("genres", queryset=Genre.objects.order_by("name_en")))
+    return _with_genres(Title.objects.all())
 
 
 def title_find(
@@ -66,3 +89,131 @@ class TitleKeyIndex:
             if close:
                 return None  # ambiguous: better unmatched than wrong
         return None
+
+
+# ---------------------------------------------------------------- discovery
+
+
+class SortBy(models.TextChoices):
+    SCORE = "score"
+    RATING = "rating"
+    VOTES = "votes"
+    YEAR = "year"
+    TITLE = "title"
+
+
+@dataclass(frozen=True)
+class DiscoveryFilters:
+    genres: tuple[int, ...] = ()  # Genre pks, any of them
+    exclude_genres: tuple[int, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    min_rating: float | None = None
+    min_votes: int | None = None
+    languages: tuple[str, ...] = ()
+    runtime_min: int | None = None
+    runtime_max: int | None = None
+    sort_by: str = SortBy.SCORE
+
+
+def _ordering(sort_by: str, language: str) -> list:
+    if sort_by == SortBy.TITLE:
+        localized = Coalesce(NullIf("title_fr", Value("")), "title_en") if language == "fr" else F("title_en")
+        return [Lower(localized), "pk"]
+    # Matches the ranking indexes of migration 0003: (media type, column DESC NULLS LAST, id).
+    return [F(sort_by).desc(nulls_last=True), "pk"]
+
+
+def titles_discover(
+    *, media_type: str, filters: DiscoveryFilters, user: User | AnonymousUser, language: str = "en"
+) -> tuple[QuerySet[Title], QuerySet[Title] | None]:
+    """Matching titles never seen, saved or hidden by the user, best first; and the matches that were skipped.
+
+    The caller's titles are removed inside the query (NOT EXISTS over their entries), so a page is full
+    whenever enough unseen matches exist, however many titles the user has marked.
+    """
+    titles = Title.objects.filter(media_type=media_type)
+    links = Title.genres.through.objects.filter(title_id=OuterRef("pk"))
+    if filters.genres:
+        titles = titles.filter(Exists(links.filter(genre_id__in=filters.genres)))
+    if filters.exclude_genres:
+        titles = titles.exclude(Exists(links.filter(genre_id__in=filters.exclude_genres)))
+    if filters.year_from is not None:
+        titles = titles.filter(year__gte=filters.year_from)
+    if filters.year_to is not None:
+        titles = titles.filter(year__lte=filters.year_to)
+    if filters.min_rating is not None:
+        titles = titles.filter(rating__gte=filters.min_rating)
+    if filters.min_votes is not None:
+        titles = titles.filter(votes__gte=filters.min_votes)
+    if filters.languages:
+        titles = titles.filter(original_language__in=filters.languages)
+    if filters.runtime_min is not None:
+        titles = titles.filter(runtime__gte=filters.runtime_min)
+    if filters.runtime_max is not None:
+        titles = titles.filter(runtime__lte=filters.runtime_max)
+    skipped = None
+    if user.is_authenticated:
+        marked = Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk")))
+        skipped = titles.filter(marked)
+        titles = titles.filter(~marked)
+    return _with_genres(titles).order_by(*_ordering(filters.sort_by, language)), skipped
+
+
+def genres_resolve(values: Iterable[str | int], *, media_type: str) -> tuple[list[Genre], list[str]]:
+    """Genres named by TMDB id or by name (English or French, any case or accents, or a source alias such as
+    "Sci-Fi"), among those of the media type; and the values that name none."""
+    values = list(values)
+    if not values:
+        return [], []
+    genres = list(Genre.objects.filter(**{"for_movies" if media_type == MediaType.MOVIE else "for_tv": True}))
+    by_key: dict[str, Genre] = {}
+    for genre in genres:
+        by_key[str(genre.tmdb_id)] = genre
+        by_key[_genre_key(genre.name_en)] = genre
+        by_key[_genre_key(genre.name_fr)] = genre
+    by_tmdb_id = {g.tmdb_id: g for g in genres}
+    for alias, ids in SOURCE_GENRES[MediaType(media_type)].items():
+        if len(ids) == 1 and ids[0] in by_tmdb_id:
+            by_key.setdefault(_genre_key(alias), by_tmdb_id[ids[0]])
+    found, unknown = [], []
+    for value in values:
+        genre = by_key.get(_genre_key(str(value)))
+        if genre is None:
+            unknown.append(str(value))
+        elif genre not in found:
+            found.append(genre)
+    return found, unknown
+
+
+def _genre_key(name: str) -> str:
+    return "".join(c for c in strip_accents(name).lower() if c.isalnum())
+
+
+# ---------------------------------------------------------------- similar titles
+
+SIMILARITY_WEIGHTS = {TitleNeighbour.Kind.CONTENT: 0.6, TitleNeighbour.Kind.RATINGS: 0.4}
+
+
+def titles_similar(*, title: Title, user: User | AnonymousUser) -> QuerySet[Title]:
+    """Precomputed neighbours of a title, content and co-ratings blended, minus the caller's titles."""
+    similar = Title.objects.filter(pk__in=TitleNeighbour.objects.filter(title=title).values("neighbour_id"))
+    similar = similar.exclude(pk=title.pk)
+    if user.is_authenticated:
+        similar = similar.exclude(Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk"))))
+    blended = Subquery(
+        TitleNeighbour.objects.filter(title=title, neighbour_id=OuterRef("pk"))
+        .values("neighbour_id")
+        .annotate(total=Sum(F("score") * _kind_weight()))
+        .values("total")[:1],
+        output_field=FloatField(),
+    )
+    return _with_genres(similar.annotate(similarity=blended)).order_by(
+        F("similarity").desc(nulls_last=True), F("score").desc(nulls_last=True), "pk"
+    )
+
+
+def _kind_weight() -> Case:
+    return Case(
+        *[When(kind=kind, then=Value(w)) for kind, w in SIMILARITY_WEIGHTS.items()], output_field=FloatField()
+    )

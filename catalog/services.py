@@ -557,8 +557,13 @@ def titles_rescore(*, media_type: str) -> dict[str, ScoreParameters | None]:
         elif critics and critics_rating is not None and reviews:
             new = (float(critics_rating), reviews, critics.score(float(critics_rating), reviews))
         if new != tuple(old):
-            changed.append(Title(pk=pk, rating=new[0], votes=new[1], score=new[2]))
-    Title.objects.bulk_update(changed, ["rating", "votes", "score"], batch_size=2000)
+            changed.append((*new, pk))
+    # Tens of thousands of rows: a plain executemany is far faster than bulk_update's CASE expressions.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {Title._meta.db_table} SET rating = %s, votes = %s, score = %s WHERE id = %s",  # noqa: S608
+            changed,
+        )
     return {"imdb": imdb, "critics": critics}
 
 

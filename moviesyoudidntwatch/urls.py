@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", HealthApi.as_view(), name="healthz"),
     path("", include("accounts.api.urls")),
     path("", include("library.api.urls")),
+    path("", include("catalog.api.urls")),
 ]
 
 handler404 = "core.views.not_found"

@@ -2,10 +2,16 @@
 
 from typing import Any
 
+import pycountry
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from catalog.models import MediaType, Title
+from catalog.models import DataSource, MediaType, Title
+from catalog.search import search_query
+from catalog.selectors import DiscoveryFilters, SortBy, genres_resolve
+from core.api.pagination import PageInputSerializer
+from core.api.serializers import StrictInputSerializer
 
 POSTER_BASE_URL = "https://image.tmdb.org/t/p/w500"
 
@@ -87,3 +93,136 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
             data["last_air_year"] = instance.last_air_year
             data["number_of_seasons"] = instance.number_of_seasons
         return data
+
+
+class TitleDetailOutputSerializer(TitleCardOutputSerializer):
+    """A card with what a title page shows: people, countries, every rating with its source and date."""
+
+    def to_representation(self, instance: Title) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data.update(
+            directors=instance.directors,
+            writers=instance.writers,
+            cast=instance.cast,
+            countries=instance.countries,
+            alternate_titles=instance.alternate_titles,
+            ratings=title_ratings(instance),
+            overview_source=_source(
+                instance.overview_source, article=instance.provenance.get("overview_article")
+            ),
+            source=_source(instance.source),
+        )
+        return data
+
+
+def _source(source: DataSource | None, **extra: str | None) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    body = {"name": source.name, "licence": source.licence, "attribution": source.attribution}
+    return body | {k: v for k, v in extra.items() if v}
+
+
+def title_ratings(title: Title) -> list[dict[str, Any]]:
+    """Every rating we hold, with who gave it and as of when; `used_for_score` marks the ranking one."""
+    ratings: list[dict[str, Any]] = []
+    score_from_imdb = title.imdb_rating is not None and bool(title.imdb_votes)
+    if title.imdb_rating is not None:
+        source = title.rating_source
+        ratings.append(
+            {
+                "source": "imdb",
+                "provider": source.name if source else None,
+                "value": float(title.imdb_rating),
+                "votes": title.imdb_votes,
+                "as_of": title.rating_as_of.isoformat()
+                if title.rating_as_of
+                else (source.data_as_of if source else None),
+                "used_for_score": score_from_imdb,
+            }
+        )
+    if title.critics_rating is not None:
+        ratings.append(
+            {
+                "source": "critics",
+                "provider": title.source.name,
+                "value": float(title.critics_rating),
+                "reviews": title.critics_reviews,
+                "meter": title.critics_meter,
+                "as_of": title.source.data_as_of or None,
+                "used_for_score": not score_from_imdb and title.score is not None,
+            }
+        )
+    if title.metacritic is not None:
+        ratings.append(
+            {
+                "source": "metacritic",
+                "provider": title.source.name,
+                "value": title.metacritic,
+                "scale": 100,
+                "as_of": title.source.data_as_of or None,
+                "used_for_score": False,
+            }
+        )
+    return ratings
+
+
+def _names(values: list[Any]) -> list[str]:
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+class DiscoverInputSerializer(StrictInputSerializer, PageInputSerializer):
+    """POST /{movies,tvshows}/search-by-filters: every filter optional (API.md)."""
+
+    genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=40)
+    exclude_genres = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, max_length=40
+    )
+    year_from = serializers.IntegerField(min_value=1870, max_value=2100, required=False, allow_null=True)
+    year_to = serializers.IntegerField(min_value=1870, max_value=2100, required=False, allow_null=True)
+    min_rating = serializers.FloatField(min_value=0, max_value=10, required=False, allow_null=True)
+    min_votes = serializers.IntegerField(min_value=0, max_value=10**9, required=False, allow_null=True)
+    languages = serializers.ListField(
+        child=serializers.CharField(max_length=8), required=False, max_length=40
+    )
+    runtime_min = serializers.IntegerField(min_value=0, max_value=2000, required=False, allow_null=True)
+    runtime_max = serializers.IntegerField(min_value=0, max_value=2000, required=False, allow_null=True)
+    sort_by = serializers.ChoiceField(choices=SortBy.choices, default=SortBy.SCORE)
+
+    def validate_languages(self, values: list[str]) -> list[str]:
+        codes = [v.strip().lower() for v in values]
+        unknown = [c for c in codes if len(c) != 2 or pycountry.languages.get(alpha_2=c) is None]
+        if unknown:
+            raise serializers.ValidationError(
+                _("Unknown ISO 639-1 language code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+            )
+        return codes
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        media_type = self.context["media_type"]
+        errors: dict[str, list[str]] = {}
+        for field in ("genres", "exclude_genres"):
+            found, unknown = genres_resolve(_names(attrs.get(field, [])), media_type=media_type)
+            if unknown:
+                errors[field] = [_("Unknown genre(s): %(names)s.") % {"names": ", ".join(unknown)}]
+            attrs[field] = tuple(g.pk for g in found)
+        for low, high in (("year_from", "year_to"), ("runtime_min", "runtime_max")):
+            if attrs.get(low) is not None and attrs.get(high) is not None and attrs[low] > attrs[high]:
+                errors[high] = [_("Must be greater than or equal to %(field)s.") % {"field": low}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+    def filters(self) -> DiscoveryFilters:
+        data = {k: v for k, v in self.validated_data.items() if k not in ("page", "page_size")}
+        data["languages"] = tuple(data.get("languages", ()))
+        return DiscoveryFilters(**data)
+
+
+class KeywordSearchInputSerializer(StrictInputSerializer, PageInputSerializer):
+    query = serializers.CharField(max_length=200, trim_whitespace=True)
+
+    def validate_query(self, value: str) -> str:
+        if not search_query(value):
+            raise serializers.ValidationError(_("Type at least one letter or digit."))
+        return value

@@ -1,4 +1,10 @@
-"""Fill the search columns of existing titles; trigram indexes on PostgreSQL (SQLite searches in-process)."""
+"""Search and ranking indexes that SQLite and PostgreSQL spell differently, and the search columns' data.
+
+- Ranking: discovery walks (media type, score|rating|votes|year descending, NULLs last, id) in order,
+  skipping the caller's titles, and stops after a page. SQLite puts NULLs last in a descending index by
+  itself and rejects "NULLS LAST" there; PostgreSQL needs it said.
+- Search: trigram (pg_trgm) GIN indexes on PostgreSQL; SQLite searches in-process instead.
+"""
 
 from django.db import migrations
 
@@ -27,8 +33,18 @@ def fill_search_columns(apps, schema_editor):
     title_model.objects.bulk_update(batch, ["search_title", "search_people"])
 
 
+RANKED = ("score", "rating", "votes", "year")
+
+
 def create(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
+    postgres = schema_editor.connection.vendor == "postgresql"
+    for column in RANKED:
+        nulls = " NULLS LAST" if postgres else ""
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS title_rank_{column}_idx ON catalog_title "
+            f"(media_type, {column} DESC{nulls}, id)"
+        )
+    if not postgres:
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, column in INDEXES.items():
@@ -38,6 +54,8 @@ def create(apps, schema_editor):
 
 
 def drop(apps, schema_editor):
+    for column in RANKED:
+        schema_editor.execute(f"DROP INDEX IF EXISTS title_rank_{column}_idx")
     if schema_editor.connection.vendor != "postgresql":
         return
     for name in INDEXES:

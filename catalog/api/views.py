@@ -1,0 +1,92 @@
+from django.shortcuts import get_object_or_404
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.api.serializers import (
+    DiscoverInputSerializer,
+    KeywordSearchInputSerializer,
+    TitleCardOutputSerializer,
+    TitleDetailOutputSerializer,
+)
+from catalog.models import MediaType, Title
+from catalog.search import titles_search
+from catalog.selectors import titles_discover, titles_for_cards, titles_similar
+from core.api.pagination import Page, PageInputSerializer, paginate
+from library.selectors import statuses_for
+
+
+class CatalogApi(APIView):
+    """Discovery routes answer anonymous callers too; with a token they know the caller's titles."""
+
+    permission_classes = (AllowAny,)
+    media_type: str = MediaType.MOVIE
+
+    def cards(self, request: Request, titles: list[Title], *, statuses: dict[int, str] | None = None) -> list:
+        if statuses is None:
+            statuses = statuses_for(user=request.user, title_ids=[t.pk for t in titles])
+        context = {"language": request.LANGUAGE_CODE, "statuses": statuses}
+        return TitleCardOutputSerializer(titles, many=True, context=context).data
+
+    def title(self, title_id: int) -> Title:
+        return get_object_or_404(
+            Title.objects.select_related("source", "rating_source", "overview_source"),
+            pk=title_id,
+            media_type=self.media_type,
+        )
+
+
+class TitleDiscoverApi(CatalogApi):
+    def post(self, request: Request) -> Response:
+        serializer = DiscoverInputSerializer(data=request.data, context={"media_type": self.media_type})
+        serializer.is_valid(raise_exception=True)
+        titles, skipped = titles_discover(
+            media_type=self.media_type,
+            filters=serializer.filters(),
+            user=request.user,
+            language=request.LANGUAGE_CODE,
+        )
+        page = paginate(
+            titles, page=serializer.validated_data["page"], page_size=serializer.validated_data["page_size"]
+        )
+        body = page.envelope(self.cards(request, page.items, statuses={}))  # none of them is the caller's
+        body["excluded_count"] = skipped.count() if skipped is not None else 0
+        return Response(body)
+
+
+class TitleSearchApi(CatalogApi):
+    def post(self, request: Request) -> Response:
+        serializer = KeywordSearchInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        hits = titles_search(query=data["query"], media_type=self.media_type)
+        start = (data["page"] - 1) * data["page_size"]
+        window = hits[start : start + data["page_size"]]
+        by_pk = titles_for_cards().in_bulk([h.pk for h in window])
+        page = Page(
+            items=[by_pk[h.pk] for h in window if h.pk in by_pk],
+            page=data["page"],
+            page_size=data["page_size"],
+            has_more=len(hits) > start + data["page_size"],
+        )
+        return Response(page.envelope(self.cards(request, page.items)))
+
+
+class TitleDetailApi(CatalogApi):
+    def get(self, request: Request, title_id: int) -> Response:
+        title = self.title(title_id)
+        context = {
+            "language": request.LANGUAGE_CODE,
+            "statuses": statuses_for(user=request.user, title_ids=[title.pk]),
+        }
+        return Response(TitleDetailOutputSerializer(title, context=context).data)
+
+
+class TitleSimilarApi(CatalogApi):
+    def get(self, request: Request, title_id: int) -> Response:
+        params = PageInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        similar = titles_similar(title=self.title(title_id), user=request.user)
+        page = paginate(similar, **params.validated_data)
+        return Response(page.envelope(self.cards(request, page.items, statuses={})))
