@@ -10,25 +10,15 @@ page, drop seen titles in Python, fetch the next page until one is full). Synthe
 database: they are made up ("Synthetic …"), never shown to anyone.
 """
 
+from bench.common import api_client, percentiles, prepare_database  # first: it sets Django up
+
 import json
-import os
-import statistics
-import time
-from collections.abc import Callable
-
-import django
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moviesyoudidntwatch.settings.base")
-os.environ.setdefault("DJANGO_DEBUG", "true")
-django.setup()
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 
 from accounts.models import User
-from accounts.services import tokens_issue
 from catalog.models import MediaType, Title
 from catalog.selectors import DiscoveryFilters, genres_resolve, titles_discover
 from catalog.services import data_source_sync
@@ -37,7 +27,6 @@ from library.models import Entry, Status
 
 SYNTHETIC = 1_000_000
 ENTRIES = 20_000
-CALLS = 60
 SOURCE = SourceInfo(
     key="bench-synthetic",
     name="Synthetic titles (benchmark database only)",
@@ -52,20 +41,8 @@ WORDS = (
 ).split()
 
 
-def percentiles(call: Callable[[], object], n: int = CALLS) -> tuple[float, float]:
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
-
-
 def build() -> None:
-    call_command("migrate", verbosity=0)
-    call_command("import_genres", "--offline", verbosity=0)
-    call_command("load_catalog", "--if-empty", "--no-progress", verbosity=0)
+    prepare_database()
     source = data_source_sync(SOURCE)
     have = Title.objects.filter(source=source).count()
     if have < SYNTHETIC:
@@ -78,12 +55,12 @@ def build() -> None:
                     original_language, alternate_titles, overview_en, overview_fr, trailer_url_en, trailer_url_fr,
                     poster_path, year, runtime, imdb_rating, imdb_votes, rating, votes, score, directors, writers,
                     "cast", countries, source_id, source_key, provenance, search_title, search_people)
-                SELECT now(), now(), 'movie', t.name, '', t.name, (ARRAY['en','fr','es','de','ja','it'])[1 + i % 6],
-                    '[]', '', '', '', '', '', 1930 + i % 95, 70 + i % 120, r, v, r, v, s, '[]', '[]', '[]', '[]',
+                SELECT now(), now(), 'movie', t.name, '', t.name, (ARRAY['en','fr','es','de','ja','it'])[1 + i %% 6],
+                    '[]', '', '', '', '', '', 1930 + i %% 95, 70 + i %% 120, r, v, r, v, s, '[]', '[]', '[]', '[]',
                     %s, 'syn-' || i, '{{}}', lower(t.name), ''
                 FROM generate_series(%s, %s) AS i,
-                LATERAL (SELECT 'Synthetic ' || ({words})[1 + (i * 7) % {len(WORDS)}] || ' '
-                         || ({words})[1 + (i * 13) % {len(WORDS)}] || ' ' || i AS name,
+                LATERAL (SELECT 'Synthetic ' || ({words})[1 + (i * 7) %% {len(WORDS)}] || ' '
+                         || ({words})[1 + (i * 13) %% {len(WORDS)}] || ' ' || i AS name,
                          round((1 + random() * 8)::numeric, 1) AS r, (random() * 50000)::int AS v) AS t,
                 LATERAL (SELECT round((t.r * 0.8 + 1.0)::numeric, 3)::float AS s) AS sc
             """,
@@ -93,7 +70,7 @@ def build() -> None:
                 """
                 INSERT INTO catalog_title_genres (title_id, genre_id)
                 SELECT t.id, g.id FROM catalog_title t
-                JOIN catalog_genre g ON g.for_movies AND (g.id + t.id) % 6 = 0
+                JOIN catalog_genre g ON g.for_movies AND (g.id + t.id) %% 6 = 0
                 WHERE t.source_id = %s
                 ON CONFLICT DO NOTHING
             """,
@@ -127,7 +104,7 @@ def main() -> None:
         f"titles: {Title.objects.count():,}; the user's entries: {Entry.objects.filter(user=user).count():,} "
         "(the best-ranked titles)"
     )
-    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=user).access}")
+    client = api_client(user)
     comedy, _unknown = genres_resolve(["Comedy"], media_type=MediaType.MOVIE)
 
     cases = [

@@ -8,25 +8,15 @@ Run against PostgreSQL (a dedicated database; it is migrated and filled by this 
 Latencies are measured in-process through Django's test client (routing, auth, queries, JSON), 50 calls each.
 """
 
-import os
-import statistics
+from bench.common import api_client, percentiles, prepare_database  # first: it sets Django up
+
 import sys
 import time
-from collections.abc import Callable
-
-import django
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "moviesyoudidntwatch.settings.base")
-os.environ.setdefault("DJANGO_DEBUG", "true")
-django.setup()
 
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 
 from accounts.models import User
-from accounts.services import tokens_issue
 from catalog.models import MediaType, Title
 from catalog.services import data_source_sync
 from catalog.sources import SourceInfo
@@ -45,21 +35,9 @@ BENCH_SOURCE = SourceInfo(
 )
 
 
-def timed(call: Callable[[], object], n: int = CALLS) -> tuple[float, float]:
-    samples = []
-    for _ in range(n):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
-
-
 def main() -> None:
     print(f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}")
-    call_command("migrate", verbosity=0)
-    call_command("import_genres", "--offline", verbosity=0)
-    call_command("load_catalog", "--if-empty", "--no-progress", verbosity=0)
+    prepare_database()
     missing = ENTRIES - Title.objects.count()
     if missing > 0:  # the embedded catalog holds ~17,800 titles: top up, in this database only
         source = data_source_sync(BENCH_SOURCE)
@@ -90,7 +68,7 @@ def main() -> None:
     )
     print(f"user has {Entry.objects.filter(user=user).count()} entries")
 
-    client = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=user).access}")
+    client = api_client(user)
     for label, path in [
         ("list seen, page 1", "/me/movies/seen?page_size=20"),
         ("list seen, page 200", "/me/movies/seen?page_size=20&page=200"),
@@ -98,7 +76,7 @@ def main() -> None:
         ("stats", "/users/me/stats"),
     ]:
         assert client.get(path).status_code == 200, path
-        p50, p95 = timed(lambda path=path: client.get(path))
+        p50, p95 = percentiles(lambda path=path: client.get(path))
         print(f"{label:<24} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
 
     rows = Title.objects.exclude(imdb_id=None).order_by("pk").values_list("imdb_id", "title_en", "year")

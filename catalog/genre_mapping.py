@@ -105,3 +105,30 @@ def tmdb_genre_ids(names: list[str], *, media_type: str) -> list[int]:
             raise UnknownSourceGenre(name)
         ids.extend(i for i in table[name] if i not in ids)
     return ids
+
+
+# TMDB's TV list merges or lacks some movie genres; the assistant speaks in movie genres.
+MOVIE_TO_TV = {
+    ACTION: TV_ACTION_ADVENTURE,
+    ADVENTURE: TV_ACTION_ADVENTURE,
+    SCIENCE_FICTION: TV_SCIFI_FANTASY,
+    FANTASY: TV_SCIFI_FANTASY,
+    HORROR: TV_SCIFI_FANTASY,
+    WAR: TV_WAR_POLITICS,
+    THRILLER: MYSTERY,
+    ANIMATION: ANIMATION,
+    COMEDY: COMEDY,
+    CRIME: CRIME,
+    DOCUMENTARY: DOCUMENTARY,
+    DRAMA: DRAMA,
+    FAMILY: FAMILY,
+    MYSTERY: MYSTERY,
+    WESTERN: WESTERN,
+}
+
+
+def genre_ids_for(movie_genre_ids: tuple[int, ...], *, media_type: str) -> tuple[int, ...]:
+    """TMDB movie genre ids as the media type knows them (romance has no TV twin: it is dropped)."""
+    if media_type == MediaType.MOVIE:
+        return movie_genre_ids
+    return tuple(dict.fromkeys(MOVIE_TO_TV[g] for g in movie_genre_ids if g in MOVIE_TO_TV))

@@ -74,6 +74,17 @@ def _overview_matches(q: str, media_type: str) -> list[int]:
     words = [w for w in re.findall(r"\w+", q) if len(w) >= 3][:6]
     if not words:
         return []
+    if connection.vendor == "postgresql":
+        # ILIKE, not Django's UPPER(...) LIKE: only ILIKE can use the overviews' trigram indexes.
+        clause = " AND ".join(["(overview_en ILIKE %s OR overview_fr ILIKE %s)"] * len(words))
+        params = [p for w in words for p in (f"%{w}%", f"%{w}%")]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM catalog_title WHERE media_type = %s AND {clause} "  # noqa: S608 - placeholders
+                "ORDER BY score DESC NULLS LAST LIMIT %s",
+                [media_type, *params, CANDIDATES],
+            )
+            return [row[0] for row in cursor.fetchall()]
     condition = Q()
     for word in words:
         condition &= Q(overview_en__icontains=word) | Q(overview_fr__icontains=word)
@@ -82,19 +93,33 @@ def _overview_matches(q: str, media_type: str) -> list[int]:
 
 
 def _postgres_candidates(q: str, media_type: str) -> set[int]:
-    """Trigram matches on titles and on people (GIN indexes of migration 0003)."""
-    sql = (
-        "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% {column} "
-        "ORDER BY word_similarity(%s, {column}) DESC, score DESC NULLS LAST LIMIT %s"
-    )
-    found: set[int] = set()
+    """Trigram matches on titles; people by name (GIN indexes of migration 0003)."""
     with connection.cursor() as cursor:
         # pg_trgm's default word-similarity threshold (0.6) misses two-typo queries such as "ge tout".
         cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
-        for column in ("search_title", "search_people"):
-            cursor.execute(sql.format(column=column), [media_type, q, q, CANDIDATES])
-            found.update(row[0] for row in cursor.fetchall())
-    return found
+        cursor.execute(
+            "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% search_title "
+            "ORDER BY word_similarity(%s, search_title) DESC, score DESC NULLS LAST LIMIT %s",
+            [media_type, q, q, CANDIDATES],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+        # Cast lists are long: fuzzy word similarity over them is costly, so people match by substring
+        # first ("kubrick"), and fuzzily (a stricter threshold) only when that finds nobody ("kubrik").
+        cursor.execute(
+            "SELECT id FROM catalog_title WHERE media_type = %s AND search_people LIKE %s "
+            "ORDER BY score DESC NULLS LAST LIMIT %s",
+            [media_type, f"%{q}%", CANDIDATES],
+        )
+        people = {row[0] for row in cursor.fetchall()}
+        if not people:
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.6', false)")
+            cursor.execute(
+                "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% search_people "
+                "ORDER BY score DESC NULLS LAST LIMIT %s",
+                [media_type, q, CANDIDATES],
+            )
+            people = {row[0] for row in cursor.fetchall()}
+    return found | people
 
 
 class _MemoryIndex:

@@ -13,6 +13,7 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -24,7 +25,7 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 from accounts.models import User
 from catalog.genre_mapping import SOURCE_GENRES
 from catalog.models import Genre, MediaType, Title, TitleNeighbour
-from catalog.text import strip_accents, title_key
+from catalog.text import normalize_text, strip_accents, title_key
 from library.models import Entry
 
 
@@ -113,6 +114,7 @@ class DiscoveryFilters:
     languages: tuple[str, ...] = ()
     runtime_min: int | None = None
     runtime_max: int | None = None
+    people: tuple[str, ...] = ()  # names that must all appear among directors, writers or cast
     sort_by: str = SortBy.SCORE
 
 
@@ -124,39 +126,57 @@ def _ordering(sort_by: str, language: str) -> list:
     return [F(sort_by).desc(nulls_last=True), "pk"]
 
 
+def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Q | Exists]:
+    """The filters as conditions on titles, or on rows that point at titles (`prefix="title__"`)."""
+    links = Title.genres.through.objects.filter(title_id=OuterRef(f"{prefix}pk" if prefix else "pk"))
+    conditions: list[Q | Exists] = []
+    if filters.genres:
+        conditions.append(Exists(links.filter(genre_id__in=filters.genres)))
+    if filters.exclude_genres:
+        conditions.append(~Exists(links.filter(genre_id__in=filters.exclude_genres)))
+    bounds = {
+        "year__gte": filters.year_from,
+        "year__lte": filters.year_to,
+        "rating__gte": filters.min_rating,
+        "votes__gte": filters.min_votes,
+        "runtime__gte": filters.runtime_min,
+        "runtime__lte": filters.runtime_max,
+    }
+    conditions += [Q(**{f"{prefix}{lookup}": value}) for lookup, value in bounds.items() if value is not None]
+    if filters.languages:
+        conditions.append(Q(**{f"{prefix}original_language__in": filters.languages}))
+    conditions += [Q(**{f"{prefix}search_people__contains": normalize_text(p)}) for p in filters.people]
+    return conditions
+
+
+def titles_filter(titles: QuerySet[Title], filters: DiscoveryFilters) -> QuerySet[Title]:
+    """Narrow any set of titles by discovery filters (the feed, and the assistant's similar titles)."""
+    return titles.filter(*_filter_conditions(filters))
+
+
+def titles_unmarked(titles: QuerySet[Title], *, user: User | AnonymousUser) -> QuerySet[Title]:
+    """Without any title the user has a status for: an anti-join inside the query."""
+    if not user.is_authenticated:
+        return titles
+    return titles.exclude(Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk"))))
+
+
 def titles_discover(
     *, media_type: str, filters: DiscoveryFilters, user: User | AnonymousUser, language: str = "en"
-) -> tuple[QuerySet[Title], QuerySet[Title] | None]:
+) -> tuple[QuerySet[Title], QuerySet[Entry] | None]:
     """Matching titles never seen, saved or hidden by the user, best first; and the matches that were skipped.
 
     The caller's titles are removed inside the query (NOT EXISTS over their entries), so a page is full
     whenever enough unseen matches exist, however many titles the user has marked.
     """
-    titles = Title.objects.filter(media_type=media_type)
-    links = Title.genres.through.objects.filter(title_id=OuterRef("pk"))
-    if filters.genres:
-        titles = titles.filter(Exists(links.filter(genre_id__in=filters.genres)))
-    if filters.exclude_genres:
-        titles = titles.exclude(Exists(links.filter(genre_id__in=filters.exclude_genres)))
-    if filters.year_from is not None:
-        titles = titles.filter(year__gte=filters.year_from)
-    if filters.year_to is not None:
-        titles = titles.filter(year__lte=filters.year_to)
-    if filters.min_rating is not None:
-        titles = titles.filter(rating__gte=filters.min_rating)
-    if filters.min_votes is not None:
-        titles = titles.filter(votes__gte=filters.min_votes)
-    if filters.languages:
-        titles = titles.filter(original_language__in=filters.languages)
-    if filters.runtime_min is not None:
-        titles = titles.filter(runtime__gte=filters.runtime_min)
-    if filters.runtime_max is not None:
-        titles = titles.filter(runtime__lte=filters.runtime_max)
+    titles = titles_filter(Title.objects.filter(media_type=media_type), filters)
     skipped = None
     if user.is_authenticated:
-        marked = Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk")))
-        skipped = titles.filter(marked)
-        titles = titles.filter(~marked)
+        # Counted from the user's side: a join from their entries, not a scan of the whole catalog.
+        skipped = Entry.objects.filter(
+            *_filter_conditions(filters, prefix="title__"), user=user, title__media_type=media_type
+        )
+        titles = titles_unmarked(titles, user=user)
     return _with_genres(titles).order_by(*_ordering(filters.sort_by, language)), skipped
 
 
@@ -198,9 +218,7 @@ SIMILARITY_WEIGHTS = {TitleNeighbour.Kind.CONTENT: 0.6, TitleNeighbour.Kind.RATI
 def titles_similar(*, title: Title, user: User | AnonymousUser) -> QuerySet[Title]:
     """Precomputed neighbours of a title, content and co-ratings blended, minus the caller's titles."""
     similar = Title.objects.filter(pk__in=TitleNeighbour.objects.filter(title=title).values("neighbour_id"))
-    similar = similar.exclude(pk=title.pk)
-    if user.is_authenticated:
-        similar = similar.exclude(Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk"))))
+    similar = titles_unmarked(similar.exclude(pk=title.pk), user=user)
     blended = Subquery(
         TitleNeighbour.objects.filter(title=title, neighbour_id=OuterRef("pk"))
         .values("neighbour_id")

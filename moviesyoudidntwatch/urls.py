@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("library.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("assistant.api.urls")),
 ]
 
 handler404 = "core.views.not_found"

@@ -7,6 +7,8 @@ from accounts.models import User
 from accounts.services import tokens_issue
 from tests.factories import UserFactory
 
+pytest_plugins = ["tests.catalog_fixture"]  # the `catalog` fixture: a small catalog of real films
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:

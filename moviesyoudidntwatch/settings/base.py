@@ -133,7 +133,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
-    "URL_FORMAT_OVERRIDE": None,  # `?format=` belongs to /me/export, not to renderer selection
+    "URL_FORMAT_OVERRIDE": None,
+    "DEFAULT_THROTTLE_RATES": {
+        "chat": env.str("THROTTLE_CHAT_RATE", default="30/min")
+    },  # `?format=` belongs to /me/export, not to renderer selection
 }
 
 SIMPLE_JWT = {
@@ -160,6 +163,7 @@ OMDB_BASE_URL = env.str("OMDB_BASE_URL", default="https://www.omdbapi.com/")
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=8.0)
 HTTP_USER_AGENT = "MoviesYouDidntWatch/0.1 (+https://moviesyoudidntwatch.com)"
 
 # Cached titles older than this are refreshed by the weekly beat task.

@@ -1,0 +1,73 @@
+from django.shortcuts import get_object_or_404
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from assistant.api.serializers import (
+    ChatInputSerializer,
+    ChatSessionDetailOutputSerializer,
+    ChatSessionOutputSerializer,
+)
+from assistant.models import ChatSession
+from assistant.services import chat_session_delete, chat_turn
+from catalog.api.serializers import TitleCardOutputSerializer
+from core.api.pagination import PageInputSerializer, paginate
+
+
+def explicit_language(request: Request) -> str | None:
+    """The language the client asked for, if it asked: otherwise the assistant answers in the user's own."""
+    if request.query_params.get("lang") or request.headers.get("Accept-Language"):
+        return request.LANGUAGE_CODE
+    return None
+
+
+class ChatApi(APIView):
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "chat"
+
+    def post(self, request: Request) -> Response:
+        serializer = ChatInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        turn = chat_turn(
+            user=request.user,
+            message=serializer.validated_data["message"],
+            session_id=serializer.validated_data.get("session_id"),
+            language=explicit_language(request),
+        )
+        language = explicit_language(request) or request.LANGUAGE_CODE
+        cards = TitleCardOutputSerializer(
+            turn.titles, many=True, context={"language": language, "statuses": {}}
+        )
+        return Response(
+            {
+                "session_id": turn.session.pk,
+                "reply": turn.reply,
+                "intent": turn.intent,
+                "filters": turn.filters,
+                "results": cards.data,
+            }
+        )
+
+
+class ChatSessionListApi(APIView):
+    def get(self, request: Request) -> Response:
+        params = PageInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = paginate(
+            ChatSession.objects.filter(user=request.user), with_count=True, **params.validated_data
+        )
+        return Response(page.envelope(ChatSessionOutputSerializer(page.items, many=True).data))
+
+
+class ChatSessionDetailApi(APIView):
+    def get(self, request: Request, session_id: int) -> Response:
+        session = get_object_or_404(
+            ChatSession.objects.prefetch_related("messages"), pk=session_id, user=request.user
+        )
+        return Response(ChatSessionDetailOutputSerializer(session).data)
+
+    def delete(self, request: Request, session_id: int) -> Response:
+        chat_session_delete(user=request.user, session_id=session_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,197 @@
+"""Any OpenAI-compatible chat endpoint (OpenAI, Ollama, vLLM, llama.cpp); the only module importing openai.
+
+The model turns the message into {intent, filters, titles, language} under a strict JSON schema. Its output
+is validated here; titles it names are only text (resolved later in our catalog; its ids are never trusted).
+"""
+
+import json
+import logging
+from typing import Any
+
+import openai
+from django.conf import settings
+
+from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
+from assistant.parsing import INTENTS, Interpretation
+
+logger = logging.getLogger(__name__)
+
+GENRES = {
+    "action": 28,
+    "adventure": 12,
+    "animation": 16,
+    "comedy": 35,
+    "crime": 80,
+    "documentary": 99,
+    "drama": 18,
+    "family": 10751,
+    "fantasy": 14,
+    "history": 36,
+    "horror": 27,
+    "music": 10402,
+    "mystery": 9648,
+    "romance": 10749,
+    "science fiction": 878,
+    "thriller": 53,
+    "war": 10752,
+    "western": 37,
+}
+_NULLABLE_INT = {"type": ["integer", "null"]}
+_NULLABLE_NUMBER = {"type": ["number", "null"]}
+_STRINGS = {"type": "array", "items": {"type": "string"}}
+_GENRE_LIST = {"type": "array", "items": {"type": "string", "enum": sorted(GENRES)}}
+FILTERS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "media_type": {"type": ["string", "null"], "enum": ["movie", "tv", None]},
+        "genres": _GENRE_LIST,
+        "exclude_genres": _GENRE_LIST,
+        "year_from": _NULLABLE_INT,
+        "year_to": _NULLABLE_INT,
+        "min_rating": _NULLABLE_NUMBER,
+        "runtime_min": _NULLABLE_INT,
+        "runtime_max": _NULLABLE_INT,
+        "languages": _STRINGS,
+        "people": _STRINGS,
+        "adjustments": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["older", "newer", "shorter", "longer", "better"]},
+        },
+        "ordinal": _NULLABLE_INT,
+    },
+    "required": [
+        "media_type",
+        "genres",
+        "exclude_genres",
+        "year_from",
+        "year_to",
+        "min_rating",
+        "runtime_min",
+        "runtime_max",
+        "languages",
+        "people",
+        "adjustments",
+        "ordinal",
+    ],
+    "additionalProperties": False,
+}
+RESPONSE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "intent": {"type": "string", "enum": list(INTENTS)},
+        "filters": FILTERS_SCHEMA,
+        "titles": _STRINGS,
+        "language": {"type": "string", "enum": ["en", "fr"]},
+    },
+    "required": ["intent", "filters", "titles", "language"],
+    "additionalProperties": False,
+}
+SYSTEM_PROMPT = (
+    "You turn one message of a movie and TV-show discovery chat into a search request. The user writes "
+    "in English or French. Intents: discover (filters), similar (titles like a named title, or like the "
+    "n-th result shown: set ordinal), search (a title by name), refine (a follow-up changing the current "
+    "request), more (more results), reset (start over). Genres only from the enum. Languages are ISO 639-1 "
+    "codes of the original language. Years are release years. min_rating is on a 0-10 scale. Runtimes are "
+    "minutes. Copy titles and people names as the user wrote them. Never add what the user did not ask for."
+)
+
+
+class OpenAICompatibleInterpreter:
+    def __init__(self) -> None:
+        self.client = openai.OpenAI(
+            api_key=settings.OPENAI_API_KEY or "not-needed",  # local servers accept any key
+            base_url=settings.OPENAI_BASE_URL or None,
+            timeout=settings.OPENAI_TIMEOUT_SECONDS,
+            max_retries=0,  # a slow model must not hold the chat: we fall back instead of retrying
+        )
+        self.model = settings.OPENAI_MODEL
+
+    def interpret(self, message: str, *, history: list[Turn]) -> InterpreterResult:
+        messages: list[dict[str, str]] = [{"role": "system", "content": SYSTEM_PROMPT}]
+        # Only this session's own turns; the user's words only ever travel in the user role.
+        messages += [{"role": t.role, "content": t.text} for t in history[-6:]]
+        messages.append({"role": "user", "content": message})
+        try:
+            completion = self.client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                temperature=0,
+                response_format={
+                    "type": "json_schema",
+                    "json_schema": {"name": "discovery_request", "strict": True, "schema": RESPONSE_SCHEMA},
+                },
+            )
+        except openai.OpenAIError as exc:
+            logger.warning(
+                "LLM unavailable (%s): falling back to the offline interpreter", type(exc).__name__
+            )
+            raise InterpreterUnavailable(type(exc).__name__) from None
+        try:
+            content = completion.choices[0].message.content or ""
+            interpretation = parse_model_output(json.loads(content))
+        except (IndexError, AttributeError, ValueError, TypeError, KeyError) as exc:
+            logger.warning("LLM output rejected (%s): falling back to the offline interpreter", exc)
+            raise InterpreterUnavailable("invalid output") from None
+        usage = getattr(completion, "usage", None)
+        return InterpreterResult(
+            interpretation=interpretation,
+            backend="llm",
+            prompt_tokens=getattr(usage, "prompt_tokens", None),
+            completion_tokens=getattr(usage, "completion_tokens", None),
+        )
+
+
+def _int(value: Any, low: int, high: int) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ValueError(f"out of range: {value!r}")
+    return int(value)
+
+
+def _strings(value: Any, limit: int = 10) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return tuple(v.strip()[:200] for v in value[:limit] if v.strip())
+
+
+def parse_model_output(data: Any) -> Interpretation:
+    """Validate the model's JSON against what we accept; anything off raises ValueError."""
+    if not isinstance(data, dict) or data.get("intent") not in INTENTS:
+        raise ValueError("bad intent")
+    filters = data.get("filters")
+    if not isinstance(filters, dict):
+        raise ValueError("bad filters")
+    genres = [g.lower() for g in _strings(filters.get("genres", []))]
+    excluded = [g.lower() for g in _strings(filters.get("exclude_genres", []))]
+    if any(g not in GENRES for g in genres + excluded):
+        raise ValueError("unknown genre")
+    media_type = filters.get("media_type")
+    if media_type not in ("movie", "tv", None):
+        raise ValueError("bad media type")
+    languages = tuple(code.lower() for code in _strings(filters.get("languages", [])))
+    if any(len(code) != 2 or not code.isalpha() for code in languages):
+        raise ValueError("bad language code")
+    rating = filters.get("min_rating")
+    if rating is not None and (not isinstance(rating, int | float) or not 0 <= rating <= 10):
+        raise ValueError("bad rating")
+    adjustments = _strings(filters.get("adjustments", []))
+    if any(a not in ("older", "newer", "shorter", "longer", "better") for a in adjustments):
+        raise ValueError("bad adjustment")
+    return Interpretation(
+        intent=data["intent"],
+        language=data.get("language") if data.get("language") in ("en", "fr") else "en",
+        media_type=media_type,
+        genres=tuple(GENRES[g] for g in genres),
+        exclude_genres=tuple(GENRES[g] for g in excluded),
+        year_from=_int(filters.get("year_from"), 1870, 2100),
+        year_to=_int(filters.get("year_to"), 1870, 2100),
+        min_rating=float(rating) if rating is not None else None,
+        runtime_min=_int(filters.get("runtime_min"), 0, 2000),
+        runtime_max=_int(filters.get("runtime_max"), 0, 2000),
+        languages=languages,
+        people=_strings(filters.get("people", [])),
+        titles=_strings(data.get("titles", [])),
+        adjustments=adjustments,
+        ordinal=_int(filters.get("ordinal"), 1, 100),
+    )

@@ -1,0 +1,133 @@
+"""The assistant through POST /chat: grounded in the catalog, excluding the caller's titles, in EN and FR."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from assistant.models import ChatMessage, ChatSession
+from catalog.services import neighbours_rebuild
+from library.models import Entry, Status
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def chat(client: APIClient, message: str, session_id: int | None = None, **headers: str) -> dict:
+    body = {"message": message} if session_id is None else {"message": message, "session_id": session_id}
+    response = client.post("/chat", body, format="json", **headers)
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+def titles(body: dict) -> list[str]:
+    return [c["title"] for c in body["results"]]
+
+
+def test_discover_turn_answers_with_filters_and_cards(auth_client: APIClient, catalog: dict) -> None:
+    body = chat(auth_client, "a crime film from the 90s", HTTP_ACCEPT_LANGUAGE="en")
+    assert body["intent"] == "discover"
+    assert body["filters"]["genres"] == ["Crime"]
+    assert (body["filters"]["year_from"], body["filters"]["year_to"]) == (1990, 1999)
+    assert set(titles(body)) == {"Heat", "La Haine", "Pulp Fiction"}
+    assert "1990" in body["reply"] and "Heat" in body["reply"]
+    assert set(body["results"][0]) >= {"id", "title", "genres", "score", "user_status"}
+
+
+def test_french_conversation_gets_french_answers(auth_client: APIClient, catalog: dict) -> None:
+    body = chat(auth_client, "un film français bien noté")
+    assert body["filters"]["languages"] == ["fr"]
+    assert "Le Fabuleux Destin d'Amélie Poulain" in titles(body) or "La Haine" in titles(body)
+    assert "Voici" in body["reply"] or "voici" in body["reply"]
+
+
+def test_follow_ups_refine_then_reset(auth_client: APIClient, catalog: dict) -> None:
+    first = chat(auth_client, "a crime film", HTTP_ACCEPT_LANGUAGE="en")
+    session = first["session_id"]
+    assert "The Godfather" in titles(first)
+    french = chat(auth_client, "only French ones", session, HTTP_ACCEPT_LANGUAGE="en")
+    assert french["intent"] == "refine"
+    assert titles(french) == ["La Haine"]
+    assert french["filters"]["genres"] == ["Crime"]  # kept from the first turn
+    reset = chat(auth_client, "something else entirely", session, HTTP_ACCEPT_LANGUAGE="en")
+    assert reset["intent"] == "reset"
+    assert "genres" not in reset["filters"] and "languages" not in reset["filters"]
+    assert ChatMessage.objects.filter(session_id=session).count() == 6
+
+
+def test_not_horror_excludes_a_genre(auth_client: APIClient, catalog: dict) -> None:
+    session = chat(auth_client, "a film from the 70s", HTTP_ACCEPT_LANGUAGE="en")["session_id"]
+    body = chat(auth_client, "not horror", session, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Alien" not in titles(body)
+    assert "A Clockwork Orange" in titles(body)
+
+
+def test_similar_by_a_misspelled_title(auth_client: APIClient, catalog: dict) -> None:
+    neighbours_rebuild()
+    body = chat(auth_client, "something like The Godfater", HTTP_ACCEPT_LANGUAGE="en")
+    assert body["intent"] == "similar"
+    assert body["filters"]["similar_to"] == catalog["The Godfather"].pk
+    assert titles(body)[0] == "Heat"
+    assert "The Godfather" not in titles(body)
+
+
+def test_more_like_the_second_one(auth_client: APIClient, catalog: dict) -> None:
+    neighbours_rebuild()
+    first = chat(auth_client, "a crime film", HTTP_ACCEPT_LANGUAGE="en")
+    second = first["results"][1]
+    body = chat(auth_client, "more like the second one", first["session_id"], HTTP_ACCEPT_LANGUAGE="en")
+    assert body["intent"] == "similar"
+    assert body["filters"]["similar_to"] == second["id"]
+
+
+def test_chat_never_shows_the_callers_titles(auth_client: APIClient, user: User, catalog: dict) -> None:
+    Entry.objects.create(user=user, title=catalog["Heat"], status=Status.SEEN)
+    Entry.objects.create(user=user, title=catalog["Pulp Fiction"], status=Status.HIDDEN)
+    body = chat(auth_client, "a crime film from the 90s", HTTP_ACCEPT_LANGUAGE="en")
+    assert titles(body) == ["La Haine"]
+    search = chat(auth_client, "find Pulp Fiction", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Pulp Fiction" not in titles(search)
+
+
+def test_unknown_similar_title_gets_a_helpful_reply(auth_client: APIClient, catalog: dict) -> None:
+    body = chat(auth_client, "something like Zzyzx Qwerty", HTTP_ACCEPT_LANGUAGE="en")
+    assert body["results"] == []
+    assert "Zzyzx" in body["reply"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"message": ""},
+        {"message": "x" * 1001},
+        {"message": "hi", "session_id": 0},
+        {"message": "hi", "colour": "red"},
+    ],
+)
+def test_bad_chat_input_is_400(auth_client: APIClient, body: dict) -> None:
+    response = auth_client.post("/chat", body, format="json")
+    assert response.status_code == 400
+
+
+def test_chat_needs_a_token(api_client: APIClient) -> None:
+    assert api_client.post("/chat", {"message": "hi"}, format="json").status_code == 401
+    assert api_client.get("/chat/sessions").status_code == 401
+
+
+def test_sessions_are_private(auth_client: APIClient, api_client: APIClient, catalog: dict) -> None:
+    from accounts.services import tokens_issue
+
+    session = chat(auth_client, "a comedy", HTTP_ACCEPT_LANGUAGE="en")["session_id"]
+    listed = auth_client.get("/chat/sessions").json()
+    assert [s["id"] for s in listed["results"]] == [session]
+    detail = auth_client.get(f"/chat/sessions/{session}").json()
+    assert [m["role"] for m in detail["messages"]] == ["user", "assistant"]
+    intruder = UserFactory()
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=intruder).access}")
+    assert api_client.get(f"/chat/sessions/{session}").status_code == 404
+    assert api_client.delete(f"/chat/sessions/{session}").status_code == 404
+    assert api_client.get("/chat/sessions").json()["results"] == []
+    response = api_client.post("/chat", {"message": "more", "session_id": session}, format="json")
+    assert response.status_code == 404
+    assert auth_client.delete(f"/chat/sessions/{session}").status_code == 204
+    assert not ChatSession.objects.exists()
