@@ -4,12 +4,16 @@ Candidates come from the database's own matcher (pg_trgm trigram indexes on Post
 cached in-process index on SQLite); the same scoring then ranks them, so both give the same best match.
 """
 
+import bisect
+import itertools
 import re
 import threading
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
 from catalog.models import Title
@@ -85,11 +89,7 @@ def _overview_matches(q: str, media_type: str) -> list[int]:
                 [media_type, *params, CANDIDATES],
             )
             return [row[0] for row in cursor.fetchall()]
-    condition = Q()
-    for word in words:
-        condition &= Q(overview_en__icontains=word) | Q(overview_fr__icontains=word)
-    matches = Title.objects.filter(condition, media_type=media_type).order_by("-score")
-    return list(matches.values_list("pk", flat=True)[:CANDIDATES])
+    return _memory_index(media_type).overviews_with(words)
 
 
 def _postgres_candidates(q: str, media_type: str) -> set[int]:
@@ -112,35 +112,54 @@ def _postgres_candidates(q: str, media_type: str) -> set[int]:
         )
         people = {row[0] for row in cursor.fetchall()}
         if not people:
-            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.6', false)")
             cursor.execute(
                 "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% search_people "
-                "ORDER BY score DESC NULLS LAST LIMIT %s",
-                [media_type, q, CANDIDATES],
+                "AND word_similarity(%s, search_people) >= 0.6 ORDER BY score DESC NULLS LAST LIMIT %s",
+                [media_type, q, q, CANDIDATES],
             )
             people = {row[0] for row in cursor.fetchall()}
     return found | people
 
 
 class _MemoryIndex:
-    """Every title's names and people for one media type, rebuilt when the catalog changes."""
+    """Every title's names, people and overview for one media type, rebuilt when the catalog changes."""
 
     def __init__(self, media_type: str, version: tuple) -> None:
         self.version = version
+        self.checked_at = time.monotonic()
         self.names: list[str] = []
         self.name_owner: list[int] = []
         self.people: list[str] = []
         self.people_owner: list[int] = []
+        self.overviews: list[tuple[float, int, str]] = []  # (score, pk, lowercase text), best first
         values = Title.objects.filter(media_type=media_type).values_list(
-            "pk", "search_title", "search_people"
+            "pk", "search_title", "search_people", "overview_en", "overview_fr", "score"
         )
-        for pk, names, people in values.iterator(chunk_size=5000):
+        for pk, names, people, overview_en, overview_fr, score in values.iterator(chunk_size=5000):
             for name in filter(None, names.split(NAME_SEPARATOR)):
                 self.names.append(name)
                 self.name_owner.append(pk)
             for person in filter(None, people.split(NAME_SEPARATOR)):
                 self.people.append(person)
                 self.people_owner.append(pk)
+            if overview_en or overview_fr:
+                self.overviews.append((score or 0.0, pk, normalize_text(f"{overview_en}\n{overview_fr}")))
+        self.overviews.sort(key=lambda row: (-row[0], row[1]))
+        # One string with every person: str.find scans it in C, far faster than a Python loop over names.
+        self.people_blob = "\n".join(self.people)
+        self.people_starts = list(itertools.accumulate((len(p) + 1 for p in self.people), initial=0))
+
+    def people_containing(self, q: str) -> set[int]:
+        owners: set[int] = set()
+        position = self.people_blob.find(q)
+        while position != -1 and len(owners) < CANDIDATES:
+            owners.add(self.people_owner[bisect.bisect_right(self.people_starts, position) - 1])
+            position = self.people_blob.find(q, position + 1)
+        return owners
+
+    def overviews_with(self, words: list[str]) -> list[int]:
+        found = [pk for _score, pk, text in self.overviews if all(w in text for w in words)]
+        return found[:CANDIDATES]
 
 
 _indexes: dict[str, _MemoryIndex] = {}
@@ -148,23 +167,28 @@ _lock = threading.Lock()
 
 
 def _memory_index(media_type: str) -> _MemoryIndex:
+    index = _indexes.get(media_type)
+    if index is not None and time.monotonic() - index.checked_at < settings.SEARCH_INDEX_RECHECK_SECONDS:
+        return index
     titles = Title.objects.filter(media_type=media_type)
     version = tuple(titles.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at")).values())
     with _lock:
         index = _indexes.get(media_type)
         if index is None or index.version != version:
             index = _indexes[media_type] = _MemoryIndex(media_type, version)
+        index.checked_at = time.monotonic()
     return index
 
 
 def _memory_candidates(q: str, media_type: str) -> set[int]:
+    """The same tiers as on PostgreSQL: fuzzy on titles; people by substring, fuzzily only if none match."""
     index = _memory_index(media_type)
     found: set[int] = set()
-    for choices, owners, scorers in (
-        (index.names, index.name_owner, (fuzz.ratio, fuzz.partial_ratio)),
-        (index.people, index.people_owner, (fuzz.partial_ratio,)),
-    ):
-        for scorer in scorers:
-            for _match, _score, position in process.extract(q, choices, scorer=scorer, limit=CANDIDATES):
-                found.add(owners[position])
-    return found
+    for scorer in (fuzz.ratio, fuzz.partial_ratio):
+        for _match, _score, position in process.extract(q, index.names, scorer=scorer, limit=CANDIDATES):
+            found.add(index.name_owner[position])
+    people = index.people_containing(q)
+    if not people:
+        matches = process.extract(q, index.people, scorer=fuzz.ratio, limit=CANDIDATES, score_cutoff=60)
+        people = {index.people_owner[position] for _match, _score, position in matches}
+    return found | people

@@ -166,6 +166,9 @@ OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=8.0)
 HTTP_USER_AGENT = "MoviesYouDidntWatch/0.1 (+https://moviesyoudidntwatch.com)"
 
+# How stale the in-process search index (SQLite only) may get before the catalog is checked for changes.
+SEARCH_INDEX_RECHECK_SECONDS = env.float("SEARCH_INDEX_RECHECK_SECONDS", default=5.0)
+
 # Cached titles older than this are refreshed by the weekly beat task.
 CATALOG_CACHE_MAX_AGE_DAYS = env.int("CATALOG_CACHE_MAX_AGE_DAYS", default=7)
 

@@ -14,3 +14,4 @@ if REDIS_URL:
     CACHES["default"]["KEY_PREFIX"] = "test"
 # Tasks run in-process unless a test starts a real worker (tests/core/test_celery_worker.py).
 CELERY_TASK_ALWAYS_EAGER = True
+SEARCH_INDEX_RECHECK_SECONDS = 0.0  # every test builds its own catalog

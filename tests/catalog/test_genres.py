@@ -79,7 +79,7 @@ def test_tmdb_client_uses_bearer_read_token(fake_tmdb: FakeTmdb) -> None:
         genres = get_tmdb_client().genres(media_type=MediaType.TV, language="en")
     assert (genres[0].tmdb_id, genres[0].name) == (10759, "Action & Adventure")
     assert "api_key" not in fake_tmdb.requests[0].query
-    assert fake_tmdb.requests[0].headers["Authorization"] == "Bearer read-token-abc"
+    assert fake_tmdb.requests[0].headers["authorization"] == "Bearer read-token-abc"
 
 
 def test_tmdb_client_retries_server_errors_then_succeeds(fake_tmdb: FakeTmdb) -> None:

@@ -20,6 +20,10 @@ class RecordedRequest:
     path: str
     query: dict[str, list[str]]
     headers: dict[str, str]
+    body: bytes = b""
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
 
 
 @dataclass
@@ -42,6 +46,9 @@ class FakeHttpServer:
 
         class _Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                server._serve(self)
+
+            def do_POST(self) -> None:
                 server._serve(self)
 
             def log_message(self, format: str, *args: Any) -> None:
@@ -71,11 +78,13 @@ class FakeHttpServer:
 
     def _serve(self, handler: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(handler.path)
+        length = int(handler.headers.get("Content-Length") or 0)
         request = RecordedRequest(
             method=handler.command,
             path=parts.path,
             query=parse_qs(parts.query),
-            headers=dict(handler.headers),
+            headers={k.lower(): v for k, v in handler.headers.items()},  # HTTP names are case-blind
+            body=handler.rfile.read(length) if length else b"",
         )
         self.requests.append(request)
         if self.queued.get(parts.path):

@@ -106,7 +106,7 @@ class FakeTmdb(FakeHttpServer):
         return f"{self.url}/3"
 
     def _authorized(self, request: RecordedRequest) -> bool:
-        if self.read_token and request.headers.get("Authorization") == f"Bearer {self.read_token}":
+        if self.read_token and request.headers.get("authorization") == f"Bearer {self.read_token}":
             return True
         return bool(self.api_key) and request.query.get("api_key") == [self.api_key]
 
