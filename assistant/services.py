@@ -156,6 +156,8 @@ def _next_state(previous: dict[str, Any], meaning: Interpretation) -> dict[str, 
         state.update(mode="search", page=1, query=meaning.titles[0] if meaning.titles else "", filters={})
         return state
     # refine: what the message says replaces the same filter; exclusions add up
+    if state.get("mode") == "search":  # "find Heat", then "only French ones": a request, not a title search
+        state["mode"] = "discover"
     for name, value in _filters_of(meaning).items():
         if name == "exclude_genres":
             state["filters"][name] = sorted({*state["filters"].get(name, []), *value})

@@ -20,6 +20,7 @@ from catalog.models import Title
 from catalog.text import normalize_text
 
 CANDIDATES = 200
+FEW_CANDIDATES = 10  # fewer strong title matches than this: look again with a looser threshold
 MIN_RELEVANCE = 0.55
 PEOPLE_WEIGHT = 0.8  # a person's name matching ranks below a title matching as well
 OVERVIEW_RELEVANCE = 0.56  # every word of the query in the overview: found, but after names
@@ -94,15 +95,20 @@ def _overview_matches(q: str, media_type: str) -> list[int]:
 
 def _postgres_candidates(q: str, media_type: str) -> set[int]:
     """Trigram matches on titles; people by name (GIN indexes of migration 0003)."""
+    titles_sql = (
+        "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% search_title "
+        "ORDER BY word_similarity(%s, search_title) DESC, score DESC NULLS LAST LIMIT %s"
+    )
     with connection.cursor() as cursor:
-        # pg_trgm's default word-similarity threshold (0.6) misses two-typo queries such as "ge tout".
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
-        cursor.execute(
-            "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% search_title "
-            "ORDER BY word_similarity(%s, search_title) DESC, score DESC NULLS LAST LIMIT %s",
-            [media_type, q, q, CANDIDATES],
-        )
+        # pg_trgm's default threshold (0.6) is selective and fast; only when it finds little, look again at
+        # 0.3, which two-typo queries such as "ge tout" need. The setting lasts for this connection.
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.6', false)")
+        cursor.execute(titles_sql, [media_type, q, q, CANDIDATES])
         found = {row[0] for row in cursor.fetchall()}
+        if len(found) < FEW_CANDIDATES:
+            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
+            cursor.execute(titles_sql, [media_type, q, q, CANDIDATES])
+            found |= {row[0] for row in cursor.fetchall()}
         # Cast lists are long: fuzzy word similarity over them is costly, so people match by substring
         # first ("kubrick"), and fuzzily (a stricter threshold) only when that finds nobody ("kubrik").
         cursor.execute(

@@ -131,3 +131,19 @@ def test_sessions_are_private(auth_client: APIClient, api_client: APIClient, cat
     assert response.status_code == 404
     assert auth_client.delete(f"/chat/sessions/{session}").status_code == 204
     assert not ChatSession.objects.exists()
+
+
+def test_chat_is_throttled_per_user(auth_client: APIClient, catalog: dict, settings) -> None:
+    from rest_framework.throttling import ScopedRateThrottle
+
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "chat": "2/min"}
+    original = ScopedRateThrottle.THROTTLE_RATES
+    ScopedRateThrottle.THROTTLE_RATES = rates  # DRF reads its rates once, at import
+    try:
+        for _ in range(2):
+            assert auth_client.post("/chat", {"message": "a comedy"}, format="json").status_code == 200
+        throttled = auth_client.post("/chat", {"message": "a comedy"}, format="json")
+    finally:
+        ScopedRateThrottle.THROTTLE_RATES = original
+    assert throttled.status_code == 429
+    assert int(throttled["Retry-After"]) > 0
