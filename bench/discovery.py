@@ -6,8 +6,8 @@ and a user with 20,000 entries on the best-ranked titles (the worst case for "ne
 
 Reports p50/p95 of search-by-filters and search-by-keywords through the full Django stack (in-process
 test client), beside the raw SQL time of the same anti-join query and beside the naive approach (fetch a
-page, drop seen titles in Python, fetch the next page until one is full). Synthetic titles stay in this
-database: they are made up ("Synthetic …"), never shown to anyone.
+page, drop seen titles in Python, fetch the next page until one is full). Synthetic titles ("<word> <word> <n>")
+stay in this database: they are made up, never shown to anyone.
 """
 
 from bench.common import api_client, percentiles, prepare_database  # first: it sets Django up
@@ -59,7 +59,7 @@ def build() -> None:
                     '[]', '', '', '', '', '', 1930 + i %% 95, 70 + i %% 120, r, v, r, v, s, '[]', '[]', '[]', '[]',
                     %s, 'syn-' || i, '{{}}', lower(t.name), ''
                 FROM generate_series(%s, %s) AS i,
-                LATERAL (SELECT 'Synthetic ' || ({words})[1 + (i * 7) %% {len(WORDS)}] || ' '
+                LATERAL (SELECT ({words})[1 + (i * 7) %% {len(WORDS)}] || ' '
                          || ({words})[1 + (i * 13) %% {len(WORDS)}] || ' ' || i AS name,
                          round((1 + random() * 8)::numeric, 1) AS r, (random() * 50000)::int AS v) AS t,
                 LATERAL (SELECT round((t.r * 0.8 + 1.0)::numeric, 3)::float AS s) AS sc
