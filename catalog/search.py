@@ -95,19 +95,26 @@ def _overview_matches(q: str, media_type: str) -> list[int]:
 
 def _postgres_candidates(q: str, media_type: str) -> set[int]:
     """Trigram matches on titles; people by name (GIN indexes of migration 0003)."""
-    titles_sql = (
-        "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% search_title "
-        "ORDER BY word_similarity(%s, search_title) DESC, score DESC NULLS LAST LIMIT %s"
-    )
     with connection.cursor() as cursor:
-        # pg_trgm's default threshold (0.6) is selective and fast; only when it finds little, look again at
-        # 0.3, which two-typo queries such as "ge tout" need. The setting lasts for this connection.
-        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.6', false)")
-        cursor.execute(titles_sql, [media_type, q, q, CANDIDATES])
+        # Word similarity at pg_trgm's default 0.6 finds the query inside longer names ("godfather"); when
+        # that finds little, whole-name similarity at 0.3 finds misspelt titles ("ge tout", "pulp fiktion").
+        # Both are answered by the GIN index; the settings last for this connection.
+        cursor.execute(
+            "SELECT set_config('pg_trgm.word_similarity_threshold', '0.6', false), "
+            "set_config('pg_trgm.similarity_threshold', '0.3', false)"
+        )
+        cursor.execute(
+            "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% search_title "
+            "ORDER BY word_similarity(%s, search_title) DESC, score DESC NULLS LAST LIMIT %s",
+            [media_type, q, q, CANDIDATES],
+        )
         found = {row[0] for row in cursor.fetchall()}
         if len(found) < FEW_CANDIDATES:
-            cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', '0.3', false)")
-            cursor.execute(titles_sql, [media_type, q, q, CANDIDATES])
+            cursor.execute(
+                "SELECT id FROM catalog_title WHERE media_type = %s AND search_title %% %s "
+                "ORDER BY similarity(search_title, %s) DESC, score DESC NULLS LAST LIMIT %s",
+                [media_type, q, q, CANDIDATES],
+            )
             found |= {row[0] for row in cursor.fetchall()}
         # Cast lists are long: fuzzy word similarity over them is costly, so people match by substring
         # first ("kubrick"), and fuzzily (a stricter threshold) only when that finds nobody ("kubrik").
@@ -120,8 +127,8 @@ def _postgres_candidates(q: str, media_type: str) -> set[int]:
         if not people:
             cursor.execute(
                 "SELECT id FROM catalog_title WHERE media_type = %s AND %s <%% search_people "
-                "AND word_similarity(%s, search_people) >= 0.6 ORDER BY score DESC NULLS LAST LIMIT %s",
-                [media_type, q, q, CANDIDATES],
+                "ORDER BY score DESC NULLS LAST LIMIT %s",
+                [media_type, q, CANDIDATES],
             )
             people = {row[0] for row in cursor.fetchall()}
     return found | people

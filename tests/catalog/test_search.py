@@ -99,8 +99,8 @@ def test_bad_search_input(api_client: APIClient, catalog: dict, body: dict, fiel
 def test_search_query_count_is_constant(
     auth_client: APIClient, catalog: dict, django_assert_max_num_queries
 ) -> None:
-    # user; on PostgreSQL up to 6 candidate queries (titles strict then loose, each with its threshold;
+    # user; on PostgreSQL up to 5 candidate queries (thresholds, titles by word then whole-name similarity,
     # people by substring then fuzzily); overviews, relevance rows, cards, genres, statuses
     for query in ("the", "zzqxv", "kubrick"):
-        with django_assert_max_num_queries(12):
+        with django_assert_max_num_queries(11):
             assert search(auth_client, query, page_size=100).status_code == 200
