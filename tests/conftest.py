@@ -1,6 +1,6 @@
 import pytest
-from django.conf import settings
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
@@ -34,5 +34,7 @@ def auth_client(user: User) -> APIClient:
 
 
 @pytest.fixture
-def on_postgres() -> bool:
-    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+def staff_client(db: None) -> Client:
+    client = Client()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    return client

@@ -36,43 +36,33 @@ GENRES = {
     "war": 10752,
     "western": 37,
 }
+ADJUSTMENTS = ("older", "newer", "shorter", "longer", "better")
 _NULLABLE_INT = {"type": ["integer", "null"]}
 _NULLABLE_NUMBER = {"type": ["number", "null"]}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _GENRE_LIST = {"type": "array", "items": {"type": "string", "enum": sorted(GENRES)}}
+_FILTER_PROPERTIES = {
+    "media_type": {"type": ["string", "null"], "enum": ["movie", "tv", None]},
+    "genres": _GENRE_LIST,
+    "exclude_genres": _GENRE_LIST,
+    "year_from": _NULLABLE_INT,
+    "year_to": _NULLABLE_INT,
+    "min_rating": _NULLABLE_NUMBER,
+    "runtime_min": _NULLABLE_INT,
+    "runtime_max": _NULLABLE_INT,
+    "languages": _STRINGS,
+    "people": _STRINGS,
+    "adjustments": {
+        "type": "array",
+        "items": {"type": "string", "enum": list(ADJUSTMENTS)},
+    },
+    "ordinal": _NULLABLE_INT,
+}
+# Strict structured output wants every property required (nullable ones say null).
 FILTERS_SCHEMA = {
     "type": "object",
-    "properties": {
-        "media_type": {"type": ["string", "null"], "enum": ["movie", "tv", None]},
-        "genres": _GENRE_LIST,
-        "exclude_genres": _GENRE_LIST,
-        "year_from": _NULLABLE_INT,
-        "year_to": _NULLABLE_INT,
-        "min_rating": _NULLABLE_NUMBER,
-        "runtime_min": _NULLABLE_INT,
-        "runtime_max": _NULLABLE_INT,
-        "languages": _STRINGS,
-        "people": _STRINGS,
-        "adjustments": {
-            "type": "array",
-            "items": {"type": "string", "enum": ["older", "newer", "shorter", "longer", "better"]},
-        },
-        "ordinal": _NULLABLE_INT,
-    },
-    "required": [
-        "media_type",
-        "genres",
-        "exclude_genres",
-        "year_from",
-        "year_to",
-        "min_rating",
-        "runtime_min",
-        "runtime_max",
-        "languages",
-        "people",
-        "adjustments",
-        "ordinal",
-    ],
+    "properties": _FILTER_PROPERTIES,
+    "required": list(_FILTER_PROPERTIES),
     "additionalProperties": False,
 }
 RESPONSE_SCHEMA = {
@@ -176,7 +166,7 @@ def parse_model_output(data: Any) -> Interpretation:
     if rating is not None and (not isinstance(rating, int | float) or not 0 <= rating <= 10):
         raise ValueError("bad rating")
     adjustments = _strings(filters.get("adjustments", []))
-    if any(a not in ("older", "newer", "shorter", "longer", "better") for a in adjustments):
+    if any(a not in ADJUSTMENTS for a in adjustments):
         raise ValueError("bad adjustment")
     return Interpretation(
         intent=data["intent"],

@@ -11,13 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def staff_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
-@pytest.fixture
 def titles() -> dict[str, Title]:
     genres_import(live=False)
     films, tv = data_source_sync(BOKEH_MOVIES), data_source_sync(CURATED_TV)

@@ -7,13 +7,6 @@ from tests.factories import TitleFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def staff_client() -> Client:
-    client = Client()
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
-
-
 def test_entries_changelist_filters_by_status_and_media_type(staff_client: Client) -> None:
     user = UserFactory()
     Entry.objects.create(user=user, title=TitleFactory(title_en="Heat"), status=Status.SEEN, rating=8)
