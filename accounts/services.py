@@ -1,5 +1,6 @@
 """Accounts: creating and changing users, issuing and revoking tokens, slowing down password guessing."""
 
+import hashlib
 import re
 import time
 from dataclasses import dataclass
@@ -99,7 +100,10 @@ def user_login(*, request: HttpRequest, identifier: str, password: str, client_a
 
     The failure counters live in the cache (Redis when configured), so every web process shares them.
     """
-    keys = (f"login-failures:id:{identifier.strip().lower()}", f"login-failures:ip:{client_address}")
+    hashed = hashlib.sha256(
+        identifier.strip().lower().encode()
+    ).hexdigest()  # any text makes a safe cache key
+    keys = (f"login-failures:id:{hashed}", f"login-failures:ip:{client_address}")
     limits = (settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_LIMIT * 4)
     wait = _login_wait_seconds(keys, limits)
     if wait:

@@ -1,5 +1,6 @@
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -8,6 +9,7 @@ from rest_framework_simplejwt.views import TokenRefreshView
 
 from accounts.api.serializers import (
     LoginInputSerializer,
+    LoginOutputSerializer,
     LogoutInputSerializer,
     SignupInputSerializer,
     UserOutputSerializer,
@@ -22,6 +24,7 @@ from accounts.services import (
     user_login,
     user_update,
 )
+from core.api.schema import errors
 
 BEARER_CHALLENGE = 'Bearer realm="api"'
 
@@ -37,6 +40,20 @@ class PublicApi(APIView):
 
 
 class SignupApi(PublicApi):
+    @extend_schema(
+        request=SignupInputSerializer,
+        responses={
+            201: inline_serializer(
+                "SignupResult",
+                {
+                    "user": UserOutputSerializer(),
+                    "access": serializers.CharField(),
+                    "refresh": serializers.CharField(),
+                },
+            ),
+            **errors(400),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = SignupInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -49,6 +66,9 @@ class SignupApi(PublicApi):
 
 
 class LoginApi(PublicApi):
+    @extend_schema(
+        request=LoginInputSerializer, responses={200: LoginOutputSerializer, **errors(400, 401, 429)}
+    )
     def post(self, request: Request) -> Response:
         serializer = LoginInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -81,6 +101,7 @@ class RefreshApi(TokenRefreshView):
 
 
 class LogoutApi(APIView):
+    @extend_schema(request=LogoutInputSerializer, responses={204: None, **errors(400, 401)})
     def post(self, request: Request) -> Response:
         serializer = LogoutInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -89,9 +110,13 @@ class LogoutApi(APIView):
 
 
 class UserMeApi(APIView):
+    @extend_schema(responses={200: UserOutputSerializer, **errors(401)})
     def get(self, request: Request) -> Response:
         return Response(UserOutputSerializer(request.user).data)
 
+    @extend_schema(
+        request=UserUpdateInputSerializer, responses={200: UserOutputSerializer, **errors(400, 401)}
+    )
     def patch(self, request: Request) -> Response:
         serializer = UserUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

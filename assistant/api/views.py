@@ -1,5 +1,6 @@
 from django.shortcuts import get_object_or_404
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -14,6 +15,7 @@ from assistant.models import ChatSession
 from assistant.services import chat_session_delete, chat_turn
 from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.pagination import PageInputSerializer, paginate
+from core.api.schema import errors, page_of
 
 
 def explicit_language(request: Request) -> str | None:
@@ -27,6 +29,22 @@ class ChatApi(APIView):
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "chat"
 
+    @extend_schema(
+        request=ChatInputSerializer,
+        responses={
+            200: inline_serializer(
+                "ChatTurn",
+                {
+                    "session_id": serializers.IntegerField(),
+                    "reply": serializers.CharField(),
+                    "intent": serializers.CharField(),
+                    "filters": serializers.DictField(),
+                    "results": TitleCardOutputSerializer(many=True),
+                },
+            ),
+            **errors(400, 401, 404, 429),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = ChatInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -52,6 +70,14 @@ class ChatApi(APIView):
 
 
 class ChatSessionListApi(APIView):
+    @extend_schema(
+        operation_id="chat_sessions_list",
+        parameters=[PageInputSerializer],
+        responses={
+            200: page_of("ChatSessionPage", ChatSessionOutputSerializer, count=True),
+            **errors(400, 401),
+        },
+    )
     def get(self, request: Request) -> Response:
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -62,12 +88,14 @@ class ChatSessionListApi(APIView):
 
 
 class ChatSessionDetailApi(APIView):
+    @extend_schema(responses={200: ChatSessionDetailOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, session_id: int) -> Response:
         session = get_object_or_404(
             ChatSession.objects.prefetch_related("messages"), pk=session_id, user=request.user
         )
         return Response(ChatSessionDetailOutputSerializer(session).data)
 
+    @extend_schema(responses={204: None, **errors(401, 404)})
     def delete(self, request: Request, session_id: int) -> Response:
         chat_session_delete(user=request.user, session_id=session_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

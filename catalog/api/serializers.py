@@ -30,6 +30,8 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
     """MovieCard / TvShowCard. Genres must be prefetched; `user_status` comes from the context's statuses."""
 
     title = serializers.SerializerMethodField()
+    original_title = serializers.CharField(allow_null=True)
+    original_language = serializers.CharField(allow_null=True)
     overview = serializers.SerializerMethodField()
     genres = serializers.SerializerMethodField()
     imdb_rating = serializers.FloatField(allow_null=True)

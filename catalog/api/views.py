@@ -1,4 +1,6 @@
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +16,7 @@ from catalog.models import MediaType, Title
 from catalog.search import titles_search
 from catalog.selectors import titles_discover, titles_for_cards, titles_similar
 from core.api.pagination import Page, PageInputSerializer, paginate
+from core.api.schema import errors, page_of
 from library.selectors import statuses_for
 
 
@@ -38,6 +41,15 @@ class CatalogApi(APIView):
 
 
 class TitleDiscoverApi(CatalogApi):
+    @extend_schema(
+        request=DiscoverInputSerializer,
+        responses={
+            200: page_of(
+                "DiscoveryPage", TitleCardOutputSerializer, excluded_count=serializers.IntegerField()
+            ),
+            **errors(400),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = DiscoverInputSerializer(data=request.data, context={"media_type": self.media_type})
         serializer.is_valid(raise_exception=True)
@@ -56,6 +68,10 @@ class TitleDiscoverApi(CatalogApi):
 
 
 class TitleSearchApi(CatalogApi):
+    @extend_schema(
+        request=KeywordSearchInputSerializer,
+        responses={200: page_of("SearchPage", TitleCardOutputSerializer), **errors(400)},
+    )
     def post(self, request: Request) -> Response:
         serializer = KeywordSearchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -74,6 +90,7 @@ class TitleSearchApi(CatalogApi):
 
 
 class TitleDetailApi(CatalogApi):
+    @extend_schema(responses={200: TitleDetailOutputSerializer, **errors(404)})
     def get(self, request: Request, title_id: int) -> Response:
         title = self.title(title_id)
         context = {
@@ -84,6 +101,10 @@ class TitleDetailApi(CatalogApi):
 
 
 class TitleSimilarApi(CatalogApi):
+    @extend_schema(
+        parameters=[PageInputSerializer],
+        responses={200: page_of("SimilarPage", TitleCardOutputSerializer), **errors(400, 404)},
+    )
     def get(self, request: Request, title_id: int) -> Response:
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

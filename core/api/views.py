@@ -1,4 +1,5 @@
-from rest_framework import status
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,6 +14,16 @@ class HealthApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
+    @extend_schema(
+        responses={
+            200: inline_serializer(
+                "Health", {"database": serializers.CharField(), "broker": serializers.CharField()}
+            ),
+            503: inline_serializer(
+                "HealthDown", {"database": serializers.CharField(), "broker": serializers.CharField()}
+            ),
+        }
+    )
     def get(self, request: Request) -> Response:
         health = health_check()
         return Response(

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.serializers import TitleCardOutputSerializer
@@ -21,6 +22,12 @@ STATUS_ALIASES = {
 IDENTIFIERS = ("title_id", "tmdb_id", "imdb_id")
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": ["seen", "later", "towatchlater", "watch_later", "hidden", "not_interested", "none"],
+    }
+)
 class StatusField(serializers.Field):
     default_error_messages = {
         "invalid": gettext_lazy("“{value}” is not a status. Use one of: seen, later, hidden, none."),
@@ -61,8 +68,15 @@ class UpdateStatusInputSerializer(StrictInputSerializer):
         return attrs
 
 
-class EntryCardOutputSerializer(serializers.Serializer):
+class EntryCardOutputSerializer(TitleCardOutputSerializer):
     """A list item: the title's card with the entry's status, rating and time of change."""
+
+    status = serializers.CharField()
+    rating = serializers.IntegerField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+
+    class Meta(TitleCardOutputSerializer.Meta):
+        fields = (*TitleCardOutputSerializer.Meta.fields, "status", "rating", "updated_at")
 
     def to_representation(self, entry: Entry) -> dict[str, Any]:
         if not hasattr(self, "_card"):  # one card serializer for the whole page: building fields is costly

@@ -2,7 +2,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,6 +14,7 @@ from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType
 from catalog.selectors import title_find
 from core.api.pagination import PageInputSerializer, paginate
+from core.api.schema import errors, page_of
 from library.api.serializers import (
     IDENTIFIERS,
     EntryCardOutputSerializer,
@@ -38,6 +41,21 @@ def card_context(request: Request) -> dict[str, str]:
 class EntryUpdateStatusApi(APIView):
     media_type: str = MediaType.MOVIE
 
+    @extend_schema(
+        request=UpdateStatusInputSerializer,
+        responses={
+            200: inline_serializer(
+                "StatusResult",
+                {
+                    "title": TitleCardOutputSerializer(),
+                    "status": serializers.CharField(allow_null=True),
+                    "rating": serializers.IntegerField(allow_null=True),
+                    "updated_at": serializers.DateTimeField(allow_null=True),
+                },
+            ),
+            **errors(400, 401, 404),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = UpdateStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -68,6 +86,10 @@ class EntryListApi(APIView):
     media_type: str = MediaType.MOVIE
     status_value: str = ""
 
+    @extend_schema(
+        parameters=[PageInputSerializer],
+        responses={200: page_of("EntryPage", EntryCardOutputSerializer, count=True), **errors(400, 401)},
+    )
     def get(self, request: Request) -> Response:
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -81,6 +103,7 @@ class EntryListApi(APIView):
 
 
 class UserStatsApi(APIView):
+    @extend_schema(responses={200: OpenApiTypes.OBJECT, **errors(401)})
     def get(self, request: Request) -> Response:
         return Response(user_stats(user=request.user, language=request.LANGUAGE_CODE))
 
@@ -88,6 +111,13 @@ class UserStatsApi(APIView):
 class ImportCreateApi(APIView):
     parser_classes = (MultiPartParser, FormParser)
 
+    @extend_schema(
+        request=ImportInputSerializer,
+        responses={
+            202: inline_serializer("ImportAccepted", {"id": serializers.IntegerField()}),
+            **errors(400, 401),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = ImportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -102,12 +132,20 @@ class ImportCreateApi(APIView):
 
 
 class ImportDetailApi(APIView):
+    @extend_schema(responses={200: ImportJobOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, job_id: int) -> Response:
         job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=job_id)
         return Response(ImportJobOutputSerializer(job).data)
 
 
 class ExportApi(APIView):
+    @extend_schema(
+        parameters=[ExportInputSerializer],
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="JSON, or a CSV for Letterboxd"),
+            **errors(400, 401),
+        },
+    )
     def get(self, request: Request) -> HttpResponse | Response:
         params = ExportInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

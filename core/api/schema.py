@@ -1,0 +1,50 @@
+"""OpenAPI descriptions shared by the views: page envelopes and the error bodies of API.md."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from rest_framework import serializers
+
+
+class JwtScheme(OpenApiAuthenticationExtension):
+    target_class = "rest_framework_simplejwt.authentication.JWTAuthentication"
+    name = "jwtAuth"
+
+    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+
+DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
+VALIDATION = OpenApiResponse(
+    inline_serializer(
+        "ValidationErrors",
+        {"field_name": serializers.ListField(child=serializers.CharField(), required=False)},
+    ),
+    description='{"<field>": ["<message>", …]}: one entry per wrong field ("non_field_errors" otherwise).',
+)
+UNAUTHORIZED = OpenApiResponse(DETAIL, description="Missing, invalid or expired access token.")
+NOT_FOUND = OpenApiResponse(DETAIL, description="No such object (or not yours).")
+THROTTLED = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")
+
+
+def errors(*codes: int) -> dict[int, OpenApiResponse]:
+    table = {400: VALIDATION, 401: UNAUTHORIZED, 404: NOT_FOUND, 429: THROTTLED}
+    return {code: table[code] for code in codes}
+
+
+def page_of(
+    name: str,
+    item: type[serializers.BaseSerializer] | serializers.BaseSerializer,
+    *,
+    count: bool = False,
+    **extra: serializers.Field,
+) -> serializers.Serializer:
+    """The page envelope of API.md around `item`."""
+    fields: dict[str, serializers.Field] = {
+        "results": item(many=True) if isinstance(item, type) else item,
+        "page": serializers.IntegerField(),
+        "page_size": serializers.IntegerField(),
+        "has_more": serializers.BooleanField(),
+    }
+    if count:
+        fields["count"] = serializers.IntegerField()
+    return inline_serializer(name, {**fields, **extra})
