@@ -33,6 +33,7 @@ catalog: migrate
 	$(RUN_ENV) $(BIN)/python manage.py load_catalog --if-empty
 
 run: catalog
+	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
