@@ -1,0 +1,156 @@
+"""For every authenticated route, a second user can neither read nor change the first user's data.
+
+The registry below must name every route whose view requires a token: a new route without an isolation
+check fails `test_every_authenticated_route_has_an_isolation_check`, so it cannot be forgotten.
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import URLResolver, get_resolver
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.test import APIClient
+
+from accounts.models import User
+from accounts.services import tokens_issue
+from assistant.models import ChatSession
+from library.models import Entry, ImportJob, Status
+from tests.factories import TitleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class World:
+    """An owner with data everywhere, and an intruder with a token of their own."""
+
+    def __init__(self) -> None:
+        self.owner, self.intruder = UserFactory(language="fr"), UserFactory()
+        self.movie, self.show = TitleFactory(), TitleFactory(media_type="tv")
+        self.entry = Entry.objects.create(user=self.owner, title=self.movie, status=Status.SEEN, rating=9)
+        self.tv_entry = Entry.objects.create(user=self.owner, title=self.show, status=Status.LATER)
+        self.job = ImportJob.objects.create(
+            user=self.owner,
+            source="imdb",
+            filename="r.csv",
+            payload=b"x",
+            status="done",
+            counts={"matched": 1},
+        )
+        self.session = ChatSession.objects.create(
+            user=self.owner, title="owner's chat", state={"mode": "discover"}
+        )
+        self.owner_refresh = tokens_issue(user=self.owner).refresh
+        self.client = APIClient()
+        self.client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=self.intruder).access}")
+
+    def owner_unchanged(self) -> None:
+        self.entry.refresh_from_db()
+        self.tv_entry.refresh_from_db()
+        self.owner.refresh_from_db()
+        assert (self.entry.status, self.entry.rating, self.tv_entry.status) == ("seen", 9, "later")
+        assert self.owner.language == "fr"
+        assert ChatSession.objects.filter(pk=self.session.pk).exists()
+        assert ImportJob.objects.filter(pk=self.job.pk).exists()
+
+
+def _me(w: World) -> None:
+    assert w.client.get("/users/me").json()["id"] == w.intruder.pk
+    w.client.patch("/users/me", {"language": "en"}, format="json")
+
+
+def _stats(w: World) -> None:
+    assert w.client.get("/users/me/stats").json()["watch_count"] == 0
+
+
+def _logout(w: World) -> None:
+    assert w.client.post("/auth/logout", {"refresh": w.owner_refresh}, format="json").status_code == 400
+    assert APIClient().post("/auth/refresh", {"refresh": w.owner_refresh}, format="json").status_code == 200
+
+
+def _update(route: str) -> Callable[[World], None]:
+    def check(w: World) -> None:
+        title = w.movie if route == "movies" else w.show
+        w.client.post(f"/me/{route}/update_status", {"title_id": title.pk, "status": "hidden"}, format="json")
+        w.client.post(f"/me/{route}/update_status", {"title_id": title.pk, "status": "none"}, format="json")
+
+    return check
+
+
+def _list(path: str) -> Callable[[World], None]:
+    def check(w: World) -> None:
+        assert w.client.get(path).json()["count"] == 0
+
+    return check
+
+
+def _import(w: World) -> None:
+    assert w.client.get(f"/me/import/{w.job.pk}").status_code == 404
+
+
+def _export(w: World) -> None:
+    assert w.client.get("/me/export").json()["entries"] == []
+
+
+def _chat(w: World) -> None:
+    assert (
+        w.client.post("/chat", {"message": "more", "session_id": w.session.pk}, format="json").status_code
+        == 404
+    )
+
+
+def _sessions(w: World) -> None:
+    assert w.client.get("/chat/sessions").json()["count"] == 0
+
+
+def _session(w: World) -> None:
+    assert w.client.get(f"/chat/sessions/{w.session.pk}").status_code == 404
+    assert w.client.delete(f"/chat/sessions/{w.session.pk}").status_code == 404
+
+
+ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
+    "users/me": _me,
+    "users/me/stats": _stats,
+    "auth/logout": _logout,
+    "me/movies/update_status": _update("movies"),
+    "me/tvshows/update_status": _update("tvshows"),
+    **{
+        f"me/{m}/{s}": _list(f"/me/{m}/{s}")
+        for m in ("movies", "tvshows")
+        for s in ("seen", "towatchlater", "hidden")
+    },
+    "me/import": lambda w: None,  # creates the intruder's own job only; reading it back is checked below
+    "me/import/<int:job_id>": _import,
+    "me/export": _export,
+    "chat": _chat,
+    "chat/sessions": _sessions,
+    "chat/sessions/<int:session_id>": _session,
+}
+
+
+def authenticated_routes() -> set[str]:
+    routes: set[str] = set()
+
+    def walk(patterns: list, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, route)
+                continue
+            view = getattr(pattern.callback, "cls", None)
+            if view is not None and any(issubclass(p, IsAuthenticated) for p in view.permission_classes):
+                routes.add(route)
+
+    walk(get_resolver().url_patterns, "")
+    return {r for r in routes if not r.startswith("api/")}
+
+
+def test_every_authenticated_route_has_an_isolation_check() -> None:
+    assert authenticated_routes() == set(ISOLATION_CHECKS)
+
+
+@pytest.mark.parametrize("route", sorted(ISOLATION_CHECKS))
+def test_a_second_user_cannot_read_or_change_the_first_users_data(route: str) -> None:
+    world = World()
+    ISOLATION_CHECKS[route](world)
+    world.owner_unchanged()
+    assert User.objects.get(pk=world.owner.pk).entries.count() == 2
