@@ -1,7 +1,6 @@
 """One chat turn: interpret the message, update the session's request, run the same discovery, search and
 similarity as the REST routes (so exclusion, ranking and localization are identical), and reply."""
 
-import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -21,16 +20,13 @@ from assistant.models import ChatMessage, ChatSession
 from assistant.parsing import Interpretation
 from catalog.genre_mapping import genre_ids_for
 from catalog.models import Genre, MediaType, Title
-from catalog.search import titles_search
+from catalog.search import titles_search, titles_search_page
 from catalog.selectors import (
     DiscoveryFilters,
     titles_discover,
     titles_filter,
     titles_similar,
-    titles_unmarked,
 )
-
-logger = logging.getLogger(__name__)
 
 PICKS = 5
 HISTORY_TURNS = 6
@@ -217,12 +213,10 @@ def _run(
     media_type = state.get("media_type", MediaType.MOVIE)
     page = state.get("page", 1)
     if state["mode"] == "search":
-        hits = [h.pk for h in titles_search(query=state.get("query", ""), media_type=media_type)]
-        unmarked = titles_unmarked(Title.objects.filter(pk__in=hits), user=user).values_list("pk", flat=True)
-        keep = set(unmarked)
-        ordered = [pk for pk in hits if pk in keep]
-        by_pk = Title.objects.prefetch_related("genres").in_bulk(ordered[(page - 1) * PICKS : page * PICKS])
-        return [by_pk[pk] for pk in ordered[(page - 1) * PICKS : page * PICKS] if pk in by_pk], None, ""
+        titles, _more = titles_search_page(
+            query=state.get("query", ""), media_type=media_type, page=page, page_size=PICKS, user=user
+        )
+        return titles, None, ""
     if state["mode"] == "similar":
         anchor = _anchor(state, media_type)
         if anchor is None:

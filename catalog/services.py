@@ -2,7 +2,6 @@
 
 import importlib.metadata
 import json
-import logging
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -34,8 +34,6 @@ from catalog.embedded import (
 from catalog.genre_mapping import tmdb_genre_ids
 from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour
 from catalog.similarity import ContentFeatures, content_neighbours, rating_neighbours
-
-logger = logging.getLogger(__name__)
 
 GENRES_PATH = Path(__file__).resolve().parent / "data" / "tmdb_genres.json"
 BATCH_SIZE = 500
@@ -398,8 +396,11 @@ class _Upserter:
             add += [self.links(title_id=title_id, genre_id=g) for g in set(genre_ids) - have]
             remove += [(title_id, g) for g in have - set(genre_ids)]
         self.links.objects.bulk_create(add, batch_size=BATCH_SIZE)
-        for title_id, genre_id in remove:
-            self.links.objects.filter(title_id=title_id, genre_id=genre_id).delete()
+        if remove:
+            pairs = Q()
+            for title_id, genre_id in remove:
+                pairs |= Q(title_id=title_id, genre_id=genre_id)
+            self.links.objects.filter(pairs).delete()
         self.counts.links_changed += len(add) + len(remove)
 
     @staticmethod

@@ -13,8 +13,8 @@ from catalog.api.serializers import (
     TitleDetailOutputSerializer,
 )
 from catalog.models import MediaType, Title
-from catalog.search import titles_search
-from catalog.selectors import titles_discover, titles_for_cards, titles_similar
+from catalog.search import titles_search_page
+from catalog.selectors import titles_discover, titles_similar
 from core.api.pagination import Page, PageInputSerializer, paginate
 from core.api.schema import errors, page_of
 from library.selectors import statuses_for
@@ -76,16 +76,10 @@ class TitleSearchApi(CatalogApi):
         serializer = KeywordSearchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        hits = titles_search(query=data["query"], media_type=self.media_type)
-        start = (data["page"] - 1) * data["page_size"]
-        window = hits[start : start + data["page_size"]]
-        by_pk = titles_for_cards().in_bulk([h.pk for h in window])
-        page = Page(
-            items=[by_pk[h.pk] for h in window if h.pk in by_pk],
-            page=data["page"],
-            page_size=data["page_size"],
-            has_more=len(hits) > start + data["page_size"],
+        titles, has_more = titles_search_page(
+            query=data["query"], media_type=self.media_type, page=data["page"], page_size=data["page_size"]
         )
+        page = Page(items=titles, page=data["page"], page_size=data["page_size"], has_more=has_more)
         return Response(page.envelope(self.cards(request, page.items)))
 
 
