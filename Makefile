@@ -31,6 +31,7 @@ migrate: install
 catalog: migrate
 	$(RUN_ENV) $(BIN)/python manage.py import_genres
 	$(RUN_ENV) $(BIN)/python manage.py load_catalog --if-empty
+	$(RUN_ENV) $(BIN)/python manage.py train_recommender --if-needed
 
 run: catalog
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -40,6 +41,8 @@ test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+	# The browser tests drive Debian's Chromium (Playwright downloads no browser of its own).
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/pytest
 
 lint: install-dev
@@ -47,7 +50,7 @@ lint: install-dev
 	$(BIN)/ruff format .
 
 worker: install
-	$(BIN)/celery -A moviesyoudidntwatch worker --loglevel=INFO
+	$(BIN)/celery -A moviesyoudidntwatch worker --loglevel=INFO --queues=default,enrichment
 
 beat: install
 	$(BIN)/celery -A moviesyoudidntwatch beat --loglevel=INFO

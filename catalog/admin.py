@@ -1,15 +1,19 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.clients import tmdb_is_configured
+from catalog.enrichment import titles_refresh_enqueue
 from catalog.models import DataSource, Genre, MediaType, Movie, Title, TvShow
 from catalog.text import normalize_text
+
+REFRESH_ACTION_LIMIT = 500  # titles per click: larger sets are the sweep's or `refresh_titles`' job
 
 
 class DecadeFilter(admin.SimpleListFilter):
@@ -108,6 +112,7 @@ class TitleAdmin(admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
     filter_horizontal = ("genres",)
+    actions = ("refresh_now",)
     readonly_fields = (
         "imdb_rating",
         "imdb_votes",
@@ -123,6 +128,8 @@ class TitleAdmin(admin.ModelAdmin):
         "overview_source",
         "provenance",
         "cache_update_date",
+        "refresh_attempted_at",
+        "refresh_error",
         "movielens_id",
         "created_at",
         "updated_at",
@@ -189,6 +196,8 @@ class TitleAdmin(admin.ModelAdmin):
                     "overview_source",
                     "provenance",
                     "cache_update_date",
+                    "refresh_attempted_at",
+                    "refresh_error",
                     "created_at",
                     "updated_at",
                 )
@@ -209,6 +218,25 @@ class TitleAdmin(admin.ModelAdmin):
     @admin.display(description=_("genres"))
     def genre_list(self, obj: Title) -> str:
         return ", ".join(g.name_en for g in obj.genres.all())
+
+    @admin.action(description=_("Refresh from TMDB/OMDb now"))
+    def refresh_now(self, request: HttpRequest, queryset: QuerySet[Title]) -> None:
+        if not tmdb_is_configured():
+            self.message_user(
+                request,
+                _("No TMDB key is set (TMDB_API_KEY or TMDB_READ_TOKEN): nothing to refresh from."),
+                messages.ERROR,
+            )
+            return
+        queued = titles_refresh_enqueue(
+            queryset.values_list("pk", flat=True)[:REFRESH_ACTION_LIMIT], force=True
+        )
+        self.message_user(
+            request,
+            _("Refresh requested for %(count)d titles: see their last refresh time and last error.")
+            % {"count": len(queued)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Movie)

@@ -88,6 +88,39 @@ TV_GENRES: dict[str, tuple[int, ...]] = {
 
 SOURCE_GENRES = {MediaType.MOVIE: MOVIE_GENRES, MediaType.TV: TV_GENRES}
 
+# The genre vocabulary of IMDb's title.basics.tsv.gz (its `genres` column, comma-separated, at most three
+# per title); every one of them is mapped above for both media types.
+IMDB_DATASET_GENRES = (
+    "Action",
+    "Adult",
+    "Adventure",
+    "Animation",
+    "Biography",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Family",
+    "Fantasy",
+    "Film-Noir",
+    "Game-Show",
+    "History",
+    "Horror",
+    "Music",
+    "Musical",
+    "Mystery",
+    "News",
+    "Reality-TV",
+    "Romance",
+    "Sci-Fi",
+    "Short",
+    "Sport",
+    "Talk-Show",
+    "Thriller",
+    "War",
+    "Western",
+)
+
 
 class UnknownSourceGenre(KeyError):
     """A source genre nobody has mapped yet: add it to the tables above rather than guessing."""

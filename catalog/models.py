@@ -126,6 +126,8 @@ class Title(TimeStampedModel):
     )
     provenance = models.JSONField(_("provenance"), default=dict, blank=True)
     cache_update_date = models.DateTimeField(_("refreshed from providers"), null=True, blank=True)
+    refresh_attempted_at = models.DateTimeField(_("last refresh attempt"), null=True, blank=True)
+    refresh_error = models.CharField(_("last refresh error"), max_length=500, blank=True)
     # Accent-free lowercase copies for typo-tolerant search (trigram-indexed on PostgreSQL); kept by
     # Title.save() and by every bulk write (see refresh_search_fields).
     search_title = models.TextField(_("searchable titles"), blank=True, editable=False)
@@ -187,6 +189,7 @@ class TitleNeighbour(models.Model):
     class Kind(models.TextChoices):
         CONTENT = "content", _("content")
         RATINGS = "ratings", _("co-ratings")
+        TMDB = "tmdb", _("TMDB recommendations")
 
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="neighbours")
     neighbour = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")

@@ -212,7 +212,12 @@ def _genre_key(name: str) -> str:
 
 # ---------------------------------------------------------------- similar titles
 
-SIMILARITY_WEIGHTS = {TitleNeighbour.Kind.CONTENT: 0.6, TitleNeighbour.Kind.RATINGS: 0.4}
+# TMDB's recommendations (with a key) count like co-ratings: both come from what audiences watched together.
+SIMILARITY_WEIGHTS = {
+    TitleNeighbour.Kind.CONTENT: 0.6,
+    TitleNeighbour.Kind.RATINGS: 0.4,
+    TitleNeighbour.Kind.TMDB: 0.4,
+}
 
 
 def titles_similar(*, title: Title, user: User | AnonymousUser) -> QuerySet[Title]:

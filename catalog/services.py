@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -435,10 +436,15 @@ def catalog_load_embedded(
         _load_curated_tv(paths.curated_tv, limit=limit, report=report)
     for media_type in MediaType:
         titles_rescore(media_type=media_type)
+    ratings = read_movielens_ratings(paths.movielens) if paths.movielens else None
     if report.changed or not TitleNeighbour.objects.exists():
-        ratings = read_movielens_ratings(paths.movielens) if paths.movielens else None
         built = neighbours_rebuild(ratings=ratings, progress=progress)
         report.of("similar-titles").created = sum(built.values())
+    if ratings is not None:
+        from recommendations.services import community_ratings_sync  # the recommender learns from these
+
+        synced = community_ratings_sync(ratings=ratings)
+        report.of("community-ratings").created = synced.stored if synced.changed else 0
     return report
 
 
@@ -539,6 +545,33 @@ def _parameters(rows: list[tuple[float, int]]) -> ScoreParameters | None:
     )
 
 
+def ranking_values(
+    *,
+    imdb_rating: Decimal | float | None,
+    imdb_votes: int | None,
+    critics_rating: Decimal | float | None,
+    critics_reviews: int | None,
+    parameters: dict[str, ScoreParameters | None],
+) -> tuple[float | None, int | None, float | None]:
+    """A title's ranking rating, votes and score: IMDb's where it has votes, else the critics'."""
+    imdb, critics = parameters.get("imdb"), parameters.get("critics")
+    if imdb and imdb_rating is not None and imdb_votes:
+        return float(imdb_rating), imdb_votes, imdb.score(float(imdb_rating), imdb_votes)
+    if critics and critics_rating is not None and critics_reviews:
+        return float(critics_rating), critics_reviews, critics.score(float(critics_rating), critics_reviews)
+    return None, None, None
+
+
+def _score_parameters_key(media_type: str) -> str:
+    return f"catalog:score-parameters:{media_type}"
+
+
+def score_parameters(*, media_type: str) -> dict[str, ScoreParameters | None]:
+    """The current C and m of a media type (kept in the cache by each rescore), for scoring one title."""
+    parameters = cache.get(_score_parameters_key(media_type))
+    return parameters if parameters is not None else titles_rescore(media_type=media_type)
+
+
 def titles_rescore(*, media_type: str) -> dict[str, ScoreParameters | None]:
     """Recompute each title's ranking rating, votes and score: IMDb's where it has votes, else critics'."""
     titles = list(
@@ -546,17 +579,21 @@ def titles_rescore(*, media_type: str) -> dict[str, ScoreParameters | None]:
             "pk", "imdb_rating", "imdb_votes", "critics_rating", "critics_reviews", "rating", "votes", "score"
         )
     )
-    imdb = _parameters([(float(r), v) for _pk, r, v, *_rest in titles if r is not None and v])
-    critics = _parameters(
-        [(float(cr), cv) for _pk, _r, _v, cr, cv, *_rest in titles if cr is not None and cv]
-    )
+    parameters = {
+        "imdb": _parameters([(float(r), v) for _pk, r, v, *_rest in titles if r is not None and v]),
+        "critics": _parameters(
+            [(float(cr), cv) for _pk, _r, _v, cr, cv, *_rest in titles if cr is not None and cv]
+        ),
+    }
     changed = []
     for pk, imdb_rating, imdb_votes, critics_rating, reviews, *old in titles:
-        new: tuple[float | None, int | None, float | None] = (None, None, None)
-        if imdb and imdb_rating is not None and imdb_votes:
-            new = (float(imdb_rating), imdb_votes, imdb.score(float(imdb_rating), imdb_votes))
-        elif critics and critics_rating is not None and reviews:
-            new = (float(critics_rating), reviews, critics.score(float(critics_rating), reviews))
+        new = ranking_values(
+            imdb_rating=imdb_rating,
+            imdb_votes=imdb_votes,
+            critics_rating=critics_rating,
+            critics_reviews=reviews,
+            parameters=parameters,
+        )
         if new != tuple(old):
             changed.append((*new, pk))
     # Tens of thousands of rows: a plain executemany is far faster than bulk_update's CASE expressions.
@@ -565,7 +602,8 @@ def titles_rescore(*, media_type: str) -> dict[str, ScoreParameters | None]:
             f"UPDATE {Title._meta.db_table} SET rating = %s, votes = %s, score = %s WHERE id = %s",  # noqa: S608
             changed,
         )
-    return {"imdb": imdb, "critics": critics}
+    cache.set(_score_parameters_key(media_type), parameters, timeout=None)
+    return parameters
 
 
 # ---------------------------------------------------------------- similar titles

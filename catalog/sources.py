@@ -75,5 +75,13 @@ OMDB = SourceInfo(
     url="https://www.omdbapi.com/",
     attribution="IMDb ratings and votes via the OMDb API (CC BY-NC 4.0).",
 )
+IMDB_DATASETS = SourceInfo(
+    key="imdb-datasets",
+    name="IMDb non-commercial datasets",
+    licence="IMDb non-commercial licence (personal and non-commercial use only)",
+    url="https://developer.imdb.com/non-commercial-datasets/",
+    attribution="Information courtesy of IMDb (https://www.imdb.com). Used with permission.",
+    # data_as_of: the date of the files, set by each import (manage.py import_imdb_datasets)
+)
 
-ALL_SOURCES = (BOKEH_MOVIES, GGPLOT2_MOVIES, MOVIELENS, WIKIPEDIA, CURATED_TV, TMDB, OMDB)
+ALL_SOURCES = (BOKEH_MOVIES, GGPLOT2_MOVIES, MOVIELENS, WIKIPEDIA, CURATED_TV, TMDB, OMDB, IMDB_DATASETS)

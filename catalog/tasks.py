@@ -2,10 +2,18 @@ from celery import shared_task
 
 from core.exceptions import ProviderUnavailable
 
+# Transient provider failures are retried with exponential backoff and jitter; anything else is final.
+RETRY_TRANSIENT = {
+    "acks_late": True,
+    "autoretry_for": (ProviderUnavailable,),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
 
-@shared_task(
-    acks_late=True, autoretry_for=(ProviderUnavailable,), retry_backoff=True, retry_jitter=True, max_retries=5
-)
+
+@shared_task(**RETRY_TRANSIENT)
 def genres_import_task() -> dict[str, int | str]:
     """Refresh TMDB's genre lists (live when a key is set); idempotent, so redelivery is harmless."""
     from catalog.services import genres_import
@@ -17,3 +25,27 @@ def genres_import_task() -> dict[str, int | str]:
         "unchanged": report.unchanged,
         "source": report.source,
     }
+
+
+@shared_task(**RETRY_TRANSIENT)
+def title_refresh_task(title_id: int) -> dict[str, int | bool | str]:
+    """Refresh one title from TMDB and OMDb (queue "enrichment"); the same values are written on a repeat."""
+    from catalog.enrichment import title_refresh
+    from catalog.models import Title
+
+    if not Title.objects.filter(pk=title_id).exists():  # deleted since it was queued: nothing to do
+        return {"title_id": title_id, "refreshed": False, "error": "gone"}
+    outcome = title_refresh(title_id=title_id)
+    return {"title_id": outcome.title_id, "refreshed": outcome.refreshed, "error": outcome.error}
+
+
+@shared_task(acks_late=True)
+def titles_refresh_sweep_task() -> dict[str, int]:
+    """The daily beat sweep: rescore, then queue refreshes of a bounded batch of the stalest titles."""
+    from catalog.enrichment import titles_refresh_sweep
+    from catalog.models import MediaType
+    from catalog.services import titles_rescore
+
+    for media_type in MediaType:
+        titles_rescore(media_type=media_type)
+    return {"queued": len(titles_refresh_sweep())}

@@ -1,6 +1,12 @@
-"""Per-request language: `?lang=` overrides `Accept-Language`; English when neither names one we speak."""
+"""Per-request language: `?lang=` overrides `Accept-Language`; English when neither names one we speak.
+
+Web pages (views marked with `prefers_saved_language`) also know who is logged in: there a user's saved
+language, then the language cookie set by the pages' switcher, wins over the browser's `Accept-Language`.
+The API keeps the header rule of API.md.
+"""
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -10,21 +16,39 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
 
 def _supported(code: str) -> str | None:
     primary = code.strip().lower().replace("_", "-").split("-")[0]
     return primary if primary in SUPPORTED else None
 
 
-def language_from_request(request: HttpRequest) -> str:
-    """The language this request asks for, among the ones we support."""
+def language_from_request(request: HttpRequest, *, saved_first: bool = False) -> str:
+    """The language this request asks for, among the ones we support.
+
+    With `saved_first` (pages), a logged-in user's saved language and then the language cookie come
+    right after an explicit `?lang=`.
+    """
     explicit = _supported(request.GET.get("lang", ""))
     if explicit:
         return explicit
+    if saved_first:
+        user = getattr(request, "user", None)
+        saved = user.language if user is not None and user.is_authenticated else ""
+        for code in (saved, request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")):
+            if found := _supported(code or ""):
+                return found
     for code, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
         if code != "*" and (found := _supported(code)):
             return found
     return settings.LANGUAGE_CODE
+
+
+def prefers_saved_language(view: View) -> View:
+    """Mark a page view: its language follows the user's saved choice before the browser's header."""
+    view.prefers_saved_language = True  # type: ignore[attr-defined]
+    return view
 
 
 class RequestLanguageMiddleware:
@@ -36,6 +60,15 @@ class RequestLanguageMiddleware:
         with translation.override(language):
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         patch_vary_headers(response, ("Accept-Language",))
         return response
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple, kwargs: dict[str, Any]
+    ) -> None:
+        """By now the session has said who is logged in (authentication runs after this middleware's call)."""
+        if getattr(view, "prefers_saved_language", False):
+            language = language_from_request(request, saved_first=True)
+            translation.activate(language)  # undone by the override around the whole request
+            request.LANGUAGE_CODE = language

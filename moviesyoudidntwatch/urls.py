@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("library.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("assistant.api.urls")),
+    path("", include("recommendations.api.urls")),
+    path("", include("web.urls")),  # the web pages last: an API route always wins over a page
 ]
 
 handler404 = "core.views.not_found"

@@ -7,7 +7,10 @@ from accounts.models import User
 from accounts.services import tokens_issue
 from tests.factories import UserFactory
 
-pytest_plugins = ["tests.catalog_fixture"]  # the `catalog` fixture: a small catalog of real films
+pytest_plugins = [
+    "tests.catalog_fixture",  # the `catalog` fixture: a small catalog of real films
+    "tests.fakes.fixtures",  # fake_tmdb, fake_omdb, fake_world: local fake providers
+]
 
 
 @pytest.fixture(autouse=True)

@@ -1,3 +1,6 @@
+from functools import partial
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -12,10 +15,11 @@ from catalog.api.serializers import (
     TitleCardOutputSerializer,
     TitleDetailOutputSerializer,
 )
+from catalog.enrichment import titles_refresh_if_stale
+from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import MediaType, Title
-from catalog.search import titles_search_page
-from catalog.selectors import titles_discover, titles_similar
-from core.api.pagination import Page, PageInputSerializer, paginate
+from core.api.caching import anonymous_first_page
+from core.api.pagination import PageInputSerializer, paginate
 from core.api.schema import errors, page_of
 from library.selectors import statuses_for
 
@@ -30,6 +34,7 @@ class CatalogApi(APIView):
         if statuses is None:
             statuses = statuses_for(user=request.user, title_ids=[t.pk for t in titles])
         context = {"language": request.LANGUAGE_CODE, "statuses": statuses}
+        titles_refresh_if_stale(titles)
         return TitleCardOutputSerializer(titles, many=True, context=context).data
 
     def title(self, title_id: int) -> Title:
@@ -53,18 +58,27 @@ class TitleDiscoverApi(CatalogApi):
     def post(self, request: Request) -> Response:
         serializer = DiscoverInputSerializer(data=request.data, context={"media_type": self.media_type})
         serializer.is_valid(raise_exception=True)
-        titles, skipped = titles_discover(
+        return Response(
+            anonymous_first_page(
+                request,
+                scope=f"discover:{self.media_type}",
+                params=serializer.validated_data,
+                build=partial(self.build_page, request, serializer),
+            )
+        )
+
+    def build_page(self, request: Request, serializer: DiscoverInputSerializer) -> dict[str, Any]:
+        page, skipped = discover_page(
             media_type=self.media_type,
             filters=serializer.filters(),
             user=request.user,
             language=request.LANGUAGE_CODE,
-        )
-        page = paginate(
-            titles, page=serializer.validated_data["page"], page_size=serializer.validated_data["page_size"]
+            page=serializer.validated_data["page"],
+            page_size=serializer.validated_data["page_size"],
         )
         body = page.envelope(self.cards(request, page.items, statuses={}))  # none of them is the caller's
         body["excluded_count"] = skipped.count() if skipped is not None else 0
-        return Response(body)
+        return body
 
 
 class TitleSearchApi(CatalogApi):
@@ -76,10 +90,9 @@ class TitleSearchApi(CatalogApi):
         serializer = KeywordSearchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        titles, has_more = titles_search_page(
+        page = search_page(
             query=data["query"], media_type=self.media_type, page=data["page"], page_size=data["page_size"]
         )
-        page = Page(items=titles, page=data["page"], page_size=data["page_size"], has_more=has_more)
         return Response(page.envelope(self.cards(request, page.items)))
 
 
@@ -87,6 +100,7 @@ class TitleDetailApi(CatalogApi):
     @extend_schema(responses={200: TitleDetailOutputSerializer, **errors(404)})
     def get(self, request: Request, title_id: int) -> Response:
         title = self.title(title_id)
+        titles_refresh_if_stale([title])
         context = {
             "language": request.LANGUAGE_CODE,
             "statuses": statuses_for(user=request.user, title_ids=[title.pk]),
@@ -102,6 +116,6 @@ class TitleSimilarApi(CatalogApi):
     def get(self, request: Request, title_id: int) -> Response:
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        similar = titles_similar(title=self.title(title_id), user=request.user)
+        similar = similar_titles(title=self.title(title_id), user=request.user)
         page = paginate(similar, **params.validated_data)
         return Response(page.envelope(self.cards(request, page.items, statuses={})))

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from catalog.clients.types import TmdbClient
+from catalog.clients.types import OmdbClient, TmdbClient
 
 
 def get_tmdb_client() -> TmdbClient:
@@ -11,3 +11,12 @@ def get_tmdb_client() -> TmdbClient:
 
 def tmdb_is_configured() -> bool:
     return bool(settings.TMDB_API_KEY or settings.TMDB_READ_TOKEN)
+
+
+def get_omdb_client() -> OmdbClient:
+    """The configured OMDb client (`OMDB_CLIENT_CLASS`, read at call time like TMDB's)."""
+    return import_string(settings.OMDB_CLIENT_CLASS)()
+
+
+def omdb_is_configured() -> bool:
+    return bool(settings.OMDB_API_KEY)

@@ -5,7 +5,9 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -39,8 +41,36 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         logger.warning("Database unavailable: %s", exc)
         retry_after = RETRY_AFTER_SECONDS_WHEN_DOWN
         exc = ServiceUnavailable(_("The service is temporarily unavailable. Please try again shortly."))
+    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+        exc = _throttled_localized(exc)
 
     response = drf_exception_handler(exc, context)
     if response is not None and retry_after is not None:
         response.headers["Retry-After"] = str(int(retry_after))
     return response
+
+
+def _throttled_localized(exc: exceptions.Throttled) -> exceptions.Throttled:
+    """DRF formats "Expected available in N seconds" before looking it up, so it never gets translated.
+
+    A throttle's default message becomes ours, with the wait, in the request's language; a view's own
+    message (the login's) is kept, without DRF's English tail. The wait stays: it becomes `Retry-After`.
+    """
+    wait = exc.wait
+    drf_tail = force_str(
+        ngettext(
+            exceptions.Throttled.extra_detail_singular.format(wait=wait),
+            exceptions.Throttled.extra_detail_plural.format(wait=wait),
+            wait,
+        )
+    )
+    message = str(exc.detail).removesuffix(drf_tail).strip()
+    if message == force_str(exceptions.Throttled.default_detail):
+        message = ngettext(
+            "Too many requests. Try again in %(wait)d second.",
+            "Too many requests. Try again in %(wait)d seconds.",
+            wait,
+        ) % {"wait": wait}
+    localized = exceptions.Throttled(detail=message)
+    localized.wait = wait
+    return localized

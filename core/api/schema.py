@@ -1,6 +1,9 @@
 """OpenAPI descriptions shared by the views: page envelopes and the error bodies of API.md."""
 
+from typing import Any
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -24,6 +27,16 @@ VALIDATION = OpenApiResponse(
 UNAUTHORIZED = OpenApiResponse(DETAIL, description="Missing, invalid or expired access token.")
 NOT_FOUND = OpenApiResponse(DETAIL, description="No such object (or not yours).")
 THROTTLED = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")
+
+
+class ApiAutoSchema(AutoSchema):
+    """Every throttled operation lists its 429, so a new route cannot forget it."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        if "429" not in responses and self.view.get_throttles():
+            responses["429"] = self._get_response_for_code(THROTTLED, "429", direction=direction)
+        return responses
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:

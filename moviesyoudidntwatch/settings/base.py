@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "catalog",
     "library",
     "assistant",
+    "recommendations",
+    "django_htmx",
+    "web",
 ]
 
 MIDDLEWARE = [
@@ -53,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx for the web pages' partial updates
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -79,6 +83,8 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# A kept connection is checked before each request reuses it, so a database restart costs no failed request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while the loader or a worker writes; wait instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -137,7 +143,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # periodic tasks are declared here (with a crontab.guru link)
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # periodic tasks live in the database (installed by migrations)
+# Two queues: provider calls ("enrichment") never hold up the rest ("default": imports, sweeps, training).
+CELERY_TASK_DEFAULT_QUEUE = "default"
+# With no broker, background work (refresh-on-read) runs on a small in-process pool, off the request.
+EAGER_TASKS_IN_BACKGROUND = env.bool("EAGER_TASKS_IN_BACKGROUND", default=True)
+CELERY_TASK_ROUTES = {"catalog.tasks.title_refresh_task": {"queue": "enrichment"}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
@@ -149,11 +160,18 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
-    "URL_FORMAT_OVERRIDE": None,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "URL_FORMAT_OVERRIDE": None,  # `?format=` belongs to /me/export, not to renderer selection
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
+    # Per client address without a token, per account with one, counted in the shared cache (429 +
+    # Retry-After). Failed logins have their own limit on top; chat turns have theirs instead.
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonThrottle", "core.api.throttling.UserThrottle"],
     "DEFAULT_THROTTLE_RATES": {
-        "chat": env.str("THROTTLE_CHAT_RATE", default="30/min")
-    },  # `?format=` belongs to /me/export, not to renderer selection
+        "anon": env.str("THROTTLE_ANON_RATE", default="120/min"),
+        "user": env.str("THROTTLE_USER_RATE", default="600/min"),
+        "chat": env.str("THROTTLE_CHAT_RATE", default="30/min"),
+    },
+    # Proxies in front of the app that append to X-Forwarded-For; 0 trusts only the socket's address.
+    "NUM_PROXIES": env.int("THROTTLE_NUM_PROXIES", default=0),
 }
 
 SPECTACULAR_SETTINGS = {
@@ -176,9 +194,21 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
+# Seconds the first page of the discovery feed is shared between anonymous callers (0: never cached).
+ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=30)
+
 # Failed logins per (identifier, client address) before /auth/login answers 429, and for how long.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
+
+# Web pages (the `web` app) log in with Django sessions; the REST API keeps JWT only (no SessionAuthentication).
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:discover"
+LOGOUT_REDIRECT_URL = "web:discover"
+# The pages' language switcher remembers an anonymous visitor's choice in this cookie, for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # External services. Empty keys keep the embedded catalog; a key switches the real service on.
 TMDB_API_KEY = env.str("TMDB_API_KEY", default="")
@@ -188,6 +218,17 @@ TMDB_TIMEOUT_SECONDS = env.float("TMDB_TIMEOUT_SECONDS", default=10.0)
 TMDB_CLIENT_CLASS = env.str("TMDB_CLIENT_CLASS", default="catalog.clients.tmdb.TmdbHttpClient")
 OMDB_API_KEY = env.str("OMDB_API_KEY", default="")
 OMDB_BASE_URL = env.str("OMDB_BASE_URL", default="https://www.omdbapi.com/")
+OMDB_TIMEOUT_SECONDS = env.float("OMDB_TIMEOUT_SECONDS", default=10.0)
+OMDB_CLIENT_CLASS = env.str("OMDB_CLIENT_CLASS", default="catalog.clients.omdb.OmdbHttpClient")
+# Provider rate limits, shared by every process through Redis when REDIS_URL is set (core/ratelimit.py).
+TMDB_RATE_LIMIT_PER_SECOND = env.float("TMDB_RATE_LIMIT_PER_SECOND", default=40.0)
+OMDB_RATE_LIMIT_PER_SECOND = env.float("OMDB_RATE_LIMIT_PER_SECOND", default=10.0)
+OMDB_DAILY_BUDGET = env.int("OMDB_DAILY_BUDGET", default=1000)  # OMDb's free tier: 1,000 requests a day
+# Provider HTTP retries (timeouts, connection errors, 429, 5xx): exponential backoff with jitter from this
+# base; a Retry-After is honoured up to HTTP_RETRY_AFTER_MAX_SECONDS (then the caller reschedules).
+HTTP_RETRIES = env.int("HTTP_RETRIES", default=3)
+HTTP_RETRY_BACKOFF_SECONDS = env.float("HTTP_RETRY_BACKOFF_SECONDS", default=0.5)
+HTTP_RETRY_AFTER_MAX_SECONDS = env.float("HTTP_RETRY_AFTER_MAX_SECONDS", default=30.0)
 OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
 OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
@@ -199,6 +240,9 @@ SEARCH_INDEX_RECHECK_SECONDS = env.float("SEARCH_INDEX_RECHECK_SECONDS", default
 
 # Cached titles older than this are refreshed by the weekly beat task.
 CATALOG_CACHE_MAX_AGE_DAYS = env.int("CATALOG_CACHE_MAX_AGE_DAYS", default=7)
+CATALOG_REFRESH_BATCH_SIZE = env.int("CATALOG_REFRESH_BATCH_SIZE", default=2000)  # titles per daily sweep
+# Live top-up from TMDB (only with a key): at most this many TMDB result pages fetched per request.
+CATALOG_TOPUP_MAX_PAGES = env.int("CATALOG_TOPUP_MAX_PAGES", default=3)
 
 LOGGING = {
     "version": 1,

@@ -7,8 +7,9 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from catalog.models import Genre
-from catalog.tasks import genres_import_task
+from catalog.tasks import genres_import_task, title_refresh_task
 from moviesyoudidntwatch.celery import app
+from tests.factories import TitleFactory
 
 pytestmark = [
     pytest.mark.redis,
@@ -20,7 +21,9 @@ pytestmark = [
 def worker(transactional_db: None) -> Iterator[None]:
     app.conf.task_always_eager = False
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=["default", "enrichment"]
+        ):
             yield
     finally:
         app.conf.task_always_eager = True
@@ -32,3 +35,21 @@ def test_task_runs_in_a_real_worker_through_redis(worker: None) -> None:
     assert Genre.objects.count() == 27
     # Redelivery is harmless: the task is idempotent.
     assert genres_import_task.delay().get(timeout=60)["unchanged"] == 27
+
+
+def test_enrichment_runs_in_a_real_worker_on_its_own_queue(
+    worker: None, fake_tmdb, fake_omdb, fake_world
+) -> None:
+    genres_import_task.delay().get(timeout=60)
+    fake = fake_world(1)[0]
+    fake_tmdb.add(fake)
+    fake_omdb.add(fake)
+    title = TitleFactory(imdb_id=fake.imdb_id, title_en="Before the refresh")
+    result = title_refresh_task.delay(title.pk)
+    assert result.get(timeout=60) == {"title_id": title.pk, "refreshed": True, "error": ""}
+    assert title_refresh_task.app.amqp.router.route({}, "catalog.tasks.title_refresh_task")["queue"].name == (
+        "enrichment"
+    )
+    title.refresh_from_db()
+    assert (title.tmdb_id, title.title_fr) == (fake.tmdb_id, fake.title["fr"])
+    assert title.imdb_rating is not None and title.cache_update_date is not None

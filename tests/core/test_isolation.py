@@ -1,12 +1,15 @@
 """For every authenticated route, a second user can neither read nor change the first user's data.
 
-The registry below must name every route whose view requires a token: a new route without an isolation
-check fails `test_every_authenticated_route_has_an_isolation_check`, so it cannot be forgotten.
+The registry below must name every route whose view requires a token (or, for a web page, a login): a new
+route without an isolation check fails `test_every_authenticated_route_has_an_isolation_check`, so it
+cannot be forgotten.
 """
 
+import json
 from collections.abc import Callable
 
 import pytest
+from django.test import Client
 from django.urls import URLResolver, get_resolver
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.test import APIClient
@@ -42,6 +45,8 @@ class World:
         self.owner_refresh = tokens_issue(user=self.owner).refresh
         self.client = APIClient()
         self.client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=self.intruder).access}")
+        self.browser = Client()  # the web pages: a Django session instead of a token
+        self.browser.force_login(self.intruder)
 
     def owner_unchanged(self) -> None:
         self.entry.refresh_from_db()
@@ -107,6 +112,48 @@ def _session(w: World) -> None:
     assert w.client.delete(f"/chat/sessions/{w.session.pk}").status_code == 404
 
 
+def _recommendations(w: World) -> None:
+    body = w.client.get("/me/recommendations").json()
+    assert body["cold_start"] is True  # the owner's history neither personalizes the intruder's picks…
+    assert w.movie.pk in {card["id"] for card in body["results"]}  # …nor removes the owner's titles
+
+
+def _page_mark(w: World) -> None:
+    for title in (w.movie, w.show):
+        w.browser.post(f"/title/{title.pk}/mark/", {"status": "hidden"})
+        w.browser.post(f"/title/{title.pk}/mark/", {"status": "none"})
+
+
+def _page_lists(w: World) -> None:
+    for status in ("seen", "later", "hidden"):
+        for media in ("movie", "tv"):
+            page = w.browser.get(f"/lists/{status}/?media={media}").content.decode()
+            assert w.movie.title_en not in page and w.show.title_en not in page
+
+
+def _page_stats(w: World) -> None:
+    assert "<svg" not in w.browser.get("/stats/").content.decode()
+
+
+def _page_assistant(w: World) -> None:
+    assert w.browser.get(f"/assistant/?session={w.session.pk}").status_code == 404
+    assert w.browser.post("/assistant/", {"message": "more", "session": w.session.pk}).status_code == 404
+    assert "owner&#x27;s chat" not in w.browser.get("/assistant/").content.decode()
+
+
+def _page_imports(w: World) -> None:
+    assert "r.csv" not in w.browser.get("/import/").content.decode()
+
+
+def _page_import(w: World) -> None:
+    assert w.browser.get(f"/import/{w.job.pk}/").status_code == 404
+
+
+def _page_export(w: World) -> None:
+    assert json.loads(w.browser.get("/export/json/").content)["entries"] == []
+    assert w.movie.title_en not in w.browser.get("/export/letterboxd/").content.decode()
+
+
 ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "users/me": _me,
     "users/me/stats": _stats,
@@ -124,6 +171,15 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "chat": _chat,
     "chat/sessions": _sessions,
     "chat/sessions/<int:session_id>": _session,
+    "me/recommendations": _recommendations,
+    # web pages (session login)
+    "title/<int:title_id>/mark/": _page_mark,
+    "lists/<slug:status>/": _page_lists,
+    "stats/": _page_stats,
+    "assistant/": _page_assistant,
+    "import/": _page_imports,
+    "import/<int:job_id>/": _page_import,
+    "export/<slug:export_format>/": _page_export,
 }
 
 
@@ -138,6 +194,10 @@ def authenticated_routes() -> set[str]:
                 continue
             view = getattr(pattern.callback, "cls", None)
             if view is not None and any(issubclass(p, IsAuthenticated) for p in view.permission_classes):
+                routes.add(route)
+            # A page for logged-in people only (web.decorators.member_page sets what Django's
+            # LoginRequiredMiddleware reads).
+            if getattr(pattern.callback, "login_required", False) is True:
                 routes.add(route)
 
     walk(get_resolver().url_patterns, "")

@@ -19,7 +19,7 @@ def api_paths() -> set[str]:
         for pattern in patterns:
             route = prefix + str(pattern.pattern)
             if isinstance(pattern, URLResolver):
-                if not route.startswith(NOT_API):
+                if not route.startswith(NOT_API) and pattern.namespace != "web":  # web: HTML pages
                     walk(pattern.url_patterns, route)
             elif isinstance(pattern, URLPattern) and not route.startswith(NOT_API):
                 found.add("/" + route.replace("<int:", "{").replace(">", "}"))

@@ -1,0 +1,209 @@
+"""Recommendation quality on MovieLens users the model never saw, and the endpoint's latency.
+
+Run against PostgreSQL (a dedicated database; it is migrated, filled and trained by this script):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/myw_bench_rec .venv/bin/python -m bench.quality
+
+MovieLens users whose id is divisible by 5 are never stored as community ratings, so the model is trained
+without them. For each of them (with at least one film rated 4 stars or more, among films of our catalog), a
+seeded random 20 % of their ≥ 4-star films are hidden as targets and everything else they rated becomes their
+history: entries `seen` with their rating (stars x 2). Each recommender then names 10 films the user has not
+rated; HR@10 is the share of users with at least one target among them, NDCG@10 rewards targets ranked high.
+
+`--fold N` (1 to 4) evaluates instead on the community users whose id % 5 == N, trained without them: the
+figures to tune parameters on, leaving the reserved users for the final measure.
+"""
+
+from bench.common import api_client, percentiles, prepare_database  # first: it sets Django up
+
+import argparse
+import math
+import resource
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from django.db import connection
+
+from accounts.models import User
+from catalog.embedded import EmbeddedPaths, read_movielens_ratings
+from catalog.models import MediaType, Title
+from library.models import Entry, Status
+from recommendations.models import CommunityRating
+from recommendations.selectors import recommendations_page, user_scores
+from recommendations.services import community_ratings_sync, recommender_train
+
+SEED = 20260101
+TARGET_SHARE = 0.2
+K = 10
+LATENCY_ENTRIES = 2_000
+EVAL_PREFIX = "bench-rec-eval-"
+BENCH_USERS = "bench-rec"  # every user this script makes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--fold", type=int, default=0, choices=range(5), help="0: the reserved users")
+    parser.add_argument("--no-latency", action="store_true")
+    args = parser.parse_args()
+    print(f"database: {connection.vendor}")
+    prepare_database()
+    User.objects.filter(username__startswith=BENCH_USERS).delete()  # never train on them
+    path = EmbeddedPaths.installed().movielens
+    community = read_movielens_ratings(path)
+    if args.fold:
+        community = [row for row in community if row[0] % 5 != args.fold]
+    community_ratings_sync(ratings=community)
+
+    started = time.perf_counter()
+    run = recommender_train()
+    print(
+        f"training: {time.perf_counter() - started:.1f} s wall ({run.seconds:.1f} s recorded), "
+        f"{run.users} people, {run.interactions} interactions, {run.collaborative_items} collaborative titles, "
+        f"{run.neighbours} neighbour rows, {run.sequels} sequel links; model peak {run.peak_memory_mb:.0f} MB "
+        f"(tracemalloc), process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
+
+    cases = evaluation_cases(path, fold=args.fold)
+    print(f"evaluation users: {len(cases)} (MovieLens userId % 5 == {args.fold}), seed {SEED}")
+    try:
+        evaluate(cases)
+    finally:
+        User.objects.filter(username__startswith=EVAL_PREFIX).delete()
+        if args.fold:  # put the full community data back
+            community_ratings_sync(ratings=read_movielens_ratings(path))
+    if not args.no_latency:
+        latency()
+
+
+def evaluation_cases(path: object, *, fold: int) -> list[tuple[int, list[tuple[int, int]], set[int]]]:
+    """(MovieLens user, history [(title id, rating 1-10)], target title ids) per evaluation user."""
+    frame = pd.read_pickle(path, compression="xz")  # noqa: S301 - a file of an installed, pinned package
+    by_movielens = dict(Title.objects.exclude(movielens_id=None).values_list("movielens_id", "pk"))
+    frame = frame[(frame["userId"] % 5 == fold) & frame["movieId"].isin(by_movielens.keys())]
+    rng = np.random.default_rng(SEED)
+    cases = []
+    for user_id, rows in frame.groupby("userId", sort=True):
+        ratings = {
+            by_movielens[int(m)]: float(r) for m, r in zip(rows["movieId"], rows["rating"], strict=True)
+        }
+        liked = sorted(t for t, stars in ratings.items() if stars >= 4)
+        if not liked:
+            continue
+        targets = set(rng.choice(liked, max(1, round(TARGET_SHARE * len(liked))), replace=False).tolist())
+        history = [(t, max(1, round(stars * 2))) for t, stars in ratings.items() if t not in targets]
+        cases.append((int(user_id), history, targets))
+    return cases
+
+
+def hit_and_ndcg(picks: list[int], targets: set[int]) -> tuple[float, float]:
+    gains = [1 / math.log2(i + 2) for i, pk in enumerate(picks[:K]) if pk in targets]
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(len(targets), K)))
+    return float(bool(gains)), sum(gains) / ideal
+
+
+def evaluate(cases: list[tuple[int, list[tuple[int, int]], set[int]]]) -> None:
+    movies = Title.objects.filter(media_type=MediaType.MOVIE)
+    popularity = Counter(
+        CommunityRating.objects.filter(title__media_type=MediaType.MOVIE).values_list("title_id", flat=True)
+    )
+    most_popular = [pk for pk, _n in popularity.most_common()]
+    vote_weighted = list(movies.exclude(score=None).order_by("-score", "pk").values_list("pk", flat=True))
+
+    def top(ranking: list[int], history: set[int]) -> list[int]:
+        return [pk for pk in ranking if pk not in history][:K]
+
+    scores: dict[str, list[tuple[float, float]]] = {
+        name: []
+        for name in (
+            "most popular",
+            "vote-weighted rating",
+            "ours: EASE + content, as served",
+            "ours: undiversified",
+        )
+    }
+    for user_id, history, targets in cases:
+        seen = {pk for pk, _r in history}
+        scores["most popular"].append(hit_and_ndcg(top(most_popular, seen), targets))
+        scores["vote-weighted rating"].append(hit_and_ndcg(top(vote_weighted, seen), targets))
+        user = User.objects.create(
+            username=f"{EVAL_PREFIX}{user_id}", email=f"{EVAL_PREFIX}{user_id}@example.org"
+        )
+        Entry.objects.bulk_create(
+            [Entry(user=user, title_id=pk, status=Status.SEEN, rating=rating) for pk, rating in history]
+        )
+        served = recommendations_page(user=user, media_type=MediaType.MOVIE, page=1, page_size=K)
+        scores["ours: EASE + content, as served"].append(hit_and_ndcg([t.pk for t in served.titles], targets))
+        raw = [pk for pk, _score in user_scores(user=user, media_type=MediaType.MOVIE, limit=K).ranked]
+        scores["ours: undiversified"].append(hit_and_ndcg(raw, targets))
+    baseline = np.mean([n for _h, n in scores["most popular"]])
+    print(f"{'recommender':<36} {'HR@10':>7} {'NDCG@10':>8} {'vs popular':>10}")
+    for name, values in scores.items():
+        hr, ndcg = np.mean([h for h, _n in values]), np.mean([n for _h, n in values])
+        print(f"{name:<36} {hr:7.3f} {ndcg:8.3f} {ndcg / baseline:9.2f}x")
+
+
+class QueryCount:
+    """Counts the queries run inside `connection.execute_wrapper(...)`."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __call__(self, execute: Callable, sql: str, params: object, many: bool, context: dict) -> object:
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def latency() -> None:
+    """GET /me/recommendations for a user with 2,000 entries among the most-rated films (the costliest)."""
+    user, _ = User.objects.get_or_create(username="bench-rec", defaults={"email": "bench-rec@example.org"})
+    Entry.objects.filter(user=user).delete()
+    counts = Counter(CommunityRating.objects.values_list("title_id", flat=True))
+    popular = [pk for pk, _n in counts.most_common(LATENCY_ENTRIES)]
+    if len(popular) < LATENCY_ENTRIES:
+        extra = Title.objects.exclude(pk__in=popular).order_by("pk").values_list("pk", flat=True)
+        popular += list(extra[: LATENCY_ENTRIES - len(popular)])
+    statuses = [Status.SEEN, Status.SEEN, Status.SEEN, Status.LATER, Status.HIDDEN]
+    Entry.objects.bulk_create(
+        [
+            Entry(
+                user=user,
+                title_id=pk,
+                status=statuses[i % 5],
+                rating=(1 + i % 10) if statuses[i % 5] == Status.SEEN and i % 3 else None,
+            )
+            for i, pk in enumerate(popular)
+        ]
+    )
+    if connection.vendor == "postgresql":  # fresh statistics, as autovacuum would have them in production
+        with connection.cursor() as cursor:
+            for table in ("library_entry", "recommendations_neighbourvector", "catalog_title"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
+    print(f"user with {Entry.objects.filter(user=user).count()} entries")
+    client = api_client(user)
+    newcomer, _ = User.objects.get_or_create(
+        username="bench-rec-new", defaults={"email": "bench-rec-new@example.org"}
+    )
+    for label, caller, path in [
+        ("page 1 (20 cards)", client, "/me/recommendations?page_size=20"),
+        ("page 5 (20 cards)", client, "/me/recommendations?page_size=20&page=5"),
+        ("TV shows, page 1", client, "/me/recommendations?media_type=tv&page_size=20"),
+        ("cold start, page 1", api_client(newcomer), "/me/recommendations?page_size=20"),
+    ]:
+        response = caller.get(path)
+        assert response.status_code == 200, (path, response.content[:200])
+        queries = QueryCount()
+        with connection.execute_wrapper(queries):
+            caller.get(path)
+        p50, p95 = percentiles(lambda caller=caller, path=path: caller.get(path), n=100)
+        print(f"{label:<22} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   {len(queries)} queries")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,68 @@
+"""Request throttles for anonymous callers (per client address) and for users (per account).
+
+DRF's own rate throttles keep a list of timestamps that each request reads and writes back: two web
+processes serving the same caller at once both read the old list and one write is lost, so the limit
+leaks under exactly the load it is meant to stop. These count in one atomic increment of a per-window
+counter in the shared cache (Redis when `REDIS_URL` is set), so the limit holds across every gunicorn
+worker. Rates are read per request, so they follow the settings (and tests can lower them).
+"""
+
+import math
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.request import Request
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+if TYPE_CHECKING:  # rest_framework.views imports the throttle classes while it is being imported
+    from rest_framework.views import APIView
+
+
+class WindowCounterThrottle(SimpleRateThrottle):
+    """At most `num_requests` per fixed window of `duration` seconds, counted atomically in the cache."""
+
+    def get_rate(self) -> str | None:
+        try:
+            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+        except KeyError as exc:
+            raise ImproperlyConfigured(f"No throttle rate for the scope {self.scope!r}.") from exc
+
+    def allow_request(self, request: Request, view: "APIView") -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        self.now = self.timer()
+        window = int(self.now // self.duration)
+        self.window_end = (window + 1) * self.duration
+        window_key = f"{key}:{window}"
+        try:
+            count = self.cache.incr(window_key)
+        except ValueError:  # the window's first request: create its counter (it outlives the window by 1 s)
+            count = (
+                1 if self.cache.add(window_key, 1, timeout=self.duration + 1) else self.cache.incr(window_key)
+            )
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        """Seconds until the window ends: the `Retry-After` of the 429."""
+        return max(1, math.ceil(self.window_end - self.now))
+
+
+class AnonThrottle(WindowCounterThrottle, AnonRateThrottle):
+    """Callers without a token, by client address (`THROTTLE_NUM_PROXIES` says which address to trust)."""
+
+    scope = "anon"
+
+
+class UserThrottle(WindowCounterThrottle, UserRateThrottle):
+    """Callers with a token, by account; anonymous callers are left to `AnonThrottle`."""
+
+    scope = "user"
+
+    def get_cache_key(self, request: Request, view: "APIView") -> str | None:
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return super().get_cache_key(request, view)

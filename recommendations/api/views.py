@@ -1,0 +1,40 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from core.api.pagination import Page
+from core.api.schema import errors, page_of
+from recommendations.api.serializers import RecommendationCardOutputSerializer, RecommendationsInputSerializer
+from recommendations.selectors import recommendations_page
+
+
+class RecommendationListApi(APIView):
+    """Personal picks, best first: never a title the caller has any status for."""
+
+    @extend_schema(
+        parameters=[RecommendationsInputSerializer],
+        responses={
+            200: page_of(
+                "RecommendationPage",
+                RecommendationCardOutputSerializer,
+                cold_start=serializers.BooleanField(
+                    help_text="True when the caller has no usable history yet: the best-rated titles, "
+                    "spread over genres, without reasons."
+                ),
+            ),
+            **errors(400, 401),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        params = RecommendationsInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        found = recommendations_page(user=request.user, **params.validated_data)
+        context = {"language": request.LANGUAGE_CODE, "statuses": {}, "reasons": found.reasons}
+        page = Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more)
+        body = page.envelope(
+            RecommendationCardOutputSerializer(found.titles, many=True, context=context).data
+        )
+        body["cold_start"] = found.cold_start
+        return Response(body)

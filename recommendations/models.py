@@ -1,0 +1,116 @@
+"""What the recommender learns from and what it learned: community ratings in, item neighbours out.
+
+The learned tables are replaced whole by each training (recommendations.services.recommender_train);
+serving only reads them (recommendations.selectors).
+"""
+
+import numpy as np
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import MediaType, Title
+from core.models import TimeStampedModel
+
+
+class CommunityRating(models.Model):
+    """A rating by someone outside our user base (MovieLens in the embedded catalog), matched to a title.
+
+    MovieLens gives 0.5 to 5 stars; stored doubled, on our 1 to 10 scale. MovieLens users whose id is
+    divisible by 5 are never stored: they are kept aside to evaluate the recommender (bench/quality.py).
+    """
+
+    pk = models.CompositePrimaryKey("user_key", "title")
+    user_key = models.PositiveIntegerField(_("community user"))
+    title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.CASCADE, related_name="+")
+    rating = models.PositiveSmallIntegerField(_("rating"), help_text=_("1 to 10."))
+
+    class Meta:
+        verbose_name = _("community rating")
+        verbose_name_plural = _("community ratings")
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=10), name="community_rating_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_key} · {self.title_id} · {self.rating}"
+
+
+class NeighbourVector(models.Model):
+    """One title's learned neighbours of one media type: how much having liked `title` speaks for each.
+
+    A user's score for a title is the sum, over their own titles, of these weights times how they felt
+    about each one (negative for hidden titles and low ratings). Kept as two packed arrays per row, so
+    serving reads one short row per title of the user's library instead of a hundred: little-endian
+    int64 title ids in `neighbours`, float32 weights in `weights`, in the same order.
+    """
+
+    pk = models.CompositePrimaryKey("title", "media_type")
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+", db_index=False)
+    media_type = models.CharField(max_length=5, choices=MediaType.choices)
+    neighbours = models.BinaryField()
+    weights = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("learned neighbours")
+        verbose_name_plural = _("learned neighbours")
+
+    def __str__(self) -> str:
+        return f"{self.title_id} ({self.media_type}): {len(self.neighbours) // 8} neighbours"
+
+
+class SequelLink(models.Model):
+    """A numbered sequel and the instalment it continues, so a sequel is not suggested before it."""
+
+    sequel = models.OneToOneField(
+        Title, verbose_name=_("sequel"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    original = models.ForeignKey(
+        Title, verbose_name=_("continues"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("sequel")
+        verbose_name_plural = _("sequels")
+
+    def __str__(self) -> str:
+        return f"{self.sequel_id} continues {self.original_id}"
+
+
+class ModelRun(TimeStampedModel):
+    """One training of the recommender: what it saw, what it wrote, and what it cost."""
+
+    users = models.PositiveIntegerField(_("users"))
+    interactions = models.PositiveIntegerField(_("interactions"))
+    community_ratings = models.PositiveIntegerField(_("community ratings"))
+    collaborative_items = models.PositiveIntegerField(
+        _("collaborative items"), help_text=_("Titles with enough interactions for the item-item model.")
+    )
+    neighbours = models.PositiveIntegerField(_("neighbour weights"))
+    sequels = models.PositiveIntegerField(_("sequel links"))
+    seconds = models.FloatField(_("seconds"))
+    peak_memory_mb = models.FloatField(_("peak memory (MB)"), help_text=_("Of the model computation."))
+    parameters = models.JSONField(_("parameters"), default=dict)
+
+    class Meta:
+        verbose_name = _("recommender training")
+        verbose_name_plural = _("recommender trainings")
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.collaborative_items} items · {self.seconds:.1f} s"
+
+
+NEIGHBOUR_IDS = np.dtype("<i8")
+NEIGHBOUR_WEIGHTS = np.dtype("<f4")
+
+
+def pack_neighbours(neighbours: np.ndarray, weights: np.ndarray) -> tuple[bytes, bytes]:
+    """The stored form of NeighbourVector's arrays."""
+    return neighbours.astype(NEIGHBOUR_IDS).tobytes(), weights.astype(NEIGHBOUR_WEIGHTS).tobytes()
+
+
+def unpack_neighbours(
+    neighbours: bytes | memoryview, weights: bytes | memoryview
+) -> tuple[np.ndarray, np.ndarray]:
+    return np.frombuffer(neighbours, dtype=NEIGHBOUR_IDS), np.frombuffer(weights, dtype=NEIGHBOUR_WEIGHTS)

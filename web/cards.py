@@ -1,0 +1,152 @@
+"""Cards as pages show them, and the card that takes the place of a marked one.
+
+A card is the REST API's own card (`TitleCardOutputSerializer`, or `EntryCardOutputSerializer` in lists), so
+titles, overviews, genre names and trailers are localized exactly as the API localizes them.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import QueryDict
+from django.urls import Resolver404, resolve
+
+from accounts.models import User
+from catalog.api.serializers import TitleCardOutputSerializer
+from catalog.enrichment import titles_refresh_if_stale
+from catalog.models import Title
+from catalog.selectors import title_find, titles_discover, titles_similar
+from library.api.serializers import EntryCardOutputSerializer
+from library.models import Entry
+from library.selectors import entries_list, statuses_for
+from web.forms import PAGE_SIZE, DiscoverForm, media_type_of
+
+SIMILAR_COUNT = 8  # similar titles on a title page
+LIST_SLUGS = {"seen": "seen", "later": "later", "hidden": "hidden"}  # /lists/<slug>/ → status
+
+Card = dict[str, Any]
+
+
+def title_cards(
+    titles: Iterable[Title],
+    *,
+    language: str,
+    user: User | AnonymousUser,
+    statuses: dict[int, str] | None = None,
+) -> list[Card]:
+    """Cards with the user's status on each (pass `statuses={}` when none of them can have one)."""
+    titles = list(titles)
+    if statuses is None:
+        statuses = statuses_for(user=user, title_ids=[t.pk for t in titles])
+    context = {"language": language, "statuses": statuses}
+    titles_refresh_if_stale(titles)
+    return list(TitleCardOutputSerializer(titles, many=True, context=context).data)
+
+
+def entry_cards(entries: Iterable[Entry], *, language: str) -> list[Card]:
+    return list(EntryCardOutputSerializer(list(entries), many=True, context={"language": language}).data)
+
+
+# ---------------------------------------------------------------- refilling a grid
+
+
+@dataclass(frozen=True)
+class Feed:
+    """The ordered cards of a page, from the first one it shows."""
+
+    items: QuerySet[Title] | QuerySet[Entry]
+    start: int
+    size: int
+
+
+FeedBuilder = Callable[[QueryDict, dict[str, Any], User, str], Feed | None]
+
+
+def _discover_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: str) -> Feed | None:
+    form = DiscoverForm(query, language=language)
+    if not form.is_valid() or form.filters is None:
+        return None
+    titles, _skipped = titles_discover(
+        media_type=form.media_type, filters=form.filters, user=user, language=language
+    )
+    return Feed(items=titles, start=(form.page - 1) * PAGE_SIZE, size=PAGE_SIZE)
+
+
+def _similar_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: str) -> Feed | None:
+    anchor = title_find(title_id=kwargs["title_id"]) if "title_id" in kwargs else None
+    if anchor is None:
+        return None
+    return Feed(items=titles_similar(title=anchor, user=user), start=0, size=SIMILAR_COUNT)
+
+
+def list_page(query: QueryDict) -> int:
+    value = query.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) <= 10_000 else 1
+
+
+def _list_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: str) -> Feed | None:
+    status = LIST_SLUGS.get(kwargs.get("status", ""))
+    if status is None:
+        return None
+    media_type = media_type_of(query)
+    start = (list_page(query) - 1) * PAGE_SIZE
+    return Feed(
+        items=entries_list(user=user, media_type=media_type, status=status), start=start, size=PAGE_SIZE
+    )
+
+
+# Pages whose grid refills when a card leaves it (every title there is unseen, or has the list's status).
+FEEDS: dict[str, FeedBuilder] = {"discover": _discover_feed, "title": _similar_feed, "lists": _list_feed}
+
+
+@dataclass(frozen=True)
+class PageOfCard:
+    name: str  # the page's URL name: "discover", "search", "lists"…
+    kwargs: dict[str, Any]
+    query: QueryDict
+
+
+def page_of(url: str) -> PageOfCard | None:
+    parts = urlsplit(url)
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    if match.namespace != "web":
+        return None
+    return PageOfCard(name=match.url_name or "", kwargs=match.kwargs, query=QueryDict(parts.query))
+
+
+def replacement(*, page: PageOfCard, shown: set[int], user: User, language: str) -> Card | None:
+    """The first card of the page's feed that is not on the page yet: the one that fills the gap."""
+    builder = FEEDS.get(page.name)
+    feed = builder(page.query, page.kwargs, user, language) if builder else None
+    if feed is None:
+        return None
+    # Without the list of cards on the page, the one card that left means the page's last place is new.
+    first = feed.start if shown else feed.start + feed.size - 1
+    for item in feed.items[first : feed.start + feed.size + len(shown)]:
+        if isinstance(item, Entry):
+            if item.title_id not in shown:
+                return entry_cards([item], language=language)[0]
+        elif item.pk not in shown:
+            return title_cards([item], language=language, user=user, statuses={})[0]
+    return None
+
+
+def card_after_mark(
+    *, title: Title, entry: Entry | None, page: PageOfCard | None, shown: set[int], user: User, language: str
+) -> tuple[Card | None, bool]:
+    """What takes a marked card's place, and whether it is a new card: on Discover, similar titles and lists
+    the next card of the page (a list keeps a card whose status is still the list's); elsewhere the same
+    title showing its new status."""
+    if page is not None and page.name in FEEDS:
+        list_status = LIST_SLUGS.get(page.kwargs.get("status", "")) if page.name == "lists" else None
+        if entry is None or list_status != entry.status:
+            return replacement(page=page, shown=shown, user=user, language=language), True
+        return entry_cards([entry], language=language)[0], False
+    statuses = {title.pk: entry.status} if entry else {}
+    return title_cards([title], language=language, user=user, statuses=statuses)[0], False

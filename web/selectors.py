@@ -1,0 +1,139 @@
+"""Reads only the pages need (filter choices, a title page, a chat transcript, import reports, sources).
+
+Discovery, search, similar titles, lists and stats come from the catalog's and the library's own selectors.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, QuerySet
+
+from accounts.models import User
+from assistant.models import ChatMessage, ChatSession
+from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.selectors import titles_for_cards
+from library.models import Entry, ImportJob, Status
+
+
+def genres_for_media(media_type: str) -> list[Genre]:
+    flag = "for_movies" if media_type == MediaType.MOVIE else "for_tv"
+    return list(Genre.objects.filter(**{flag: True}))
+
+
+def original_languages(media_type: str) -> list[str]:
+    """ISO 639-1 codes of the original languages in the catalog for this media type, most titles first."""
+    return list(
+        Title.objects.filter(media_type=media_type)
+        .exclude(original_language="")
+        .values_list("original_language", flat=True)
+        .annotate(n=Count("pk"))
+        .order_by("-n", "original_language")
+    )
+
+
+def title_for_page(title_id: int) -> Title | None:
+    """A title with everything its page shows (sources of its data and ratings, genres)."""
+    return (
+        titles_for_cards()
+        .select_related("source", "rating_source", "overview_source")
+        .filter(pk=title_id)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ChatExchange:
+    """One message of the user and the assistant's answer to it, with the titles it showed."""
+
+    question: str
+    answer: ChatMessage
+    titles: list[Title]
+
+
+def chat_transcript(*, user: User, session_id: int) -> tuple[ChatSession, list[ChatExchange]] | None:
+    """The user's own conversation (None for anyone else's or a missing one), oldest exchange first."""
+    session = ChatSession.objects.filter(pk=session_id, user=user).first()
+    if session is None:
+        return None
+    messages = list(session.messages.all())
+    shown_ids = {pk for m in messages for pk in m.title_ids}
+    titles = titles_for_cards().in_bulk(shown_ids)
+    exchanges, question = [], ""
+    for message in messages:
+        if message.role == ChatMessage.Role.USER:
+            question = message.text
+            continue
+        shown = [titles[pk] for pk in message.title_ids if pk in titles]
+        exchanges.append(ChatExchange(question=question, answer=message, titles=shown))
+    return session, exchanges
+
+
+def chat_sessions_recent(*, user: User, limit: int = 8) -> QuerySet[ChatSession]:
+    return ChatSession.objects.filter(user=user).order_by("-updated_at")[:limit]
+
+
+def titles_named(title_ids: list[int]) -> dict[int, Title]:
+    return Title.objects.only("pk", "title_en", "title_fr", "original_title", "year").in_bulk(title_ids)
+
+
+def import_jobs_recent(*, user: User, limit: int = 10) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(user=user).defer("payload").order_by("-created_at")[:limit]
+
+
+def import_job_for(*, user: User, job_id: int) -> ImportJob | None:
+    return ImportJob.objects.filter(user=user, pk=job_id).defer("payload").first()
+
+
+def ratings_histogram(*, user: User) -> list[dict[str, Any]]:
+    """How many seen titles the user rated 1, 2 … 10 (every value present, zeros included)."""
+    counts = dict(
+        Entry.objects.filter(user=user, status=Status.SEEN, rating__isnull=False)
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [{"rating": value, "count": counts.get(value, 0)} for value in range(1, 11)]
+
+
+@dataclass(frozen=True)
+class SourceUse:
+    source: DataSource
+    titles: int
+    ratings: int
+    overviews: int
+
+
+def data_sources_used() -> list[SourceUse]:
+    """Every source of catalog data, with how many titles, ratings and overviews it gave (4 queries)."""
+
+    def per_source(field: str) -> dict[int, int]:
+        rows = Title.objects.filter(**{f"{field}__isnull": False}).values_list(field).annotate(n=Count("pk"))
+        return dict(rows.order_by())
+
+    titles, ratings, overviews = (
+        per_source("source"),
+        per_source("rating_source"),
+        per_source("overview_source"),
+    )
+    return [
+        SourceUse(
+            source=s,
+            titles=titles.get(s.pk, 0),
+            ratings=ratings.get(s.pk, 0),
+            overviews=overviews.get(s.pk, 0),
+        )
+        for s in DataSource.objects.order_by("name")
+    ]
+
+
+def catalog_size() -> dict[str, int]:
+    counts = dict(Title.objects.values_list("media_type").annotate(n=Count("pk")).order_by())
+    return {media_type: counts.get(media_type, 0) for media_type in MediaType.values}
+
+
+def entry_of(*, user: User | AnonymousUser, title: Title) -> Entry | None:
+    """The user's entry for one title (its status and rating), if any."""
+    if not user.is_authenticated:
+        return None
+    return Entry.objects.filter(user=user, title=title).first()

@@ -1,0 +1,26 @@
+"""Page routes. Included last in the project's URLconf, and none of them shares a path with the API."""
+
+from django.urls import path
+
+from web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("discover/", views.discover, name="discover"),
+    path("search/", views.search, name="search"),
+    path("title/<int:title_id>/", views.title_detail, name="title"),
+    path("title/<int:title_id>/mark/", views.title_mark, name="mark"),
+    path("lists/<slug:status>/", views.lists, name="lists"),
+    path("stats/", views.stats, name="stats"),
+    path("assistant/", views.assistant, name="assistant"),
+    path("import/", views.import_history, name="import"),
+    path("import/<int:job_id>/", views.import_report, name="import_report"),
+    path("export/<slug:export_format>/", views.export, name="export"),
+    path("about/", views.about, name="about"),
+    path("account/signup/", views.signup, name="signup"),
+    path("account/login/", views.login_page, name="login"),
+    path("account/logout/", views.logout_page, name="logout"),
+    path("language/", views.set_language, name="language"),
+]

@@ -1,0 +1,457 @@
+"""The web pages. Each view parses a form, calls the services and selectors the REST API calls, and renders.
+
+Every page works without JavaScript (links, GET filter forms, POST then redirect); with htmx, a marked card
+is swapped for the next one and a chat answer is appended in place.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import reswap, retarget
+from rest_framework.throttling import ScopedRateThrottle
+
+from accounts.services import user_create, user_update
+from assistant.api.views import ChatApi
+from assistant.services import chat_turn
+from catalog.api.serializers import TitleDetailOutputSerializer, localized_title
+from catalog.live import discover_page, search_page, similar_titles
+from catalog.models import Title
+from catalog.selectors import title_find
+from core.api.pagination import paginate
+from core.exceptions import ApplicationError
+from library.exports import entries_json, letterboxd_csv
+from library.models import Entry, ImportJob, Status
+from library.selectors import entries_for_export, entries_list, user_stats
+from library.services import KEEP, entry_set_status, import_job_create
+from web.cards import (
+    LIST_SLUGS,
+    SIMILAR_COUNT,
+    Card,
+    card_after_mark,
+    entry_cards,
+    list_page,
+    page_of,
+    title_cards,
+)
+from web.charts import horizontal_bars, vertical_bars
+from web.chips import filter_chips
+from web.decorators import member_page, page, safe_next
+from web.forms import (
+    PAGE_SIZE,
+    ChatForm,
+    DiscoverForm,
+    ImportForm,
+    LanguageForm,
+    LoginForm,
+    MarkForm,
+    SearchForm,
+    SignupForm,
+    media_type_of,
+)
+from web.names import country_name, language_name
+from web.selectors import (
+    catalog_size,
+    chat_sessions_recent,
+    chat_transcript,
+    data_sources_used,
+    entry_of,
+    import_job_for,
+    import_jobs_recent,
+    ratings_histogram,
+    title_for_page,
+    titles_named,
+)
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/not_found.html", status=404)
+
+
+def _status(form: Any) -> int:
+    """400 for a form sent with errors (they are on the page, next to their fields), else 200."""
+    return 400 if form.is_bound and form.errors else 200
+
+
+# ---------------------------------------------------------------- discovery
+
+
+@page
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect("web:discover")
+
+
+@page
+def discover(request: HttpRequest) -> HttpResponse:
+    language = request.LANGUAGE_CODE
+    form = DiscoverForm(request.GET, language=language)
+    context: dict[str, Any] = {"form": form, "media_type": form.media_type, "cards": []}
+    if form.is_valid() and form.filters is not None:
+        result, skipped = discover_page(
+            media_type=form.media_type,
+            filters=form.filters,
+            user=request.user,
+            language=language,
+            page=form.page,
+            page_size=PAGE_SIZE,
+        )
+        context.update(
+            page=result,
+            cards=title_cards(result.items, language=language, user=request.user, statuses={}),
+            excluded_count=skipped.count() if skipped is not None else 0,
+        )
+    return render(request, "web/discover.html", context, status=_status(form))
+
+
+@page
+def search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET if "q" in request.GET else None)
+    context: dict[str, Any] = {"form": form, "media_type": media_type_of(request.GET), "cards": []}
+    if form.is_bound and form.is_valid():
+        result = search_page(
+            query=form.cleaned_data["q"], media_type=form.media_type, page=form.page, page_size=PAGE_SIZE
+        )
+        context.update(
+            query=form.cleaned_data["q"],
+            page=result,
+            cards=title_cards(result.items, language=request.LANGUAGE_CODE, user=request.user),
+        )
+    return render(request, "web/search.html", context, status=_status(form))
+
+
+@page
+def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
+    title = title_for_page(title_id)
+    if title is None:
+        return not_found(request)
+    language = request.LANGUAGE_CODE
+    entry = entry_of(user=request.user, title=title)
+    statuses = {title.pk: entry.status} if entry else {}
+    detail = TitleDetailOutputSerializer(title, context={"language": language, "statuses": statuses}).data
+    similar = similar_titles(title=title, user=request.user)[:SIMILAR_COUNT]
+    context = {
+        "title": detail,
+        "panel": {"id": title.pk, "title": detail["title"], **_status_of(entry)},
+        "countries": [country_name(code, language) for code in title.countries],
+        "original_language": language_name(title.original_language, language)
+        if title.original_language
+        else "",
+        "cards": title_cards(similar, language=language, user=request.user, statuses={}),
+    }
+    return render(request, "web/title.html", context)
+
+
+def _status_of(entry: Entry | None) -> dict[str, Any]:
+    return {"user_status": entry.status, "rating": entry.rating} if entry else {"user_status": None}
+
+
+# ---------------------------------------------------------------- marking
+
+
+@member_page
+@require_POST
+def title_mark(request: HttpRequest, title_id: int) -> HttpResponse:
+    title = title_find(title_id=title_id)
+    if title is None:
+        return not_found(request)
+    form = MarkForm(request.POST)
+    back = safe_next(request, request.POST.get("next"), reverse("web:title", args=[title.pk]))
+    if not form.is_valid():
+        return _mark_refused(request, back, " ".join(m for ms in form.errors.values() for m in ms))
+    rating = form.cleaned_data["rating"]
+    try:
+        entry = entry_set_status(
+            user=request.user, title=title, status=form.new_status, rating=KEEP if rating is None else rating
+        )
+    except ApplicationError as exc:
+        return _mark_refused(request, back, exc.message)
+    name = localized_title(title, request.LANGUAGE_CODE)
+    if entry is None:
+        announcement = _("“%(title)s” is off your lists.") % {"title": name}
+    else:
+        announcement = _("“%(title)s”: %(status)s.") % {"title": name, "status": Status(entry.status).label}
+    if not request.htmx:
+        messages.success(request, announcement)
+        return redirect(back)
+    card, is_new = card_after_mark(
+        title=title,
+        entry=entry,
+        page=page_of(back),
+        shown=form.shown,
+        user=request.user,
+        language=request.LANGUAGE_CODE,
+    )
+    context = {"card": card, "focus": is_new, "page_url": back, "announcement": announcement}
+    return render(request, "web/_marked.html", context)
+
+
+def _mark_refused(request: HttpRequest, back: str, message: str) -> HttpResponse:
+    if request.htmx:
+        response = render(request, "web/_announce.html", {"announcement": message}, status=422)
+        return reswap(retarget(response, "#announce"), "innerHTML")
+    messages.error(request, message)
+    return redirect(back)
+
+
+# ---------------------------------------------------------------- lists and stats
+
+
+@member_page
+def lists(request: HttpRequest, status: str) -> HttpResponse:
+    status_value = LIST_SLUGS.get(status)
+    if status_value is None:
+        return not_found(request)
+    media_type = media_type_of(request.GET)
+    entries = entries_list(user=request.user, media_type=media_type, status=status_value)
+    result = paginate(entries, page=list_page(request.GET), page_size=PAGE_SIZE, with_count=True)
+    context = {
+        "media_type": media_type,
+        "current_list": status,
+        "list_title": Status(status_value).label,
+        "tabs": [(slug, Status(value).label) for slug, value in LIST_SLUGS.items()],
+        "page": result,
+        "pages": max(1, -(-(result.count or 0) // PAGE_SIZE)),
+        "cards": entry_cards(result.items, language=request.LANGUAGE_CODE),
+    }
+    return render(request, "web/lists.html", context)
+
+
+@member_page
+def stats(request: HttpRequest) -> HttpResponse:
+    data = user_stats(user=request.user, language=request.LANGUAGE_CODE)
+    charts = {
+        "genres": horizontal_bars([(row["genre"], row["count"]) for row in data["top_genres"]]),
+        "decades": vertical_bars(
+            [(_("%(decade)ss") % {"decade": row["decade"]}, row["count"]) for row in data["seen_by_decade"]]
+        ),
+        "ratings": vertical_bars(
+            [(str(row["rating"]), row["count"]) for row in ratings_histogram(user=request.user)]
+        ),
+    }
+    return render(request, "web/stats.html", {"stats": data, "charts": charts})
+
+
+# ---------------------------------------------------------------- assistant
+
+
+@dataclass(frozen=True)
+class Exchange:
+    question: str
+    reply: str
+    chips: list[str]
+    cards: list[Card]
+
+
+def _exchange(
+    request: HttpRequest, *, question: str, reply: str, filters: dict[str, Any], titles: list[Title]
+) -> Exchange:
+    language = request.LANGUAGE_CODE
+    anchors = titles_named([filters["similar_to"]]) if filters.get("similar_to") else {}
+    return Exchange(
+        question=question,
+        reply=reply,
+        chips=filter_chips(filters, language=language, titles=anchors),
+        cards=title_cards(titles, language=language, user=request.user),
+    )
+
+
+def _chat_wait_seconds(request: HttpRequest) -> int:
+    """0 when the user may send another message: pages share POST /chat's per-user budget."""
+    throttle = ScopedRateThrottle()
+    return 0 if throttle.allow_request(request, ChatApi) else max(1, int(throttle.wait() or 1))
+
+
+@member_page
+@require_http_methods(["GET", "POST"])
+def assistant(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        return _assistant_post(request)
+    session_raw = request.GET.get("session", "")
+    session_id = int(session_raw) if session_raw.isdigit() else None
+    exchanges: list[Exchange] = []
+    if session_id is not None:
+        transcript = chat_transcript(user=request.user, session_id=session_id)
+        if transcript is None:
+            return not_found(request)
+        exchanges = [
+            _exchange(
+                request, question=e.question, reply=e.answer.text, filters=e.answer.filters, titles=e.titles
+            )
+            for e in transcript[1]
+        ]
+    return _assistant_page(request, ChatForm(initial={"session": session_id}), session_id, exchanges)
+
+
+def _assistant_page(
+    request: HttpRequest, form: ChatForm, session_id: int | None, exchanges: list[Exchange], status: int = 200
+) -> HttpResponse:
+    context = {
+        "form": form,
+        "session_id": session_id,
+        "exchanges": exchanges,
+        "sessions": chat_sessions_recent(user=request.user),
+        "page_url": f"{reverse('web:assistant')}?session={session_id}" if session_id else "",
+    }
+    return render(request, "web/assistant.html", context, status=status)
+
+
+def _assistant_post(request: HttpRequest) -> HttpResponse:
+    form = ChatForm(request.POST)
+    if form.is_valid() and (wait := _chat_wait_seconds(request)):
+        form.add_error("message", _("Too many messages. Try again in %(seconds)d s.") % {"seconds": wait})
+    if not form.is_valid():
+        if request.htmx:
+            response = render(request, "web/_chat_form.html", {"form": form}, status=422)
+            return reswap(retarget(response, "#chat-form"), "outerHTML")
+        return _assistant_page(request, form, form.cleaned_data.get("session"), [], status=400)
+    message = form.cleaned_data["message"]
+    try:
+        turn = chat_turn(
+            user=request.user,
+            message=message,
+            session_id=form.cleaned_data.get("session"),
+            language=request.LANGUAGE_CODE,
+        )
+    except Http404:  # someone else's conversation
+        return not_found(request)
+    if not request.htmx:
+        return redirect(f"{reverse('web:assistant')}?session={turn.session.pk}#latest")
+    exchange = _exchange(
+        request, question=message, reply=turn.reply, filters=turn.filters, titles=turn.titles
+    )
+    context = {
+        "exchange": exchange,
+        "session_id": turn.session.pk,
+        "page_url": f"{reverse('web:assistant')}?session={turn.session.pk}",
+    }
+    return render(request, "web/_chat_answer.html", context)
+
+
+# ---------------------------------------------------------------- import and export
+
+
+@member_page
+@require_http_methods(["GET", "POST"])
+def import_history(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = import_job_create(
+                user=request.user,
+                source=form.cleaned_data["source"],
+                filename=upload.name or "",
+                data=upload.read(),
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            return redirect("web:import_report", job_id=job.pk)
+    context = {"form": form, "jobs": import_jobs_recent(user=request.user)}
+    return render(request, "web/import.html", context, status=_status(form))
+
+
+@member_page
+def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = import_job_for(user=request.user, job_id=job_id)
+    if job is None:
+        return not_found(request)
+    counts = {"matched": 0, "created": 0, "updated": 0, "unmatched": 0, **job.counts}
+    finished = job.status in (ImportJob.State.DONE, ImportJob.State.FAILED)
+    return render(request, "web/import_report.html", {"job": job, "counts": counts, "finished": finished})
+
+
+@member_page
+def export(request: HttpRequest, export_format: str) -> HttpResponse:
+    if export_format not in ("letterboxd", "json"):
+        return not_found(request)
+    entries = list(entries_for_export(user=request.user))
+    if export_format == "letterboxd":
+        response: HttpResponse = HttpResponse(letterboxd_csv(entries), content_type="text/csv; charset=utf-8")
+        filename = "moviesyoudidntwatch-letterboxd.csv"
+    else:
+        response = JsonResponse(
+            entries_json(entries, email=request.user.email), json_dumps_params={"indent": 2}
+        )
+        filename = "moviesyoudidntwatch.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------- about, accounts, language
+
+
+@page
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/about.html", {"sources": data_sources_used(), "sizes": catalog_size()})
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    destination = safe_next(request, request.GET.get("next"), reverse("web:discover"))
+    if request.user.is_authenticated:
+        return redirect(destination)
+    form = SignupForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = user_create(**form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            login(request, user)
+            return redirect(destination)
+    return render(request, "web/account/signup.html", {"form": form}, status=_status(form))
+
+
+login_page = page(
+    LoginView.as_view(
+        template_name="web/account/login.html",
+        authentication_form=LoginForm,
+        redirect_authenticated_user=True,
+    )
+)
+logout_page = page(LogoutView.as_view())
+
+
+@page
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: remembered in a cookie, and on the account of a logged-in user."""
+    form = LanguageForm(request.POST)
+    back = _without_lang(safe_next(request, request.POST.get("next"), reverse("web:discover")))
+    if not form.is_valid():
+        return redirect(back)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        user_update(user=request.user, language=language)
+    response = redirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+def _without_lang(url: str) -> str:
+    """The page to go back to, without a `?lang=` that would override the language just chosen."""
+    parts = urlsplit(url)
+    query = QueryDict(parts.query, mutable=True)
+    query.pop("lang", None)
+    return urlunsplit(parts._replace(query=urlencode(query, doseq=True)))
