@@ -132,6 +132,7 @@ class Server:
             f"--worker-class={'gthread' if self.threads > 1 else 'sync'}",
             "--keep-alive=30",
             "--backlog=256",
+            "--no-control-socket",  # none in the user's home: several servers may run at once
         ]
         with self.log.open("ab") as log:  # the app's own log lines (503s during the outage) go there too
             self.process = subprocess.Popen(

@@ -63,7 +63,7 @@ def main() -> None:
     print(
         f"training: {time.perf_counter() - started:.1f} s wall ({run.seconds:.1f} s recorded), "
         f"{run.users} people, {run.interactions} interactions, {run.collaborative_items} collaborative titles, "
-        f"{run.neighbours} neighbour rows, {run.sequels} sequel links; model peak {run.peak_memory_mb:.0f} MB "
+        f"{run.neighbours} neighbour weights, {run.sequels} sequel links; model peak {run.peak_memory_mb:.0f} MB "
         f"(tracemalloc), process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
     )
 

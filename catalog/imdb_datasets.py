@@ -645,7 +645,7 @@ class _Merger:
             "AND EXISTS (SELECT 1 FROM imdb_ratings r WHERE r.tconst = t.imdb_id) "
             "AND NOT EXISTS (SELECT 1 FROM imdb_matched m WHERE m.title_id = t.id)"
         )
-        self.staging.execute("ANALYZE imdb_matched")
+        self.staging.index("imdb_matched", "tconst")
 
     # -------------------------------------------------------- titles already in the catalog
 
@@ -792,20 +792,22 @@ class _Merger:
         table, links = Title._meta.db_table, self.links._meta.db_table
         columns, expressions, params = self._insert_columns()
         quote = connection.ops.quote_name
+        new = "NOT EXISTS (SELECT 1 FROM imdb_matched m WHERE m.tconst = s.tconst)"  # not in the catalog
         insert = (
             f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
             f"SELECT {', '.join(expressions)} "
             "FROM imdb_titles s LEFT JOIN imdb_ratings r ON r.tconst = s.tconst "
-            "WHERE s.seq BETWEEN %s AND %s "
-            f"AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.imdb_id = s.tconst) "
-            "ON CONFLICT DO NOTHING"
+            f"WHERE s.seq BETWEEN %s AND %s AND {new} "
+            "ON CONFLICT DO NOTHING"  # a title someone else created meanwhile
         )
+        # The new title's id by a scalar subquery, one index probe per row: the planner's statistics on the
+        # title table predate this transaction's inserts and would have it hash the whole table per slice.
         link = (
             f"INSERT INTO {links} (title_id, genre_id) "  # noqa: S608
-            f"SELECT t.id, g.id FROM imdb_genres sg JOIN imdb_titles s ON s.seq = sg.seq "
-            f"JOIN {table} t ON t.imdb_id = s.tconst JOIN {Genre._meta.db_table} g ON g.tmdb_id = sg.tmdb_id "
-            "WHERE sg.seq BETWEEN %s AND %s "
-            "AND NOT EXISTS (SELECT 1 FROM imdb_matched m WHERE m.title_id = t.id) "
+            f"SELECT x.title_id, g.id FROM (SELECT (SELECT t.id FROM {table} t WHERE t.imdb_id = s.tconst) "
+            "AS title_id, sg.tmdb_id FROM imdb_genres sg JOIN imdb_titles s ON s.seq = sg.seq "
+            f"WHERE sg.seq BETWEEN %s AND %s AND {new}) x "
+            f"JOIN {Genre._meta.db_table} g ON g.tmdb_id = x.tmdb_id WHERE x.title_id IS NOT NULL "
             "ON CONFLICT DO NOTHING"
         )
         for start in range(1, last_seq + 1, INSERT_BATCH):

@@ -32,8 +32,7 @@ def diversify(candidates: Sequence[Candidate], count: int) -> list[int]:
     relevance = np.array([c.relevance for c in candidates], dtype=np.float64)
     spread = relevance.max() - relevance.min()
     relevance = (relevance - relevance.min()) / spread if spread > 0 else np.ones(n)
-    similarity = _similarity(candidates)
-
+    similar_to = _Similarity(candidates)
     director_members: dict[str, list[int]] = defaultdict(list)
     genre_members: dict[frozenset[int], list[int]] = defaultdict(list)
     for i, candidate in enumerate(candidates):
@@ -58,7 +57,7 @@ def diversify(candidates: Sequence[Candidate], count: int) -> list[int]:
         best = int(np.argmax(value))
         picked.append(best)
         available[best] = False
-        closest = np.maximum(closest, similarity[best])
+        closest = np.maximum(closest, similar_to(best))
         for director in candidates[best].directors:
             in_window[director] += 1
             if in_window[director] >= MAX_PER_DIRECTOR:
@@ -70,18 +69,26 @@ def diversify(candidates: Sequence[Candidate], count: int) -> list[int]:
     return [candidates[i].pk for i in picked]
 
 
-def _similarity(candidates: Sequence[Candidate]) -> np.ndarray:
-    """Half genre overlap (Jaccard), half "same director", between every two candidates."""
-    genre_index = {g: j for j, g in enumerate(sorted({g for c in candidates for g in c.genres}))}
-    director_index = {d: j for j, d in enumerate(sorted({d for c in candidates for d in c.directors}))}
-    genres = np.zeros((len(candidates), max(1, len(genre_index))), dtype=np.float32)
-    directors = np.zeros((len(candidates), max(1, len(director_index))), dtype=np.float32)
-    for i, candidate in enumerate(candidates):
-        genres[i, [genre_index[g] for g in candidate.genres]] = 1.0
-        directors[i, [director_index[d] for d in candidate.directors]] = 1.0
-    shared = genres @ genres.T
-    sizes = genres.sum(axis=1)
-    union = sizes[:, None] + sizes[None, :] - shared
-    jaccard = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-    same_director = (directors @ directors.T > 0).astype(np.float32)
-    return 0.5 * jaccard + 0.5 * same_director
+class _Similarity:
+    """Half genre overlap (Jaccard), half "shares a director", between one candidate and all of them."""
+
+    def __init__(self, candidates: Sequence[Candidate]) -> None:
+        self.genres = _incidence([c.genres for c in candidates])
+        self.directors = _incidence([c.directors for c in candidates])
+        self.sizes = self.genres.sum(axis=1)
+
+    def __call__(self, index: int) -> np.ndarray:
+        shared = self.genres @ self.genres[index]
+        union = self.sizes + self.sizes[index] - shared
+        jaccard = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+        same_director = (self.directors @ self.directors[index]) > 0
+        return 0.5 * jaccard + 0.5 * same_director
+
+
+def _incidence(sets: Sequence[frozenset]) -> np.ndarray:
+    """A 0/1 matrix: one row per set, one column per distinct member."""
+    columns = {member: j for j, member in enumerate(sorted({m for s in sets for m in s}, key=str))}
+    matrix = np.zeros((len(sets), max(1, len(columns))), dtype=np.float32)
+    rows = [i for i, members in enumerate(sets) for _m in members]
+    matrix[rows, [columns[m] for members in sets for m in members]] = 1.0
+    return matrix

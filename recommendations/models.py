@@ -40,23 +40,24 @@ class NeighbourVector(models.Model):
     """One title's learned neighbours of one media type: how much having liked `title` speaks for each.
 
     A user's score for a title is the sum, over their own titles, of these weights times how they felt
-    about each one (negative for hidden titles and low ratings). Kept as two packed arrays per row, so
-    serving reads one short row per title of the user's library instead of a hundred: little-endian
-    int64 title ids in `neighbours`, float32 weights in `weights`, in the same order.
+    about each one (negative for hidden titles and low ratings). Packed in one value per row, so serving
+    reads one short row per title of the user's library instead of a hundred: 12-byte records of a
+    little-endian int64 title id and its float32 weight (`NEIGHBOUR_RECORD`).
     """
 
     pk = models.CompositePrimaryKey("title", "media_type")
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+", db_index=False)
     media_type = models.CharField(max_length=5, choices=MediaType.choices)
-    neighbours = models.BinaryField()
-    weights = models.BinaryField()
+    packed = models.BinaryField()
 
     class Meta:
         verbose_name = _("learned neighbours")
         verbose_name_plural = _("learned neighbours")
 
     def __str__(self) -> str:
-        return f"{self.title_id} ({self.media_type}): {len(self.neighbours) // 8} neighbours"
+        return (
+            f"{self.title_id} ({self.media_type}): {len(self.packed) // NEIGHBOUR_RECORD.itemsize} neighbours"
+        )
 
 
 class SequelLink(models.Model):
@@ -101,16 +102,17 @@ class ModelRun(TimeStampedModel):
         return f"{self.created_at:%Y-%m-%d %H:%M} · {self.collaborative_items} items · {self.seconds:.1f} s"
 
 
-NEIGHBOUR_IDS = np.dtype("<i8")
-NEIGHBOUR_WEIGHTS = np.dtype("<f4")
+NEIGHBOUR_RECORD = np.dtype([("title", "<i8"), ("weight", "<f4")])  # unaligned: 12 bytes
 
 
-def pack_neighbours(neighbours: np.ndarray, weights: np.ndarray) -> tuple[bytes, bytes]:
-    """The stored form of NeighbourVector's arrays."""
-    return neighbours.astype(NEIGHBOUR_IDS).tobytes(), weights.astype(NEIGHBOUR_WEIGHTS).tobytes()
+def pack_neighbours(neighbours: np.ndarray, weights: np.ndarray) -> bytes:
+    """The stored form of a NeighbourVector."""
+    records = np.empty(len(neighbours), dtype=NEIGHBOUR_RECORD)
+    records["title"], records["weight"] = neighbours, weights
+    return records.tobytes()
 
 
-def unpack_neighbours(
-    neighbours: bytes | memoryview, weights: bytes | memoryview
-) -> tuple[np.ndarray, np.ndarray]:
-    return np.frombuffer(neighbours, dtype=NEIGHBOUR_IDS), np.frombuffer(weights, dtype=NEIGHBOUR_WEIGHTS)
+def unpack_neighbours(packed: bytes | memoryview) -> tuple[np.ndarray, np.ndarray]:
+    """(neighbour ids, weights) of one packed vector, or of several joined end to end."""
+    records = np.frombuffer(packed, dtype=NEIGHBOUR_RECORD)
+    return records["title"], records["weight"]

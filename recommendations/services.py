@@ -227,11 +227,11 @@ def neighbour_vectors_replace(rows: tuple[np.ndarray, np.ndarray, np.ndarray]) -
     starts = starts if len(titles) else starts[:0]
     ends = np.r_[starts[1:], len(titles)] if len(titles) else starts
     vectors = [
-        (int(titles[a]), str(kinds[a]), *pack_neighbours(neighbours[a:b], weights[a:b]))
+        (int(titles[a]), str(kinds[a]), pack_neighbours(neighbours[a:b], weights[a:b]))
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
     ]
     NeighbourVector.objects.all().delete()
-    _insert(NeighbourVector._meta.db_table, ("title_id", "media_type", "neighbours", "weights"), vectors)
+    _insert(NeighbourVector._meta.db_table, ("title_id", "media_type", "packed"), vectors)
     return len(titles)
 
 

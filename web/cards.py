@@ -22,6 +22,8 @@ from catalog.selectors import title_find, titles_discover, titles_similar
 from library.api.serializers import EntryCardOutputSerializer
 from library.models import Entry
 from library.selectors import entries_list, statuses_for
+from recommendations.api.serializers import RecommendationCardOutputSerializer
+from recommendations.selectors import RecommendationPage, recommendations_page
 from web.forms import PAGE_SIZE, DiscoverForm, media_type_of
 
 SIMILAR_COUNT = 8  # similar titles on a title page
@@ -46,6 +48,13 @@ def title_cards(
     return list(TitleCardOutputSerializer(titles, many=True, context=context).data)
 
 
+def recommendation_cards(found: RecommendationPage, *, language: str) -> list[Card]:
+    """Picks as the API shows them: the card, and the sentence naming the user's titles behind it."""
+    titles_refresh_if_stale(found.titles)
+    context = {"language": language, "statuses": {}, "reasons": found.reasons}
+    return list(RecommendationCardOutputSerializer(found.titles, many=True, context=context).data)
+
+
 def entry_cards(entries: Iterable[Entry], *, language: str) -> list[Card]:
     return list(EntryCardOutputSerializer(list(entries), many=True, context={"language": language}).data)
 
@@ -57,7 +66,7 @@ def entry_cards(entries: Iterable[Entry], *, language: str) -> list[Card]:
 class Feed:
     """The ordered cards of a page, from the first one it shows."""
 
-    items: QuerySet[Title] | QuerySet[Entry]
+    items: QuerySet[Title] | QuerySet[Entry] | list[Title]
     start: int
     size: int
 
@@ -99,7 +108,20 @@ def _list_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: s
 
 
 # Pages whose grid refills when a card leaves it (every title there is unseen, or has the list's status).
-FEEDS: dict[str, FeedBuilder] = {"discover": _discover_feed, "title": _similar_feed, "lists": _list_feed}
+def _for_you_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: str) -> Feed | None:
+    page = list_page(query)
+    found = recommendations_page(
+        user=user, media_type=media_type_of(query), page=1, page_size=(page + 1) * PAGE_SIZE
+    )
+    return Feed(items=found.titles, start=(page - 1) * PAGE_SIZE, size=PAGE_SIZE)
+
+
+FEEDS: dict[str, FeedBuilder] = {
+    "discover": _discover_feed,
+    "title": _similar_feed,
+    "lists": _list_feed,
+    "for_you": _for_you_feed,
+}
 
 
 @dataclass(frozen=True)

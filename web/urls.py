@@ -12,6 +12,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("title/<int:title_id>/", views.title_detail, name="title"),
     path("title/<int:title_id>/mark/", views.title_mark, name="mark"),
+    path("for-you/", views.for_you, name="for_you"),
     path("lists/<slug:status>/", views.lists, name="lists"),
     path("stats/", views.stats, name="stats"),
     path("assistant/", views.assistant, name="assistant"),

@@ -28,12 +28,13 @@ from catalog.api.serializers import TitleDetailOutputSerializer, localized_title
 from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import Title
 from catalog.selectors import title_find
-from core.api.pagination import paginate
+from core.api.pagination import Page, paginate
 from core.exceptions import ApplicationError
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, user_stats
 from library.services import KEEP, entry_set_status, import_job_create
+from recommendations.selectors import recommendations_page
 from web.cards import (
     LIST_SLUGS,
     SIMILAR_COUNT,
@@ -42,6 +43,7 @@ from web.cards import (
     entry_cards,
     list_page,
     page_of,
+    recommendation_cards,
     title_cards,
 )
 from web.charts import horizontal_bars, vertical_bars
@@ -224,6 +226,21 @@ def lists(request: HttpRequest, status: str) -> HttpResponse:
         "cards": entry_cards(result.items, language=request.LANGUAGE_CODE),
     }
     return render(request, "web/lists.html", context)
+
+
+@member_page
+def for_you(request: HttpRequest) -> HttpResponse:
+    media_type = media_type_of(request.GET)
+    found = recommendations_page(
+        user=request.user, media_type=media_type, page=list_page(request.GET), page_size=PAGE_SIZE
+    )
+    context = {
+        "media_type": media_type,
+        "cold_start": found.cold_start,
+        "page": Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more),
+        "cards": recommendation_cards(found, language=request.LANGUAGE_CODE),
+    }
+    return render(request, "web/for_you.html", context)
 
 
 @member_page

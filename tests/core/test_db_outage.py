@@ -135,7 +135,9 @@ def test_requests_during_an_outage_are_503_and_the_next_ones_succeed(
     ]
     assert [r.status_code for r in during] == [503, 503, 503, 503]
     assert [r["Retry-After"] for r in during[:3]] == ["5", "5", "5"]
-    assert during[0].json() == {"detail": "Le service est temporairement indisponible. Réessayez dans quelques instants."}
+    assert during[0].json() == {
+        "detail": "Le service est temporairement indisponible. Réessayez dans quelques instants."
+    }
     assert during[3].json()["database"] == "down"
 
     relay.restore()

@@ -131,6 +131,12 @@ def _page_lists(w: World) -> None:
             assert w.movie.title_en not in page and w.show.title_en not in page
 
 
+def _page_for_you(w: World) -> None:
+    page = w.browser.get("/for-you/").content.decode()
+    assert "know your taste yet" in page  # the owner's history does not shape the intruder's picks…
+    assert w.movie.title_en in page  # …nor hide the owner's titles from them
+
+
 def _page_stats(w: World) -> None:
     assert "<svg" not in w.browser.get("/stats/").content.decode()
 
@@ -175,6 +181,7 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     # web pages (session login)
     "title/<int:title_id>/mark/": _page_mark,
     "lists/<slug:status>/": _page_lists,
+    "for-you/": _page_for_you,
     "stats/": _page_stats,
     "assistant/": _page_assistant,
     "import/": _page_imports,

@@ -92,7 +92,7 @@ def taste_world(make_title: Callable) -> dict[str, Title]:
 def weights() -> dict[tuple[int, int], float]:
     learned = {}
     for vector in NeighbourVector.objects.all():
-        neighbours, values = unpack_neighbours(vector.neighbours, vector.weights)
+        neighbours, values = unpack_neighbours(vector.packed)
         learned |= {
             (vector.title_id, n): w for n, w in zip(neighbours.tolist(), values.tolist(), strict=True)
         }

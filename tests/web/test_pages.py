@@ -2,7 +2,9 @@
 
 import json
 import re
+from html import unescape
 
+import numpy as np
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
@@ -17,7 +19,8 @@ from assistant.models import ChatSession
 from catalog.models import Title
 from catalog.services import neighbours_rebuild
 from library.models import Entry, ImportJob, Status
-from tests.factories import TEST_PASSWORD, UserFactory
+from recommendations.services import neighbour_vectors_replace
+from tests.factories import TEST_PASSWORD, TitleFactory, UserFactory
 from web.forms import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
@@ -579,3 +582,35 @@ def test_htmx_is_served_by_the_app(db: None) -> None:
     response = Client().get("/static/web/htmx.min.js")
     assert response.status_code == 200
     assert b"htmx" in b"".join(response.streaming_content)
+
+
+def test_discover_page_tops_up_from_tmdb_like_the_api(
+    browser: Client, catalog: dict, fake_tmdb, fake_omdb, fake_world
+) -> None:
+    world = fake_world(30, years=range(2019, 2024))
+    fake_tmdb.add(*world)
+    fake_omdb.add(*world)
+    html = text(browser.get("/discover/?year_from=2019&lang=fr"))
+    names = re.findall(r'<h3 class="card-title"[^>]*><a [^>]*>([^<]+)</a>', html)
+    french_titles = {unescape(f.title["fr"]) for f in world}
+    assert len(names) == PAGE_SIZE and {unescape(n) for n in names} <= french_titles
+
+
+def test_for_you_explains_each_pick_in_the_users_language(browser: Client, member: User) -> None:
+    heat, ronin = TitleFactory(title_en="Heat"), TitleFactory(title_en="Ronin", title_fr="Ronin (VF)")
+    neighbour_vectors_replace((np.array([heat.pk]), np.array([ronin.pk]), np.array([0.5])))
+    Entry.objects.create(user=member, title=heat, status=Status.SEEN, rating=9)
+    html = text(browser.get("/for-you/"))
+    assert ">Ronin</a>" in html and "Because you liked Heat" in html
+    assert ">Heat</a>" not in html  # never a title the user has a status for
+    assert "Parce que vous avez aimé Heat" in text(browser.get("/for-you/?lang=fr"))
+
+
+def test_for_you_says_when_it_does_not_know_the_user_yet(browser: Client, catalog: dict) -> None:
+    html = text(browser.get("/for-you/"))
+    assert "We don't know your taste yet" in html and 'class="card-title"' in html
+
+
+def test_for_you_needs_a_login(catalog: dict) -> None:
+    response = Client().get("/for-you/")
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
