@@ -9,8 +9,9 @@ import numpy as np
 from library.models import Status
 
 # Learning: a rating (1 to 10) or a "seen" without one is an interaction of this strength.
-TRAINING_WEIGHTS = ((8, 1.0), (6, 0.6), (1, 0.3))  # (lowest rating, weight), best first
-TRAINING_WEIGHT_UNRATED = 0.8
+# Watching is most of the signal: a poorly rated title still says what someone chooses to watch.
+TRAINING_WEIGHTS = ((8, 1.0), (6, 0.8), (1, 0.6))  # (lowest rating, weight), best first
+TRAINING_WEIGHT_UNRATED = 0.9
 
 # Scoring: how much each of the user's titles speaks for (or, below zero, against) its neighbours.
 SIGNALS_RATED = ((9, 1.0), (7, 0.8), (5, 0.4), (1, -0.3))
@@ -29,29 +30,22 @@ def training_weights(ratings: np.ndarray) -> np.ndarray:
     return weights
 
 
+def entry_signals(statuses: np.ndarray, ratings: np.ndarray) -> np.ndarray:
+    """`entry_signal` for arrays of statuses and ratings (NaN: no rating), in one pass."""
+    rated = [~np.isnan(ratings) & (ratings >= floor) for floor, _weight in SIGNALS_RATED[:-1]]
+    return np.select(
+        [statuses == Status.HIDDEN.value, statuses == Status.LATER.value, np.isnan(ratings), *rated],
+        [SIGNAL_HIDDEN, SIGNAL_LATER, SIGNAL_UNRATED, *(weight for _floor, weight in SIGNALS_RATED[:-1])],
+        SIGNALS_RATED[-1][1],
+    )
+
+
 def entry_signal(status: str, rating: int | None) -> float:
-    if status == Status.HIDDEN:
-        return SIGNAL_HIDDEN
-    if status == Status.LATER:
-        return SIGNAL_LATER
-    if rating is None:
-        return SIGNAL_UNRATED
-    return next((weight for floor, weight in SIGNALS_RATED if rating >= floor), SIGNALS_RATED[-1][1])
+    """How much one of the user's titles speaks for its neighbours (below zero: against them)."""
+    ratings = np.array([np.nan if rating is None else rating], dtype=np.float64)
+    return float(entry_signals(np.array([status]), ratings)[0])
 
 
-def entry_signal_sql(alias: str) -> tuple[str, list[object]]:
-    """`entry_signal` as an SQL expression over the entry table aliased `alias`, with its parameters."""
-    sql = [f"CASE WHEN {alias}.status = %s THEN %s WHEN {alias}.status = %s THEN %s"]
-    params: list[object] = [Status.HIDDEN.value, SIGNAL_HIDDEN, Status.LATER.value, SIGNAL_LATER]
-    sql.append(f"WHEN {alias}.rating IS NULL THEN %s")
-    params.append(SIGNAL_UNRATED)
-    for floor, weight in SIGNALS_RATED[:-1]:
-        sql.append(f"WHEN {alias}.rating >= %s THEN %s")
-        params += [floor, weight]
-    sql.append("ELSE %s END")
-    params.append(SIGNALS_RATED[-1][1])
-    return " ".join(sql), params
-
-
-def is_liked(rating: int | None) -> bool:
-    return rating is None or rating >= LIKED_RATING
+def liked(statuses: np.ndarray, ratings: np.ndarray) -> np.ndarray:
+    """Which of the user's titles may be named as a reason: seen, and rated well or not rated."""
+    return (statuses == Status.SEEN.value) & (np.isnan(ratings) | (ratings >= LIKED_RATING))

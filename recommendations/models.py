@@ -4,6 +4,8 @@ The learned tables are replaced whole by each training (recommendations.services
 serving only reads them (recommendations.selectors).
 """
 
+import uuid
+
 import numpy as np
 from django.db import models
 from django.db.models import Q
@@ -40,9 +42,9 @@ class NeighbourVector(models.Model):
     """One title's learned neighbours of one media type: how much having liked `title` speaks for each.
 
     A user's score for a title is the sum, over their own titles, of these weights times how they felt
-    about each one (negative for hidden titles and low ratings). Packed in one value per row, so serving
-    reads one short row per title of the user's library instead of a hundred: 12-byte records of a
-    little-endian int64 title id and its float32 weight (`NEIGHBOUR_RECORD`).
+    about each one (negative for hidden titles and low ratings). Packed in one value per row (12-byte
+    records of a little-endian int64 title id and its float32 weight, `NEIGHBOUR_RECORD`): compact to
+    store, and quick for each serving process to decode whole once per training (NeighbourGeneration).
     """
 
     pk = models.CompositePrimaryKey("title", "media_type")
@@ -58,6 +60,22 @@ class NeighbourVector(models.Model):
         return (
             f"{self.title_id} ({self.media_type}): {len(self.packed) // NEIGHBOUR_RECORD.itemsize} neighbours"
         )
+
+
+class NeighbourGeneration(models.Model):
+    """A new token each time the neighbour vectors are replaced, in the same transaction (one row).
+
+    Serving decodes the vectors once per process and keeps them until the token changes.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("learned neighbours generation")
+        verbose_name_plural = _("learned neighbours generations")
+
+    def __str__(self) -> str:
+        return str(self.token)
 
 
 class SequelLink(models.Model):

@@ -1,27 +1,35 @@
 """Serving recommendations: a lookup in the learned tables, never a training.
 
-One query reads every entry of the user together with the learned neighbour vector of each title (packed
-arrays, one short row per title), and numpy sums the vectors, weighted by how the user felt about each
-title (hidden titles and low ratings subtract). Every title the user has any status for is then removed
-— all their entries came with that same query — and the best few hundred are spread over genres and
-directors, sequels whose original the user has not seen are held back, and each pick names up to three
-of the user's own liked titles that led to it. A constant number of queries, whatever the size of the
-user's library. The same sum as one SQL aggregation over a row per neighbour, which took 240 ms for a
-user with 2,000 entries against about 30 ms for this (README, "Recommendations for you").
+The learned neighbour vectors of one training are decoded once per process into a sparse title x title
+matrix, kept until a newer training is on record (`learned_model`; one cheap query per request checks it).
+A request then reads only the user's own entries (ids, statuses and ratings — never their titles), and
+sums the rows of their titles weighted by how they felt about each one (hidden titles and low ratings
+subtract). Every title the user has any status for is then removed, the best few hundred are spread over
+genres and directors, sequels whose original the user has not seen are held back, and each pick names up
+to three of the user's own liked titles that led to it. A constant number of queries, whatever the size of
+the user's library (README, "Recommendations for you").
 """
 
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
+from scipy import sparse
 
 from accounts.models import User
 from catalog.models import Title
 from catalog.selectors import titles_for_cards, titles_unmarked
 from library.models import Entry, Status
 from recommendations.diversity import Candidate, diversify
-from recommendations.feedback import entry_signal, is_liked
-from recommendations.models import NEIGHBOUR_RECORD, NeighbourVector, SequelLink, unpack_neighbours
+from recommendations.feedback import entry_signals, liked
+from recommendations.models import (
+    NEIGHBOUR_RECORD,
+    NeighbourGeneration,
+    NeighbourVector,
+    SequelLink,
+    unpack_neighbours,
+)
 
 POOL = 200  # best-scored candidates that diversification chooses from; also the most picks one can page to
 MAX_REASONS = 3
@@ -45,6 +53,87 @@ class RecommendationPage:
     reasons: dict[int, list[Reason]] = field(default_factory=dict)
 
 
+# ---------------------------------------------------------------- the learned model, once per process
+
+
+@dataclass(frozen=True)
+class LearnedModel:
+    """What one training wrote, decoded: neighbour weights of one media type, and the sequel links."""
+
+    weights: sparse.csr_matrix  # row: one of the user's titles, column: a neighbour of this media type
+    sequels: dict[int, int]  # sequel → the instalment it continues
+    genres: dict[int, frozenset[int]]  # what diversification compares, for every title of the media type
+    directors: dict[int, frozenset[str]]  # (as of the training: refreshed by the next one)
+
+    def knows(self, title_ids: np.ndarray) -> np.ndarray:
+        return title_ids < self.weights.shape[0]
+
+    def gather(self, title_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The rows of these (known) titles, flattened: (position in `title_ids`, neighbour, weight)."""
+        starts, ends = self.weights.indptr[title_ids], self.weights.indptr[title_ids + 1]
+        lengths = ends - starts
+        offsets = np.repeat(starts - np.r_[0, np.cumsum(lengths)[:-1]], lengths)
+        cells = offsets + np.arange(lengths.sum())
+        rows = np.repeat(np.arange(len(title_ids)), lengths)
+        return rows, self.weights.indices[cells], self.weights.data[cells]
+
+
+_models: dict[tuple[object, str], LearnedModel] = {}
+_models_lock = threading.Lock()
+
+
+def learned_model(*, media_type: str) -> LearnedModel:
+    """The current model, decoded on first use in this process and reused until the vectors are replaced.
+
+    Each replacement of the vectors (and, in a training, of the sequel links, in the same transaction)
+    draws a new generation token, so the token identifies the tables exactly.
+    """
+    generation = NeighbourGeneration.objects.values_list("token", flat=True).first()
+    key = (generation, media_type)
+    model = _models.get(key)
+    if model is None:
+        model = _model_load(media_type)
+        with _models_lock:
+            for stale in [k for k in _models if k[0] != generation]:
+                del _models[stale]
+            _models[key] = model
+    return model
+
+
+def _model_load(media_type: str) -> LearnedModel:
+    rows = list(
+        NeighbourVector.objects.filter(media_type=media_type)
+        .order_by("title_id")
+        .values_list("title_id", "packed")
+    )
+    neighbours, weights = unpack_neighbours(b"".join(bytes(packed) for _t, packed in rows))  # in row order
+    titles = np.array([t for t, _p in rows], dtype=np.int64)
+    size = int(max(titles.max(initial=-1), neighbours.max(initial=-1))) + 1
+    per_title = np.zeros(size, dtype=np.int64)
+    per_title[titles] = [len(packed) // NEIGHBOUR_RECORD.itemsize for _t, packed in rows]
+    matrix = sparse.csr_matrix(
+        (weights.astype(np.float64), neighbours, np.r_[0, np.cumsum(per_title)]), shape=(size, size)
+    )
+    genres: dict[int, set[int]] = {}
+    for title_id, genre_id in Title.genres.through.objects.filter(title__media_type=media_type).values_list(
+        "title_id", "genre_id"
+    ):
+        genres.setdefault(title_id, set()).add(genre_id)
+    return LearnedModel(
+        weights=matrix,
+        sequels=dict(SequelLink.objects.values_list("sequel_id", "original_id")),
+        genres={pk: frozenset(ids) for pk, ids in genres.items()},
+        directors={
+            pk: frozenset(names)
+            for pk, names in Title.objects.filter(media_type=media_type).values_list("pk", "directors")
+            if names
+        },
+    )
+
+
+# ---------------------------------------------------------------- a user's picks
+
+
 @dataclass(frozen=True)
 class Scores:
     """The user's candidates, best first, and where each contribution came from (for the reasons)."""
@@ -53,18 +142,38 @@ class Scores:
     neighbours: np.ndarray  # every (source, neighbour) contribution, flattened
     contributions: np.ndarray
     sources: np.ndarray  # the user's title behind each contribution
-    ratings: dict[int, int | None]  # the user's liked titles (possible reasons) and their rating
+    liked: dict[int, int | None]  # the user's liked titles (possible reasons) and their rating
+    seen: set[int]  # every title the user has seen
+
+
+@dataclass(frozen=True)
+class _Library:
+    """The user's entries as parallel arrays (ratings NaN when absent)."""
+
+    titles: np.ndarray
+    statuses: np.ndarray
+    ratings: np.ndarray
+
+    @classmethod
+    def of(cls, user: User) -> "_Library":
+        rows = list(Entry.objects.filter(user=user).values_list("title_id", "status", "rating"))
+        return cls(
+            titles=np.array([t for t, _s, _r in rows], dtype=np.int64),
+            statuses=np.array([s for _t, s, _r in rows], dtype="<U8"),
+            ratings=np.array([np.nan if r is None else r for _t, _s, r in rows], dtype=np.float64),
+        )
 
 
 def recommendations_page(*, user: User, media_type: str, page: int, page_size: int) -> RecommendationPage:
     """A page of picks for the user, best first, none with a status of theirs."""
-    scores = user_scores(user=user, media_type=media_type)
+    model = learned_model(media_type=media_type)
+    scores = _scores(model, _Library.of(user))
     cold_start = not scores.ranked
     pool = scores.ranked if not cold_start else _popular_pool(user=user, media_type=media_type)
-    held_back = _sequels_held_back(user=user, title_ids=[pk for pk, _score in pool])
+    held_back = {pk for pk, _s in pool if pk in model.sequels and model.sequels[pk] not in scores.seen}
     pool = [(pk, score) for pk, score in pool if pk not in held_back]
     start = (page - 1) * page_size
-    order = diversify(_candidates(pool), start + page_size + 1)
+    order = diversify(_candidates(model, pool), start + page_size + 1)
     page_ids = order[start : start + page_size]
     if not page_ids:
         return RecommendationPage([], page, page_size, has_more=False, cold_start=cold_start)
@@ -81,29 +190,32 @@ def recommendations_page(*, user: User, media_type: str, page: int, page_size: i
 
 def user_scores(*, user: User, media_type: str, limit: int = POOL) -> Scores:
     """The user's best `limit` titles of this media type by learned score; none without any signal."""
-    vector = NeighbourVector.objects.filter(title_id=OuterRef("title_id"), media_type=media_type)
-    rows = list(
-        Entry.objects.filter(user=user)
-        .annotate(packed=vector.values("packed")[:1])
-        .values_list("title_id", "status", "rating", "packed")
-    )
-    ratings = {t: r for t, status, r, _packed in rows if status == Status.SEEN and is_liked(r)}
-    learned = [(t, entry_signal(status, r), p) for t, status, r, p in rows if p is not None]
-    if not learned:
-        empty = np.array([], dtype=np.int64)
-        return Scores([], empty, np.array([]), empty, ratings)
-    neighbours, weights = unpack_neighbours(b"".join(p for _t, _s, p in learned))  # one parse for all
-    counts = [len(p) // NEIGHBOUR_RECORD.itemsize for _t, _s, p in learned]
-    sources = np.repeat([t for t, _s, _p in learned], counts)
-    contributions = weights * np.repeat([signal for _t, signal, _p in learned], counts)
-    # Indexed by title id: a sum per title in one pass, and the user's own titles struck out by index.
-    totals = np.bincount(neighbours, weights=contributions)
-    marked = np.array([t for t, *_rest in rows], dtype=np.int64)
-    totals[marked[marked < len(totals)]] = 0.0  # never a title the user has any status for
+    return _scores(learned_model(media_type=media_type), _Library.of(user), limit=limit)
+
+
+def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL) -> Scores:
+    known = model.knows(library.titles)  # titles added to the catalog since the training have no row
+    titles = library.titles[known]
+    positions, neighbours, weights = model.gather(titles)
+    contributions = weights * entry_signals(library.statuses[known], library.ratings[known])[positions]
+    totals = np.bincount(neighbours, weights=contributions, minlength=model.weights.shape[1])
+    totals[titles] = 0.0  # never a title the user has any status for
     candidates = np.flatnonzero(totals > 0)
     best = candidates[np.lexsort((candidates, -totals[candidates]))[:limit]]  # best first, ties by id
-    ranked = list(zip(best.tolist(), totals[best].tolist(), strict=True))
-    return Scores(ranked, neighbours, contributions, sources, ratings)
+    is_liked = liked(library.statuses, library.ratings)
+    return Scores(
+        ranked=list(zip(best.tolist(), totals[best].tolist(), strict=True)),
+        neighbours=neighbours,
+        contributions=contributions,
+        sources=titles[positions],
+        liked={
+            t: None if np.isnan(r) else int(r)
+            for t, r in zip(
+                library.titles[is_liked].tolist(), library.ratings[is_liked].tolist(), strict=True
+            )
+        },
+        seen=set(library.titles[library.statuses == Status.SEEN.value].tolist()),
+    )
 
 
 def _popular_pool(*, user: User, media_type: str) -> list[tuple[int, float]]:
@@ -113,31 +225,15 @@ def _popular_pool(*, user: User, media_type: str) -> list[tuple[int, float]]:
     return [(pk, score or 0.0) for pk, score in rows[:POOL]]
 
 
-def _sequels_held_back(*, user: User, title_ids: list[int]) -> set[int]:
-    """Sequels among these titles whose earlier instalment the user has not seen."""
-    seen_original = Entry.objects.filter(user=user, status=Status.SEEN, title_id=OuterRef("original_id"))
-    return set(
-        SequelLink.objects.filter(sequel_id__in=title_ids)
-        .exclude(Exists(seen_original))
-        .values_list("sequel_id", flat=True)
-    )
-
-
-def _candidates(pool: list[tuple[int, float]]) -> list[Candidate]:
-    """The pool with what diversification compares: genres and directors (two queries)."""
-    ids = [pk for pk, _score in pool]
-    genres: dict[int, set[int]] = {}
-    for title_id, genre_id in Title.genres.through.objects.filter(title_id__in=ids).values_list(
-        "title_id", "genre_id"
-    ):
-        genres.setdefault(title_id, set()).add(genre_id)
-    directors = dict(Title.objects.filter(pk__in=ids).values_list("pk", "directors"))
+def _candidates(model: LearnedModel, pool: list[tuple[int, float]]) -> list[Candidate]:
+    """The pool with what diversification compares: genres and directors."""
+    nothing: frozenset = frozenset()
     return [
         Candidate(
             pk=pk,
             relevance=score,
-            genres=frozenset(genres.get(pk, ())),
-            directors=frozenset(directors.get(pk) or ()),
+            genres=model.genres.get(pk, nothing),
+            directors=model.directors.get(pk, nothing),
         )
         for pk, score in pool
     ]
@@ -145,28 +241,18 @@ def _candidates(pool: list[tuple[int, float]]) -> list[Candidate]:
 
 def _reasons(scores: Scores, title_ids: list[int]) -> dict[int, list[Reason]]:
     """For each pick, the user's liked titles that contributed most to its score, strongest first."""
-    size = int(max(scores.neighbours.max(), scores.sources.max())) + 1
-    on_page, liked = np.zeros(size, dtype=bool), np.zeros(size, dtype=bool)
-    on_page[title_ids] = True
-    liked[list(scores.ratings)] = True
-    mask = on_page[scores.neighbours] & liked[scores.sources] & (scores.contributions > 0)
-    found = sorted(
-        zip(
-            scores.neighbours[mask].tolist(),
-            scores.contributions[mask].tolist(),
-            scores.sources[mask].tolist(),
-            strict=True,
-        ),
-        key=lambda row: (row[0], -row[1], row[2]),
-    )
+    possible = np.isin(scores.neighbours, title_ids) & (scores.contributions > 0)
+    possible[possible] = np.isin(scores.sources[possible], list(scores.liked))
+    picks, sources = scores.neighbours[possible], scores.sources[possible]
+    contributions = scores.contributions[possible]
     chosen: dict[int, list[int]] = {}
-    for pick, _contribution, source in found:
-        if len(chosen.setdefault(pick, [])) < MAX_REASONS:
-            chosen[pick].append(source)
+    for i in np.lexsort((sources, -contributions, picks)).tolist():  # per pick: strongest, then by id
+        if len(reasons := chosen.setdefault(int(picks[i]), [])) < MAX_REASONS:
+            reasons.append(int(sources[i]))
     names = Title.objects.only("title_en", "title_fr", "original_title").in_bulk(
         {source for sources in chosen.values() for source in sources}
     )
     return {
-        pick: [Reason(names[s], scores.ratings[s]) for s in sources if s in names]
+        pick: [Reason(names[s], scores.liked[s]) for s in sources if s in names]
         for pick, sources in chosen.items()
     }

@@ -20,7 +20,14 @@ from library.models import Entry, Status
 from recommendations.ease import ease_weights
 from recommendations.feedback import training_weights
 from recommendations.franchises import FranchiseTitle, sequel_links
-from recommendations.models import CommunityRating, ModelRun, NeighbourVector, SequelLink, pack_neighbours
+from recommendations.models import (
+    CommunityRating,
+    ModelRun,
+    NeighbourGeneration,
+    NeighbourVector,
+    SequelLink,
+    pack_neighbours,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -232,6 +239,8 @@ def neighbour_vectors_replace(rows: tuple[np.ndarray, np.ndarray, np.ndarray]) -
     ]
     NeighbourVector.objects.all().delete()
     _insert(NeighbourVector._meta.db_table, ("title_id", "media_type", "packed"), vectors)
+    NeighbourGeneration.objects.all().delete()
+    NeighbourGeneration.objects.create()  # tells every serving process to read the vectors again
     return len(titles)
 
 
