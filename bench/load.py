@@ -272,9 +272,14 @@ class Result:
         return (
             f"{self.name:<22} {self.rate:8.1f} req/s  p50 {self.p50_ms:6.1f}  p95 {self.p95_ms:6.1f}  "
             f"p99 {self.p99_ms:6.1f} ms  errors {self.errors:<4} [{codes}]  "
-            f"cpu: load generator {self.generator_cpu:4.0%} of a core, gunicorn {self.server_cpu:4.0%}, "
-            f"machine {self.machine_busy:4.0%} busy"
+            f"cpu: load generator {self.generator_cpu:4.0%} of a core, gunicorn {self.server_cpu:4.0%} "
+            f"({self.server_ms_per_request:.1f} ms a request), machine {self.machine_busy:4.0%} busy"
         )
+
+    @property
+    def server_ms_per_request(self) -> float:
+        """gunicorn's CPU time per request: what the app costs, whatever else the machine is running."""
+        return 1000 * self.server_cpu / self.rate if self.requests else float("nan")
 
 
 WRK_SCRIPT = """
@@ -505,7 +510,7 @@ def phase_throughput(server: Server, args: argparse.Namespace) -> dict[str, list
         print(
             f"  {name:<20} best {rates[0]:7.1f} req/s, median {median.rate:7.1f} req/s "
             f"(p50 {median.p50_ms:.1f} / p95 {median.p95_ms:.1f} / p99 {median.p99_ms:.1f} ms), "
-            f"errors {sum(r.errors for r in runs)}"
+            f"errors {sum(r.errors for r in runs)}, gunicorn CPU {median.server_ms_per_request:.1f} ms a request"
         )
     return results
 
@@ -818,8 +823,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="length of one throughput run")
     parser.add_argument("--runs", type=int, default=3, help="throughput runs per scenario (best and median)")
     parser.add_argument("--scenarios", help='throughput scenarios to run, e.g. "feed (token),lists"')
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread when > 1)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread when > 1)")
     parser.add_argument("--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE of the server")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
     parser.add_argument(

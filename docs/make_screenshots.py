@@ -100,6 +100,8 @@ def main() -> None:
             page.get_by_role("button", name="Import", exact=True).click()
         page.get_by_role("heading", name="Import report").wait_for()
         shoot(page, "import")
+        page.goto("/for-you/")  # the marked and imported titles now shape the picks
+        shoot(page, "for-you")
 
         page.goto("/about/")
         shoot(page, "about")
