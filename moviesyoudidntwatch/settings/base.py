@@ -201,7 +201,7 @@ ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=3
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW_SECONDS = env.int("LOGIN_FAILURE_WINDOW_SECONDS", default=900)
 
-# Web pages (the `web` app) log in with Django sessions; the REST API keeps JWT only (no SessionAuthentication).
+# Web pages (the `web` app) log in with Django sessions; the REST API keeps JWT only (no session auth).
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:discover"
 LOGOUT_REDIRECT_URL = "web:discover"

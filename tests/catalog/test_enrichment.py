@@ -38,7 +38,7 @@ def genres(db: None) -> None:
 
 @pytest.fixture
 def providers(fake_tmdb: FakeTmdb, fake_omdb: FakeOmdb, fake_world: World, genres: None) -> list[FakeTitle]:
-    """A fictional world of 30 films and 10 shows from 2019–2023, known to both fake providers."""
+    """A fictional world of 30 films and 10 shows from 2019 to 2023, known to both fake providers."""
     world = fake_world(30, 10, years=range(2019, 2024))
     fake_tmdb.add(*world)
     fake_omdb.add(*world)
@@ -150,7 +150,7 @@ def test_without_omdb_the_title_keeps_its_older_rating(
     assert title.title_fr == fake.title["fr"]
 
 
-# ---------------------------------------------------------------- refresh-on-read, sweep, beat, command, admin
+# ---------------------------------------------------------------- refresh-on-read, sweep, beat, command
 
 
 def test_a_stale_title_is_served_from_the_cache_and_refreshed_once(
