@@ -81,8 +81,8 @@ def enrichment_fetch(keys: TitleKeys) -> Enrichment:
 def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> Title:
     """Write one title's provider data in one transaction: update `title_id`, or the title already known by
     the same TMDB or IMDb id, or create it."""
-    tmdb_source = data_source_sync(sources.TMDB)
-    omdb_source = data_source_sync(sources.OMDB) if enrichment.ratings else None
+    tmdb_source = _provider_source(sources.TMDB)
+    omdb_source = _provider_source(sources.OMDB) if enrichment.ratings else None
     english = enrichment.english
     genres = list(Genre.objects.filter(tmdb_id__in=[g.tmdb_id for g in english.genres]))
     parameters = score_parameters(media_type=enrichment.media_type)
@@ -109,6 +109,11 @@ def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> 
         titles_rescore(media_type=title.media_type)
         title.refresh_from_db(fields=["rating", "votes", "score"])
     return title
+
+
+def _provider_source(info: sources.SourceInfo) -> DataSource:
+    """The provider's source row: written once, then only read (this runs for every title enriched)."""
+    return DataSource.objects.filter(key=info.key).first() or data_source_sync(info)
 
 
 def _title_for_update(enrichment: Enrichment, *, title_id: int | None, source: DataSource) -> Title:

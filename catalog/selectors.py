@@ -38,6 +38,16 @@ def titles_for_cards() -> QuerySet[Title]:
     return _with_genres(Title.objects.all())
 
 
+def title_for_detail(*, title_id: int, media_type: str | None = None) -> Title | None:
+    """A title with everything its detail shows: its genres, and the sources of its data and ratings."""
+    titles = (
+        titles_for_cards().select_related("source", "rating_source", "overview_source").filter(pk=title_id)
+    )
+    if media_type is not None:
+        titles = titles.filter(media_type=media_type)
+    return titles.first()
+
+
 def title_find(
     *,
     title_id: int | None = None,
@@ -180,13 +190,18 @@ def titles_discover(
     return _with_genres(titles).order_by(*_ordering(filters.sort_by, language)), skipped
 
 
+def genres_of(media_type: str) -> list[Genre]:
+    """The genres TMDB uses for movies, or for TV shows."""
+    return list(Genre.objects.filter(**{"for_movies" if media_type == MediaType.MOVIE else "for_tv": True}))
+
+
 def genres_resolve(values: Iterable[str | int], *, media_type: str) -> tuple[list[Genre], list[str]]:
     """Genres named by TMDB id or by name (English or French, any case or accents, or a source alias such as
     "Sci-Fi"), among those of the media type; and the values that name none."""
     values = list(values)
     if not values:
         return [], []
-    genres = list(Genre.objects.filter(**{"for_movies" if media_type == MediaType.MOVIE else "for_tv": True}))
+    genres = genres_of(media_type)
     by_key: dict[str, Genre] = {}
     for genre in genres:
         by_key[str(genre.tmdb_id)] = genre

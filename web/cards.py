@@ -9,50 +9,24 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.urls import Resolver404, resolve
 
 from accounts.models import User
-from catalog.api.serializers import TitleCardOutputSerializer
-from catalog.enrichment import titles_refresh_if_stale
+from catalog.api.cards import title_cards
 from catalog.models import Title
 from catalog.selectors import title_find, titles_discover, titles_similar
 from library.api.serializers import EntryCardOutputSerializer
 from library.models import Entry
-from library.selectors import entries_list, statuses_for
-from recommendations.api.serializers import RecommendationCardOutputSerializer
-from recommendations.selectors import RecommendationPage, recommendations_page
+from library.selectors import entries_list
+from recommendations.selectors import recommendations_page
 from web.forms import PAGE_SIZE, DiscoverForm, media_type_of
 
 SIMILAR_COUNT = 8  # similar titles on a title page
 LIST_SLUGS = {"seen": "seen", "later": "later", "hidden": "hidden"}  # /lists/<slug>/ → status
 
 Card = dict[str, Any]
-
-
-def title_cards(
-    titles: Iterable[Title],
-    *,
-    language: str,
-    user: User | AnonymousUser,
-    statuses: dict[int, str] | None = None,
-) -> list[Card]:
-    """Cards with the user's status on each (pass `statuses={}` when none of them can have one)."""
-    titles = list(titles)
-    if statuses is None:
-        statuses = statuses_for(user=user, title_ids=[t.pk for t in titles])
-    context = {"language": language, "statuses": statuses}
-    titles_refresh_if_stale(titles)
-    return list(TitleCardOutputSerializer(titles, many=True, context=context).data)
-
-
-def recommendation_cards(found: RecommendationPage, *, language: str) -> list[Card]:
-    """Picks as the API shows them: the card, and the sentence naming the user's titles behind it."""
-    titles_refresh_if_stale(found.titles)
-    context = {"language": language, "statuses": {}, "reasons": found.reasons}
-    return list(RecommendationCardOutputSerializer(found.titles, many=True, context=context).data)
 
 
 def entry_cards(entries: Iterable[Entry], *, language: str) -> list[Card]:

@@ -15,11 +15,11 @@ from accounts.services import InvalidCredentials, LoginThrottled, user_login
 from assistant.api.serializers import MAX_MESSAGE_CHARS, ChatInputSerializer
 from catalog.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
 from catalog.models import MediaType
-from catalog.selectors import DiscoveryFilters, SortBy
+from catalog.selectors import DiscoveryFilters, SortBy, genres_of
 from library.api.serializers import ImportInputSerializer
 from library.models import ImportJob, Status
 from web.names import language_name
-from web.selectors import genres_for_media, original_languages
+from web.selectors import original_languages
 
 PAGE_SIZE = 12  # cards per page: fills rows of 1, 2, 3 or 4 columns
 MAX_SHOWN = 200
@@ -100,7 +100,7 @@ class DiscoverForm(PageForm):
         self.filters: DiscoveryFilters | None = None
         self.page = 1
         self.fields["genres"].choices = sorted(
-            ((str(g.tmdb_id), g.name(language)) for g in genres_for_media(self.media_type)),
+            ((str(g.tmdb_id), g.name(language)) for g in genres_of(self.media_type)),
             key=lambda choice: choice[1].casefold(),
         )
         self.fields["languages"].choices = [

@@ -11,14 +11,9 @@ from django.db.models import Count, QuerySet
 
 from accounts.models import User
 from assistant.models import ChatMessage, ChatSession
-from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.models import DataSource, MediaType, Title
 from catalog.selectors import titles_for_cards
 from library.models import Entry, ImportJob, Status
-
-
-def genres_for_media(media_type: str) -> list[Genre]:
-    flag = "for_movies" if media_type == MediaType.MOVIE else "for_tv"
-    return list(Genre.objects.filter(**{flag: True}))
 
 
 def original_languages(media_type: str) -> list[str]:
@@ -29,16 +24,6 @@ def original_languages(media_type: str) -> list[str]:
         .values_list("original_language", flat=True)
         .annotate(n=Count("pk"))
         .order_by("-n", "original_language")
-    )
-
-
-def title_for_page(title_id: int) -> Title | None:
-    """A title with everything its page shows (sources of its data and ratings, genres)."""
-    return (
-        titles_for_cards()
-        .select_related("source", "rating_source", "overview_source")
-        .filter(pk=title_id)
-        .first()
     )
 
 

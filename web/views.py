@@ -24,16 +24,18 @@ from rest_framework.throttling import ScopedRateThrottle
 from accounts.services import user_create, user_update
 from assistant.api.views import ChatApi
 from assistant.services import chat_turn
+from catalog.api.cards import title_cards
 from catalog.api.serializers import TitleDetailOutputSerializer, localized_title
 from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import Title
-from catalog.selectors import title_find
+from catalog.selectors import title_find, title_for_detail
 from core.api.pagination import Page, paginate
 from core.exceptions import ApplicationError
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, user_stats
 from library.services import KEEP, entry_set_status, import_job_create
+from recommendations.api.serializers import recommendation_cards
 from recommendations.selectors import recommendations_page
 from web.cards import (
     LIST_SLUGS,
@@ -43,8 +45,6 @@ from web.cards import (
     entry_cards,
     list_page,
     page_of,
-    recommendation_cards,
-    title_cards,
 )
 from web.charts import horizontal_bars, vertical_bars
 from web.chips import filter_chips
@@ -71,7 +71,6 @@ from web.selectors import (
     import_job_for,
     import_jobs_recent,
     ratings_histogram,
-    title_for_page,
     titles_named,
 )
 
@@ -133,7 +132,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @page
 def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
-    title = title_for_page(title_id)
+    title = title_for_detail(title_id=title_id)
     if title is None:
         return not_found(request)
     language = request.LANGUAGE_CODE

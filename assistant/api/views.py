@@ -13,6 +13,7 @@ from assistant.api.serializers import (
 )
 from assistant.models import ChatSession
 from assistant.services import chat_session_delete, chat_turn
+from catalog.api.cards import title_cards
 from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.pagination import PageInputSerializer, paginate
 from core.api.schema import errors, page_of
@@ -55,16 +56,14 @@ class ChatApi(APIView):
             language=explicit_language(request),
         )
         language = explicit_language(request) or request.LANGUAGE_CODE
-        cards = TitleCardOutputSerializer(
-            turn.titles, many=True, context={"language": language, "statuses": {}}
-        )
+        cards = title_cards(turn.titles, language=language, user=request.user, statuses={})
         return Response(
             {
                 "session_id": turn.session.pk,
                 "reply": turn.reply,
                 "intent": turn.intent,
                 "filters": turn.filters,
-                "results": cards.data,
+                "results": cards,
             }
         )
 

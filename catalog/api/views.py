@@ -1,7 +1,7 @@
 from functools import partial
 from typing import Any
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from catalog.api.cards import title_cards
 from catalog.api.serializers import (
     DiscoverInputSerializer,
     KeywordSearchInputSerializer,
@@ -18,6 +19,7 @@ from catalog.api.serializers import (
 from catalog.enrichment import titles_refresh_if_stale
 from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import MediaType, Title
+from catalog.selectors import title_for_detail
 from core.api.caching import anonymous_first_page
 from core.api.pagination import PageInputSerializer, paginate
 from core.api.schema import errors, page_of
@@ -31,18 +33,13 @@ class CatalogApi(APIView):
     media_type: str = MediaType.MOVIE
 
     def cards(self, request: Request, titles: list[Title], *, statuses: dict[int, str] | None = None) -> list:
-        if statuses is None:
-            statuses = statuses_for(user=request.user, title_ids=[t.pk for t in titles])
-        context = {"language": request.LANGUAGE_CODE, "statuses": statuses}
-        titles_refresh_if_stale(titles)
-        return TitleCardOutputSerializer(titles, many=True, context=context).data
+        return title_cards(titles, language=request.LANGUAGE_CODE, user=request.user, statuses=statuses)
 
     def title(self, title_id: int) -> Title:
-        return get_object_or_404(
-            Title.objects.select_related("source", "rating_source", "overview_source"),
-            pk=title_id,
-            media_type=self.media_type,
-        )
+        title = title_for_detail(title_id=title_id, media_type=self.media_type)
+        if title is None:
+            raise Http404
+        return title
 
 
 class TitleDiscoverApi(CatalogApi):

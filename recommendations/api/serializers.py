@@ -7,10 +7,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.serializers import TitleCardOutputSerializer, localized_title
+from catalog.enrichment import titles_refresh_if_stale
 from catalog.models import MediaType, Title
 from core.api.pagination import PageInputSerializer
 from recommendations.feedback import LIKED_RATING
-from recommendations.selectors import Reason
+from recommendations.selectors import Reason, RecommendationPage
 
 
 class RecommendationsInputSerializer(PageInputSerializer):
@@ -53,6 +54,13 @@ class RecommendationCardOutputSerializer(TitleCardOutputSerializer):
         if all(r.rating is not None and r.rating >= LIKED_RATING for r in reasons):
             return _("Because you liked %(titles)s") % {"titles": titles}
         return _("Because you watched %(titles)s") % {"titles": titles}
+
+
+def recommendation_cards(found: RecommendationPage, *, language: str) -> list[dict[str, Any]]:
+    """A page of picks as the API and the "For you" page show them; serving them queues stale refreshes."""
+    titles_refresh_if_stale(found.titles)
+    context = {"language": language, "statuses": {}, "reasons": found.reasons}
+    return list(RecommendationCardOutputSerializer(found.titles, many=True, context=context).data)
 
 
 def join_titles(titles: list[str]) -> str:

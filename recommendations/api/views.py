@@ -6,7 +6,11 @@ from rest_framework.views import APIView
 
 from core.api.pagination import Page
 from core.api.schema import errors, page_of
-from recommendations.api.serializers import RecommendationCardOutputSerializer, RecommendationsInputSerializer
+from recommendations.api.serializers import (
+    RecommendationCardOutputSerializer,
+    RecommendationsInputSerializer,
+    recommendation_cards,
+)
 from recommendations.selectors import recommendations_page
 
 
@@ -31,10 +35,7 @@ class RecommendationListApi(APIView):
         params = RecommendationsInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         found = recommendations_page(user=request.user, **params.validated_data)
-        context = {"language": request.LANGUAGE_CODE, "statuses": {}, "reasons": found.reasons}
         page = Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more)
-        body = page.envelope(
-            RecommendationCardOutputSerializer(found.titles, many=True, context=context).data
-        )
+        body = page.envelope(recommendation_cards(found, language=request.LANGUAGE_CODE))
         body["cold_start"] = found.cold_start
         return Response(body)
