@@ -20,6 +20,7 @@ from django.utils import timezone
 from catalog.clients import get_tmdb_client, tmdb_is_configured
 from catalog.clients.types import TmdbPage
 from catalog.enrichment import Enrichment, TitleKeys, enrichment_apply, enrichments_fetch
+from catalog.feed import cached_feed_page
 from catalog.models import Genre, MediaType, Title, TitleNeighbour
 from catalog.search import titles_search, titles_search_page
 from catalog.selectors import DiscoveryFilters, SortBy, titles_discover, titles_similar
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
-    from library.models import Entry
 
 logger = logging.getLogger(__name__)
 
@@ -62,16 +62,23 @@ def discover_page(
     language: str,
     page: int,
     page_size: int,
-) -> tuple[Page, "QuerySet[Entry] | None"]:
-    """One page of the feed (see `titles_discover`), topped up from TMDB when the cache falls short; and the
-    user's matches that were skipped."""
+) -> tuple[Page, int | None]:
+    """One page of the feed (see `titles_discover`), topped up from TMDB when the cache falls short; and how
+    many of the user's titles matched and were skipped (None when anonymous).
+
+    Served from the shared ranking of `catalog.feed` when it can answer, from the database otherwise."""
+    cached = cached_feed_page(
+        media_type=media_type, filters=filters, user=user, language=language, page=page, page_size=page_size
+    )
+    if cached is not None and (len(cached[0].items) == page_size or not tmdb_is_configured()):
+        return cached  # a short page goes through the database, where the top-up can fill it
     titles, skipped = titles_discover(media_type=media_type, filters=filters, user=user, language=language)
     result = paginate(titles, page=page, page_size=page_size)
     if len(result.items) < page_size and discover_top_up(
         media_type=media_type, filters=filters, unseen=titles, wanted=page * page_size
     ):
         result = paginate(titles.all(), page=page, page_size=page_size)  # again, with what TMDB added
-    return result, skipped
+    return result, skipped.count() if skipped is not None else None
 
 
 def search_page(

@@ -190,6 +190,12 @@ def titles_discover(
     return _with_genres(titles).order_by(*_ordering(filters.sort_by, language)), skipped
 
 
+def title_ids_ranked(*, media_type: str, filters: DiscoveryFilters, language: str, limit: int) -> list[int]:
+    """The ids of up to `limit` matching titles, best first, for everyone alike (nobody's titles removed)."""
+    titles = titles_filter(Title.objects.filter(media_type=media_type), filters)
+    return list(titles.order_by(*_ordering(filters.sort_by, language)).values_list("pk", flat=True)[:limit])
+
+
 def genres_of(media_type: str) -> list[Genre]:
     """The genres TMDB uses for movies, or for TV shows."""
     return list(Genre.objects.filter(**{"for_movies" if media_type == MediaType.MOVIE else "for_tv": True}))

@@ -20,6 +20,11 @@ def entries_list(*, user: User, media_type: str, status: str) -> QuerySet[Entry]
     )
 
 
+def marked_title_ids(*, user: User) -> list[int]:
+    """Every title the user has any status for, of any media type (one query on the user's index)."""
+    return list(Entry.objects.filter(user=user).values_list("title_id", flat=True))
+
+
 def statuses_for(*, user: User, title_ids: Iterable[int]) -> dict[int, str]:
     """title id → the user's status, for the `user_status` of a page of cards (one query)."""
     if not user.is_authenticated:

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import tokens_issue
+from catalog.feed import feed_cache_clear
 from tests.factories import UserFactory
 
 pytest_plugins = [
@@ -15,8 +16,9 @@ pytest_plugins = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Login-failure counters live in the cache: every test starts with none."""
+    """Login-failure counters live in the cache, rankings in the feed's: every test starts with none."""
     cache.clear()
+    feed_cache_clear()
 
 
 @pytest.fixture

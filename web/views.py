@@ -109,7 +109,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         context.update(
             page=result,
             cards=title_cards(result.items, language=language, user=request.user, statuses={}),
-            excluded_count=skipped.count() if skipped is not None else 0,
+            excluded_count=skipped or 0,
         )
     return render(request, "web/discover.html", context, status=_status(form))
 

@@ -74,7 +74,7 @@ class TitleDiscoverApi(CatalogApi):
             page_size=serializer.validated_data["page_size"],
         )
         body = page.envelope(self.cards(request, page.items, statuses={}))  # none of them is the caller's
-        body["excluded_count"] = skipped.count() if skipped is not None else 0
+        body["excluded_count"] = skipped or 0
         return body
 
 

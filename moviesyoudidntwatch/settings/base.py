@@ -196,6 +196,10 @@ SIMPLE_JWT = {
 
 # Seconds the first page of the discovery feed is shared between anonymous callers (0: never cached).
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=30)
+# Seconds each process keeps a filter set's ranked matches and the titles it served as cards (0: never),
+# and the most matches it holds for one filter set (beyond that the feed asks the database every time).
+FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=30)
+FEED_CACHE_MAX_MATCHES = env.int("FEED_CACHE_MAX_MATCHES", default=50_000)
 
 # Failed logins per (identifier, client address) before /auth/login answers 429, and for how long.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)

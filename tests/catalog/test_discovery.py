@@ -227,8 +227,10 @@ def test_constant_number_of_queries(
         if i % 2:
             Entry.objects.create(user=user, title=title, status=Status.SEEN)
     titles_rescore(media_type=MediaType.MOVIE)
-    with django_assert_max_num_queries(4):  # user, page, genres of the page, excluded count
+    with django_assert_max_num_queries(5):  # user, the ranking, the user's titles, the page, its genres
         assert len(discover(auth_client, {"page_size": 100}).json()["results"]) == 70
+    with django_assert_max_num_queries(2):  # then the ranking and the titles are held: user, their titles
+        assert len(discover(auth_client, {"page_size": 100, "page": 1}).json()["results"]) == 70
 
 
 # ---------------------------------------------------------------- detail and similar
