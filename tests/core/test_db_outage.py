@@ -154,7 +154,8 @@ def test_a_kept_connection_lost_while_idle(
     """The database restarted between two requests: with health checks the dead connection is replaced before
     use; without them one request fails (503) and the connection is replaced after it."""
     _keep_connections(max_age=60, health_checks=health_checks)
-    client = ServedClient()
+    client = ServedClient()  # with a token: the request must read the database (anonymous feeds are cached)
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=UserFactory()).access}")
     assert client.post(FEED, {}, format="json").status_code == 200
     relay.cut()
     relay.restore()

@@ -15,7 +15,7 @@ FEED = "/movies/search-by-filters"
 @pytest.fixture(autouse=True)
 def _cache_on(settings) -> None:
     settings.ANONYMOUS_PAGE_CACHE_SECONDS = 30
-    settings.FEED_CACHE_SECONDS = 0  # this page cache alone (the feed's own cache: tests/catalog/test_feed_cache.py)
+    settings.FEED_CACHE_SECONDS = 0  # this cache alone (the feed cache: tests/catalog/test_feed_cache.py)
 
 
 def first_titles(client: APIClient, body: dict | None = None, **headers: str) -> list[str]:
