@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-TRADE_OFF = 0.3  # weight of the similarity to what is already picked, against relevance
+TRADE_OFF = 0.2  # weight of the similarity to what is already picked, against relevance
 WINDOW = 10  # the caps below hold within each run of this many picks
 MAX_PER_DIRECTOR = 2
 MAX_PER_GENRES = 3  # picks with exactly the same genres

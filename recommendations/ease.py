@@ -1,5 +1,6 @@
 """EASE, the closed-form linear item-item model (H. Steck, "Embarrassingly Shallow Autoencoders for Sparse
-Data", WWW 2019), kept as the k strongest weights per item. Pure numpy/scipy: interactions in, weights out.
+Data", WWW 2019), kept as the k strongest positive and the few most negative weights per item. Pure
+numpy/scipy: interactions in, weights out.
 
 With X the users x items matrix of (weighted) interactions and P = (XᵀX + λI)⁻¹, the weights are
 B = I - P·diag(1/diag(P)): B[i, j] says how much having seen i predicts j, with diag(B) = 0 so no item
@@ -16,7 +17,8 @@ BLOCK = 1024  # rows of B ranked at a time: bounds the memory of the top-k selec
 
 @dataclass(frozen=True)
 class ItemWeights:
-    """The k strongest positive weights of each item: parallel arrays of item ids, neighbour ids, weights."""
+    """The strongest weights of each item, positive and negative: parallel arrays of item ids, neighbour ids,
+    weights."""
 
     items: np.ndarray
     neighbours: np.ndarray
@@ -34,9 +36,12 @@ def ease_weights(
     *,
     l2: float,
     k: int,
+    k_negative: int,
     min_support: int,
 ) -> ItemWeights:
-    """Fit EASE on (user index, item id, value) triples, keeping items seen by at least `min_support` users.
+    """Fit EASE on (user index, item id, value) triples, keeping items seen by at least `min_support` users,
+    and per item its `k` largest positive weights and its `k_negative` most negative ones (the titles that
+    people who saw it tend not to have seen: they lower a score where they would only be noise otherwise).
 
     Memory is about two dense float32 item x item matrices (n² x 8 bytes); time is one matrix inversion.
     """
@@ -63,6 +68,10 @@ def ease_weights(
     precision /= -np.diag(precision)  # in place: B = -P / diag(P) off the diagonal
     np.fill_diagonal(precision, 0.0)
     chosen, neighbours, weights = _top_positive(precision, k)
+    np.negative(precision, out=precision)  # in place: the most negative weights are now the largest
+    chosen_negative, neighbours_negative, weights_negative = _top_positive(precision, k_negative)
+    chosen, neighbours = np.r_[chosen, chosen_negative], np.r_[neighbours, neighbours_negative]
+    weights = np.r_[weights, -weights_negative]
     ids = item_ids[kept]
     return ItemWeights(ids[chosen], ids[neighbours], weights, item_count=len(ids))
 
@@ -71,6 +80,8 @@ def _top_positive(weights: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, 
     """Per row, the (row, column, value) of the k largest positive values, largest first."""
     n = weights.shape[0]
     k = min(k, n - 1)
+    if k <= 0:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([])
     rows_out, columns_out, values_out = [], [], []
     for start in range(0, n, BLOCK):
         block = weights[start : start + BLOCK]

@@ -14,7 +14,7 @@ TRAINING_WEIGHTS = ((8, 1.0), (6, 0.8), (1, 0.6))  # (lowest rating, weight), be
 TRAINING_WEIGHT_UNRATED = 0.9
 
 # Scoring: how much each of the user's titles speaks for (or, below zero, against) its neighbours.
-SIGNALS_RATED = ((9, 1.0), (7, 0.8), (5, 0.4), (1, -0.3))
+SIGNALS_RATED = ((9, 1.0), (7, 0.8), (5, 0.4), (1, -0.1))
 SIGNAL_UNRATED = 0.8
 SIGNAL_LATER = 0.3
 SIGNAL_HIDDEN = -1.0

@@ -33,7 +33,8 @@ logger = logging.getLogger(__name__)
 
 # Chosen on MovieLens users held out from training, never on the reserved ones (README, "Recommendations").
 L2 = 150.0  # EASE's λ: larger trusts co-occurrences of rarely seen titles less
-NEIGHBOURS = 100  # weights kept per title: 100 lose ~1 % of NDCG@10 against the full matrix
+NEIGHBOURS = 200  # positive weights kept per title…
+NEGATIVE_NEIGHBOURS = 50  # …and negative ones: +4 % NDCG@10 on the validation folds against positives alone
 MIN_SUPPORT = 3  # people who must have seen a title before the collaborative model learns it
 CONTENT_BLEND = 50.0  # a content neighbour of similarity 1 counts this many average collaborative weights…
 CONTENT_SHRINK = 50.0  # …scaled by m/(m + n): titles seen by n people lean on content less as n grows
@@ -153,6 +154,7 @@ def _train() -> ModelRun:
         interactions.weights,
         l2=L2,
         k=NEIGHBOURS,
+        k_negative=NEGATIVE_NEIGHBOURS,
         min_support=MIN_SUPPORT,
     )
     rows = _blend(collaborative.items, collaborative.neighbours, collaborative.weights, content, interactions)
@@ -176,6 +178,7 @@ def _train() -> ModelRun:
             parameters={
                 "l2": L2,
                 "neighbours": NEIGHBOURS,
+                "negative_neighbours": NEGATIVE_NEIGHBOURS,
                 "min_support": MIN_SUPPORT,
                 "content_blend": CONTENT_BLEND,
                 "content_shrink": CONTENT_SHRINK,
@@ -199,10 +202,11 @@ def _blend(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Collaborative weights plus content neighbours, the latter counting more for titles few people saw.
 
-    Content weights are expressed in units of the average collaborative weight, so the blend keeps its
-    balance whatever the size of the data (1 when there is no collaborative model at all).
+    Content weights are expressed in units of the average positive collaborative weight, so the blend keeps
+    its balance whatever the size of the data (1 when there is no collaborative model at all).
     """
-    scale = float(weights.mean()) if len(weights) else 1.0
+    positive = weights[weights > 0]
+    scale = float(positive.mean()) if len(positive) else 1.0
     titles, seen_counts = np.unique(interactions.titles, return_counts=True)  # one row per person and title
     support = dict(zip(titles.tolist(), seen_counts.tolist(), strict=True))
     sources = content[:, 0].astype(np.int64)

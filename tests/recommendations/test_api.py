@@ -43,7 +43,7 @@ def crime_world(make_title: Callable[..., Title], link: Callable) -> dict[str, T
         ]
     }
     link(t["Heat"], t["Collateral"], 0.5)
-    link(t["Heat"], t["The Insider"], 0.45)
+    link(t["Heat"], t["The Insider"], 0.48)
     link(t["Heat"], t["The Usual Suspects"], 0.1)
     link(t["Ronin"], t["The Usual Suspects"], 0.3)
     link(t["Ronin"], t["Collateral"], 0.1)
@@ -130,9 +130,23 @@ def test_hidden_titles_and_low_ratings_push_their_neighbours_down(
 ) -> None:
     mark(member, crime_world["Heat"], rating=10)
     assert names(recommend(member))[:2] == ["Collateral", "The Insider"]
-    mark(member, crime_world["Paddington"], status=status, rating=rating)  # Paddington → Collateral 0.3
+    # Paddington → Collateral 0.3: hidden (-1) or rated 2 (-0.1) puts Collateral (0.5) under Insider (0.48)
+    mark(member, crime_world["Paddington"], status=status, rating=rating)
     after = names(recommend(member))
     assert after[0] == "The Insider" and after.index("Collateral") > 0
+
+
+def test_a_negative_learned_weight_counts_against_its_neighbour(
+    member: User, crime_world: dict[str, Title], mark: Callable, link: Callable
+) -> None:
+    mark(member, crime_world["Heat"], rating=10)  # Collateral 0.5, The Insider 0.48, Usual Suspects 0.1
+    mark(member, crime_world["Ronin"], rating=9)  # Usual Suspects +0.3, Collateral +0.1
+    assert names(recommend(member)) == ["Collateral", "The Insider", "The Usual Suspects"]
+    link(crime_world["Ronin"], crime_world["The Insider"], -0.2)  # people who saw Ronin tend not to see it
+    body = recommend(member)
+    assert names(body) == ["Collateral", "The Usual Suspects", "The Insider"]
+    insider = next(c for c in body["results"] if c["title"] == "The Insider")
+    assert [r["title"] for r in insider["reasons"]] == ["Heat"]  # what counted against it is no reason
 
 
 def test_a_title_pushed_below_zero_is_not_recommended(

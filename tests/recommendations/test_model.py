@@ -14,7 +14,7 @@ def test_ease_links_titles_watched_together_and_never_an_item_to_itself() -> Non
     people = [(u, t) for u in range(20) for t in ((10, 11, 14) if u % 2 else (12, 13, 14))]
     users = np.array([u for u, _t in people])
     items = np.array([t for _u, t in people])
-    found = ease_weights(users, items, np.ones(len(people)), l2=1.0, k=2, min_support=3)
+    found = ease_weights(users, items, np.ones(len(people)), l2=1.0, k=2, k_negative=0, min_support=3)
     weights = {(a, b): w for a, b, w in zip(found.items, found.neighbours, found.weights, strict=True)}
     assert found.item_count == 5
     assert all(a != b for a, b in weights)
@@ -24,16 +24,29 @@ def test_ease_links_titles_watched_together_and_never_an_item_to_itself() -> Non
     assert sum(1 for a, _b in weights if a == 10) <= 2  # k per item
 
 
+def test_ease_keeps_the_most_negative_weights_too() -> None:
+    # 10 and 11 are seen together, 12 and 13 together, never with the first two: they count against them.
+    people = [(u, t) for u in range(20) for t in ((10, 11, 14) if u % 2 else (12, 13, 14))]
+    users = np.array([u for u, _t in people])
+    items = np.array([t for _u, t in people])
+    found = ease_weights(users, items, np.ones(len(people)), l2=1.0, k=1, k_negative=1, min_support=3)
+    weights = {(a, b): w for a, b, w in zip(found.items, found.neighbours, found.weights, strict=True)}
+    assert weights[(10, 11)] > 0
+    assert [w for (a, _b), w in weights.items() if a == 10 and w < 0]  # one negative weight kept
+    assert sum(1 for a, _b in weights if a == 10) == 2  # k positive + k_negative negative
+    assert max(w for (a, b), w in weights.items() if a == 10 and b in (12, 13)) < 0
+
+
 def test_ease_leaves_out_titles_too_few_people_saw() -> None:
     users = np.array([0, 0, 1, 1, 2, 2, 3])
     items = np.array([1, 2, 1, 2, 1, 2, 3])  # title 3: one person
-    found = ease_weights(users, items, np.ones(7), l2=1.0, k=5, min_support=2)
+    found = ease_weights(users, items, np.ones(7), l2=1.0, k=5, k_negative=5, min_support=2)
     assert found.item_count == 2
     assert 3 not in set(found.items) | set(found.neighbours)
 
 
 def test_ease_without_data_learns_nothing() -> None:
-    found = ease_weights(np.array([]), np.array([]), np.array([]), l2=1.0, k=5, min_support=1)
+    found = ease_weights(np.array([]), np.array([]), np.array([]), l2=1.0, k=5, k_negative=5, min_support=1)
     assert len(found) == 0 and found.item_count == 0
 
 

@@ -109,7 +109,7 @@ def test_training_links_titles_the_same_people_like(taste_world: dict[str, Title
     assert list(SequelLink.objects.values_list("sequel_id", "original_id")) == [(t["Alien 3"], t["Alien"])]
     assert (run.users, run.interactions, run.community_ratings) == (13, 39, 36)
     assert run.collaborative_items == 6 and run.neighbours == len(learned) and run.sequels == 1
-    assert run.seconds >= 0 and run.peak_memory_mb >= 0 and run.parameters["neighbours"] == 100
+    assert run.seconds >= 0 and run.peak_memory_mb >= 0 and run.parameters["neighbours"] == 200
 
 
 def test_training_twice_writes_the_same_tables(taste_world: dict[str, Title]) -> None:
