@@ -18,6 +18,7 @@ RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput --verbosity 0 \
 USER app
 
 EXPOSE 8000
-# 2 processes x 4 threads: measured as fast as or faster than 3 sync workers on 2 cores (bench/load.py).
-CMD ["gunicorn", "moviesyoudidntwatch.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4", \
+# 4 processes x 2 threads on 2 cores (bench/load.py): with 2 processes, keep-alive connections could all
+# land on one of them, which then held one core while the other idled.
+CMD ["gunicorn", "moviesyoudidntwatch.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", \
      "--access-logfile", "-"]

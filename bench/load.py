@@ -823,8 +823,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20, help="length of one throughput run")
     parser.add_argument("--runs", type=int, default=3, help="throughput runs per scenario (best and median)")
     parser.add_argument("--scenarios", help='throughput scenarios to run, e.g. "feed (token),lists"')
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (gthread when > 1)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker (gthread when > 1)")
     parser.add_argument("--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE of the server")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
     parser.add_argument(
