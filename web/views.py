@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
-from rest_framework.throttling import ScopedRateThrottle
 
 from accounts.services import user_create, user_update
 from assistant.api.views import ChatApi
@@ -30,6 +29,7 @@ from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import Title
 from catalog.selectors import title_find, title_for_detail
 from core.api.pagination import Page, paginate
+from core.api.throttling import ChatThrottle
 from core.exceptions import ApplicationError
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
@@ -283,7 +283,7 @@ def _exchange(
 
 def _chat_wait_seconds(request: HttpRequest) -> int:
     """0 when the user may send another message: pages share POST /chat's per-user budget."""
-    throttle = ScopedRateThrottle()
+    throttle = ChatThrottle()
     return 0 if throttle.allow_request(request, ChatApi) else max(1, int(throttle.wait() or 1))
 
 

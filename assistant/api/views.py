@@ -3,7 +3,6 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from assistant.api.serializers import (
@@ -17,6 +16,7 @@ from catalog.api.cards import title_cards
 from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.pagination import PageInputSerializer, paginate
 from core.api.schema import errors, page_of
+from core.api.throttling import ChatThrottle
 
 
 def explicit_language(request: Request) -> str | None:
@@ -27,8 +27,7 @@ def explicit_language(request: Request) -> str | None:
 
 
 class ChatApi(APIView):
-    throttle_classes = (ScopedRateThrottle,)
-    throttle_scope = "chat"
+    throttle_classes = (ChatThrottle,)
 
     @extend_schema(
         request=ChatInputSerializer,

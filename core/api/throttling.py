@@ -1,4 +1,4 @@
-"""Request throttles for anonymous callers (per client address) and for users (per account).
+"""Request throttles for anonymous callers (per client address), for users (per account) and for chat turns.
 
 DRF's own rate throttles keep a list of timestamps that each request reads and writes back: two web
 processes serving the same caller at once both read the old list and one write is lost, so the limit
@@ -66,3 +66,15 @@ class UserThrottle(WindowCounterThrottle, UserRateThrottle):
         if not (request.user and request.user.is_authenticated):
             return None
         return super().get_cache_key(request, view)
+
+
+class ChatThrottle(WindowCounterThrottle):
+    """Chat turns per account, one budget for `POST /chat` and the assistant page: each turn may cost a
+    language-model call. It replaces the general throttles on the chat route."""
+
+    scope = "chat"
+
+    def get_cache_key(self, request: Request, view: "APIView") -> str:
+        user = getattr(request, "user", None)
+        ident = user.pk if user is not None and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}

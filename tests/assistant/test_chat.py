@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.services import tokens_issue
 from assistant.models import ChatMessage, ChatSession
 from catalog.services import neighbours_rebuild
 from library.models import Entry, Status
@@ -134,16 +135,14 @@ def test_sessions_are_private(auth_client: APIClient, api_client: APIClient, cat
 
 
 def test_chat_is_throttled_per_user(auth_client: APIClient, catalog: dict, settings) -> None:
-    from rest_framework.throttling import ScopedRateThrottle
-
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "chat": "2/min"}
-    original = ScopedRateThrottle.THROTTLE_RATES
-    ScopedRateThrottle.THROTTLE_RATES = rates  # DRF reads its rates once, at import
-    try:
-        for _ in range(2):
-            assert auth_client.post("/chat", {"message": "a comedy"}, format="json").status_code == 200
-        throttled = auth_client.post("/chat", {"message": "a comedy"}, format="json")
-    finally:
-        ScopedRateThrottle.THROTTLE_RATES = original
+    framework = settings.REST_FRAMEWORK
+    rates = {**framework["DEFAULT_THROTTLE_RATES"], "chat": "2/min"}
+    settings.REST_FRAMEWORK = {**framework, "DEFAULT_THROTTLE_RATES": rates}
+    for _ in range(2):
+        assert auth_client.post("/chat", {"message": "a comedy"}, format="json").status_code == 200
+    throttled = auth_client.post("/chat", {"message": "a comedy"}, format="json")
     assert throttled.status_code == 429
     assert int(throttled["Retry-After"]) > 0
+    other = APIClient()
+    other.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=UserFactory()).access}")
+    assert other.post("/chat", {"message": "a comedy"}, format="json").status_code == 200  # their own budget
