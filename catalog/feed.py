@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 RANKINGS_KEPT = 128  # filter sets per process (at most FEED_CACHE_MAX_MATCHES x 4 bytes each)
-TITLES_KEPT = 5000  # titles per process, with their genres
+TITLES_KEPT = 2000  # titles per process, with their genres (≈ 8 KB each: ≈ 16 MB at most)
 
 _lock = threading.Lock()
 _rankings: TTLCache | None = None
