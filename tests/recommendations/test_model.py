@@ -9,14 +9,20 @@ from recommendations.feedback import entry_signal, training_weights
 from recommendations.franchises import FranchiseTitle, instalment, sequel_links
 
 
-def test_ease_links_titles_watched_together_and_never_an_item_to_itself() -> None:
-    # Titles 10 and 11 are always seen together; 12 and 13 too; 14 by everyone.
+def two_audiences(*, k: int, k_negative: int) -> dict[tuple[int, int], float]:
+    """EASE weights when titles 10 and 11 are always seen together, 12 and 13 too, and 14 by everyone."""
     people = [(u, t) for u in range(20) for t in ((10, 11, 14) if u % 2 else (12, 13, 14))]
     users = np.array([u for u, _t in people])
     items = np.array([t for _u, t in people])
-    found = ease_weights(users, items, np.ones(len(people)), l2=1.0, k=2, k_negative=0, min_support=3)
-    weights = {(a, b): w for a, b, w in zip(found.items, found.neighbours, found.weights, strict=True)}
+    found = ease_weights(
+        users, items, np.ones(len(people)), l2=1.0, k=k, k_negative=k_negative, min_support=3
+    )
     assert found.item_count == 5
+    return {(a, b): w for a, b, w in zip(found.items, found.neighbours, found.weights, strict=True)}
+
+
+def test_ease_links_titles_watched_together_and_never_an_item_to_itself() -> None:
+    weights = two_audiences(k=2, k_negative=0)
     assert all(a != b for a, b in weights)
     assert weights[(10, 11)] > weights.get((10, 12), 0.0)
     assert weights[(12, 13)] > weights.get((12, 10), 0.0)
@@ -25,12 +31,7 @@ def test_ease_links_titles_watched_together_and_never_an_item_to_itself() -> Non
 
 
 def test_ease_keeps_the_most_negative_weights_too() -> None:
-    # 10 and 11 are seen together, 12 and 13 together, never with the first two: they count against them.
-    people = [(u, t) for u in range(20) for t in ((10, 11, 14) if u % 2 else (12, 13, 14))]
-    users = np.array([u for u, _t in people])
-    items = np.array([t for _u, t in people])
-    found = ease_weights(users, items, np.ones(len(people)), l2=1.0, k=1, k_negative=1, min_support=3)
-    weights = {(a, b): w for a, b, w in zip(found.items, found.neighbours, found.weights, strict=True)}
+    weights = two_audiences(k=1, k_negative=1)  # 12 and 13 are never seen with 10: they count against it
     assert weights[(10, 11)] > 0
     assert [w for (a, _b), w in weights.items() if a == 10 and w < 0]  # one negative weight kept
     assert sum(1 for a, _b in weights if a == 10) == 2  # k positive + k_negative negative
