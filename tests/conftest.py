@@ -4,8 +4,8 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import tokens_issue
 from catalog.feed import feed_cache_clear
+from tests.clients import bearer_client
 from tests.factories import UserFactory
 
 pytest_plugins = [
@@ -33,9 +33,7 @@ def user(db: None) -> User:
 
 @pytest.fixture
 def auth_client(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=user).access}")
-    return client
+    return bearer_client(user)
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import tokens_issue
 from assistant.models import ChatMessage, ChatSession
 from catalog.services import neighbours_rebuild
 from library.models import Entry, Status
+from tests.clients import bearer_client, with_token
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +116,6 @@ def test_chat_needs_a_token(api_client: APIClient) -> None:
 
 
 def test_sessions_are_private(auth_client: APIClient, api_client: APIClient, catalog: dict) -> None:
-    from accounts.services import tokens_issue
 
     session = chat(auth_client, "a comedy", HTTP_ACCEPT_LANGUAGE="en")["session_id"]
     listed = auth_client.get("/chat/sessions").json()
@@ -124,7 +123,7 @@ def test_sessions_are_private(auth_client: APIClient, api_client: APIClient, cat
     detail = auth_client.get(f"/chat/sessions/{session}").json()
     assert [m["role"] for m in detail["messages"]] == ["user", "assistant"]
     intruder = UserFactory()
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=intruder).access}")
+    with_token(api_client, intruder)
     assert api_client.get(f"/chat/sessions/{session}").status_code == 404
     assert api_client.delete(f"/chat/sessions/{session}").status_code == 404
     assert api_client.get("/chat/sessions").json()["results"] == []
@@ -143,6 +142,5 @@ def test_chat_is_throttled_per_user(auth_client: APIClient, catalog: dict, setti
     throttled = auth_client.post("/chat", {"message": "a comedy"}, format="json")
     assert throttled.status_code == 429
     assert int(throttled["Retry-After"]) > 0
-    other = APIClient()
-    other.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=UserFactory()).access}")
+    other = bearer_client(UserFactory())
     assert other.post("/chat", {"message": "a comedy"}, format="json").status_code == 200  # their own budget

@@ -7,6 +7,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from assistant.models import ChatMessage
+from tests.clients import with_token
 from tests.fakes.http import Reply
 from tests.fakes.openai import RATE_LIMITED, FakeOpenAI, completion
 
@@ -91,10 +92,9 @@ def test_history_sent_is_this_sessions_only(
 ) -> None:
     fake_openai.answer = FRENCH_COMEDIES
     other = APIClient()
-    from accounts.services import tokens_issue
     from tests.factories import UserFactory
 
-    other.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=UserFactory()).access}")
+    with_token(other, UserFactory())
     chat(other, "secret request of another user")
     first = chat(auth_client, "french comedies")
     chat(auth_client, "only recent ones", session_id=first["session_id"])

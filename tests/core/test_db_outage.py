@@ -13,7 +13,7 @@ import pytest
 from django.db import close_old_connections, connection
 from rest_framework.test import APIClient
 
-from accounts.services import tokens_issue
+from tests.clients import with_token
 from tests.factories import TitleFactory, UserFactory
 
 pytestmark = [
@@ -121,8 +121,7 @@ def test_requests_during_an_outage_are_503_and_the_next_ones_succeed(
 ) -> None:
     _keep_connections(max_age=max_age, health_checks=True)
     title = TitleFactory()
-    client = ServedClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=UserFactory()).access}")
+    client = with_token(ServedClient(), UserFactory())
     update = {"title_id": title.pk, "status": "seen"}
     assert client.post(FEED, {}, format="json").status_code == 200
 
@@ -154,8 +153,8 @@ def test_a_kept_connection_lost_while_idle(
     """The database restarted between two requests: with health checks the dead connection is replaced before
     use; without them one request fails (503) and the connection is replaced after it."""
     _keep_connections(max_age=60, health_checks=health_checks)
-    client = ServedClient()  # with a token: the request must read the database (anonymous feeds are cached)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=UserFactory()).access}")
+    # With a token: the request must read the database (anonymous feeds are cached).
+    client = with_token(ServedClient(), UserFactory())
     assert client.post(FEED, {}, format="json").status_code == 200
     relay.cut()
     relay.restore()

@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.services import tokens_issue
 from assistant.models import ChatSession
 from library.models import Entry, ImportJob, Status
+from tests.clients import bearer_client
 from tests.factories import TitleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +44,7 @@ class World:
             user=self.owner, title="owner's chat", state={"mode": "discover"}
         )
         self.owner_refresh = tokens_issue(user=self.owner).refresh
-        self.client = APIClient()
-        self.client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=self.intruder).access}")
+        self.client = bearer_client(self.intruder)
         self.browser = Client()  # the web pages: a Django session instead of a token
         self.browser.force_login(self.intruder)
 

@@ -18,7 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import tokens_issue
+from tests.clients import bearer_client
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,12 +37,6 @@ def rates(settings) -> Callable[..., None]:
         }
 
     return set_rates
-
-
-def bearer(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=user).access}")
-    return client
 
 
 @pytest.mark.django_db
@@ -71,7 +65,7 @@ def test_the_429_body_follows_the_request_language(api_client: APIClient, rates)
 @pytest.mark.django_db
 def test_users_are_counted_per_account_and_apart_from_anonymous_callers(api_client: APIClient, rates) -> None:
     rates(anon="2/day", user="3/day")
-    ann, bob = bearer(UserFactory()), bearer(UserFactory())
+    ann, bob = bearer_client(UserFactory()), bearer_client(UserFactory())
     assert [ann.get("/me/movies/seen").status_code for _ in range(4)] == [200, 200, 200, 429]
     assert int(ann.get("/users/me").headers["Retry-After"]) > 0
     # Another account, and anonymous callers from the same address, still have their own allowance.

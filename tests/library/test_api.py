@@ -7,6 +7,7 @@ from accounts.models import User
 from catalog.models import Genre, MediaType, Title
 from catalog.services import genres_import
 from library.models import Entry, Status
+from tests.clients import with_token
 from tests.factories import TitleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -305,14 +306,13 @@ def test_anonymous_calls_are_401(api_client: APIClient, method: str, path: str) 
 
 
 def test_a_user_never_sees_or_changes_another_users_entries(api_client: APIClient, titles: dict) -> None:
-    from accounts.services import tokens_issue
 
     owner, intruder = UserFactory(), UserFactory()
     Entry.objects.create(user=owner, title=titles["amelie"], status=Status.SEEN, rating=9)
     Entry.objects.create(user=owner, title=titles["heat"], status=Status.LATER)
     Entry.objects.create(user=owner, title=titles["alien"], status=Status.HIDDEN)
     Entry.objects.create(user=owner, title=titles["bureau"], status=Status.SEEN)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=intruder).access}")
+    with_token(api_client, intruder)
 
     for path in (
         "/me/movies/seen",

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from catalog.models import MediaType, Title
 from library.models import Entry, ImportJob, Status
+from tests.clients import with_token
 from tests.factories import TitleFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -215,10 +216,9 @@ def test_missing_upload_is_400(auth_client: APIClient) -> None:
 def test_another_users_import_is_404(
     upload: Callable, auth_client: APIClient, api_client: APIClient, catalog: dict
 ) -> None:
-    from accounts.services import tokens_issue
 
     job = upload(auth_client, "imdb", "ratings.csv", IMDB_V3_RATINGS.encode()).json()["id"]
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=UserFactory()).access}")
+    with_token(api_client, UserFactory())
     assert api_client.get(f"/me/import/{job}").status_code == 404
     assert auth_client.get("/me/import/999999").status_code == 404
 

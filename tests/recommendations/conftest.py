@@ -3,10 +3,8 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 from django.db import transaction
-from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import tokens_issue
 from catalog.models import Genre, Title
 from catalog.services import genres_import
 from library.models import Entry, Status
@@ -51,12 +49,6 @@ def mark() -> Callable[..., Entry]:
         return Entry.objects.create(user=user, title=title, status=status, rating=rating)
 
     return add
-
-
-def client_for(user: User) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=user).access}")
-    return client
 
 
 @pytest.fixture

@@ -11,14 +11,15 @@ from accounts.models import User
 from catalog.models import Title
 from library.models import Status
 from recommendations.models import SequelLink
+from tests.clients import bearer_client
 from tests.factories import UserFactory
-from tests.recommendations.conftest import COMEDY, CRIME, DRAMA, HORROR, WAR, WESTERN, client_for
+from tests.recommendations.conftest import COMEDY, CRIME, DRAMA, HORROR, WAR, WESTERN
 
 pytestmark = pytest.mark.django_db
 
 
 def recommend(user: User, query: str = "") -> dict:
-    response = client_for(user).get(f"/me/recommendations{query}")
+    response = bearer_client(user).get(f"/me/recommendations{query}")
     assert response.status_code == 200, response.content
     return response.json()
 
@@ -236,7 +237,7 @@ def test_query_count_does_not_grow_with_the_library(
     first = make_title("First")
     link(first, pick, 0.5)
     mark(member, first, rating=9)
-    client = client_for(member)
+    client = bearer_client(member)
     with CaptureQueriesContext(connection) as first_after_training:  # reads the new model once
         assert client.get("/me/recommendations").json()["results"]
     with CaptureQueriesContext(connection) as one:
@@ -264,9 +265,9 @@ def test_query_count_does_not_grow_with_the_library(
     ],
 )
 def test_bad_parameters_are_400_naming_the_field(member: User, query: str, field: str) -> None:
-    response = client_for(member).get(f"/me/recommendations{query}")
+    response = bearer_client(member).get(f"/me/recommendations{query}")
     assert response.status_code == 400 and field in response.json()
-    french = client_for(member).get(f"/me/recommendations{query}&lang=fr").json()[field][0]
+    french = bearer_client(member).get(f"/me/recommendations{query}&lang=fr").json()[field][0]
     assert french != response.json()[field][0]  # localized
 
 

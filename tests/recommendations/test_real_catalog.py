@@ -11,8 +11,8 @@ from django.db.models.functions import Mod
 from catalog.models import DataSource, Genre, Title
 from library.models import Entry, Status
 from recommendations.models import CommunityRating, ModelRun, SequelLink
+from tests.clients import bearer_client
 from tests.factories import UserFactory
-from tests.recommendations.conftest import client_for
 
 pytestmark = [
     pytest.mark.slow,
@@ -61,7 +61,7 @@ def test_a_crime_fan_gets_unseen_crime_picks_explained_by_their_own_favourites(t
     later = movie("Pulp Fiction", 1994)
     Entry.objects.create(user=fan, title=later, status=Status.LATER)
 
-    body = client_for(fan).get("/me/recommendations?page_size=10").json()
+    body = bearer_client(fan).get("/me/recommendations?page_size=10").json()
     picks = body["results"]
     assert body["cold_start"] is False and len(picks) == 10
     assert not {p["id"] for p in picks} & {t.pk for t in [*liked, disliked, later]}
@@ -75,7 +75,7 @@ def test_a_crime_fan_gets_unseen_crime_picks_explained_by_their_own_favourites(t
 
 @pytest.mark.django_db
 def test_a_newcomer_gets_the_original_before_its_sequel(trained: None) -> None:
-    body = client_for(UserFactory()).get("/me/recommendations?page_size=20").json()
+    body = bearer_client(UserFactory()).get("/me/recommendations?page_size=20").json()
     names = [p["title"] for p in body["results"]]
     assert body["cold_start"] is True
     assert "The Godfather" in names and "The Godfather Part II" not in names

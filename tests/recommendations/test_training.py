@@ -16,8 +16,9 @@ from recommendations.services import community_ratings_sync, recommender_train
 from recommendations.tasks import recommender_train_task
 from tests.catalog.test_load_catalog import load
 from tests.catalog.test_load_catalog import sources as catalog_sources  # noqa: F401 - a fixture
+from tests.clients import bearer_client
 from tests.factories import UserFactory
-from tests.recommendations.conftest import CRIME, DRAMA, HORROR, client_for
+from tests.recommendations.conftest import CRIME, DRAMA, HORROR
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +140,7 @@ def test_a_trained_model_recommends_what_similar_people_liked(taste_world: dict[
     newcomer: User = UserFactory()
     Entry.objects.create(user=newcomer, title=taste_world["Heat"], status=Status.SEEN, rating=10)
     Entry.objects.create(user=newcomer, title=taste_world["Alien"], status=Status.SEEN, rating=2)
-    body = client_for(newcomer).get("/me/recommendations").json()
+    body = bearer_client(newcomer).get("/me/recommendations").json()
     names = [card["title"] for card in body["results"]]
     assert names[:2] in (["Collateral", "Ronin"], ["Ronin", "Collateral"])
     assert "Alien 3" not in names[:2]

@@ -10,15 +10,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve
-from rest_framework.test import APIClient
 
 from accounts.models import User
-from accounts.services import tokens_issue
 from assistant.models import ChatSession
 from catalog.models import Title
 from catalog.services import neighbours_rebuild
 from library.models import Entry, ImportJob, Status
 from recommendations.services import neighbour_vectors_replace
+from tests.clients import bearer_client
 from tests.factories import TEST_PASSWORD, TitleFactory, UserFactory
 from web.forms import PAGE_SIZE
 
@@ -412,8 +411,7 @@ def test_chat_shares_the_api_throttle(browser: Client, member: User, catalog: di
     assert browser.post("/assistant/", {"message": "a comedy"}).status_code == 302
     refused = browser.post("/assistant/", {"message": "a drama"})
     assert refused.status_code == 400 and "Too many messages" in text(refused)
-    api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens_issue(user=member).access}")
+    api = bearer_client(member)
     assert api.post("/chat", {"message": "a drama"}, format="json").status_code == 429  # one budget
 
 
