@@ -7,7 +7,7 @@ from django.db.models import Avg, Count, F, Prefetch, QuerySet
 
 from accounts.models import User
 from catalog.models import Genre, MediaType
-from library.models import Entry, Status
+from library.models import Entry, ImportJob, Status
 
 
 def entries_list(*, user: User, media_type: str, status: str) -> QuerySet[Entry]:
@@ -23,6 +23,15 @@ def entries_list(*, user: User, media_type: str, status: str) -> QuerySet[Entry]
 def marked_title_ids(*, user: User) -> list[int]:
     """Every title the user has any status for, of any media type (one query on the user's index)."""
     return list(Entry.objects.filter(user=user).values_list("title_id", flat=True))
+
+
+def import_jobs_recent(*, user: User, limit: int = 10) -> QuerySet[ImportJob]:
+    return ImportJob.objects.filter(user=user).defer("payload").order_by("-created_at")[:limit]
+
+
+def import_job_for(*, user: User, job_id: int) -> ImportJob | None:
+    """The user's own import job (None for anyone else's), without the uploaded file."""
+    return ImportJob.objects.filter(user=user, pk=job_id).defer("payload").first()
 
 
 def statuses_for(*, user: User, title_ids: Iterable[int]) -> dict[int, str]:

@@ -13,7 +13,7 @@ from accounts.models import User
 from assistant.models import ChatMessage, ChatSession
 from catalog.models import DataSource, MediaType, Title
 from catalog.selectors import titles_for_cards
-from library.models import Entry, ImportJob, Status
+from library.models import Entry, Status
 
 
 def original_languages(media_type: str) -> list[str]:
@@ -60,14 +60,6 @@ def chat_sessions_recent(*, user: User, limit: int = 8) -> QuerySet[ChatSession]
 
 def titles_named(title_ids: list[int]) -> dict[int, Title]:
     return Title.objects.only("pk", "title_en", "title_fr", "original_title", "year").in_bulk(title_ids)
-
-
-def import_jobs_recent(*, user: User, limit: int = 10) -> QuerySet[ImportJob]:
-    return ImportJob.objects.filter(user=user).defer("payload").order_by("-created_at")[:limit]
-
-
-def import_job_for(*, user: User, job_id: int) -> ImportJob | None:
-    return ImportJob.objects.filter(user=user, pk=job_id).defer("payload").first()
 
 
 def ratings_histogram(*, user: User) -> list[dict[str, Any]]:

@@ -33,7 +33,7 @@ from core.api.throttling import ChatThrottle
 from core.exceptions import ApplicationError
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
-from library.selectors import entries_for_export, entries_list, user_stats
+from library.selectors import entries_for_export, entries_list, import_job_for, import_jobs_recent, user_stats
 from library.services import KEEP, entry_set_status, import_job_create
 from recommendations.api.serializers import recommendation_cards
 from recommendations.selectors import recommendations_page
@@ -68,8 +68,6 @@ from web.selectors import (
     chat_transcript,
     data_sources_used,
     entry_of,
-    import_job_for,
-    import_jobs_recent,
     ratings_histogram,
     titles_named,
 )

@@ -1,5 +1,4 @@
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -24,8 +23,7 @@ from library.api.serializers import (
     UpdateStatusInputSerializer,
 )
 from library.exports import entries_json, letterboxd_csv
-from library.models import ImportJob
-from library.selectors import entries_for_export, entries_list, user_stats
+from library.selectors import entries_for_export, entries_list, import_job_for, user_stats
 from library.services import KEEP, entry_set_status, import_job_create
 
 WRONG_ROUTE = {
@@ -134,7 +132,9 @@ class ImportCreateApi(APIView):
 class ImportDetailApi(APIView):
     @extend_schema(responses={200: ImportJobOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, job_id: int) -> Response:
-        job = get_object_or_404(ImportJob.objects.filter(user=request.user), pk=job_id)
+        job = import_job_for(user=request.user, job_id=job_id)
+        if job is None:
+            raise Http404
         return Response(ImportJobOutputSerializer(job).data)
 
 
