@@ -112,6 +112,8 @@ class _Scan:
 
     def capitalized(self, position: int) -> bool:
         """Whether the character behind a folded position was typed upper-case (or is a digit: "2001")."""
+        if position >= len(self._origin):  # the end of the message
+            return False
         char = self.message[self._origin[position]]
         return char.isupper() or char.isdigit()
 
@@ -975,6 +977,9 @@ def _accept(scan: _Scan, trigger: re.Match[str], reference: _Reference) -> list[
     return titles
 
 
+_TRAILING_PUNCTUATION = re.compile(r"[\s.,;:!?…'\"-]+")
+
+
 def _read_similar(scan: _Scan, french: bool) -> tuple[list[str], int | None, bool]:
     """Titles after "like"/"comme"/"dans le genre de" …, or an ordinal, or "like this"."""
     titles: list[str] = []
@@ -987,6 +992,10 @@ def _read_similar(scan: _Scan, french: bool) -> tuple[list[str], int | None, boo
             veto = _LIKE_VETO if trigger["like"] else _COMME_VETO
             if any(word in veto for word in _words(scan.folded[: trigger.start()])[-2:]):
                 continue
+        if not _TRAILING_PUNCTUATION.sub("", scan.text[trigger.end() :]):
+            scan.blank(trigger.start(), trigger.end())  # "something like": similar to what? the reply asks
+            this = True
+            continue
         reference = _read_reference(scan, trigger.end(), french, capital_required=bool(trigger["genre"]))
         if reference is None:
             continue

@@ -218,6 +218,9 @@ def _run(
         )
         return titles, None, ""
     if state["mode"] == "similar":
+        if not (state.get("anchor") or state.get("ordinal") or state.get("query")):
+            state["mode"] = "discover"  # "something like" and nothing after it
+            return [], None, "no-title"
         anchor = _anchor(state, media_type)
         if anchor is None:
             state["mode"] = "discover"
@@ -266,6 +269,8 @@ def _reply(
         return _("I could not find “%(title)s” in the catalog. Could you give its exact title?") % {
             "title": wanted
         }
+    if notice == "no-title":
+        return _("Similar to which title? Name one you liked, for example “something like Heat”.")
     what = describe_request(state, language=language)
     opening = _("Let's start over.") + " " if meaning.intent == "reset" else ""
     if not titles:

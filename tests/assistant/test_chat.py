@@ -144,3 +144,22 @@ def test_chat_is_throttled_per_user(auth_client: APIClient, catalog: dict, setti
     assert int(throttled["Retry-After"]) > 0
     other = bearer_client(UserFactory())
     assert other.post("/chat", {"message": "a comedy"}, format="json").status_code == 200  # their own budget
+
+
+@pytest.mark.parametrize(
+    ("message", "language"),
+    [
+        ("something like", "en"),
+        ("like", "en"),
+        ("more like", "en"),
+        ("quelque chose comme", "fr"),
+        ("films comme", "fr"),
+    ],
+)
+def test_a_message_ending_with_its_trigger_word_gets_a_question_back(
+    auth_client: APIClient, catalog: dict, message: str, language: str
+) -> None:
+    body = chat(auth_client, message, HTTP_ACCEPT_LANGUAGE=language)
+    assert body["results"] == []
+    question = {"en": "Similar to which title?", "fr": "Semblable à quel titre ?"}[language]
+    assert body["reply"].startswith(question)

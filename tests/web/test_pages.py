@@ -390,6 +390,15 @@ def test_chat_with_htmx_appends_the_answer_in_french(browser: Client, catalog: d
     assert card_ids(text(follow_up)) == [catalog["La Haine"].pk]
 
 
+@pytest.mark.parametrize("message", ["something like", "quelque chose comme"])
+def test_chat_page_asks_back_when_a_message_ends_with_its_trigger(
+    browser: Client, catalog: dict, message: str
+) -> None:
+    response = browser.post("/assistant/?lang=fr", {"message": message}, **HTMX)
+    assert response.status_code == 200
+    assert "Semblable à quel titre ?" in text(response) and card_ids(text(response)) == []
+
+
 def test_chat_form_errors(browser: Client, catalog: dict) -> None:
     empty = browser.post("/assistant/?lang=fr", {"message": "  "})
     assert empty.status_code == 400 and "Ce champ est obligatoire." in text(empty)
