@@ -120,8 +120,12 @@ def genre_specs_live() -> list[GenreSpec]:
     ]
 
 
-def genres_import(*, live: bool | None = None) -> GenreImportReport:
-    """Upsert TMDB's genres; live from TMDB when a key is configured, else the lists in the repository."""
+def genres_import(*, live: bool | None = None, missing_only: bool = False) -> GenreImportReport:
+    """Upsert TMDB's genres; live from TMDB when a key is configured, else the lists in the repository.
+
+    `missing_only` creates absent genres and leaves existing ones alone: a fallback to the repository's
+    lists while TMDB is unreachable must not undo names and flags a live import wrote earlier.
+    """
     use_live = tmdb_is_configured() if live is None else live
     specs = genre_specs_live() if use_live else genre_specs_embedded()
     created = updated = unchanged = 0
@@ -138,7 +142,7 @@ def genres_import(*, live: bool | None = None) -> GenreImportReport:
             if genre is None:
                 Genre.objects.create(tmdb_id=spec.tmdb_id, **values)
                 created += 1
-            elif any(getattr(genre, k) != v for k, v in values.items()):
+            elif not missing_only and any(getattr(genre, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(genre, k, v)
                 genre.save()

@@ -41,11 +41,17 @@ def title_refresh_task(title_id: int) -> dict[str, int | bool | str]:
 
 @shared_task(acks_late=True)
 def titles_refresh_sweep_task() -> dict[str, int]:
-    """The daily beat sweep: rescore, then queue refreshes of a bounded batch of the stalest titles."""
+    """The daily beat sweep: rescore, then queue refreshes of a bounded batch of the stalest titles, and
+    of TMDB's genre lists when a key is set (a start while TMDB was unreachable fell back to ours)."""
+    from catalog.clients import tmdb_is_configured
     from catalog.enrichment import titles_refresh_sweep
     from catalog.models import MediaType
     from catalog.services import titles_rescore
+    from core.tasks import send_later
 
     for media_type in MediaType:
         titles_rescore(media_type=media_type)
-    return {"queued": len(titles_refresh_sweep())}
+    queued = titles_refresh_sweep()
+    if tmdb_is_configured():
+        send_later(genres_import_task)
+    return {"queued": len(queued)}

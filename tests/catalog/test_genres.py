@@ -1,3 +1,4 @@
+import socket
 from collections.abc import Iterator
 
 import pytest
@@ -8,6 +9,7 @@ from catalog.clients import get_tmdb_client
 from catalog.genre_mapping import MOVIE_GENRES, TV_GENRES, UnknownSourceGenre, tmdb_genre_ids
 from catalog.models import Genre, MediaType
 from catalog.services import genres_import
+from catalog.tasks import titles_refresh_sweep_task
 from core.exceptions import ProviderMisconfigured, ProviderUnavailable
 from tests.fakes.http import Reply
 from tests.fakes.tmdb import FakeTmdb
@@ -126,16 +128,58 @@ def test_tmdb_client_malformed_body_is_unavailable(fake_tmdb: FakeTmdb) -> None:
         get_tmdb_client().genres(media_type=MediaType.MOVIE, language="en")
 
 
-@pytest.mark.django_db
-def test_import_genres_command_reports_an_unreachable_tmdb() -> None:
-    from django.core.management.base import CommandError
+def closed_port() -> int:
+    """A local port nobody listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
-    with (
-        override_settings(TMDB_API_KEY="k", TMDB_BASE_URL="http://127.0.0.1:9/3", TMDB_TIMEOUT_SECONDS=0.5),
-        pytest.raises(CommandError, match="--offline"),
+
+@pytest.mark.django_db
+def test_import_genres_falls_back_to_the_embedded_lists_when_tmdb_is_unreachable(
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """`make run` with a key starts while TMDB is down: the command returns (exit 0) with a warning."""
+    with override_settings(
+        TMDB_API_KEY=KEY, TMDB_BASE_URL=f"http://127.0.0.1:{closed_port()}/3", TMDB_TIMEOUT_SECONDS=0.5
     ):
         call_command("import_genres")
-    assert not Genre.objects.exists()
+    out, err = capsys.readouterr()
+    assert "Warning: could not fetch genres from TMDB" in err
+    assert KEY not in err
+    assert "Genres from embedded: 27 created" in out
+    assert Genre.objects.get(tmdb_id=35).name_fr == "Comédie"
+
+
+@pytest.mark.django_db
+def test_a_fallback_keeps_what_a_live_import_wrote(
+    fake_tmdb: FakeTmdb, capsys: pytest.CaptureFixture
+) -> None:
+    with override_settings(TMDB_API_KEY=KEY, TMDB_READ_TOKEN="", TMDB_BASE_URL=fake_tmdb.base_url):
+        call_command("import_genres")
+    Genre.objects.filter(tmdb_id=35).update(name_en="Comedy (as TMDB now names it)")  # renamed upstream
+    Genre.objects.filter(tmdb_id=10752).delete()  # and one the database lacks
+    fake_tmdb.queue("/3/genre/movie/list", *[Reply(503, "upstream down")] * 10)  # more than the retries
+    with override_settings(TMDB_API_KEY=KEY, TMDB_BASE_URL=fake_tmdb.base_url):
+        call_command("import_genres")
+    out, err = capsys.readouterr()
+    assert "Warning: could not fetch genres from TMDB" in err
+    assert "Genres from embedded: 1 created, 0 updated, 26 unchanged." in out
+    assert Genre.objects.get(tmdb_id=35).name_en == "Comedy (as TMDB now names it)"
+    assert Genre.objects.count() == 27
+
+
+@pytest.mark.django_db
+def test_the_daily_sweep_refreshes_the_genres_from_tmdb_when_a_key_is_set(fake_tmdb: FakeTmdb) -> None:
+    genres_import(live=False)
+    Genre.objects.filter(tmdb_id=878).update(name_fr="SF (our fallback name)")
+    with override_settings(TMDB_API_KEY="", TMDB_READ_TOKEN="", TMDB_BASE_URL=fake_tmdb.base_url):
+        titles_refresh_sweep_task()
+    assert fake_tmdb.requests == []  # no key: never calls out
+    with override_settings(TMDB_API_KEY=KEY, TMDB_READ_TOKEN="", TMDB_BASE_URL=fake_tmdb.base_url):
+        titles_refresh_sweep_task()
+    assert {r.path for r in fake_tmdb.requests} == {"/3/genre/movie/list", "/3/genre/tv/list"}
+    assert Genre.objects.get(tmdb_id=878).name_fr == "Science-Fiction"
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,7 @@
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from catalog.clients import tmdb_is_configured
 from catalog.services import genres_import
@@ -9,7 +9,10 @@ from core.exceptions import ProviderError
 
 
 class Command(BaseCommand):
-    help = "Import TMDB's movie and TV genres in English and French (live from TMDB when a key is set)."
+    help = (
+        "Import TMDB's movie and TV genres in English and French (live from TMDB when a key is set; "
+        "when TMDB cannot be reached, the lists kept in the repository fill in the missing ones)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -23,7 +26,15 @@ class Command(BaseCommand):
         try:
             report = genres_import(live=live)
         except ProviderError as exc:
-            raise CommandError(f"Could not fetch genres from TMDB ({exc}). Retry, or use --offline.") from exc
+            # Starting matters more than fresh genre names: the app starts on the repository's lists, and
+            # the next start (or the daily refresh sweep, with a worker) asks TMDB again.
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Warning: could not fetch genres from TMDB ({exc}); using the lists kept in the "
+                    "repository for the missing ones. The next run tries TMDB again."
+                )
+            )
+            report = genres_import(live=False, missing_only=True)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Genres from {report.source}: {report.created} created, {report.updated} updated, "
