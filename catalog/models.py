@@ -1,9 +1,19 @@
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.text import normalize_text
 from core.models import TimeStampedModel
+
+# "tt" and 7 to 10 ASCII digits: `\d` and `str.isdigit` also take other scripts' digits (Arabic-Indic…).
+IMDB_ID = re.compile(r"tt[0-9]{7,10}")
+
+
+def is_imdb_id(value: str) -> bool:
+    """Whether `value` is an IMDb title id, exactly (no spaces, no trailing newline)."""
+    return IMDB_ID.fullmatch(value) is not None
 
 
 class MediaType(models.TextChoices):

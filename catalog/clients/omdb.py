@@ -4,7 +4,6 @@ OMDb writes every value as a string, "N/A" for anything missing, votes with thou
 always), and reports errors in the body: not-found with HTTP 200, a bad key or a spent quota with 401.
 """
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -13,6 +12,7 @@ import requests
 from django.conf import settings
 
 from catalog.clients.types import OmdbRatings
+from catalog.models import is_imdb_id
 from core.exceptions import ProviderError, ProviderMisconfigured, ProviderNotFound, ProviderUnavailable
 from core.http import (
     RETRY_STATUSES,
@@ -25,7 +25,6 @@ from core.http import (
 )
 from core.ratelimit import DailyBudget, RateLimiter, burst_for, seconds_until_next_utc_day
 
-IMDB_ID = re.compile(r"^tt\d{5,10}$")
 MISSING = "N/A"
 # OMDb's own error texts ({"Response": "False", "Error": ...}), lower-cased.
 NOT_FOUND_ERRORS = ("incorrect imdb id", "not found")
@@ -92,7 +91,7 @@ class OmdbHttpClient:
 
     def ratings(self, *, imdb_id: str) -> OmdbRatings:
         label = f"OMDb {imdb_id}"
-        if not IMDB_ID.match(imdb_id):
+        if not is_imdb_id(imdb_id):
             raise ProviderNotFound(f"{label}: not an IMDb id")  # OMDb would say "Incorrect IMDb ID."
         body = self._get({"i": imdb_id}, label=label)
         with unexpected_body(label):

@@ -13,7 +13,7 @@ import requests
 from django.conf import settings
 
 from catalog.clients.types import GenreItem, TmdbDetails, TmdbPage, TmdbSummary
-from catalog.models import MediaType
+from catalog.models import MediaType, is_imdb_id
 from core.exceptions import ProviderError, ProviderMisconfigured, ProviderNotFound, ProviderUnavailable
 from core.http import (
     RETRY_STATUSES,
@@ -28,7 +28,6 @@ from core.ratelimit import RateLimiter, burst_for
 
 YOUTUBE_WATCH_URL = "https://www.youtube.com/watch?v="
 YOUTUBE_KEY = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
-IMDB_ID = re.compile(r"^tt\d{5,10}$")
 APPENDED_TO_DETAILS = "videos,external_ids,credits"
 CAST_SIZE = 10
 
@@ -211,7 +210,7 @@ class TmdbHttpClient:
             return parse_details(body, media_type=kind, language=language)
 
     def find_by_imdb_id(self, imdb_id: str) -> tuple[str, int] | None:
-        if not IMDB_ID.match(imdb_id):
+        if not is_imdb_id(imdb_id):
             return None  # not an IMDb id: nothing to find, and nothing to send
         path = f"/find/{imdb_id}"
         body = self._get(path, {"external_source": "imdb_id"})

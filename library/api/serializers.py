@@ -1,4 +1,3 @@
-import re
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -7,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.serializers import TitleCardOutputSerializer
+from catalog.models import is_imdb_id
 from core.api.serializers import StrictInputSerializer
 from library.models import Entry, ImportJob, Status
 
@@ -51,7 +51,7 @@ class UpdateStatusInputSerializer(StrictInputSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=10, required=False, allow_null=True)
 
     def validate_imdb_id(self, value: str) -> str:
-        if not re.fullmatch(r"tt\d{5,10}", value.strip()):
+        if not is_imdb_id(value.strip()):
             raise serializers.ValidationError(_("An IMDb id looks like “tt0137523”."))
         return value.strip()
 

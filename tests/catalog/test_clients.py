@@ -358,6 +358,8 @@ def test_tmdb_find_by_imdb_id(fake_tmdb: FakeTmdb) -> None:
     assert client.find_by_imdb_id("tt80000099") is None
     assert [r.arg("external_source") for r in fake_tmdb.requests] == ["imdb_id"] * 3
     assert client.find_by_imdb_id("nm0000001/../x") is None  # not an IMDb id: nothing sent
+    assert client.find_by_imdb_id("tt\u0668\u0660\u0660\u0660\u0660\u0660\u0660\u0661") is None
+    assert client.find_by_imdb_id("tt80000001\n") is None
     assert len(fake_tmdb.requests) == 3
 
 
@@ -634,6 +636,12 @@ def test_omdb_unknown_id_is_not_found(fake_omdb: FakeOmdb) -> None:
         get_omdb_client().ratings(imdb_id="tt80000077")
     with pytest.raises(ProviderNotFound):
         get_omdb_client().ratings(imdb_id="tt596799&x=1")  # not an IMDb id: not even sent
+    for not_ascii in (
+        "tt\u0668\u0660\u0660\u0660\u0660\u0660\u0660\u0661",
+        "tt\uff18\uff10\uff10\uff10\uff10\uff10\uff10\uff11",
+    ):
+        with pytest.raises(ProviderNotFound):
+            get_omdb_client().ratings(imdb_id=not_ascii)
     assert len(fake_omdb.requests) == 1
 
 

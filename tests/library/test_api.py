@@ -131,6 +131,11 @@ def test_tv_show_route(auth_client: APIClient, titles: dict) -> None:
 HEAT = "heat"  # replaced by Heat's id in the test
 
 
+def in_digits_of(text: str, zero: str) -> str:
+    """`text` with its ASCII digits written in another script, whose digit zero is `zero`."""
+    return "".join(chr(ord(zero) + int(c)) if c.isdigit() else c for c in text)
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
@@ -146,6 +151,9 @@ HEAT = "heat"  # replaced by Heat's id in the test
         ({"title_id": -4, "status": "seen"}, "title_id"),
         ({"title_id": "abc", "status": "seen"}, "title_id"),
         ({"imdb_id": "0137523", "status": "seen"}, "imdb_id"),
+        ({"imdb_id": in_digits_of("tt0113277", "\u0660"), "status": "seen"}, "imdb_id"),  # Arabic-Indic
+        ({"imdb_id": in_digits_of("tt0113277", "\uff10"), "status": "seen"}, "imdb_id"),  # fullwidth
+        ({"imdb_id": "tt12345", "status": "seen"}, "imdb_id"),  # IMDb ids have at least 7 digits
         ({"title_id": HEAT, "status": "seen", "colour": "red"}, "colour"),
     ],
 )
