@@ -75,3 +75,36 @@ def test_request_language(api_client: APIClient, header: str, query: str, expect
     response = api_client.get(f"/healthz{query}", HTTP_ACCEPT_LANGUAGE=header)
     assert response["Content-Language"] == expected
     assert "Accept-Language" in response["Vary"]
+
+
+# ---------------------------------------------------------------- request bodies
+
+NESTED_1000 = "[" * 1000 + "]" * 1000  # a 2 KB body whose decoding used to raise RecursionError (a 500)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [NESTED_1000, '{"a":' * 1000 + "1" + "}" * 1000, "[" * 33 + "]" * 33],
+    ids=["1000-lists", "1000-objects", "33-lists"],
+)
+@pytest.mark.django_db
+def test_deeply_nested_json_is_a_400_parse_error_without_login(api_client: APIClient, body: str) -> None:
+    response = api_client.post("/auth/login", body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "JSON parse error - nested more than 32 levels deep."}
+
+
+def test_deeply_nested_json_is_a_400_parse_error_with_a_token(auth_client: APIClient) -> None:
+    response = auth_client.post(
+        "/me/movies/update_status", NESTED_1000, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 400
+    assert "32" in response.json()["detail"]
+
+
+def test_json_nested_as_deep_as_allowed_is_parsed(auth_client: APIClient) -> None:
+    """32 levels reach the serializer, which names the field it cannot take."""
+    body = '{"status": "seen", "title_id": ' + "[" * 31 + "]" * 31 + "}"
+    response = auth_client.post("/me/movies/update_status", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "title_id" in response.json()
