@@ -5,6 +5,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from accounts.models import User
+from accounts.selectors import user_for_identifier
 
 
 class EmailOrUsernameBackend(ModelBackend):
@@ -19,10 +20,7 @@ class EmailOrUsernameBackend(ModelBackend):
     ) -> User | None:
         if not username or password is None:
             return None
-        identifier = username.strip()
-        users = get_user_model()._default_manager
-        user = users.filter(email__iexact=identifier).first() if "@" in identifier else None
-        user = user or users.filter(username__iexact=identifier).first()
+        user = user_for_identifier(identifier=username)
         if user is None:
             # Hash anyway so that response time does not reveal whether the account exists.
             get_user_model()().set_password(password)

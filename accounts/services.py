@@ -2,12 +2,11 @@
 
 import hashlib
 import re
-import time
+import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -18,6 +17,13 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Language, User
+from accounts.selectors import user_for_identifier
+from core.counters import (
+    window_count_clear,
+    window_count_decrement,
+    window_count_increment,
+    window_count_read,
+)
 
 
 @dataclass(frozen=True)
@@ -96,40 +102,43 @@ class InvalidCredentials(Exception):
 
 
 def user_login(*, request: HttpRequest, identifier: str, password: str, client_address: str) -> User:
-    """Check credentials, refusing further attempts after too many failures for this identifier or address.
+    """Check credentials, counting failures per account and per client address.
 
-    The failure counters live in the cache (Redis when configured), so every web process shares them.
+    An account (or a name no account has) with `LOGIN_FAILURE_LIMIT` failures in the window is refused,
+    even with its right password. An address with four times as many failures is refused only for the
+    accounts that already have failures: its guessing slows down to one try per account, while somebody
+    else behind the same address (an office, a mobile network) still logs in with the right password.
+    The counters are in the shared cache (Redis when configured), so every web process sees them.
     """
-    hashed = hashlib.sha256(
-        identifier.strip().lower().encode()
-    ).hexdigest()  # any text makes a safe cache key
-    keys = (f"login-failures:id:{hashed}", f"login-failures:ip:{client_address}")
-    limits = (settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_FAILURE_LIMIT * 4)
-    wait = _login_wait_seconds(keys, limits)
-    if wait:
-        raise LoginThrottled(wait)
+    seconds, limit = settings.LOGIN_FAILURE_WINDOW_SECONDS, settings.LOGIN_FAILURE_LIMIT
+    account_key = _login_account_key(identifier)
+    address_key = f"login-failures:address:{_digest(client_address)}"
+    # This attempt counts as a failure from the start: parallel guesses cannot all slip under the limit.
+    attempt = window_count_increment(key=account_key, seconds=seconds)
+    earlier = attempt.count - 1
+    if earlier >= limit or (earlier and window_count_read(key=address_key, seconds=seconds) >= limit * 4):
+        window_count_decrement(key=account_key, seconds=seconds)  # refused, not a failure
+        raise LoginThrottled(attempt.wait_seconds())
     user = authenticate(request, username=identifier, password=password)
     if user is None:
-        _login_failure_record(keys)
+        window_count_increment(key=address_key, seconds=seconds)
         raise InvalidCredentials
-    cache.delete(keys[0])
+    window_count_clear(key=account_key, seconds=seconds)
     return user
 
 
-def _login_wait_seconds(keys: tuple[str, ...], limits: tuple[int, ...]) -> int:
-    for key, limit in zip(keys, limits, strict=True):
-        state = cache.get(key)
-        if state and state["count"] >= limit:
-            return max(1, int(state["until"] - time.time()))
-    return 0
+def _login_account_key(identifier: str) -> str:
+    """One failure counter per account, whichever of its names is typed (email, username, a case variant
+    the database folds); a name no account has is counted under its NFKC case-folded form."""
+    user = user_for_identifier(identifier=identifier)
+    if user is not None:
+        return f"login-failures:account:{user.pk}"
+    return f"login-failures:name:{_digest(unicodedata.normalize('NFKC', identifier.strip()).casefold())}"
 
 
-def _login_failure_record(keys: tuple[str, ...]) -> None:
-    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    for key in keys:
-        state = cache.get(key) or {"count": 0, "until": time.time() + window}
-        state["count"] += 1
-        cache.set(key, state, timeout=max(1, int(state["until"] - time.time())))
+def _digest(text: str) -> str:
+    """Any text (a name, a forwarded address) as a short, safe cache key."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def refresh_token_revoke(*, user: User, token: str) -> None:

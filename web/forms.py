@@ -16,6 +16,7 @@ from assistant.api.serializers import MAX_MESSAGE_CHARS, ChatInputSerializer
 from catalog.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
 from catalog.models import MediaType
 from catalog.selectors import DiscoveryFilters, SortBy, genres_of
+from core.api.throttling import client_address
 from library.api.serializers import ImportInputSerializer
 from library.models import ImportJob, Status
 from web.names import language_name
@@ -241,7 +242,7 @@ class LoginForm(AuthenticationForm):
                     request=self.request,
                     identifier=identifier,
                     password=password,
-                    client_address=self.request.META.get("REMOTE_ADDR", "") if self.request else "",
+                    client_address=client_address(self.request) if self.request else "",
                 )
             except LoginThrottled as exc:
                 raise ValidationError(self.error_messages["throttled"], code="throttled") from exc

@@ -25,6 +25,7 @@ from accounts.services import (
     user_update,
 )
 from core.api.schema import errors
+from core.api.throttling import client_address
 
 BEARER_CHALLENGE = 'Bearer realm="api"'
 
@@ -77,7 +78,7 @@ class LoginApi(PublicApi):
                 request=request._request,
                 identifier=serializer.validated_data["username"],
                 password=serializer.validated_data["password"],
-                client_address=request.META.get("REMOTE_ADDR", ""),
+                client_address=client_address(request),
             )
         except LoginThrottled as exc:
             raise exceptions.Throttled(

@@ -7,13 +7,15 @@ counter in the shared cache (Redis when `REDIS_URL` is set), so the limit holds 
 worker. Rates are read per request, so they follow the settings (and tests can lower them).
 """
 
-import math
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle, BaseThrottle, SimpleRateThrottle, UserRateThrottle
+
+from core.counters import window_count_increment
 
 if TYPE_CHECKING:  # rest_framework.views imports the throttle classes while it is being imported
     from rest_framework.views import APIView
@@ -28,27 +30,33 @@ class WindowCounterThrottle(SimpleRateThrottle):
         except KeyError as exc:
             raise ImproperlyConfigured(f"No throttle rate for the scope {self.scope!r}.") from exc
 
-    def allow_request(self, request: Request, view: "APIView") -> bool:
+    def allow_request(self, request: Request | HttpRequest, view: "APIView | None") -> bool:
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)
         if key is None:
             return True
         self.now = self.timer()
-        window = int(self.now // self.duration)
-        self.window_end = (window + 1) * self.duration
-        window_key = f"{key}:{window}"
-        try:
-            count = self.cache.incr(window_key)
-        except ValueError:  # the window's first request: create its counter (it outlives the window by 1 s)
-            count = (
-                1 if self.cache.add(window_key, 1, timeout=self.duration + 1) else self.cache.incr(window_key)
-            )
-        return count <= self.num_requests
+        self.counted = window_count_increment(key=key, seconds=self.duration, cache=self.cache, now=self.now)
+        return self.counted.count <= self.num_requests
 
     def wait(self) -> float:
         """Seconds until the window ends: the `Retry-After` of the 429."""
-        return max(1, math.ceil(self.window_end - self.now))
+        return self.counted.wait_seconds(self.now)
+
+
+def client_address(request: Request | HttpRequest) -> str:
+    """The caller's address as every throttle and login limit sees it (DRF's rule): the socket's, or with
+    `THROTTLE_NUM_PROXIES` proxies in front, the `X-Forwarded-For` entry that the outermost of them appended
+    (the entries before it are whatever the caller sent)."""
+    return BaseThrottle().get_ident(request) or ""
+
+
+def anonymous_wait_seconds(request: HttpRequest) -> int:
+    """0 when a caller without a token may go on, else the seconds until it may: a page's POST takes from
+    the same per-address budget (and the same counter) as the API's anonymous requests."""
+    throttle = AnonThrottle()
+    return 0 if throttle.allow_request(request, None) else int(throttle.wait())
 
 
 class AnonThrottle(WindowCounterThrottle, AnonRateThrottle):
