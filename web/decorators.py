@@ -6,9 +6,12 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import ngettext
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.api.throttling import anonymous_wait_seconds
 from core.middleware import prefers_saved_language
 
 PageView = Callable[..., HttpResponse]
@@ -38,6 +41,26 @@ def member_page(view: PageView) -> PageView:
 
     wrapper.login_required = True  # type: ignore[attr-defined]
     return prefers_saved_language(wrapper)
+
+
+def anonymous_throttled(view: PageView) -> PageView:
+    """A form whose POSTs take from the API's anonymous budget (`THROTTLE_ANON_RATE` per client address,
+    the same counter): each sign-up or log-in hashes a password. Past it, a 429 page with `Retry-After`."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method != "POST" or not (wait := anonymous_wait_seconds(request)):
+            return view(request, *args, **kwargs)
+        message = ngettext(
+            "Too many requests. Try again in %(wait)d second.",
+            "Too many requests. Try again in %(wait)d seconds.",
+            wait,
+        ) % {"wait": wait}
+        response = render(request, "web/throttled.html", {"message": message}, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
+    return wrapper
 
 
 def _page_url(request: HttpRequest) -> str:

@@ -48,7 +48,7 @@ from web.cards import (
 )
 from web.charts import horizontal_bars, vertical_bars
 from web.chips import filter_chips
-from web.decorators import member_page, page, safe_next
+from web.decorators import anonymous_throttled, member_page, page, safe_next
 from web.forms import (
     PAGE_SIZE,
     ChatForm,
@@ -411,6 +411,7 @@ def about(request: HttpRequest) -> HttpResponse:
 
 
 @page
+@anonymous_throttled
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     destination = safe_next(request, request.GET.get("next"), reverse("web:discover"))
@@ -429,10 +430,12 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 login_page = page(
-    LoginView.as_view(
-        template_name="web/account/login.html",
-        authentication_form=LoginForm,
-        redirect_authenticated_user=True,
+    anonymous_throttled(
+        LoginView.as_view(
+            template_name="web/account/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+        )
     )
 )
 logout_page = page(LogoutView.as_view())
