@@ -17,5 +17,8 @@ urlpatterns = [
     path("", include("web.urls")),  # the web pages last: an API route always wins over a page
 ]
 
+# JSON on the API, HTML on the pages and the admin (core/views.py).
+handler400 = "core.views.bad_request"
+handler403 = "core.views.permission_denied"
 handler404 = "core.views.not_found"
 handler500 = "core.views.server_error"

@@ -3,6 +3,7 @@
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.utils.encoding import force_str
@@ -25,6 +26,11 @@ class ServiceUnavailable(exceptions.APIException):
     default_code = "service_unavailable"
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     retry_after: float | None = None
     if isinstance(exc, DjangoValidationError):
@@ -43,6 +49,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = ServiceUnavailable(_("The service is temporarily unavailable. Please try again shortly."))
     elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
         exc = _throttled_localized(exc)
+    elif isinstance(exc, RequestDataTooBig):  # Django's limits on a body's form fields, met while parsing it
+        exc = RequestTooLarge(_("The request is too large."))
+    elif isinstance(exc, TooManyFieldsSent):
+        exc = exceptions.ParseError(_("The request has too many fields."))
+    elif isinstance(exc, TooManyFilesSent):
+        exc = exceptions.ParseError(_("The request has too many files."))
 
     response = drf_exception_handler(exc, context)
     if response is not None and retry_after is not None:

@@ -1,11 +1,18 @@
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, RequestFactory, override_settings
+from django.urls import get_resolver
 from rest_framework.test import APIClient
+
+from accounts.models import User
+from core.views import bad_request, server_error
+from library.models import ImportJob
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,3 +115,74 @@ def test_json_nested_as_deep_as_allowed_is_parsed(auth_client: APIClient) -> Non
     response = auth_client.post("/me/movies/update_status", body, content_type="application/json")
     assert response.status_code == 400
     assert "title_id" in response.json()
+
+
+def multipart_import(client: APIClient, **fields: object):
+    return client.post("/me/import", {"source": "imdb", **fields}, format="multipart")
+
+
+@pytest.mark.django_db
+def test_too_many_form_fields_on_the_api_is_a_json_400(api_client: APIClient) -> None:
+    body = "&".join(f"field{i}=1" for i in range(1001))  # DATA_UPLOAD_MAX_NUMBER_FIELDS is 1000
+    response = api_client.post("/auth/login", body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request has too many fields."}
+
+
+def test_too_many_files_on_the_api_is_a_json_400(auth_client: APIClient) -> None:
+    files = {f"file{i}": SimpleUploadedFile(f"{i}.csv", b"Const\n") for i in range(101)}  # at most 100
+    response = multipart_import(auth_client, **files)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request has too many files."}
+
+
+def test_form_fields_over_django_s_limit_on_the_api_are_a_json_413(auth_client: APIClient) -> None:
+    """A body within the upload's limit whose form fields exceed DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB)."""
+    response = multipart_import(
+        auth_client, note="x" * 3_000_000, file=SimpleUploadedFile("ratings.csv", b"Const\n")
+    )
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request is too large."}
+
+
+def test_server_error_is_json_on_the_api_and_a_page_on_the_site(rf: RequestFactory) -> None:
+    api = server_error(rf.get("/me/movies/seen"))
+    assert (api.status_code, api["Content-Type"]) == (500, "application/json")
+    assert json.loads(api.content) == {"detail": "Server error."}
+    page = server_error(rf.get("/discover/"))
+    assert (page.status_code, page["Content-Type"]) == (500, "text/html; charset=utf-8")
+    assert b"<h1>Server error</h1>" in page.content
+
+
+def test_the_urlconf_names_the_error_handlers() -> None:
+    resolver = get_resolver()
+    assert resolver.resolve_error_handler(400) is bad_request
+    assert resolver.resolve_error_handler(500) is server_error
+
+
+@pytest.mark.django_db
+def test_unknown_path_asked_for_by_a_browser_is_an_html_404(api_client: APIClient) -> None:
+    response = api_client.get("/no/such/page/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert b"<h1>Not found</h1>" in response.content
+
+
+def test_form_fields_over_django_s_limit_on_a_page_are_an_html_413(user: User) -> None:
+    browser = Client()
+    browser.force_login(user)
+    upload = SimpleUploadedFile("ratings.csv", b"Const\n")
+    response = browser.post("/import/", {"source": "imdb", "note": "x" * 3_000_000, "file": upload})
+    assert response.status_code == 413
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "The request is too large." in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_too_many_form_fields_on_a_page_is_an_html_400(user: User) -> None:
+    browser = Client()
+    browser.force_login(user)
+    response = browser.post("/assistant/", {f"field{i}": "1" for i in range(1001)})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    assert "The request has too many fields." in response.content.decode()
