@@ -3,10 +3,17 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# The embedded default needs no configuration: debug mode (no secret key needed), SQLite, eager Celery.
-RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+# The embedded default needs no configuration: SQLite, eager Celery, and a secret key of this machine's own,
+# made on first start into a git-ignored file only its owner can read (DJANGO_SECRET_KEY still wins).
+SECRET_KEY_FILE ?= $(CURDIR)/.secret_key
+RUN_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY_FILE=$(SECRET_KEY_FILE)
+DEV_ENV := DJANGO_DEBUG=true DJANGO_SECRET_KEY_FILE=$(SECRET_KEY_FILE)
+# `make run` serves as the Dockerfile does: gunicorn, 4 processes x 2 threads, debug off, access log on
+# stdout (tests/core/test_make_run.py starts `make serve` and checks these flags against the Dockerfile).
+SERVE := $(BIN)/gunicorn moviesyoudidntwatch.wsgi --bind 127.0.0.1:$(PORT) --workers 4 --threads 2 \
+	--access-logfile -
 
-.PHONY: run test install install-dev lint format migrate catalog worker beat clean
+.PHONY: run serve dev test install install-dev lint format migrate catalog worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +32,11 @@ install: $(VENV)/.base-installed
 
 install-dev: $(VENV)/.dev-installed
 
-migrate: install
+# Made once: 50 random URL-safe characters, mode 0600 from the start (umask), never overwritten.
+$(SECRET_KEY_FILE):
+	umask 077 && $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@.tmp && mv $@.tmp $@
+
+migrate: install $(SECRET_KEY_FILE)
 	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
 
 catalog: migrate
@@ -34,8 +45,17 @@ catalog: migrate
 	$(RUN_ENV) $(BIN)/python manage.py train_recommender --if-needed
 
 run: catalog
+	@$(MAKE) --no-print-directory serve
+
+# The serving step of `make run` alone (after a first `make run`): static files collected for whitenoise,
+# then the production server on 127.0.0.1.
+serve: $(SECRET_KEY_FILE)
 	$(RUN_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) exec $(SERVE)
+
+# The development server: debug pages and autoreload, same database and key.
+dev: catalog
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
 	$(BIN)/ruff check .
@@ -49,11 +69,11 @@ lint: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-worker: install
-	$(BIN)/celery -A moviesyoudidntwatch worker --loglevel=INFO --queues=default,enrichment
+worker: install $(SECRET_KEY_FILE)
+	$(RUN_ENV) $(BIN)/celery -A moviesyoudidntwatch worker --loglevel=INFO --queues=default,enrichment
 
-beat: install
-	$(BIN)/celery -A moviesyoudidntwatch beat --loglevel=INFO
+beat: install $(SECRET_KEY_FILE)
+	$(RUN_ENV) $(BIN)/celery -A moviesyoudidntwatch beat --loglevel=INFO
 
 clean:
 	rm -rf $(VENV) staticfiles

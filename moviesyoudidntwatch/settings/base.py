@@ -17,11 +17,35 @@ env = environ.Env()
 # A .env file is optional; variables already in the real environment win over it.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+
+def _secret_key_from_file(path: Path) -> str:
+    """The key in a file of the owner's only (`make run` writes one per machine, mode 0600): a key that
+    others can read signs tokens that anybody could forge."""
+    try:
+        mode = path.stat().st_mode
+        key = path.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE: cannot read {path}: {exc.strerror}.") from None
+    if mode & 0o077:
+        raise ImproperlyConfigured(
+            f"DJANGO_SECRET_KEY_FILE: {path} can be read by other users; run `chmod 600 {path}`."
+        )
+    if len(key) < 50:
+        raise ImproperlyConfigured(f"DJANGO_SECRET_KEY_FILE: {path} holds fewer than 50 characters.")
+    return key
+
+
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# The key itself wins; else the file DJANGO_SECRET_KEY_FILE names (what `make run` and `make dev` use).
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+SECRET_KEY_FILE = env.str("DJANGO_SECRET_KEY_FILE", default="")
+if not SECRET_KEY and SECRET_KEY_FILE:
+    SECRET_KEY = _secret_key_from_file(Path(SECRET_KEY_FILE))
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true for local development).")
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE (or DJANGO_DEBUG=true for local development)."
+        )
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
