@@ -16,8 +16,8 @@ from assistant.clients import get_interpreter
 from assistant.clients.offline import OfflineInterpreter
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
 from assistant.describe import describe_request, pick_reason
+from assistant.interpreter import Interpretation
 from assistant.models import ChatMessage, ChatSession
-from assistant.parsing import Interpretation
 from catalog.genre_mapping import genre_ids_for
 from catalog.models import Genre, MediaType, Title
 from catalog.search import titles_search, titles_search_page

@@ -12,7 +12,7 @@ import openai
 from django.conf import settings
 
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
-from assistant.parsing import INTENTS, Interpretation
+from assistant.interpreter import INTENTS, Interpretation
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 from assistant.clients.types import InterpreterResult, Turn
-from assistant.parsing import interpret
+from assistant.interpreter import interpret
 
 
 class OfflineInterpreter:

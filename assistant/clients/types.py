@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Protocol
 
-from assistant.parsing import Interpretation
+from assistant.interpreter import Interpretation
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from assistant.parsing import INTENTS, Interpretation, interpret
+from assistant.interpreter import INTENTS, Interpretation, interpret
 
 
 def expect(intent: str, **fields: object) -> dict[str, object]:

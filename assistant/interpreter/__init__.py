@@ -1,0 +1,85 @@
+"""Offline interpreter for the chat assistant: one message in, one structured request out.
+
+Pure Python on purpose (no database, no Django, no network): it is fast, deterministic and testable alone.
+Another module turns an Interpretation into catalog queries and resolves the title and person texts with
+the catalog's typo-tolerant search, so this one only cuts those texts out of the message.
+
+How a message is read:
+1. it is folded (lower case, accents stripped) with a map back to the typed characters, so titles and
+   names come back exactly as typed (`scan`);
+2. free text is read first: titles after "like"/"comme", searches, people after "with"/"avec". Every span
+   understood is blanked, so "like The Good, the Bad and the Ugly" never also yields a rating filter
+   (`references`);
+3. filters are read from what is left, with small EN/FR word tables and regexes (`filters`, `lexicon`);
+4. the intent is decided last, from what was found.
+"""
+
+from assistant.interpreter.filters import read_filters
+from assistant.interpreter.lexicon import (
+    MORE,
+    REFINE_PRONOUN,
+    REFINE_START,
+    RESET,
+    RESET_WEAK,
+    SIMILAR_NO_TITLE,
+)
+from assistant.interpreter.references import read_people, read_search, read_similar
+from assistant.interpreter.scan import Scan, message_language
+from assistant.interpreter.types import INTENTS, Interpretation
+
+__all__ = ["INTENTS", "Interpretation", "interpret"]
+
+MAX_MESSAGE_CHARS = 500  # a chat request is a sentence or two; beyond that, reading time would grow
+
+
+def interpret(message: str) -> Interpretation:
+    """Read one chat message (English or French) into an Interpretation."""
+    scan = Scan(message[:MAX_MESSAGE_CHARS])
+    french_guess = message_language(scan) == "fr"  # first guess, before titles are known
+    similar_titles, ordinal, like_this = read_similar(scan, french_guess)
+    search_titles = [] if similar_titles or ordinal else read_search(scan, french_guess)
+    people = read_people(scan)
+    like_this = bool(scan.take(SIMILAR_NO_TITLE)) or like_this
+    similar = bool(similar_titles or ordinal or like_this)
+    reset = bool(scan.take(RESET)) or (not similar and bool(scan.take(RESET_WEAK)))
+    language = message_language(scan)
+    found = read_filters(scan, language == "fr")
+    more = bool(scan.take(MORE))
+
+    if reset:
+        intent = "reset"
+    elif similar:
+        intent = "similar"
+    elif search_titles:
+        intent = "search"
+    elif more and not found.found() and not people:
+        intent = "more"
+    elif (
+        found.adjustments
+        or more
+        or REFINE_START.match(scan.folded)
+        or REFINE_PRONOUN.search(scan.folded)
+        or (found.excluded and not found.wanted() and not people)
+    ):
+        intent = "refine"
+    else:
+        intent = "discover"
+
+    year_from, year_to = found.years()
+    return Interpretation(
+        intent=intent,
+        language=language,
+        media_type=found.media[0] if len(found.media) == 1 else None,
+        genres=tuple(found.genres),
+        exclude_genres=tuple(found.excluded),
+        year_from=year_from,
+        year_to=year_to,
+        min_rating=max(found.ratings) if found.ratings else None,
+        runtime_min=found.runtime_min,
+        runtime_max=found.runtime_max,
+        languages=tuple(found.languages),
+        people=tuple(people),
+        titles=tuple(similar_titles or search_titles),
+        adjustments=tuple(found.adjustments),
+        ordinal=ordinal,
+    )
