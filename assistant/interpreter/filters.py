@@ -7,6 +7,7 @@ Each rule blanks what it understood, so a later one never reads the same words t
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 from assistant.interpreter.lexicon import (
     ADJUSTMENT_PATTERN,
@@ -107,7 +108,10 @@ def _negated(scan: Scan, start: int) -> bool:
     return bool(NEGATED.search(scan.folded[max(0, start - 60) : start]))
 
 
-def _add(items: list, *values: object) -> None:
+_Item = TypeVar("_Item")
+
+
+def _add(items: list[_Item], *values: _Item) -> None:
     for value in values:
         if value not in items:
             items.append(value)

@@ -236,7 +236,8 @@ def _read_reference(scan: Scan, position: int, french: bool, capital_required: b
     text = scan.text
     while position < len(text) and text[position].isspace():
         position += 1
-    start = _TITLE_PREFIX.match(text, position).end()
+    prefix = _TITLE_PREFIX.match(text, position)  # always matches: every part of it is optional
+    start = prefix.end() if prefix else position
     clause = _TITLE_STOP.search(text, start)
     clause_text = text[start : clause.start() if clause else len(text)]
     ordinal = _ORDINAL.match(clause_text)
