@@ -37,7 +37,8 @@ def user_create(
 ) -> User:
     """Create an account; every rule broken is reported against its field."""
     email = email.strip().lower()
-    username = (username or "").strip() or _username_from_email(email)
+    # NFKC as Django's create_user does: look-alikes in fullwidth letters are the same name.
+    username = User.normalize_username((username or "").strip()) or _username_from_email(email)
     errors: dict[str, list[str]] = {}
     if User.objects.filter(email__iexact=email).exists():
         errors["email"] = [_("An account with this email address already exists.")]
@@ -62,7 +63,7 @@ def user_create(
 def user_update(*, user: User, username: str | None = None, language: str | None = None) -> User:
     """Change the fields a user may change about themselves."""
     if username is not None:
-        username = username.strip()
+        username = User.normalize_username(username.strip())
         if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
             raise ValidationError({"username": [_("This username is already taken.")]})
         user.username = username

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Language, User
+from accounts.validators import validate_username_not_confusable
 from core.api.serializers import StrictInputSerializer
 
 
@@ -13,8 +14,20 @@ class UserOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class UsernameField(serializers.CharField):
+    """A username as Django's `create_user` stores it: NFKC-normalized first ("ann" in fullwidth letters
+    is "ann", so it cannot become a second account), then checked."""
+
+    def to_internal_value(self, data: object) -> str:
+        return User.normalize_username(super().to_internal_value(data))
+
+
 def _username_field(**kwargs: object) -> serializers.CharField:
-    return serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()], **kwargs)
+    return UsernameField(
+        max_length=150,
+        validators=[UnicodeUsernameValidator(), validate_username_not_confusable],
+        **kwargs,
+    )
 
 
 class SignupInputSerializer(StrictInputSerializer):
