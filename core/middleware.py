@@ -3,6 +3,8 @@
 Web pages (views marked with `prefers_saved_language`) also know who is logged in: there a user's saved
 language, then the language cookie set by the pages' switcher, wins over the browser's `Accept-Language`.
 The API keeps the header rule of API.md.
+
+Request bodies: a body whose declared size is over its route's limit is refused with a 413 before it is read.
 """
 
 from collections.abc import Callable
@@ -12,7 +14,10 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from core.views import error_response
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
 
@@ -72,3 +77,59 @@ class RequestLanguageMiddleware:
             language = language_from_request(request, saved_first=True)
             translation.activate(language)  # undone by the override around the whole request
             request.LANGUAGE_CODE = language
+
+
+def accepts_upload(view: View) -> View:
+    """Mark a view that takes a history file: its body may be as large as `IMPORT_MAX_UPLOAD_MB`."""
+    view.accepts_upload = True  # type: ignore[attr-defined]
+    return view
+
+
+def upload_max_bytes() -> int:
+    """The largest history file accepted (`IMPORT_MAX_UPLOAD_MB`, read at call time)."""
+    return settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+
+
+# Room for the multipart envelope and the form's other fields around the largest file accepted.
+MULTIPART_ENVELOPE_BYTES = 64 * 1024
+
+
+def declared_body_size(request: HttpRequest) -> int:
+    """The body's size as `Content-Length` declares it; 0 when absent or unreadable (as Django reads it)."""
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+class RequestSizeLimitMiddleware:
+    """413 to a body declared larger than its route takes, before anything reads it.
+
+    Upload routes (marked with `accepts_upload`) take one file of `IMPORT_MAX_UPLOAD_MB`; every other route
+    takes `DATA_UPLOAD_MAX_MEMORY_SIZE` (Django's limit on form fields, which neither DRF's JSON parser nor
+    its form parser applies: they read whatever is sent). Placed before CsrfViewMiddleware, whose
+    `process_view` reads a page's form.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: tuple, kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        size = declared_body_size(request)
+        if getattr(view, "accepts_upload", False):
+            if size <= upload_max_bytes() + MULTIPART_ENVELOPE_BYTES:
+                return None
+            message = _("The file is too large (%(size)d MB at most).") % {
+                "size": settings.IMPORT_MAX_UPLOAD_MB
+            }
+        else:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if limit is None or size <= limit:
+                return None
+            message = _("The request is too large.")
+        return error_response(request, status=413, title=_("Too large"), message=message)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Final
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +27,6 @@ class _Keep:
 
 
 KEEP: Final = _Keep()  # "rating not given": keep the one the entry has
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
 MAX_UNMATCHED_STORED = 1000
 
 
@@ -82,14 +82,20 @@ class ImportResult:
         }
 
 
+def import_max_bytes() -> int:
+    """The largest history file accepted: `IMPORT_MAX_UPLOAD_MB`, read at call time."""
+    return settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
+
+
 def import_job_create(
     *, user: User, source: str, filename: str, data: bytes, enqueue: bool = True
 ) -> ImportJob:
     """Check the file now (a corrupt or unknown file is refused, nothing written); import it later."""
     from library.tasks import history_import_task  # services import tasks, not the reverse
 
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ApplicationError(_("The file is too large (20 MB at most)."), field="file")
+    if len(data) > import_max_bytes():
+        message = _("The file is too large (%(size)d MB at most).") % {"size": settings.IMPORT_MAX_UPLOAD_MB}
+        raise ApplicationError(message, field="file")
     try:
         rows = parse_history(source=source, data=data, filename=filename)
     except ImportFormatError as exc:

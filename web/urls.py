@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from core.middleware import accepts_upload
 from web import views
 
 app_name = "web"
@@ -16,7 +17,7 @@ urlpatterns = [
     path("lists/<slug:status>/", views.lists, name="lists"),
     path("stats/", views.stats, name="stats"),
     path("assistant/", views.assistant, name="assistant"),
-    path("import/", views.import_history, name="import"),
+    path("import/", accepts_upload(views.import_history), name="import"),
     path("import/<int:job_id>/", views.import_report, name="import_report"),
     path("export/<slug:export_format>/", views.export, name="export"),
     path("about/", views.about, name="about"),

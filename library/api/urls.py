@@ -1,6 +1,7 @@
 from django.urls import path
 
 from catalog.models import MediaType
+from core.middleware import accepts_upload
 from library.api.views import (
     EntryListApi,
     EntryUpdateStatusApi,
@@ -16,7 +17,7 @@ LIST_ROUTES = {"seen": Status.SEEN, "towatchlater": Status.LATER, "hidden": Stat
 
 urlpatterns = [
     path("users/me/stats", UserStatsApi.as_view(), name="users-me-stats"),
-    path("me/import", ImportCreateApi.as_view(), name="me-import"),
+    path("me/import", accepts_upload(ImportCreateApi.as_view()), name="me-import"),
     path("me/import/<int:job_id>", ImportDetailApi.as_view(), name="me-import-detail"),
     path("me/export", ExportApi.as_view(), name="me-export"),
 ]

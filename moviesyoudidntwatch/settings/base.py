@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (admin, API docs) served by the app itself
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.RequestLanguageMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",  # 413 before a too-large body is read (CSRF reads forms)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -224,6 +225,9 @@ ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=3
 # and the most matches it holds for one filter set (beyond that the feed asks the database every time).
 FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=30)
 FEED_CACHE_MAX_MATCHES = env.int("FEED_CACHE_MAX_MATCHES", default=50_000)
+
+# The largest history file POST /me/import and the import page take; a larger declared body gets a 413 unread.
+IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 
 # Failed logins per (identifier, client address) before /auth/login answers 429, and for how long.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
