@@ -2,11 +2,11 @@
 
 import gettext
 from functools import cache
-from typing import Any
 
 import pycountry
 from django.utils.translation import gettext as _
 
+from assistant.state import ConversationState
 from catalog.genre_mapping import genre_ids_for
 from catalog.models import Genre, MediaType, Title
 
@@ -25,41 +25,41 @@ def language_name(code: str, language: str) -> str:
     return name.lower() if language == "fr" else name
 
 
-def describe_request(state: dict[str, Any], *, language: str) -> str:
+def describe_request(state: ConversationState, *, language: str) -> str:
     """ "French comedies from 1990 to 1999, rated 7+" — the request in words."""
-    filters = state.get("filters", {})
-    media_type = state.get("media_type", MediaType.MOVIE)
+    filters = state.filters
+    media_type = state.media_type
     parts: list[str] = []
-    genre_ids = genre_ids_for(tuple(filters.get("genres", ())), media_type=media_type)
+    genre_ids = genre_ids_for(filters.genres, media_type=media_type)
     genres = [g.name(language) for g in Genre.objects.filter(tmdb_id__in=genre_ids)] if genre_ids else []
     kind = _("TV shows") if media_type == MediaType.TV else _("films")
     parts.append(f"{kind} ({', '.join(genres)})" if genres else kind)
-    if filters.get("languages"):
-        names = ", ".join(language_name(code, language) for code in filters["languages"])
+    if filters.languages:
+        names = ", ".join(language_name(code, language) for code in filters.languages)
         parts.append(_("in %(languages)s") % {"languages": names})
-    year_from, year_to = filters.get("year_from"), filters.get("year_to")
+    year_from, year_to = filters.year_from, filters.year_to
     if year_from and year_to:
         parts.append(_("from %(start)s to %(end)s") % {"start": year_from, "end": year_to})
     elif year_from:
         parts.append(_("from %(start)s on") % {"start": year_from})
     elif year_to:
         parts.append(_("up to %(end)s") % {"end": year_to})
-    if filters.get("min_rating") is not None:
-        parts.append(_("rated %(rating)s or more") % {"rating": f"{filters['min_rating']:g}"})
-    if filters.get("runtime_max"):
-        parts.append(_("under %(minutes)s minutes") % {"minutes": filters["runtime_max"] + 1})
-    if filters.get("runtime_min"):
-        parts.append(_("over %(minutes)s minutes") % {"minutes": filters["runtime_min"] - 1})
-    if filters.get("people"):
-        parts.append(_("with %(people)s") % {"people": ", ".join(filters["people"])})
-    excluded = genre_ids_for(tuple(filters.get("exclude_genres", ())), media_type=media_type)
+    if filters.min_rating is not None:
+        parts.append(_("rated %(rating)s or more") % {"rating": f"{filters.min_rating:g}"})
+    if filters.runtime_max:
+        parts.append(_("under %(minutes)s minutes") % {"minutes": filters.runtime_max + 1})
+    if filters.runtime_min:
+        parts.append(_("over %(minutes)s minutes") % {"minutes": filters.runtime_min - 1})
+    if filters.people:
+        parts.append(_("with %(people)s") % {"people": ", ".join(filters.people)})
+    excluded = genre_ids_for(filters.exclude_genres, media_type=media_type)
     if excluded:
         names = ", ".join(g.name(language) for g in Genre.objects.filter(tmdb_id__in=excluded))
         parts.append(_("without %(genres)s") % {"genres": names})
     return ", ".join(parts)
 
 
-def pick_reason(title: Title, state: dict[str, Any], anchor: Title | None, *, language: str) -> str:
+def pick_reason(title: Title, state: ConversationState, anchor: Title | None, *, language: str) -> str:
     """ "Le Dîner de cons (1998) — Comédie · IMDb 7.7 (105,000 votes) · shares its director with …"""
     name = title.title_fr if language == "fr" and title.title_fr else title.title_en
     facts = [", ".join(g.name(language) for g in title.genres.all())] if title.genres.all() else []
@@ -77,9 +77,7 @@ def pick_reason(title: Title, state: dict[str, Any], anchor: Title | None, *, la
             facts.append(_("also by %(people)s") % {"people": ", ".join(shared_people)})
         elif shared_cast:
             facts.append(_("also with %(people)s") % {"people": ", ".join(shared_cast)})
-    wanted_people = [
-        p for p in state.get("filters", {}).get("people", []) if p.lower() in title.search_people
-    ]
+    wanted_people = [p for p in state.filters.people if p.lower() in title.search_people]
     if wanted_people:
         facts.append(_("with %(people)s") % {"people": ", ".join(wanted_people)})
     year = f" ({title.year})" if title.year else ""

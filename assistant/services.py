@@ -2,7 +2,7 @@
 similarity as the REST routes (so exclusion, ranking and localization are identical), and reply."""
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -18,6 +18,7 @@ from assistant.clients.types import InterpreterResult, InterpreterUnavailable, T
 from assistant.describe import describe_request, pick_reason
 from assistant.interpreter import Interpretation
 from assistant.models import ChatMessage, ChatSession
+from assistant.state import ConversationState, RequestFilters
 from catalog.genre_mapping import genre_ids_for
 from catalog.models import Genre, MediaType, Title
 from catalog.search import titles_search, titles_search_page
@@ -30,17 +31,6 @@ from catalog.selectors import (
 
 PICKS = 5
 HISTORY_TURNS = 6
-FILTER_FIELDS = (
-    "genres",
-    "exclude_genres",
-    "year_from",
-    "year_to",
-    "min_rating",
-    "runtime_min",
-    "runtime_max",
-    "languages",
-    "people",
-)
 
 
 @dataclass(frozen=True)
@@ -81,15 +71,16 @@ def chat_turn(
     result = _interpret(message, history)
     meaning = result.interpretation
     reply_language = language or meaning.language
-    state = _next_state(session.state, meaning)
+    previous = ConversationState.from_json(session.state) if session.state else None
+    state = _next_state(previous, meaning)
     with translation.override(reply_language):
-        titles, anchor, notice = _run(state, meaning, user=user)
-        state["shown"] = [t.pk for t in titles]
+        state, titles, anchor, notice = _run(state, user=user)
+        state = replace(state, shown=tuple(t.pk for t in titles))
         reply = _reply(state, meaning, titles, anchor, notice, language=reply_language)
     filters = _public_filters(state, reply_language)
     elapsed = int((time.monotonic() - started) * 1000)
     with transaction.atomic():
-        session.state = state
+        session.state = state.to_json()
         session.title = session.title or message[:120]
         session.save()
         ChatMessage.objects.create(session=session, role=ChatMessage.Role.USER, text=message)
@@ -99,7 +90,7 @@ def chat_turn(
             text=reply,
             intent=meaning.intent,
             filters=filters,
-            title_ids=state["shown"],
+            title_ids=list(state.shown),
             backend=result.backend,
             prompt_tokens=result.prompt_tokens,
             completion_tokens=result.completion_tokens,
@@ -111,94 +102,98 @@ def chat_turn(
 # ---------------------------------------------------------------- the session's request
 
 
-def _filters_of(meaning: Interpretation) -> dict[str, Any]:
-    values = {name: getattr(meaning, name) for name in FILTER_FIELDS}
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items() if v not in (None, ())}
+def _filters_of(meaning: Interpretation) -> RequestFilters:
+    return RequestFilters(
+        genres=meaning.genres,
+        exclude_genres=meaning.exclude_genres,
+        year_from=meaning.year_from,
+        year_to=meaning.year_to,
+        min_rating=meaning.min_rating,
+        runtime_min=meaning.runtime_min,
+        runtime_max=meaning.runtime_max,
+        languages=meaning.languages,
+        people=meaning.people,
+    )
 
 
-def _next_state(previous: dict[str, Any], meaning: Interpretation) -> dict[str, Any]:
+def _next_state(previous: ConversationState | None, meaning: Interpretation) -> ConversationState:
     """Follow-ups refine the current request; a new request or a reset replaces it."""
-    fresh = {
-        "mode": "discover",
-        "media_type": meaning.media_type or MediaType.MOVIE,
-        "filters": _filters_of(meaning),
-        "page": 1,
-        "shown": [],
-        "anchor": None,
-        "query": "",
-    }
     intent = meaning.intent
-    if not previous or intent in ("discover", "reset"):
-        if intent == "similar" or intent == "search":
-            return _next_state(fresh, meaning)
-        return fresh
-    state = {**previous, "filters": dict(previous.get("filters", {}))}
-    if meaning.media_type:
-        state["media_type"] = meaning.media_type
+    if previous is None or intent in ("discover", "reset"):
+        fresh = ConversationState(
+            media_type=meaning.media_type or MediaType.MOVIE, filters=_filters_of(meaning)
+        )
+        return _next_state(fresh, meaning) if intent in ("similar", "search") else fresh
+    state = replace(previous, media_type=meaning.media_type) if meaning.media_type else previous
     if intent == "more":
-        state["page"] = state.get("page", 1) + 1
-        return state
+        return replace(state, page=state.page + 1)
+    query = meaning.titles[0] if meaning.titles else ""
     if intent == "similar":
-        state.update(
+        return replace(
+            state,
             mode="similar",
             page=1,
             anchor=None,
-            query=meaning.titles[0] if meaning.titles else "",
+            query=query,
             ordinal=meaning.ordinal,
             filters=_filters_of(meaning),
         )
-        return state
     if intent == "search":
-        state.update(mode="search", page=1, query=meaning.titles[0] if meaning.titles else "", filters={})
-        return state
+        return replace(state, mode="search", page=1, query=query, filters=RequestFilters())
     # refine: what the message says replaces the same filter; exclusions add up
-    if state.get("mode") == "search":  # "find Heat", then "only French ones": a request, not a title search
-        state["mode"] = "discover"
-    for name, value in _filters_of(meaning).items():
-        if name == "exclude_genres":
-            state["filters"][name] = sorted({*state["filters"].get(name, []), *value})
-        else:
-            state["filters"][name] = value
-    for adjustment in meaning.adjustments:
-        _adjust(state, adjustment)
-    state["page"] = 1
-    return state
+    filters = state.filters.refined_by(_filters_of(meaning))
+    if meaning.adjustments:
+        shown = list(Title.objects.filter(pk__in=state.shown).values("year", "runtime", "rating"))
+        for adjustment in meaning.adjustments:
+            filters = _adjusted(filters, adjustment, shown=shown)
+    # "find Heat", then "only French ones": a request, not a title search
+    mode = "discover" if state.mode == "search" else state.mode
+    return replace(state, mode=mode, filters=filters, page=1)
 
 
-def _adjust(state: dict[str, Any], adjustment: str) -> None:
+def _adjusted(filters: RequestFilters, adjustment: str, *, shown: list[dict[str, Any]]) -> RequestFilters:
     """ "older", "shorter"… relative to what was just shown."""
-    shown = list(Title.objects.filter(pk__in=state.get("shown", [])).values("year", "runtime", "rating"))
-    filters = state["filters"]
     years = [t["year"] for t in shown if t["year"]]
     runtimes = [t["runtime"] for t in shown if t["runtime"]]
     ratings = [t["rating"] for t in shown if t["rating"] is not None]
     if adjustment == "older":
-        filters["year_to"] = (min(years) if years else filters.get("year_to") or 2000) - 1
-        if filters.get("year_from", 0) > filters["year_to"]:
-            del filters["year_from"]
-    elif adjustment == "newer":
-        filters["year_from"] = (max(years) if years else filters.get("year_from") or 2000) + 1
-        if filters.get("year_to", 9999) < filters["year_from"]:
-            del filters["year_to"]
-    elif adjustment == "shorter":
-        filters["runtime_max"] = (min(runtimes) if runtimes else filters.get("runtime_max") or 120) - 1
-    elif adjustment == "longer":
-        filters["runtime_min"] = (max(runtimes) if runtimes else filters.get("runtime_min") or 90) + 1
-    elif adjustment == "better":
-        filters["min_rating"] = round(min(10.0, (max(ratings) if ratings else 6.5) + 0.1), 1)
-
-
-def _discovery_filters(state: dict[str, Any]) -> DiscoveryFilters:
-    values = dict(state.get("filters", {}))
-    media_type = state.get("media_type", MediaType.MOVIE)
-    for name in ("genres", "exclude_genres"):
-        ids = genre_ids_for(tuple(values.get(name, ())), media_type=media_type)
-        values[name] = (
-            tuple(Genre.objects.filter(tmdb_id__in=ids).values_list("pk", flat=True)) if ids else ()
+        year_to = (min(years) if years else filters.year_to or 2000) - 1
+        year_from = (
+            None if filters.year_from is not None and filters.year_from > year_to else filters.year_from
         )
-    values["languages"] = tuple(values.get("languages", ()))
-    values["people"] = tuple(values.get("people", ()))
-    return DiscoveryFilters(**values)
+        return replace(filters, year_from=year_from, year_to=year_to)
+    if adjustment == "newer":
+        year_from = (max(years) if years else filters.year_from or 2000) + 1
+        year_to = None if filters.year_to is not None and filters.year_to < year_from else filters.year_to
+        return replace(filters, year_from=year_from, year_to=year_to)
+    if adjustment == "shorter":
+        return replace(filters, runtime_max=(min(runtimes) if runtimes else filters.runtime_max or 120) - 1)
+    if adjustment == "longer":
+        return replace(filters, runtime_min=(max(runtimes) if runtimes else filters.runtime_min or 90) + 1)
+    if adjustment == "better":
+        return replace(filters, min_rating=round(min(10.0, (max(ratings) if ratings else 6.5) + 0.1), 1))
+    return filters
+
+
+def _discovery_filters(state: ConversationState) -> DiscoveryFilters:
+    """The request as the catalog's selectors take it: genre rows of the state's media type."""
+
+    def genre_pks(movie_genre_ids: tuple[int, ...]) -> tuple[int, ...]:
+        ids = genre_ids_for(movie_genre_ids, media_type=state.media_type)
+        return tuple(Genre.objects.filter(tmdb_id__in=ids).values_list("pk", flat=True)) if ids else ()
+
+    filters = state.filters
+    return DiscoveryFilters(
+        genres=genre_pks(filters.genres),
+        exclude_genres=genre_pks(filters.exclude_genres),
+        year_from=filters.year_from,
+        year_to=filters.year_to,
+        min_rating=filters.min_rating,
+        runtime_min=filters.runtime_min,
+        runtime_max=filters.runtime_max,
+        languages=filters.languages,
+        people=filters.people,
+    )
 
 
 def _page(titles: Any, page: int) -> list[Title]:
@@ -206,47 +201,45 @@ def _page(titles: Any, page: int) -> list[Title]:
     return list(titles[start : start + PICKS])
 
 
-def _run(
-    state: dict[str, Any], meaning: Interpretation, *, user: User
-) -> tuple[list[Title], Title | None, str]:
-    """The titles to show, the title a similarity is anchored on, and a notice if something was not found."""
-    media_type = state.get("media_type", MediaType.MOVIE)
-    page = state.get("page", 1)
-    if state["mode"] == "search":
+def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, list[Title], Title | None, str]:
+    """The state as run, the titles to show, the title a similarity is anchored on, and a notice if
+    something was not found."""
+    if state.mode == "search":
         titles, _more = titles_search_page(
-            query=state.get("query", ""), media_type=media_type, page=page, page_size=PICKS, user=user
+            query=state.query, media_type=state.media_type, page=state.page, page_size=PICKS, user=user
         )
-        return titles, None, ""
-    if state["mode"] == "similar":
-        if not (state.get("anchor") or state.get("ordinal") or state.get("query")):
-            state["mode"] = "discover"  # "something like" and nothing after it
-            return [], None, "no-title"
-        anchor = _anchor(state, media_type)
+        return state, titles, None, ""
+    if state.mode == "similar":
+        if not (state.anchor or state.ordinal or state.query):
+            return replace(state, mode="discover"), [], None, "no-title"  # "something like" and no title
+        anchor = _anchor(state)
+        state = replace(state, ordinal=None)  # resolved once: later turns keep the anchor
         if anchor is None:
-            state["mode"] = "discover"
-            return [], None, "no-anchor"
-        state["anchor"], state["media_type"] = anchor.pk, anchor.media_type
+            return replace(state, mode="discover"), [], None, "no-anchor"
+        state = replace(state, anchor=anchor.pk, media_type=anchor.media_type)
         similar = titles_filter(titles_similar(title=anchor, user=user), _discovery_filters(state))
-        return _page(similar, page), anchor, ""
+        return state, _page(similar, state.page), anchor, ""
     titles, _skipped = titles_discover(
-        media_type=media_type,
+        media_type=state.media_type,
         filters=_discovery_filters(state),
         user=user,
         language=translation.get_language() or "en",
     )
-    return _page(titles, page), None, ""
+    return state, _page(titles, state.page), None, ""
 
 
-def _anchor(state: dict[str, Any], media_type: str) -> Title | None:
-    if state.get("anchor"):
-        return Title.objects.filter(pk=state["anchor"]).first()
-    ordinal = state.pop("ordinal", None)
-    if ordinal:
-        shown = state.get("shown", [])
-        return Title.objects.filter(pk=shown[ordinal - 1]).first() if 0 < ordinal <= len(shown) else None
-    query = state.get("query", "")
-    for kind in dict.fromkeys([media_type, MediaType.MOVIE, MediaType.TV]):
-        hits = titles_search(query=query, media_type=kind)
+def _anchor(state: ConversationState) -> Title | None:
+    if state.anchor:
+        return Title.objects.filter(pk=state.anchor).first()
+    if state.ordinal:
+        shown = state.shown
+        return (
+            Title.objects.filter(pk=shown[state.ordinal - 1]).first()
+            if 0 < state.ordinal <= len(shown)
+            else None
+        )
+    for kind in dict.fromkeys([state.media_type, MediaType.MOVIE, MediaType.TV]):
+        hits = titles_search(query=state.query, media_type=kind)
         if hits:
             return Title.objects.get(pk=hits[0].pk)
     return None
@@ -256,7 +249,7 @@ def _anchor(state: dict[str, Any], media_type: str) -> Title | None:
 
 
 def _reply(
-    state: dict[str, Any],
+    state: ConversationState,
     meaning: Interpretation,
     titles: list[Title],
     anchor: Title | None,
@@ -265,7 +258,7 @@ def _reply(
     language: str,
 ) -> str:
     if notice == "no-anchor":
-        wanted = state.get("query") or _("that title")
+        wanted = state.query or _("that title")
         return _("I could not find “%(title)s” in the catalog. Could you give its exact title?") % {
             "title": wanted
         }
@@ -277,16 +270,15 @@ def _reply(
         return opening + _("I found nothing you haven't seen yet for %(what)s. Try loosening a filter.") % {
             "what": what
         }
-    if state["mode"] == "similar" and anchor is not None:
+    if state.mode == "similar" and anchor is not None:
         opening += _("Because you mentioned %(title)s (%(year)s), here are titles close to it") % {
             "title": anchor.title_fr if language == "fr" and anchor.title_fr else anchor.title_en,
             "year": anchor.year or "?",
         }
-        opening += (_(", among %(what)s") % {"what": what} if state.get("filters") else "") + ":"
-    elif state["mode"] == "search":
-        opening += _("Here is what I found for “%(query)s” that you haven't seen:") % {
-            "query": state["query"]
-        }
+        any_filter = state.filters != RequestFilters()
+        opening += (_(", among %(what)s") % {"what": what} if any_filter else "") + ":"
+    elif state.mode == "search":
+        opening += _("Here is what I found for “%(query)s” that you haven't seen:") % {"query": state.query}
     else:
         opening += ngettext(
             "Here is %(count)d pick you haven't seen: %(what)s.",
@@ -302,20 +294,20 @@ def _reply(
     return "\n".join(lines)
 
 
-def _public_filters(state: dict[str, Any], language: str) -> dict[str, Any]:
+def _public_filters(state: ConversationState, language: str) -> dict[str, Any]:
     """The request as the API shows it: genre names in the reply's language, and what it is anchored on."""
-    filters = dict(state.get("filters", {}))
+    filters = state.filters.to_json()
     for name in ("genres", "exclude_genres"):
         if filters.get(name):
             genres = Genre.objects.filter(
-                tmdb_id__in=genre_ids_for(tuple(filters[name]), media_type=state.get("media_type", "movie"))
+                tmdb_id__in=genre_ids_for(tuple(filters[name]), media_type=state.media_type)
             )
             filters[name] = sorted(g.name(language) for g in genres)
-    filters["media_type"] = state.get("media_type", MediaType.MOVIE)
-    if state.get("anchor"):
-        filters["similar_to"] = state["anchor"]
-    if state.get("mode") == "search":
-        filters["query"] = state.get("query", "")
+    filters["media_type"] = state.media_type
+    if state.anchor:
+        filters["similar_to"] = state.anchor
+    if state.mode == "search":
+        filters["query"] = state.query
     return filters
 
 

@@ -1,0 +1,139 @@
+"""A conversation's current request, kept in `ChatSession.state`: what the next follow-up refines.
+
+Frozen, so a turn builds the next state instead of editing a shared dict; versioned, so what sessions have
+stored stays readable when the shape changes. `from_json` reads every version, including the unversioned
+dicts written before version 1 (the same keys, no "version").
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, TypeGuard
+
+VERSION = 1
+
+Mode = Literal["discover", "similar", "search"]
+MODES: tuple[Mode, ...] = ("discover", "similar", "search")
+MEDIA_TYPES = ("movie", "tv")
+
+
+@dataclass(frozen=True)
+class RequestFilters:
+    """The filters of the current request; an empty field is a filter the conversation has not set."""
+
+    genres: tuple[int, ...] = ()  # TMDB movie genre ids, any of them
+    exclude_genres: tuple[int, ...] = ()  # TMDB movie genre ids, none of them
+    year_from: int | None = None
+    year_to: int | None = None
+    min_rating: float | None = None  # 0..10
+    runtime_min: int | None = None  # minutes
+    runtime_max: int | None = None
+    languages: tuple[str, ...] = ()  # ISO 639-1 original languages
+    people: tuple[str, ...] = ()  # names as typed, all of them
+
+    def refined_by(self, said: "RequestFilters") -> "RequestFilters":
+        """A follow-up: what it says replaces the same filter ("only French ones"); exclusions add up."""
+        changes: dict[str, Any] = {
+            name: value for name, value in _values(said).items() if value is not None and value != ()
+        }
+        if said.exclude_genres:
+            changes["exclude_genres"] = tuple(sorted({*self.exclude_genres, *said.exclude_genres}))
+        return RequestFilters(**{**_values(self), **changes})
+
+    def to_json(self) -> dict[str, Any]:
+        """Only the filters set, as lists: the shape sessions store and the API shows."""
+        return {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in _values(self).items()
+            if value is not None and value != ()
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> "RequestFilters":
+        """Read what `to_json` wrote; a value of the wrong type reads as not set rather than failing."""
+        if not isinstance(data, Mapping):
+            return cls()
+        return cls(
+            genres=_ints(data.get("genres")),
+            exclude_genres=_ints(data.get("exclude_genres")),
+            year_from=_int_or_none(data.get("year_from")),
+            year_to=_int_or_none(data.get("year_to")),
+            min_rating=_number_or_none(data.get("min_rating")),
+            runtime_min=_int_or_none(data.get("runtime_min")),
+            runtime_max=_int_or_none(data.get("runtime_max")),
+            languages=_strings(data.get("languages")),
+            people=_strings(data.get("people")),
+        )
+
+
+@dataclass(frozen=True)
+class ConversationState:
+    """What the assistant is showing: a discovery, titles similar to one, or a title search."""
+
+    version: int = VERSION
+    mode: Mode = "discover"
+    media_type: str = "movie"  # "movie" | "tv"
+    filters: RequestFilters = field(default_factory=RequestFilters)
+    page: int = 1
+    shown: tuple[int, ...] = ()  # title ids of the last answer, in order: "like the second one"
+    anchor: int | None = None  # the title id a similarity is anchored on, once found
+    query: str = ""  # the title text searched for, or to anchor a similarity on
+    ordinal: int | None = None  # "like the second one" -> 2, until it becomes the anchor
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "mode": self.mode,
+            "media_type": self.media_type,
+            "filters": self.filters.to_json(),
+            "page": self.page,
+            "shown": list(self.shown),
+            "anchor": self.anchor,
+            "query": self.query,
+            "ordinal": self.ordinal,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> "ConversationState":
+        """Any stored version, unversioned dicts included; a missing or mistyped key takes its default."""
+        mode = data.get("mode")
+        media_type = data.get("media_type")
+        page = _int_or_none(data.get("page"))
+        query = data.get("query")
+        return cls(
+            mode=mode if _is_mode(mode) else "discover",
+            media_type=media_type if isinstance(media_type, str) and media_type in MEDIA_TYPES else "movie",
+            filters=RequestFilters.from_json(data.get("filters")),
+            page=page if page is not None and page >= 1 else 1,
+            shown=_ints(data.get("shown")),
+            anchor=_int_or_none(data.get("anchor")),
+            query=query if isinstance(query, str) else "",
+            ordinal=_int_or_none(data.get("ordinal")),
+        )
+
+
+def _values(filters: RequestFilters) -> dict[str, Any]:
+    return {f.name: getattr(filters, f.name) for f in fields(filters)}
+
+
+def _is_mode(value: object) -> TypeGuard[Mode]:
+    return value in MODES
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _number_or_none(value: object) -> float | None:
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _ints(value: object) -> tuple[int, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(item for item in value if isinstance(item, int) and not isinstance(item, bool))
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
