@@ -12,6 +12,7 @@ from catalog.clients import tmdb_is_configured
 from catalog.enrichment import titles_refresh_enqueue
 from catalog.models import DataSource, Genre, MediaType, Movie, Title, TvShow
 from catalog.text import normalize_text
+from core.parsing import whole_number
 
 REFRESH_ACTION_LIMIT = 500  # titles per click: larger sets are the sweep's or `refresh_titles`' job
 
@@ -26,10 +27,8 @@ class DecadeFilter(admin.SimpleListFilter):
         return [(str(d), f"{d}s") for d in decades]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Title]) -> QuerySet[Title]:
-        if self.value() and self.value().isdigit():
-            start = int(self.value())
-            return queryset.filter(year__gte=start, year__lt=start + 10)
-        return queryset
+        start = whole_number(self.value(), min_value=0, max_value=9990)
+        return queryset if start is None else queryset.filter(year__gte=start, year__lt=start + 10)
 
 
 class OriginalLanguageFilter(admin.SimpleListFilter):

@@ -17,6 +17,7 @@ from accounts.models import User
 from catalog.api.cards import title_cards
 from catalog.models import Title
 from catalog.selectors import title_find, titles_discover, titles_similar
+from core.parsing import whole_number
 from library.api.serializers import EntryCardOutputSerializer
 from library.models import Entry
 from library.selectors import entries_list
@@ -24,6 +25,7 @@ from recommendations.selectors import recommendations_page
 from web.forms import PAGE_SIZE, DiscoverForm, media_type_of
 
 SIMILAR_COUNT = 8  # similar titles on a title page
+MAX_PAGE = 10_000  # of a list: deeper pages are never linked to
 LIST_SLUGS = {"seen": "seen", "later": "later", "hidden": "hidden"}  # /lists/<slug>/ → status
 
 Card = dict[str, Any]
@@ -66,8 +68,8 @@ def _similar_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language
 
 
 def list_page(query: QueryDict) -> int:
-    value = query.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) <= 10_000 else 1
+    """The `page` of a list's query string; page 1 when it is not a page number."""
+    return whole_number(query.get("page", "1"), max_value=MAX_PAGE) or 1
 
 
 def _list_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: str) -> Feed | None:

@@ -17,6 +17,7 @@ from catalog.api.serializers import DiscoverInputSerializer, KeywordSearchInputS
 from catalog.models import MediaType
 from catalog.selectors import DiscoveryFilters, SortBy, genres_of
 from core.api.throttling import client_address
+from core.parsing import MAX_ID, whole_number
 from library.api.serializers import ImportInputSerializer
 from library.models import ImportJob, Status
 from web.names import language_name
@@ -181,7 +182,8 @@ class MarkForm(PageForm):
         cleaned = super().clean()
         if cleaned.get("status") != Status.SEEN:
             cleaned["rating"] = None  # the card always sends its rating box; only "seen" takes it
-        self.shown = {int(v) for v in self.data.getlist("shown")[:MAX_SHOWN] if str(v).isdigit()}
+        shown = (whole_number(v, max_value=MAX_ID) for v in self.data.getlist("shown")[:MAX_SHOWN])
+        self.shown = {title_id for title_id in shown if title_id is not None}
         return cleaned
 
     @property

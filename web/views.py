@@ -31,6 +31,7 @@ from catalog.selectors import title_find, title_for_detail
 from core.api.pagination import Page, paginate
 from core.api.throttling import ChatThrottle
 from core.exceptions import ApplicationError
+from core.parsing import MAX_ID, whole_number
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, import_job_for, import_jobs_recent, user_stats
@@ -290,8 +291,7 @@ def _chat_wait_seconds(request: HttpRequest) -> int:
 def assistant(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _assistant_post(request)
-    session_raw = request.GET.get("session", "")
-    session_id = int(session_raw) if session_raw.isdigit() else None
+    session_id = whole_number(request.GET.get("session", ""), max_value=MAX_ID)  # else a new conversation
     exchanges: list[Exchange] = []
     if session_id is not None:
         transcript = chat_transcript(user=request.user, session_id=session_id)

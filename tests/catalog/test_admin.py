@@ -156,3 +156,13 @@ def test_genre_data_source_and_user_admins_render(staff_client: Client, titles: 
 def test_admin_is_for_staff_only(client: Client, titles: dict[str, Title]) -> None:
     client.force_login(UserFactory())
     assert client.get("/admin/catalog/movie/").status_code == 302
+
+
+@pytest.mark.parametrize("decade", ["\u00b2", "\u0661\u0669\u0669\u0660", "9" * 5000, "-10", "abc"])
+def test_a_decade_that_is_no_number_filters_nothing(
+    staff_client: Client, titles: dict[str, Title], decade: str
+) -> None:
+    """The decade "²" passed `str.isdigit()` and failed `int()`, as did 5,000 digits: a 500."""
+    response = staff_client.get("/admin/catalog/movie/", {"decade": decade})
+    assert response.status_code == 200
+    assert sorted(_names(response)) == ["Amélie", "Heat"]
