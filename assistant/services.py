@@ -6,7 +6,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -28,6 +27,7 @@ from catalog.selectors import (
     titles_filter,
     titles_similar,
 )
+from core.exceptions import NotFound
 
 PICKS = 5
 HISTORY_TURNS = 6
@@ -42,11 +42,21 @@ class TurnResult:
     titles: list[Title]
 
 
+SESSION_NOT_FOUND = "No ChatSession matches the given query."  # what the API has always answered
+
+
 def chat_session_for(*, user: User, session_id: int | None) -> ChatSession:
-    """The user's session (404 for anyone else's), or a new one."""
+    """The user's session, or a new one; anyone else's is NotFound, as if it did not exist."""
     if session_id is None:
         return ChatSession(user=user)
-    return get_object_or_404(ChatSession, pk=session_id, user=user)
+    return _own_session(user=user, session_id=session_id)
+
+
+def _own_session(*, user: User, session_id: int) -> ChatSession:
+    session = ChatSession.objects.filter(pk=session_id, user=user).first()
+    if session is None:
+        raise NotFound(SESSION_NOT_FOUND)
+    return session
 
 
 def _interpret(message: str, history: list[Turn]) -> InterpreterResult:
@@ -312,4 +322,4 @@ def _public_filters(state: ConversationState, language: str) -> dict[str, Any]:
 
 
 def chat_session_delete(*, user: User, session_id: int) -> None:
-    get_object_or_404(ChatSession, pk=session_id, user=user).delete()
+    _own_session(user=user, session_id=session_id).delete()

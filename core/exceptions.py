@@ -10,6 +10,10 @@ class ApplicationError(Exception):
         self.field = field
 
 
+class NotFound(ApplicationError):
+    """Not there for this caller (someone else's counts as missing): answered with 404 and its message."""
+
+
 class ProviderError(Exception):
     """An external provider (TMDB, OMDb, an LLM) did not give us what we asked for."""
 

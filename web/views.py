@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,7 +30,7 @@ from catalog.models import Title
 from catalog.selectors import title_find, title_for_detail
 from core.api.pagination import Page, paginate
 from core.api.throttling import ChatThrottle
-from core.exceptions import ApplicationError
+from core.exceptions import ApplicationError, NotFound
 from core.parsing import MAX_ID, whole_number
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
@@ -336,7 +336,7 @@ def _assistant_post(request: HttpRequest) -> HttpResponse:
             session_id=form.cleaned_data.get("session"),
             language=request.LANGUAGE_CODE,
         )
-    except Http404:  # someone else's conversation
+    except NotFound:  # someone else's conversation
         return not_found(request)
     if not request.htmx:
         return redirect(f"{reverse('web:assistant')}?session={turn.session.pk}#latest")

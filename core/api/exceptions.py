@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import ApplicationError, ProviderUnavailable
+from core.exceptions import ApplicationError, NotFound, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     retry_after: float | None = None
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, NotFound):
+        exc = exceptions.NotFound(exc.message)
     elif isinstance(exc, ApplicationError):
         body = {exc.field: [exc.message]} if exc.field else exc.message
         exc = exceptions.ValidationError(body) if exc.field else exceptions.ParseError(exc.message)

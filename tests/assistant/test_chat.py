@@ -5,7 +5,9 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from assistant.models import ChatMessage, ChatSession
+from assistant.services import chat_session_delete, chat_turn
 from catalog.services import neighbours_rebuild
+from core.exceptions import NotFound
 from library.models import Entry, Status
 from tests.clients import bearer_client, with_token
 from tests.factories import UserFactory
@@ -163,3 +165,24 @@ def test_a_message_ending_with_its_trigger_word_gets_a_question_back(
     assert body["results"] == []
     question = {"en": "Similar to which title?", "fr": "Semblable à quel titre ?"}[language]
     assert body["reply"].startswith(question)
+
+
+def test_someone_elses_session_is_not_found_with_the_same_message(
+    auth_client: APIClient, catalog: dict
+) -> None:
+    theirs = ChatSession.objects.create(user=UserFactory(), title="theirs", state={"mode": "discover"})
+    posted = auth_client.post("/chat", {"message": "more", "session_id": theirs.pk}, format="json")
+    deleted = auth_client.delete(f"/chat/sessions/{theirs.pk}")
+    for response in (posted, deleted):
+        assert response.status_code == 404
+        assert response.json() == {"detail": "No ChatSession matches the given query."}
+    assert ChatSession.objects.filter(pk=theirs.pk).exists()
+
+
+def test_the_chat_services_raise_our_not_found(user: User) -> None:
+    theirs = ChatSession.objects.create(user=UserFactory(), state={})
+    with pytest.raises(NotFound):
+        chat_turn(user=user, message="more", session_id=theirs.pk)
+    with pytest.raises(NotFound):
+        chat_session_delete(user=user, session_id=theirs.pk)
+    assert ChatSession.objects.filter(pk=theirs.pk).exists()
