@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeGuard
 
 VERSION = 1
+MAX_MESSAGE_CHARS = 1000  # one chat message: the API, the page and the interpreter all take this many
 
 Mode = Literal["discover", "similar", "search"]
 MODES: tuple[Mode, ...] = ("discover", "similar", "search")

@@ -12,7 +12,8 @@ from rest_framework import serializers
 from accounts.api.serializers import SignupInputSerializer
 from accounts.models import Language
 from accounts.services import InvalidCredentials, LoginThrottled, user_login
-from assistant.api.serializers import MAX_MESSAGE_CHARS, ChatInputSerializer
+from assistant.api.serializers import ChatInputSerializer
+from assistant.state import MAX_MESSAGE_CHARS
 from catalog.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
 from catalog.models import MediaType
 from catalog.selectors import DiscoveryFilters, SortBy, genres_of

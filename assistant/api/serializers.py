@@ -1,9 +1,8 @@
 from rest_framework import serializers
 
 from assistant.models import ChatMessage, ChatSession
+from assistant.state import MAX_MESSAGE_CHARS
 from core.api.serializers import StrictInputSerializer
-
-MAX_MESSAGE_CHARS = 1000
 
 
 class ChatInputSerializer(StrictInputSerializer):

@@ -26,10 +26,9 @@ from assistant.interpreter.lexicon import (
 from assistant.interpreter.references import read_people, read_search, read_similar
 from assistant.interpreter.scan import Scan, message_language
 from assistant.interpreter.types import INTENTS, Interpretation
+from assistant.state import MAX_MESSAGE_CHARS
 
 __all__ = ["INTENTS", "Interpretation", "interpret"]
-
-MAX_MESSAGE_CHARS = 500  # a chat request is a sentence or two; beyond that, reading time would grow
 
 
 def interpret(message: str) -> Interpretation:

@@ -186,3 +186,13 @@ def test_the_chat_services_raise_our_not_found(user: User) -> None:
     with pytest.raises(NotFound):
         chat_session_delete(user=user, session_id=theirs.pk)
     assert ChatSession.objects.filter(pk=theirs.pk).exists()
+
+
+def test_a_900_character_message_is_understood_to_its_end(auth_client: APIClient, catalog: dict) -> None:
+    preamble = "Hello! Busy day, and my friends are coming over later, so I need an idea for tonight. " * 11
+    message = preamble[:874] + " a crime film from the 90s"
+    assert len(message) == 900
+    body = chat(auth_client, message, HTTP_ACCEPT_LANGUAGE="en")
+    assert body["filters"]["genres"] == ["Crime"]
+    assert (body["filters"]["year_from"], body["filters"]["year_to"]) == (1990, 1999)
+    assert set(titles(body)) == {"Heat", "La Haine", "Pulp Fiction"}

@@ -329,3 +329,19 @@ def test_long_and_repetitive_messages_stay_cheap() -> None:
     assert interpret("with " + "Jean " * 300).intent == "discover"
     assert interpret("x" * 10_000) == Interpretation(intent="discover", language="en")
     assert time.perf_counter() - started < 0.05
+
+
+def test_a_long_message_is_read_to_its_end() -> None:
+    """The interpreter reads as much as the API and the page accept: the request may come last."""
+    preamble = "Hi there, it has been a busy week at work and I just want to relax on the sofa tonight. " * 10
+    message = preamble[:867] + " a funny French film from the 90s"
+    assert len(message) == 900
+    assert interpret(message) == Interpretation(
+        intent="discover",
+        language="en",
+        media_type="movie",
+        genres=(35,),
+        languages=("fr",),
+        year_from=1990,
+        year_to=1999,
+    )
