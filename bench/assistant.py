@@ -1,12 +1,17 @@
 """Assistant benchmark: p95 of a chat turn with the offline interpreter, through the full stack.
 
-    THROTTLE_CHAT_RATE=100000/min .venv/bin/python -m bench.assistant   # embedded default (SQLite)
-    THROTTLE_CHAT_RATE=100000/min DATABASE_URL=postgres://… .venv/bin/python -m bench.assistant
+    .venv/bin/python -m bench.assistant                              # embedded default (SQLite)
+    DATABASE_URL=postgres://… .venv/bin/python -m bench.assistant
+    .venv/bin/python -m bench.assistant --smoke                      # 2 calls a turn on a small catalog
 
 Each conversation is five turns (a request, two refinements, a similarity, a reset) in English or French.
 """
 
-from bench.common import api_client, percentiles, prepare_database  # first: it sets Django up
+import os
+
+os.environ.setdefault("THROTTLE_CHAT_RATE", "100000/min")  # measured, not refused
+
+from bench.common import api_client, arguments, percentiles, prepare_database  # sets Django up
 
 import json
 
@@ -30,7 +35,9 @@ CONVERSATIONS = [
 
 
 def main() -> None:
-    prepare_database()
+    smoke = arguments().smoke
+    calls = 2 if smoke else 20
+    prepare_database(smoke=smoke)
     if not TitleNeighbour.objects.exists():
         neighbours_rebuild()
     user, _ = User.objects.get_or_create(username="bench-chat", defaults={"email": "bench-chat@example.org"})
@@ -46,7 +53,7 @@ def main() -> None:
             session["id"] = response.json()["session_id"]
 
         for message in conversation:
-            p50, p95 = percentiles(lambda m=message: turn(m), n=20)
+            p50, p95 = percentiles(lambda m=message: turn(m), n=calls)
             print(f"{message!r:<42} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
 
 

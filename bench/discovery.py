@@ -3,6 +3,7 @@ and a user with 20,000 entries on the best-ranked titles (the worst case for "ne
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/myw_bench DJANGO_DEBUG=true \
         .venv/bin/python -m bench.discovery
+    .venv/bin/python -m bench.discovery --smoke      # 1,000 synthetic titles, 200 entries, SQLite or PostgreSQL
 
 Reports p50/p95 of search-by-filters and search-by-keywords through the full Django stack (in-process
 test client), beside the raw SQL time of the same anti-join query and beside the naive approach (fetch a
@@ -10,23 +11,36 @@ page, drop seen titles in Python, fetch the next page until one is full). Synthe
 stay in this database: they are made up, never shown to anyone.
 """
 
-from bench.common import api_client, percentiles, prepare_database  # first: it sets Django up
+from bench.common import api_client, arguments, percentiles, prepare_database  # first: it sets Django up
 
 import json
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import User
-from catalog.models import MediaType, Title
+from catalog.models import DataSource, Genre, MediaType, Title
 from catalog.selectors import DiscoveryFilters, genres_resolve, titles_discover
 from catalog.services import data_source_sync
 from catalog.sources import SourceInfo
 from library.models import Entry, Status
 
-SYNTHETIC = 1_000_000
-ENTRIES = 20_000
+
+@dataclass(frozen=True)
+class Sizes:
+    synthetic: int
+    entries: int
+    calls: int  # per measured route
+    naive_calls: int
+
+
+FULL = Sizes(synthetic=1_000_000, entries=20_000, calls=50, naive_calls=5)
+SMOKE = Sizes(synthetic=1_000, entries=200, calls=3, naive_calls=1)
+BATCH = 10_000
 SOURCE = SourceInfo(
     key="bench-synthetic",
     name="Synthetic titles (benchmark database only)",
@@ -39,66 +53,93 @@ WORDS = (
     "shadow dream road home sea star moon sun iron gold silver secret silent broken wild golden "
     "midnight summer winter storm heart hunter empire island garden mirror"
 ).split()
+LANGUAGES = ["en", "fr", "es", "de", "ja", "it"]
 
 
-def build() -> None:
-    prepare_database()
+def synthetic_titles(first: int, last: int, source: DataSource) -> Iterator[Title]:
+    """Titles `first`..`last` as model instances: every column the model has gets its default, so a new
+    column can never be left out (a hand-written INSERT once missed `refresh_error`)."""
+    rng = random.Random(first)
+    for i in range(first, last + 1):
+        name = f"{WORDS[(i * 7) % len(WORDS)]} {WORDS[(i * 13) % len(WORDS)]} {i}"
+        rating = round(1 + rng.random() * 8, 1)
+        votes = rng.randrange(50_000)
+        title = Title(
+            media_type=MediaType.MOVIE,
+            title_en=name,
+            original_title=name,
+            original_language=LANGUAGES[i % len(LANGUAGES)],
+            year=1930 + i % 95,
+            runtime=70 + i % 120,
+            imdb_rating=Decimal(str(rating)),
+            imdb_votes=votes,
+            rating=rating,
+            votes=votes,
+            score=round(rating * 0.8 + 1.0, 3),
+            source=source,
+            source_key=f"syn-{i}",
+        )
+        title.refresh_search_fields()  # what Title.save() keeps; bulk_create does not call it
+        yield title
+
+
+def link_genres(source: DataSource) -> None:
+    """Every sixth movie genre (by id) on each synthetic title, in one statement on the model's tables."""
+    links = Title.genres.through._meta
+    title_column, genre_column = links.get_field("title").column, links.get_field("genre").column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {links.db_table} ({title_column}, {genre_column})
+            SELECT t.id, g.id FROM {Title._meta.db_table} t
+            JOIN {Genre._meta.db_table} g ON g.for_movies AND (g.id + t.id) %% 6 = 0
+            WHERE t.source_id = %s
+            ON CONFLICT DO NOTHING
+        """,
+            [source.pk],
+        )
+
+
+def analyze(*tables: str) -> None:
+    """Fresh planner statistics, as autovacuum would have them in production."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                f"VACUUM ANALYZE {table}" if connection.vendor == "postgresql" else f"ANALYZE {table}"
+            )
+
+
+def build(sizes: Sizes) -> None:
     source = data_source_sync(SOURCE)
     have = Title.objects.filter(source=source).count()
-    if have < SYNTHETIC:
-        print(f"generating {SYNTHETIC - have} synthetic titles…", flush=True)
-        words = "ARRAY[" + ",".join(f"'{w}'" for w in WORDS) + "]"
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""
-                INSERT INTO catalog_title (created_at, updated_at, media_type, title_en, title_fr, original_title,
-                    original_language, alternate_titles, overview_en, overview_fr, trailer_url_en, trailer_url_fr,
-                    poster_path, year, runtime, imdb_rating, imdb_votes, rating, votes, score, directors, writers,
-                    "cast", countries, source_id, source_key, provenance, search_title, search_people)
-                SELECT now(), now(), 'movie', t.name, '', t.name, (ARRAY['en','fr','es','de','ja','it'])[1 + i %% 6],
-                    '[]', '', '', '', '', '', 1930 + i %% 95, 70 + i %% 120, r, v, r, v, s, '[]', '[]', '[]', '[]',
-                    %s, 'syn-' || i, '{{}}', lower(t.name), ''
-                FROM generate_series(%s, %s) AS i,
-                LATERAL (SELECT ({words})[1 + (i * 7) %% {len(WORDS)}] || ' '
-                         || ({words})[1 + (i * 13) %% {len(WORDS)}] || ' ' || i AS name,
-                         round((1 + random() * 8)::numeric, 1) AS r, (random() * 50000)::int AS v) AS t,
-                LATERAL (SELECT round((t.r * 0.8 + 1.0)::numeric, 3)::float AS s) AS sc
-            """,
-                [source.pk, have + 1, SYNTHETIC],
-            )
-            cursor.execute(
-                """
-                INSERT INTO catalog_title_genres (title_id, genre_id)
-                SELECT t.id, g.id FROM catalog_title t
-                JOIN catalog_genre g ON g.for_movies AND (g.id + t.id) %% 6 = 0
-                WHERE t.source_id = %s
-                ON CONFLICT DO NOTHING
-            """,
-                [source.pk],
-            )
-        call_command("load_catalog", "--if-empty", verbosity=0)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE catalog_title")
-            cursor.execute("VACUUM ANALYZE catalog_title_genres")
+    if have < sizes.synthetic:
+        print(f"generating {sizes.synthetic - have} synthetic titles…", flush=True)
+        for first in range(have + 1, sizes.synthetic + 1, BATCH):
+            last = min(first + BATCH - 1, sizes.synthetic)
+            Title.objects.bulk_create(synthetic_titles(first, last, source), batch_size=2_000)
+        link_genres(source)
+        analyze(Title._meta.db_table, Title.genres.through._meta.db_table)
     user, _ = User.objects.get_or_create(username="bench", defaults={"email": "bench@example.org"})
     top = list(
         Title.objects.filter(media_type=MediaType.MOVIE)
         .order_by("-score")
-        .values_list("pk", flat=True)[:ENTRIES]
+        .values_list("pk", flat=True)[: sizes.entries]
     )
     if set(Entry.objects.filter(user=user).values_list("title_id", flat=True)) != set(top):
         Entry.objects.filter(user=user).delete()
         Entry.objects.bulk_create(
             [Entry(user=user, title_id=pk, status=Status.SEEN) for pk in top], batch_size=5000
         )
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE library_entry")
+        analyze(Entry._meta.db_table)
 
 
 def main() -> None:
-    if connection.vendor != "postgresql":
-        raise SystemExit("Run this benchmark on PostgreSQL (set DATABASE_URL).")
-    build()
+    smoke = arguments().smoke
+    sizes = SMOKE if smoke else FULL
+    if connection.vendor != "postgresql" and not smoke:
+        raise SystemExit("Run this benchmark on PostgreSQL (set DATABASE_URL), or with --smoke.")
+    prepare_database(smoke=smoke)
+    build(sizes)
     user = User.objects.get(username="bench")
     print(
         f"titles: {Title.objects.count():,}; the user's entries: {Entry.objects.filter(user=user).count():,} "
@@ -126,7 +167,8 @@ def main() -> None:
     for label, body, filters in cases:
         payload = json.dumps(body)
         api = percentiles(
-            lambda p=payload: client.post("/movies/search-by-filters", p, content_type="application/json")
+            lambda p=payload: client.post("/movies/search-by-filters", p, content_type="application/json"),
+            n=sizes.calls,
         )
         titles, _skipped = titles_discover(media_type=MediaType.MOVIE, filters=filters, user=user)
         sql, params = titles[:21].query.sql_with_params()
@@ -136,8 +178,8 @@ def main() -> None:
                 cursor.execute(sql, params)
                 cursor.fetchall()
 
-        raw_sql = percentiles(raw)
-        naive = percentiles(lambda f=filters: naive_page(f, user), n=5)
+        raw_sql = percentiles(raw, n=sizes.calls)
+        naive = percentiles(lambda f=filters: naive_page(f, user), n=sizes.naive_calls)
         print(
             f"{label:<28}{api[0]:>8.1f} {api[1]:>8.1f} {raw_sql[0]:>8.1f} {raw_sql[1]:>8.1f} {naive[0]:>10.0f}"
         )
@@ -147,7 +189,7 @@ def main() -> None:
         payload = json.dumps({"query": query})
         api = percentiles(
             lambda p=payload: client.post("/movies/search-by-keywords", p, content_type="application/json"),
-            n=20,
+            n=min(20, sizes.calls),
         )
         first = client.post("/movies/search-by-keywords", payload, content_type="application/json").json()
         top = first["results"][0]["title"] if first["results"] else "-"

@@ -2,6 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/myw_bench_enrich REDIS_URL=redis://127.0.0.1:6379/8 \
         .venv/bin/python -m bench.enrichment
+    .venv/bin/python -m bench.enrichment --smoke     # a few titles, 10 ms latency; the worker run with Redis
 
 Titles enriched per second, one at a time and with concurrent workers (threads of one process, then real
 Celery worker processes sharing the Redis token bucket), and the highest TMDB request rate the fake saw in
@@ -15,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from bench.common import prepare_database  # sets Django up first
+from bench.common import arguments, prepare_database  # sets Django up first
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -23,10 +24,17 @@ from django.db import close_old_connections, connection
 from catalog.enrichment import title_refresh
 from catalog.models import Title
 from catalog.tasks import title_refresh_task
+from moviesyoudidntwatch.celery import app as celery_app
 from tests.fakes.omdb import FakeOmdb
 from tests.fakes.tmdb import FakeTmdb, build_world
 
 LATENCY_SECONDS = 0.1
+# (label, threads, titles) of the runs; the Celery run's titles and worker processes
+RUNS = [("sequential", 1, 40), ("8 threads", 8, 120), ("16 threads", 16, 120)]
+CELERY_RUN = (120, 8)
+SMOKE_LATENCY_SECONDS = 0.01
+SMOKE_RUNS = [("sequential", 1, 3), ("8 threads", 8, 8), ("16 threads", 16, 8)]
+SMOKE_CELERY_RUN = (4, 1)
 TMDB_KEY, OMDB_KEY = "bench-tmdb-key", "bench-omdb-key"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,7 +95,11 @@ def in_celery_workers(ids: list[int], processes: int, tmdb: FakeTmdb, omdb: Fake
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        time.sleep(8)  # the worker's start-up (imports, broker connection) is not what we measure
+        # The worker's start-up (imports, broker connection) is not what we measure.
+        deadline = time.monotonic() + 60
+        while not celery_app.control.ping(timeout=0.5):
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the Celery worker did not start")
         started = time.perf_counter()
         for title_id in ids:
             title_refresh_task.delay(title_id)
@@ -100,18 +112,24 @@ def in_celery_workers(ids: list[int], processes: int, tmdb: FakeTmdb, omdb: Fake
 
 
 def main() -> None:
-    prepare_database()
-    world = build_world(700, 0, seed=7)
+    smoke = arguments().smoke
+    latency, runs, (celery_titles, celery_processes) = (
+        (SMOKE_LATENCY_SECONDS, SMOKE_RUNS, SMOKE_CELERY_RUN)
+        if smoke
+        else (LATENCY_SECONDS, RUNS, CELERY_RUN)
+    )
+    prepare_database(smoke=smoke)
+    world = build_world(700, 0, seed=7)  # more than every run takes
     with FakeTmdb(api_key=TMDB_KEY) as tmdb, FakeOmdb(api_key=OMDB_KEY) as omdb:
         tmdb.add(*world)
         omdb.add(*world)
-        tmdb.latency = omdb.latency = LATENCY_SECONDS
+        tmdb.latency = omdb.latency = latency
         settings.TMDB_BASE_URL, settings.TMDB_API_KEY = tmdb.url, TMDB_KEY
         settings.OMDB_BASE_URL, settings.OMDB_API_KEY = f"{omdb.url}/", OMDB_KEY
         settings.OMDB_DAILY_BUDGET = 100_000_000
         limit = settings.TMDB_RATE_LIMIT_PER_SECOND
         print(
-            f"{connection.vendor}, fake latency {LATENCY_SECONDS * 1000:.0f} ms per request, TMDB limit {limit:g}/s"
+            f"{connection.vendor}, fake latency {latency * 1000:.0f} ms per request, TMDB limit {limit:g}/s"
         )
         print("(each title: TMDB /find, details in English and in French, OMDb: 4 requests)")
         print(
@@ -130,7 +148,6 @@ def main() -> None:
             omdb.requests.clear()
 
         offset = 0
-        runs = [("sequential", 1, 40), ("8 threads", 8, 120), ("16 threads", 16, 120)]
         for omdb_limit in (settings.OMDB_RATE_LIMIT_PER_SECOND, 1000.0):
             settings.OMDB_RATE_LIMIT_PER_SECOND = omdb_limit
             for label, workers, count in runs[1:] if omdb_limit == 1000.0 else runs:
@@ -140,8 +157,11 @@ def main() -> None:
                 in_threads(ids, workers)
                 report(label, count, time.perf_counter() - started)
         if settings.REDIS_URL:
-            ids = fresh_titles(world, offset, 120)
-            report("Celery worker, 8 processes (Redis)", len(ids), in_celery_workers(ids, 8, tmdb, omdb))
+            ids = fresh_titles(world, offset, celery_titles)
+            elapsed = in_celery_workers(ids, celery_processes, tmdb, omdb)
+            report(f"Celery worker, {celery_processes} processes (Redis)", len(ids), elapsed)
+        else:
+            print("Celery worker run skipped: it needs REDIS_URL (the broker)")
 
 
 if __name__ == "__main__":

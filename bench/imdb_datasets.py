@@ -3,6 +3,7 @@
     psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE myw_bench_imdb'
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/myw_bench_imdb DJANGO_DEBUG=true \\
         .venv/bin/python -m bench.imdb_datasets [--rows 1000000] [--mix real|heavy]
+    .venv/bin/python -m bench.imdb_datasets --smoke     # 2,000 rows in a fresh folder, SQLite or PostgreSQL
 
 Writes title.basics / title.ratings / title.akas .tsv.gz (gzip level 6, as IMDb's) into a temporary folder
 (kept and reused between runs), with the embedded catalog's own IMDb ids among them so that part of the
@@ -13,7 +14,7 @@ holds the embedded catalog) and a second one with the same files (nothing change
 ("<word> <word> <n>") stay in this database only: they are made up, never shown to anyone.
 """
 
-from bench.common import prepare_database  # first: it sets Django up
+from bench.common import arguments, prepare_database  # first: it sets Django up
 
 import argparse
 import gzip
@@ -65,6 +66,7 @@ AKAS_PER_TITLE = {True: (3, 12), False: (0, 6)}  # kept titles / others: about 4
 FRENCH_SHARE = {True: 0.4, False: 0.15}
 REGIONS = ["US", "GB", "DE", "JP", "ES", "IT", "BR", "CA"]
 N = "\\N"
+SMOKE_ROWS = 2_000
 
 
 def write_files(folder: Path, rows: int, mix: str, embedded_ids: list[str]) -> dict[str, Path]:
@@ -133,7 +135,7 @@ def reset() -> None:
         cursor.execute(f"DELETE FROM catalog_title WHERE id IN ({imported})", [IMDB_DATASETS.key])
     Title.objects.filter(rating_source__key=IMDB_DATASETS.key).update(rating_as_of=None, rating_source=None)
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE catalog_title")
+        cursor.execute("VACUUM ANALYZE catalog_title" if connection.vendor == "postgresql" else "ANALYZE")
 
 
 def timed_import(label: str, paths: dict[str, Path]) -> None:
@@ -154,18 +156,26 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000, help="title.basics rows to generate")
     parser.add_argument("--mix", choices=MIXES, default="real", help="title types: IMDb's own mix or heavier")
-    args = parser.parse_args()
-    if connection.vendor != "postgresql":
-        raise SystemExit("Run this benchmark on PostgreSQL (set DATABASE_URL).")
-    prepare_database()
+    args = arguments(parser)
+    if connection.vendor != "postgresql" and not args.smoke:
+        raise SystemExit("Run this benchmark on PostgreSQL (set DATABASE_URL), or with --smoke.")
+    prepare_database(smoke=args.smoke)
     reset()
     embedded_ids = sorted(
         Title.objects.exclude(imdb_id=None)
         .exclude(source__key=IMDB_DATASETS.key)
         .values_list("imdb_id", flat=True)
     )
+    if args.smoke:  # files of its own, removed at the end
+        with tempfile.TemporaryDirectory(prefix="myw-imdb-smoke-") as folder:
+            measure(write_files(Path(folder), SMOKE_ROWS, args.mix, embedded_ids))
+        return
     folder = Path(tempfile.gettempdir()) / f"myw-imdb-datasets-{args.mix}-{args.rows}"
-    paths = write_files(folder, args.rows, args.mix, embedded_ids)
+    measure(write_files(folder, args.rows, args.mix, embedded_ids))
+
+
+def measure(paths: dict[str, Path]) -> None:
+    """A first import of the files, then the same files again (nothing changes), with peak memory."""
     sizes = ", ".join(f"{p.name} {p.stat().st_size / 1e6:.0f} MB" for p in paths.values())
     print(f"files: {sizes}; catalog before: {Title.objects.count():,} titles", flush=True)
 

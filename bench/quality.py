@@ -3,6 +3,7 @@
 Run against PostgreSQL (a dedicated database; it is migrated, filled and trained by this script):
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/myw_bench_rec .venv/bin/python -m bench.quality
+    .venv/bin/python -m bench.quality --smoke     # a small catalog, one split of 20 users, 3 calls each
 
 MovieLens users whose id is divisible by 5 are never stored as community ratings, so the model is trained
 without them. For each of them (with at least one film rated 4 stars or more, among films of our catalog), a
@@ -16,7 +17,7 @@ on `--splits` random splits (5 by default; seeds 20260101, 20260102, …), each 
 which 20 % of 134 users' films are hidden moves the ratio by up to 0.4 from one split to the next.
 """
 
-from bench.common import api_client, percentiles, prepare_database  # first: it sets Django up
+from bench.common import api_client, arguments, percentiles, prepare_database  # first: it sets Django up
 
 import argparse
 import math
@@ -42,6 +43,9 @@ SEED = 20260101
 TARGET_SHARE = 0.2
 K = 10
 LATENCY_ENTRIES = 2_000
+LATENCY_CALLS = 100
+SMOKE_USERS = 20  # evaluation users of a smoke run
+SMOKE_LATENCY_ENTRIES = 50
 EVAL_PREFIX = "bench-rec-eval-"
 BENCH_USERS = "bench-rec"  # every user this script makes
 
@@ -51,9 +55,11 @@ def main() -> None:
     parser.add_argument("--fold", type=int, default=0, choices=range(5), help="0: the reserved users")
     parser.add_argument("--no-latency", action="store_true")
     parser.add_argument("--splits", type=int, default=5, help="random target splits, seeds from 20260101")
-    args = parser.parse_args()
+    args = arguments(parser)
+    if args.smoke:
+        args.splits = 1
     print(f"database: {connection.vendor}")
-    prepare_database()
+    prepare_database(smoke=args.smoke)
     User.objects.filter(username__startswith=BENCH_USERS).delete()  # never train on them
     path = EmbeddedPaths.installed().movielens
     community = read_movielens_ratings(path)
@@ -73,7 +79,7 @@ def main() -> None:
     ratios: dict[str, list[float]] = {}
     try:
         for seed in range(SEED, SEED + args.splits):
-            cases = evaluation_cases(path, fold=args.fold, seed=seed)
+            cases = evaluation_cases(path, fold=args.fold, seed=seed)[: SMOKE_USERS if args.smoke else None]
             print(f"evaluation users: {len(cases)} (MovieLens userId % 5 == {args.fold}), seed {seed}")
             for name, ratio in evaluate(cases).items():
                 ratios.setdefault(name, []).append(ratio)
@@ -86,7 +92,10 @@ def main() -> None:
         if args.fold:  # put the full community data back
             community_ratings_sync(ratings=read_movielens_ratings(path))
     if not args.no_latency:
-        latency()
+        if args.smoke:
+            latency(entries=SMOKE_LATENCY_ENTRIES, calls=3)
+        else:
+            latency()
 
 
 def evaluation_cases(
@@ -177,15 +186,15 @@ class QueryCount:
         return execute(sql, params, many, context)
 
 
-def latency() -> None:
+def latency(*, entries: int = LATENCY_ENTRIES, calls: int = LATENCY_CALLS) -> None:
     """GET /me/recommendations for a user with 2,000 entries among the most-rated films (the costliest)."""
     user, _ = User.objects.get_or_create(username="bench-rec", defaults={"email": "bench-rec@example.org"})
     Entry.objects.filter(user=user).delete()
     counts = Counter(CommunityRating.objects.values_list("title_id", flat=True))
-    popular = [pk for pk, _n in counts.most_common(LATENCY_ENTRIES)]
-    if len(popular) < LATENCY_ENTRIES:
+    popular = [pk for pk, _n in counts.most_common(entries)]
+    if len(popular) < entries:
         extra = Title.objects.exclude(pk__in=popular).order_by("pk").values_list("pk", flat=True)
-        popular += list(extra[: LATENCY_ENTRIES - len(popular)])
+        popular += list(extra[: entries - len(popular)])
     statuses = [Status.SEEN, Status.SEEN, Status.SEEN, Status.LATER, Status.HIDDEN]
     Entry.objects.bulk_create(
         [
@@ -218,7 +227,7 @@ def latency() -> None:
         queries = QueryCount()
         with connection.execute_wrapper(queries):
             caller.get(path)
-        p50, p95 = percentiles(lambda caller=caller, path=path: caller.get(path), n=100)
+        p50, p95 = percentiles(lambda caller=caller, path=path: caller.get(path), n=calls)
         print(f"{label:<22} p50 {p50:6.1f} ms   p95 {p95:6.1f} ms   {len(queries)} queries")
 
 
