@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
+from django.views.decorators.cache import cache_control
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.api.throttling import anonymous_wait_seconds
@@ -40,7 +41,13 @@ def member_page(view: PageView) -> PageView:
         return redirect_to_login(back or "/")
 
     wrapper.login_required = True  # type: ignore[attr-defined]
-    return prefers_saved_language(wrapper)
+    return prefers_saved_language(private(wrapper))
+
+
+def private(view: PageView) -> PageView:
+    """A page no cache may keep (`Cache-Control: private, no-store`): someone's data, or a form with their
+    CSRF token. Every member page is one; so are the account pages."""
+    return cache_control(private=True, no_store=True)(view)
 
 
 def anonymous_throttled(view: PageView) -> PageView:

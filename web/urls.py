@@ -4,6 +4,7 @@ from django.urls import path
 
 from core.middleware import accepts_upload
 from web import views
+from web.decorators import private
 
 app_name = "web"
 
@@ -21,8 +22,8 @@ urlpatterns = [
     path("import/<int:job_id>/", views.import_report, name="import_report"),
     path("export/<slug:export_format>/", views.export, name="export"),
     path("about/", views.about, name="about"),
-    path("account/signup/", views.signup, name="signup"),
-    path("account/login/", views.login_page, name="login"),
-    path("account/logout/", views.logout_page, name="logout"),
+    path("account/signup/", private(views.signup), name="signup"),
+    path("account/login/", private(views.login_page), name="login"),
+    path("account/logout/", private(views.logout_page), name="logout"),
     path("language/", views.set_language, name="language"),
 ]

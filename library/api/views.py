@@ -1,4 +1,5 @@
 from django.http import Http404, HttpResponse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -153,5 +154,7 @@ class ExportApi(APIView):
         if params.validated_data["format"] == "letterboxd":
             response = HttpResponse(letterboxd_csv(entries), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="moviesyoudidntwatch-letterboxd.csv"'
-            return response
-        return Response(entries_json(entries, email=request.user.email))
+        else:
+            response = Response(entries_json(entries, email=request.user.email))
+        patch_cache_control(response, private=True, no_store=True)  # someone's whole library: never cached
+        return response

@@ -7,3 +7,12 @@ document.addEventListener("DOMContentLoaded", () => {
     panel.open = false;
   }
 });
+
+// A chat message sent with htmx leaves the box empty for the next one (a listener here rather than an
+// hx-on attribute: the Content-Security-Policy allows no inline script, and htmx runs without eval).
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (event.detail.successful && form.id === "chat-form") {
+    form.querySelector("textarea").value = "";
+  }
+});
