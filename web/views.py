@@ -21,7 +21,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from accounts.services import user_create, user_update
-from assistant.api.views import ChatApi
 from assistant.services import chat_turn
 from catalog.api.cards import title_cards
 from catalog.api.serializers import TitleDetailOutputSerializer, localized_title
@@ -29,7 +28,7 @@ from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import Title
 from catalog.selectors import title_find, title_for_detail
 from core.api.pagination import Page, paginate
-from core.api.throttling import ChatThrottle
+from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
 from core.parsing import MAX_ID, whole_number
 from library.exports import entries_json, letterboxd_csv
@@ -280,12 +279,6 @@ def _exchange(
     )
 
 
-def _chat_wait_seconds(request: HttpRequest) -> int:
-    """0 when the user may send another message: pages share POST /chat's per-user budget."""
-    throttle = ChatThrottle()
-    return 0 if throttle.allow_request(request, ChatApi) else max(1, int(throttle.wait() or 1))
-
-
 @member_page
 @require_http_methods(["GET", "POST"])
 def assistant(request: HttpRequest) -> HttpResponse:
@@ -321,7 +314,7 @@ def _assistant_page(
 
 def _assistant_post(request: HttpRequest) -> HttpResponse:
     form = ChatForm(request.POST)
-    if form.is_valid() and (wait := _chat_wait_seconds(request)):
+    if form.is_valid() and (wait := chat_turn_wait_seconds(request.user)):  # one budget with POST /chat
         form.add_error("message", _("Too many messages. Try again in %(seconds)d s.") % {"seconds": wait})
     if not form.is_valid():
         if request.htmx:

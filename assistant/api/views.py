@@ -16,7 +16,7 @@ from catalog.api.cards import title_cards
 from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.pagination import PageInputSerializer, paginate
 from core.api.schema import errors, page_of
-from core.api.throttling import ChatThrottle
+from core.api.throttling import chat_turn_wait_seconds
 
 
 def explicit_language(request: Request) -> str | None:
@@ -27,7 +27,11 @@ def explicit_language(request: Request) -> str | None:
 
 
 class ChatApi(APIView):
-    throttle_classes = (ChatThrottle,)
+    throttle_classes = ()  # the chat's own budget, shared with the assistant page, replaces the general ones
+
+    def check_throttles(self, request: Request) -> None:
+        if (wait := chat_turn_wait_seconds(request.user)) is not None:
+            self.throttled(request, wait)
 
     @extend_schema(
         request=ChatInputSerializer,

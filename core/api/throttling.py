@@ -9,6 +9,7 @@ worker. Rates are read per request, so they follow the settings (and tests can l
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from rest_framework.request import Request
@@ -34,7 +35,11 @@ class WindowCounterThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         key = self.get_cache_key(request, view)
-        if key is None:
+        return key is None or self.allow_key(key)
+
+    def allow_key(self, key: str) -> bool:
+        """Count one request under `key` in the current window: whether it is still within the rate."""
+        if self.rate is None:
             return True
         self.now = self.timer()
         self.counted = window_count_increment(key=key, seconds=self.duration, cache=self.cache, now=self.now)
@@ -77,12 +82,17 @@ class UserThrottle(WindowCounterThrottle, UserRateThrottle):
 
 
 class ChatThrottle(WindowCounterThrottle):
-    """Chat turns per account, one budget for `POST /chat` and the assistant page: each turn may cost a
-    language-model call. It replaces the general throttles on the chat route."""
+    """The chat's rate (`THROTTLE_CHAT_RATE`) and counter, counted per account by `chat_turn_wait_seconds`."""
 
     scope = "chat"
 
-    def get_cache_key(self, request: Request, view: "APIView") -> str:
-        user = getattr(request, "user", None)
-        ident = user.pk if user is not None and user.is_authenticated else self.get_ident(request)
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+def chat_turn_wait_seconds(user: AbstractBaseUser) -> int | None:
+    """None when the user may send a chat turn now (it is counted), else the seconds until they may.
+
+    Each turn may cost a language-model call: `POST /chat` and the assistant page both ask here, so they share
+    one budget per account, which replaces the general throttles on the chat route.
+    """
+    throttle = ChatThrottle()
+    key = throttle.cache_format % {"scope": throttle.scope, "ident": user.pk}
+    return None if throttle.allow_key(key) else int(throttle.wait())

@@ -18,6 +18,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from core.api.throttling import chat_turn_wait_seconds
 from tests.clients import bearer_client
 from tests.factories import UserFactory
 
@@ -152,3 +153,16 @@ def test_every_throttled_operation_documents_its_429() -> None:
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
             assert ("429" in operation["responses"]) is (path != "/healthz"), (method, path)
+
+
+@pytest.mark.django_db
+def test_chat_turns_count_in_one_budget_per_account_for_the_api_and_the_page(rates) -> None:
+    rates(chat="2/day")
+    ann, bob = UserFactory(), UserFactory()
+    assert bearer_client(ann).post("/chat", {"message": "a comedy"}, format="json").status_code == 200
+    assert chat_turn_wait_seconds(ann) is None  # the page's turn: the second of two
+    wait = chat_turn_wait_seconds(ann)
+    assert wait is not None and 1 <= wait <= 86_400
+    refused = bearer_client(ann).post("/chat", {"message": "a comedy"}, format="json")
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 86_400
+    assert chat_turn_wait_seconds(bob) is None  # another account has its own
