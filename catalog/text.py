@@ -4,7 +4,6 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_TRAILING_PARENS = re.compile(r"\s*\(([^()]*)\)\s*$")
 # "Matrix, The" / "Haine, La" → "The Matrix" / "La Haine" (MovieLens, ggplot2movies style).
 _TRAILING_ARTICLE = re.compile(
     r"^(?P<rest>.+),\s*(?P<article>the|a|an|la|le|les|l'|il|el|der|die|das|los|las|lo|i|gli|un|une|det|den)$",
@@ -33,12 +32,33 @@ def front_article(title: str) -> str:
 
 
 def split_trailing_parens(title: str) -> tuple[str, list[str]]:
-    """Split "Amelie (Fabuleux destin d'Amélie Poulain, Le)" into the main title and parenthesized ones."""
+    """Split "Amelie (Fabuleux destin d'Amélie Poulain, Le)" into the main title and parenthesized ones.
+
+    One right-to-left scan, so a title of a million "()" costs linear time (a regex searched again after
+    each group was quadratic). Groups hold no parentheses; a title that is only a group is kept whole.
+    """
     extra: list[str] = []
-    while (match := _TRAILING_PARENS.search(title)) and match.start() > 0:
-        extra.insert(0, match.group(1).strip())
-        title = title[: match.start()]
-    return title.strip(), extra
+    end = len(title)
+    while True:
+        close = end
+        while close > 0 and title[close - 1].isspace():
+            close -= 1
+        if close == 0 or title[close - 1] != ")":
+            break
+        close -= 1
+        # The nearest parenthesis before ")" must open the group: "[^()]*" inside it.
+        opening = max(title.rfind("(", 0, close), title.rfind(")", 0, close))
+        if opening < 0 or title[opening] != "(":
+            break
+        start = opening
+        while start > 0 and title[start - 1].isspace():
+            start -= 1
+        if start == 0:
+            break
+        extra.append(title[opening + 1 : close].strip())
+        end = start
+    extra.reverse()
+    return title[:end].strip(), extra
 
 
 def title_key(title: str) -> str:
