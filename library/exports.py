@@ -11,6 +11,13 @@ from library.models import Entry, Status
 
 # Columns Letterboxd's importer reads (letterboxd.com/about/importing-data/).
 LETTERBOXD_COLUMNS = ("imdbID", "tmdbID", "Title", "Year", "Directors", "WatchedDate", "Rating", "Rating10")
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet shows as text: a leading apostrophe before = + - @ tab or CR ("+1", 2013)."""
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def letterboxd_csv(entries: list[Entry]) -> str:
@@ -26,9 +33,9 @@ def letterboxd_csv(entries: list[Entry]) -> str:
             [
                 title.imdb_id or "",
                 title.tmdb_id or "",
-                title.title_en,
+                _spreadsheet_safe(title.title_en),
                 title.year or "",
-                ", ".join(title.directors),
+                _spreadsheet_safe(", ".join(title.directors)),
                 entry.watched_at.date().isoformat() if entry.watched_at else "",
                 f"{entry.rating / 2:g}" if entry.rating else "",  # Letterboxd's half stars: 7/10 → 3.5
                 entry.rating or "",

@@ -74,3 +74,26 @@ def test_unknown_export_format_is_400(auth_client: APIClient) -> None:
     response = auth_client.get("/me/export?format=xlsx")
     assert response.status_code == 400
     assert "format" in response.json()
+
+
+@pytest.mark.parametrize(
+    ("title", "cell"),
+    [
+        ("+1", "'+1"),  # a real film (2013): a spreadsheet would compute it
+        ("=HYPERLINK(\"http://example.org\")", "'=HYPERLINK(\"http://example.org\")"),
+        ("-1 Below", "'-1 Below"),
+        ("@Home", "'@Home"),
+        ("\tTabbed", "'\tTabbed"),
+        ("\rReturn", "'\rReturn"),
+        ("Heat", "Heat"),
+        ("1+1", "1+1"),
+    ],
+)
+def test_letterboxd_export_keeps_spreadsheets_from_running_cells_as_formulas(
+    auth_client: APIClient, user: User, title: str, cell: str
+) -> None:
+    film = TitleFactory(title_en=title, year=2013, imdb_id="tt2011311", directors=["=cmd|' /C calc'!A0"])
+    Entry.objects.create(user=user, title=film, status=Status.SEEN)
+    [row] = csv.DictReader(io.StringIO(auth_client.get("/me/export?format=letterboxd").content.decode()))
+    assert row["Title"] == cell
+    assert row["Directors"] == "'=cmd|' /C calc'!A0"
