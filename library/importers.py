@@ -7,8 +7,12 @@ must not cost the user the rest of their history). Messages are translated when 
 language active then (the request's Accept-Language).
 
 The format quirks pinned in comments come from the real exports in /work/shared/import-samples.
+
+Memory stays bounded whatever the upload: files are read as streams, one ZIP member at a time, CSV row by
+row and JSON item by item, each under the caps below, so no file is ever held whole in memory.
 """
 
+import codecs
 import csv
 import functools
 import io
@@ -16,18 +20,27 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import IO, Any, NoReturn
 
 from django.utils.translation import gettext as _
 
 SOURCES = ("letterboxd", "imdb", "trakt")
 
-MAX_ROWS = 200_000  # rows (CSV) or items (JSON) in one file
-MAX_MEMBER_BYTES = 50 * 1024 * 1024  # one file, uncompressed: a ZIP member or a plain upload
-MAX_TOTAL_BYTES = 200 * 1024 * 1024  # all the ZIP members we read, uncompressed (many 49 MB members)
+# Caps, with room to spare over real exports: the largest export file we know of is a Trakt history of
+# just over 4 MiB; IMDb's biggest sample account has 3,369 rows, Trakt's 4,274 items, and no export has
+# more than 18 columns.
+MAX_ROWS = 100_000  # rows (CSV) and items (JSON) of one upload, all the files of a ZIP together
+MAX_MEMBER_BYTES = 16 * 1024 * 1024  # one file, uncompressed: a ZIP member or a plain upload
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all the ZIP members we read, uncompressed
+MAX_ZIP_DIRECTORY_BYTES = 1024 * 1024  # a ZIP's list of files (about 10,000 names); Trakt's has 82
+MAX_CELLS = 64  # cells in one CSV row
+MAX_ROW_CHARS = 256 * 1024  # characters in one CSV row, quoted line breaks included
+MAX_ITEM_CHARS = 1024 * 1024  # characters in one JSON item (a show with 9,000 watched episodes)
+MAX_TITLE_CHARS = 300  # longer titles are not matched by name: no real title is that long
 
 SEEN = "seen"
 LATER = "later"
@@ -49,13 +62,19 @@ _SMALL_INT = re.compile(r"[+]?(\d{1,3})(?:\.0*)?", re.ASCII)
 _STARS = re.compile(r"\d(?:\.\d{1,3})?", re.ASCII)
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _MIN_DAY = datetime.min.replace(tzinfo=UTC)
+_SURROGATES = re.compile("[\ud800-\udfff]")  # lone halves (JSON "\\ud800"): no database can store them
+_NOT_CP1252 = re.compile(b"[\x81\x8d\x8f\x90\x9d]")  # the five bytes Windows-1252 leaves undefined
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+_JSON = json.JSONDecoder()
+_CHUNK = 64 * 1024
+_MB = 1024 * 1024
 
 
 class ImportFormatError(ValueError):
     """The file is not a valid export of that source; the message says what is wrong, for a 400 answer."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HistoryRow:
     # member/file name the row came from, e.g. "ratings.csv", "watchlist.csv", "ratings-movies.json"
     file: str
@@ -68,6 +87,7 @@ class HistoryRow:
     title: str
     year: int | None
     watched_at: datetime | None  # timezone-aware UTC; a date-only value becomes midnight UTC
+    title_too_long: bool = False  # `title` holds its first MAX_TITLE_CHARS characters: not matched by name
 
 
 def parse_history(*, source: str, data: bytes, filename: str = "") -> list[HistoryRow]:
@@ -81,16 +101,20 @@ def parse_history(*, source: str, data: bytes, filename: str = "") -> list[Histo
             % {"source": repr(source), "sources": ", ".join(SOURCES)}
         )
     data = bytes(data)
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that would copy the upload
         raise ImportFormatError(_("The file is empty."))
     if not _is_zip(data) and len(data) > MAX_MEMBER_BYTES:
-        raise ImportFormatError(_("The file is too large (more than 50 MB)."))
+        raise ImportFormatError(
+            _("The file is too large (more than %(max)s MB).") % {"max": MAX_MEMBER_BYTES // _MB}
+        )
+    filename = clean_text(filename)
+    budget = _Budget()
     try:
         if source == "letterboxd":
-            return _parse_letterboxd(data, filename)
+            return _parse_letterboxd(data, filename, budget)
         if source == "imdb":
-            return _parse_imdb(data, filename)
-        return _parse_trakt(data, filename)
+            return _parse_imdb(data, filename, budget)
+        return _parse_trakt(data, filename, budget)
     except ImportFormatError:
         raise
     except (csv.Error, UnicodeError, ValueError, RecursionError) as exc:  # last net: a file we cannot read
@@ -103,7 +127,7 @@ def parse_history(*, source: str, data: bytes, filename: str = "") -> list[Histo
 # ---------------------------------------------------------------- merging rows of one title
 
 
-@dataclass
+@dataclass(slots=True)
 class _Fact:
     """What one row or item says about a title, before rows of the same title are merged."""
 
@@ -113,6 +137,7 @@ class _Fact:
     title: str
     year: int | None
     seen: bool
+    title_too_long: bool = False
     imdb_id: str | None = None
     tmdb_id: int | None = None
     rating: int | None = None
@@ -122,14 +147,17 @@ class _Fact:
     watched_rank: int = 0  # likewise for dates (a diary's Watched Date > the watched.csv "marked" Date)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
-    first: _Fact  # its file/line name the title in the report
+    file: str  # the file and line of its first row name the title in the report
+    line: int
+    media_type: str | None
     seen: bool
     title: str
     year: int | None
     imdb_id: str | None
     tmdb_id: int | None
+    title_too_long: bool = False
     rating: int | None = None
     rating_key: tuple[int, datetime, int] | None = None
     watched_at: datetime | None = None
@@ -148,17 +176,21 @@ class _Merger:
         entry = self.entries.get(key)
         if entry is None:
             entry = _Entry(
-                first=fact,
+                file=fact.file,
+                line=fact.line,
+                media_type=fact.media_type,
                 seen=fact.seen,
                 title=fact.title,
                 year=fact.year,
                 imdb_id=fact.imdb_id,
                 tmdb_id=fact.tmdb_id,
+                title_too_long=fact.title_too_long,
             )
             self.entries[key] = entry
         entry.seen = entry.seen or fact.seen
         # A later file may know what the first one left empty (a Trakt watchlist item's null year).
-        entry.title = entry.title or fact.title
+        if not entry.title:
+            entry.title, entry.title_too_long = fact.title, fact.title_too_long
         entry.year = entry.year if entry.year is not None else fact.year
         entry.imdb_id = entry.imdb_id or fact.imdb_id
         entry.tmdb_id = entry.tmdb_id or fact.tmdb_id
@@ -172,24 +204,35 @@ class _Merger:
                 entry.watched_at, entry.watched_key = fact.watched_at, key_w
 
     def rows(self) -> list[HistoryRow]:
-        return [
-            HistoryRow(
-                file=e.first.file,
-                line=e.first.line,
-                media_type=e.first.media_type,
-                status=SEEN if e.seen else LATER,
-                rating=e.rating if e.seen else None,
-                imdb_id=e.imdb_id,
-                tmdb_id=e.tmdb_id,
-                title=e.title,
-                year=e.year,
-                watched_at=e.watched_at if e.seen else None,
+        entries, self.entries = list(self.entries.values()), {}
+        rows = []
+        for index, e in enumerate(entries):
+            entries[index] = None  # type: ignore[call-overload]  # freed as it becomes a row
+            rows.append(
+                HistoryRow(
+                    file=e.file,
+                    line=e.line,
+                    media_type=e.media_type,
+                    status=SEEN if e.seen else LATER,
+                    rating=e.rating if e.seen else None,
+                    imdb_id=e.imdb_id,
+                    tmdb_id=e.tmdb_id,
+                    title=e.title,
+                    year=e.year,
+                    watched_at=e.watched_at if e.seen else None,
+                    title_too_long=e.title_too_long,
+                )
             )
-            for e in self.entries.values()
-        ]
+        return rows
 
 
 # ---------------------------------------------------------------- shared readers
+
+
+def clean_text(value: str) -> str:
+    """Text any database can store: NUL (PostgreSQL refuses it, csv lets it through) and lone surrogates
+    (from JSON "\\ud800"; UTF-8 cannot encode them) are dropped."""
+    return _SURROGATES.sub("", value.replace("\x00", ""))
 
 
 def _is_zip(data: bytes) -> bool:
@@ -216,64 +259,169 @@ _ZIP_ERRORS = (
 )
 
 
-def _read_zip(data: bytes, keep: Callable[[list[str]], bool]) -> list[tuple[str, bytes]]:
-    """(basename, bytes) of the members `keep` accepts, in archive order; every ZIP failure is the user's."""
+@dataclass
+class _Budget:
+    """What one upload has cost so far, all of its files together: bytes read and rows or items."""
+
+    bytes: int = 0
+    rows: int = 0
+
+    def add_row(self, file: str, line: int, *, unit: str) -> None:
+        self.rows += 1
+        if line > MAX_ROWS:
+            if unit == "items":
+                message = _("%(file)s has more than %(max)s items.")
+            else:
+                message = _("%(file)s has more than %(max)s rows.")
+            raise ImportFormatError(message % {"file": file, "max": f"{MAX_ROWS:,}"})
+        if self.rows > MAX_ROWS:
+            raise ImportFormatError(
+                _("The ZIP file has more than %(max)s rows and items in all.") % {"max": f"{MAX_ROWS:,}"}
+            )
+
+
+@dataclass(frozen=True)
+class _File:
+    """One file of an upload, the upload itself or a ZIP member, opened afresh for each read."""
+
+    name: str  # basename, for messages and the report
+    open: Callable[[], IO[bytes]]
+
+
+class _Capped(io.RawIOBase):
+    """A file's bytes, refused past MAX_MEMBER_BYTES (a ZIP header can lie about the size) and, when a
+    budget is given, past MAX_TOTAL_BYTES for the whole upload; ZIP failures become the user's error."""
+
+    def __init__(self, file: _File, budget: _Budget | None) -> None:
+        super().__init__()
+        self._file, self._budget, self._size = file, budget, 0
+        self._inner = self._guard(file.open)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._guard(lambda: self._inner.readinto(buffer)) or 0
+        self._size += count
+        if self._size > MAX_MEMBER_BYTES:
+            raise ImportFormatError(
+                _("%(file)s is too large (more than %(max)s MB uncompressed).")
+                % {"file": self._file.name, "max": MAX_MEMBER_BYTES // _MB}
+            )
+        if self._budget is not None:
+            self._budget.bytes += count
+            if self._budget.bytes > MAX_TOTAL_BYTES:
+                raise ImportFormatError(
+                    _("The ZIP file is too large (more than %(max)s MB uncompressed).")
+                    % {"max": MAX_TOTAL_BYTES // _MB}
+                )
+        return count
+
+    def close(self) -> None:
+        if not self.closed and hasattr(self, "_inner"):
+            self._inner.close()
+        super().close()
+
+    def _guard(self, action: Callable[[], Any]) -> Any:
+        try:
+            return action()
+        except ImportFormatError:
+            raise
+        except _ZIP_ERRORS as exc:
+            raise ImportFormatError(
+                _("The ZIP file is damaged: %(file)s cannot be read.") % {"file": self._file.name}
+            ) from exc
+
+
+def _text_stream(file: _File, budget: _Budget | None, encoding: str) -> IO[str]:
+    # newline="" keeps the CRLF (Letterboxd) or LF (git-normalised copies) for csv to handle.
+    return io.TextIOWrapper(io.BufferedReader(_Capped(file, budget), _CHUNK), encoding=encoding, newline="")
+
+
+def _plain_file(data: bytes, filename: str, default: str) -> _File:
+    return _File(name=_basename(filename) or default, open=lambda: io.BytesIO(data))  # shares, no copy
+
+
+def _zip_directory_size(data: bytes) -> int:
+    """The size of a ZIP's list of files as its end record states it: zipfile builds an object for every
+    entry of that list before we see any, so a 20 MB list of empty names would cost 130 MB."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 22 - 0xFFFF))
+    if end < 0 or len(data) < end + 22:
+        return 0  # not a ZIP end record: zipfile says what is wrong
+    size = int.from_bytes(data[end + 12 : end + 16], "little")
+    # ZIP64: a locator just before the end record, and the ZIP64 end record (56 bytes) before that.
+    record = end - 20 - 56
+    if (
+        record >= 0
+        and data[end - 20 : end - 16] == b"PK\x06\x07"
+        and data[record : record + 4] == b"PK\x06\x06"
+    ):
+        size = max(size, int.from_bytes(data[record + 40 : record + 48], "little"))
+    return size
+
+
+@contextmanager
+def _zip_files(data: bytes, keep: Callable[[list[str]], bool]) -> Iterator[list[_File]]:
+    """The members `keep` accepts, in archive order, each read only when asked for; every ZIP failure is
+    the user's."""
+    if _zip_directory_size(data) > MAX_ZIP_DIRECTORY_BYTES:
+        raise ImportFormatError(_("The ZIP file lists too many files to be an export."))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except _ZIP_ERRORS as exc:
         raise ImportFormatError(_("The ZIP file is damaged or is not a ZIP archive.")) from exc
-    members: list[tuple[str, bytes]] = []
-    total = 0
     with archive:
+        files: list[_File] = []
         for info in archive.infolist():
             path = info.filename.replace("\\", "/")
             parts = [p for p in path.split("/") if p]
             if info.is_dir() or not parts or parts[0].lower() == "__macosx" or not keep(parts):
                 continue
-            # Zip bomb: the declared size is checked first, then the real one, as headers can lie.
+            # Zip bomb: the declared size is checked here, the real one while reading (headers can lie).
             if info.file_size > MAX_MEMBER_BYTES:
                 raise ImportFormatError(
-                    _("%(file)s is too large (more than 50 MB uncompressed).") % {"file": parts[-1]}
+                    _("%(file)s is too large (more than %(max)s MB uncompressed).")
+                    % {"file": parts[-1], "max": MAX_MEMBER_BYTES // _MB}
                 )
-            try:
-                with archive.open(info) as handle:
-                    blob = handle.read(MAX_MEMBER_BYTES + 1)
-            except _ZIP_ERRORS as exc:
-                raise ImportFormatError(
-                    _("The ZIP file is damaged: %(file)s cannot be read.") % {"file": parts[-1]}
-                ) from exc
-            if len(blob) > MAX_MEMBER_BYTES:
-                raise ImportFormatError(
-                    _("%(file)s is too large (more than 50 MB uncompressed).") % {"file": parts[-1]}
-                )
-            total += len(blob)
-            if total > MAX_TOTAL_BYTES:
-                raise ImportFormatError(_("The ZIP file is too large (more than 200 MB uncompressed)."))
-            members.append((parts[-1], blob))
-    return members
+            files.append(_File(name=parts[-1], open=functools.partial(archive.open, info)))
+        yield files
 
 
-def _decode_text(data: bytes, file: str) -> str:
-    """UTF-8 (a BOM is dropped), else cp1252: IMDb's 2019-2021 v2 exports are ISO-8859-1/cp1252."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError(
-            _("%(file)s is not a text file (neither UTF-8 nor Windows-1252).") % {"file": file}
-        ) from exc
+def _csv_encoding(file: _File, budget: _Budget) -> str:
+    """UTF-8 (a BOM is dropped), else cp1252: IMDb's 2019-2021 v2 exports are ISO-8859-1/cp1252.
+
+    A first pass over the bytes that keeps nothing; the file is then read again as text.
+    """
+    utf8: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder("utf-8")()
+    cp1252 = True
+    with _Capped(file, budget) as raw:
+        while chunk := raw.read(_CHUNK):
+            if utf8 is not None:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8 = None
+            cp1252 = cp1252 and not _NOT_CP1252.search(chunk)
+    if utf8 is not None:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "utf-8-sig"
+    if cp1252:
+        return "cp1252"
+    raise ImportFormatError(
+        _("%(file)s is not a text file (neither UTF-8 nor Windows-1252).") % {"file": file.name}
+    )
 
 
 @dataclass
 class _Table:
-    """A CSV file: columns looked up by name (case- and space-insensitive), records with their number."""
+    """A CSV file's header: columns looked up by name (case- and space-insensitive)."""
 
     file: str
     columns: dict[str, int]
-    records: list[tuple[int, list[str]]]
     resolved: dict[tuple[str, ...], int | None] = field(default_factory=dict)  # names -> index, per file
 
     def has(self, name: str) -> bool:
@@ -293,45 +441,201 @@ class _Table:
 
 
 def _text(value: str) -> str:
-    """A field's text, trimmed; NUL dropped, as PostgreSQL text cannot hold it (and csv lets it through)."""
-    return value.replace("\x00", "").strip()
+    """A field's text, trimmed, with what no database can store dropped."""
+    return clean_text(value).strip()
+
+
+def _title(value: str) -> tuple[str, bool]:
+    """A title and whether it was cut to MAX_TITLE_CHARS: a longer one is kept out of matching by name."""
+    title = _text(value)
+    return (title[:MAX_TITLE_CHARS], True) if len(title) > MAX_TITLE_CHARS else (title, False)
 
 
 def _column_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _read_csv(text: str, file: str) -> _Table:
-    """Parse with the csv module: Letterboxd quotes titles with commas, and its fields can span lines."""
-    # newline="" keeps the CRLF (Letterboxd) or LF (git-normalised copies) for csv to handle.
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header: list[str] | None = None
-    records: list[tuple[int, list[str]]] = []
-    try:
-        for record in reader:
-            if header is None:
-                if any(cell.strip() for cell in record):  # blank lines before the header
-                    header = record
-                continue
-            if len(records) >= MAX_ROWS:
+class _Lines:
+    """A text file's lines for csv.reader, refusing a row longer than MAX_ROW_CHARS before csv holds it
+    (a line of a million commas would be a list of a million cells)."""
+
+    def __init__(self, text: IO[str], file: str) -> None:
+        self._text, self._file = text, file
+        self.count = 0  # lines read
+        self.row_chars = 0  # characters of the row being read
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = self._text.readline(MAX_ROW_CHARS + 1)
+        if not line:
+            raise StopIteration
+        self.count += 1
+        self.row_chars += len(line)
+        if self.row_chars > MAX_ROW_CHARS:
+            raise ImportFormatError(
+                _("%(file)s, line %(line)s: the row is longer than %(max)s characters.")
+                % {"file": self._file, "line": f"{self.count:,}", "max": f"{MAX_ROW_CHARS:,}"}
+            )
+        return line
+
+
+@contextmanager
+def _read_csv(file: _File, budget: _Budget) -> Iterator[tuple[_Table, Iterator[tuple[int, list[str]]]]]:
+    """The header, then the records with their number, read as they are asked for.
+
+    Parsed with the csv module: Letterboxd quotes titles with commas, and its fields can span lines.
+    """
+    encoding = _csv_encoding(file, budget)
+    with _text_stream(file, None, encoding) as text:  # counted by the first pass
+        lines = _Lines(text, file.name)
+        reader = csv.reader(lines)
+
+        def next_record() -> list[str] | None:
+            lines.row_chars = 0
+            first_line = lines.count + 1
+            try:
+                record = next(reader, None)
+            except csv.Error as exc:
                 raise ImportFormatError(
-                    _("%(file)s has more than %(max)s rows.") % {"file": file, "max": f"{MAX_ROWS:,}"}
+                    _("%(file)s is not a valid CSV file (%(error)s).") % {"file": file.name, "error": exc}
+                ) from exc
+            if record is not None and len(record) > MAX_CELLS:
+                raise ImportFormatError(
+                    _("%(file)s, line %(line)s: the row has more than %(max)s cells.")
+                    % {"file": file.name, "line": f"{first_line:,}", "max": MAX_CELLS}
                 )
-            # Numbered as a spreadsheet would show them (blank lines included), header excluded.
-            records.append((len(records) + 1, record))
-    except csv.Error as exc:
-        raise ImportFormatError(
-            _("%(file)s is not a valid CSV file (%(error)s).") % {"file": file, "error": exc}
-        ) from exc
-    columns: dict[str, int] = {}
-    for index, name in enumerate(header or []):
-        columns.setdefault(_column_key(name), index)
-    return _Table(file=file, columns=columns, records=records)
+            return record
+
+        header: list[str] | None = None
+        blank = 0
+        while header is None and (record := next_record()) is not None:
+            if any(cell.strip() for cell in record):
+                header = record
+            else:  # blank lines before the header
+                blank += 1
+                budget.add_row(file.name, blank, unit="rows")
+
+        def records() -> Iterator[tuple[int, list[str]]]:
+            number = 0
+            while (record := next_record()) is not None:
+                # Numbered as a spreadsheet would show them (blank lines included), header excluded.
+                number += 1
+                budget.add_row(file.name, number, unit="rows")
+                yield number, record
+
+        columns: dict[str, int] = {}
+        for index, name in enumerate(header or []):
+            columns.setdefault(_column_key(name), index)
+        yield _Table(file=file.name, columns=columns), records()
+
+
+def _json_items(file: _File, budget: _Budget) -> Iterator[object]:
+    """The items of the top-level JSON array, decoded one at a time: the memory of one item, not the file."""
+    with _text_stream(file, budget, "utf-8-sig") as text:
+        yield from _JsonArray(text, file.name).items()
+
+
+class _JsonArray:
+    """A bounded reader: the standard decoder on a window of the text that holds the next item.
+
+    Not ijson: its C parser keeps every nesting level's path, so 10,000 "[" cost it 260 MB, and it
+    refuses the whole file over one integer past 2**63. Here an item is at most MAX_ITEM_CHARS, and the
+    decoder's recursion limit stops deep nesting.
+    """
+
+    def __init__(self, text: IO[str], file: str) -> None:
+        self._text, self._file = text, file
+        self._buffer, self._pos, self._eof = "", 0, False
+
+    def items(self) -> Iterator[object]:
+        if self._next_char() != "[":
+            self._value(0)  # not valid JSON is said so; valid JSON is not an array
+            raise ImportFormatError(
+                _("%(file)s is not a Trakt export: expected a JSON array of items.") % {"file": self._file}
+            )
+        self._pos += 1
+        index = 0
+        if self._next_char() == "]":
+            self._pos += 1
+        else:
+            while True:
+                index += 1
+                yield self._value(index)
+                char = self._next_char()
+                self._pos += 1
+                if char == "]":
+                    break
+                if char != ",":
+                    self._invalid(index, "Expecting ',' delimiter or ']'")
+        if self._next_char():
+            self._invalid(index, "Extra data after the array")
+
+    def _more(self, size: int) -> bool:
+        """Read `size` more characters (dropping those already decoded); False at the end of the file."""
+        if self._eof:
+            return False
+        try:
+            chunk = self._text.read(size)
+        except UnicodeDecodeError as exc:
+            raise ImportFormatError(_("%(file)s is not UTF-8 JSON.") % {"file": self._file}) from exc
+        if not chunk:
+            self._eof = True
+            return False
+        self._buffer = self._buffer[self._pos :] + chunk
+        self._pos = 0
+        return True
+
+    def _next_char(self) -> str:
+        """The next character that is not whitespace, "" at the end of the file."""
+        while True:
+            self._pos = _JSON_SPACE.match(self._buffer, self._pos).end()  # type: ignore[union-attr]
+            if self._pos < len(self._buffer):
+                return self._buffer[self._pos]
+            if not self._more(_CHUNK):
+                return ""
+
+    def _value(self, index: int) -> object:
+        """Decode the value at the reading position, reading more while it is cut short by the window."""
+        self._next_char()
+        while True:
+            try:
+                value, end = _JSON.raw_decode(self._buffer, self._pos)
+            except json.JSONDecodeError as exc:
+                held = len(self._buffer) - self._pos
+                if held > MAX_ITEM_CHARS:
+                    raise ImportFormatError(
+                        _("%(file)s: item %(index)s is larger than %(max)s MB.")
+                        % {"file": self._file, "index": index, "max": MAX_ITEM_CHARS // _MB}
+                    ) from exc
+                if self._more(min(max(_CHUNK, held), MAX_ITEM_CHARS + 1 - held)):
+                    continue
+                self._invalid(index, exc.msg, exc)
+            except RecursionError as exc:  # "[[[[…" nested deeper than the decoder's stack
+                raise ImportFormatError(
+                    _("%(file)s is not valid JSON (nested too deeply).") % {"file": self._file}
+                ) from exc
+            except ValueError as exc:  # a number too long to convert
+                self._invalid(index, str(exc), exc)
+            self._pos = end
+            return value
+
+    def _invalid(self, index: int, error: str, cause: Exception | None = None) -> NoReturn:
+        if index:
+            message = _("%(file)s is not valid JSON (item %(index)s: %(error)s).")
+        else:
+            message = _("%(file)s is not valid JSON (%(error)s).")
+        raise ImportFormatError(message % {"file": self._file, "index": index, "error": error}) from cause
+
+
+def _day(value: str) -> datetime | None:
+    """YYYY-MM-DD as midnight UTC: the exports give dates with no time and no zone."""
+    return _day_cached(value) if len(value) <= 32 else None  # a long cell must not sit in the cache
 
 
 @functools.lru_cache(maxsize=4096)  # exports repeat dates (a new account's rows share its sign-up day)
-def _day(value: str) -> datetime | None:
-    """YYYY-MM-DD as midnight UTC: the exports give dates with no time and no zone."""
+def _day_cached(value: str) -> datetime | None:
     match = _ISO_DAY.fullmatch(value.strip())
     if not match:
         return None
@@ -399,11 +703,14 @@ def _imdb_id(value: object) -> str | None:
     return None
 
 
+_MAX_TMDB_ID = 2**31 - 1  # our column (PositiveIntegerField); a larger id cannot be TMDB's
+
+
 def _tmdb_id(value: object) -> int | None:
-    """Trakt sends 0 (or nothing) when it has no TMDB id."""
+    """Trakt sends 0 (or nothing) when it has no TMDB id; an id out of the column's range counts as none."""
     if isinstance(value, bool) or not isinstance(value, int):
         return None
-    return value if value > 0 else None
+    return value if 0 < value <= _MAX_TMDB_ID else None
 
 
 # ---------------------------------------------------------------- Letterboxd
@@ -428,40 +735,44 @@ _LB_REQUIRED = {
 _LB_SKIPPED_DIRS = frozenset({"deleted", "orphaned", "lists", "likes"})
 
 
-def _parse_letterboxd(data: bytes, filename: str) -> list[HistoryRow]:
+def _parse_letterboxd(data: bytes, filename: str, budget: _Budget) -> list[HistoryRow]:
     """The export ZIP (files at its root or in one top folder), or one of its CSV files on its own."""
-    tables: list[tuple[str, _Table]] = []
+    merger = _Merger()
     if _is_zip(data):
 
         def keep(parts: list[str]) -> bool:
             dirs = {p.lower() for p in parts[:-1]}
             return not dirs & _LB_SKIPPED_DIRS and parts[-1].lower() in _LB_KINDS
 
-        for name, blob in _read_zip(data, keep):
-            kind = _LB_KINDS[name.lower()]
-            table = _read_csv(_decode_text(blob, name), name)
-            _require(table, _LB_REQUIRED[kind])
-            tables.append((kind, table))
-        if not tables:
-            raise ImportFormatError(
-                _(
-                    "This is not a Letterboxd export: the ZIP has no watched.csv, ratings.csv, "
-                    "watchlist.csv or diary.csv."
+        with _zip_files(data, keep) as files:
+            if not files:
+                raise ImportFormatError(
+                    _(
+                        "This is not a Letterboxd export: the ZIP has no watched.csv, ratings.csv, "
+                        "watchlist.csv or diary.csv."
+                    )
                 )
-            )
-        tables.sort(key=lambda kt: _LB_ORDER.index(kt[0]))  # stable: archive order within a kind
+            # A fixed kind order, so "first row of a film" is stable; archive order within a kind.
+            files.sort(key=lambda f: _LB_ORDER.index(_LB_KINDS[f.name.lower()]))
+            for file in files:
+                kind = _LB_KINDS[file.name.lower()]
+                with _read_csv(file, budget) as (table, records):
+                    _require(table, _LB_REQUIRED[kind])
+                    _letterboxd_merge(merger, kind, table, records)
     else:
-        name = _basename(filename) or "letterboxd.csv"
-        table = _read_csv(_decode_text(data, name), name)
-        tables.append((_letterboxd_kind(table, name), table))
-
-    merger = _Merger()
-    for kind, table in tables:
-        for line, record in table.records:
-            fact = _letterboxd_fact(kind, table, line, record)
-            if fact is not None:
-                merger.add((fact.title.casefold(), fact.year), fact)  # Letterboxd exports no ids
+        file = _plain_file(data, filename, "letterboxd.csv")
+        with _read_csv(file, budget) as (table, records):
+            _letterboxd_merge(merger, _letterboxd_kind(table, file.name), table, records)
     return merger.rows()
+
+
+def _letterboxd_merge(
+    merger: _Merger, kind: str, table: _Table, records: Iterable[tuple[int, list[str]]]
+) -> None:
+    for line, record in records:
+        fact = _letterboxd_fact(kind, table, line, record)
+        if fact is not None:
+            merger.add((fact.title.casefold(), fact.year), fact)  # Letterboxd exports no ids
 
 
 def _letterboxd_kind(table: _Table, name: str) -> str:
@@ -495,7 +806,7 @@ def _require(table: _Table, names: Iterable[str]) -> None:
 
 
 def _letterboxd_fact(kind: str, table: _Table, line: int, record: list[str]) -> _Fact | None:
-    title = table.get(record, "Name")
+    title, too_long = _title(table.get(record, "Name"))
     if not title:
         return None
     fact = _Fact(
@@ -505,6 +816,7 @@ def _letterboxd_fact(kind: str, table: _Table, line: int, record: list[str]) -> 
         title=title,
         year=_year(table.get(record, "Year")),
         seen=kind != "watchlist",
+        title_too_long=too_long,
     )
     if kind == "watched":
         fact.watched_at = _day(table.get(record, "Date"))  # when it was marked watched: a fallback only
@@ -556,30 +868,35 @@ _IMDB_TV_TYPES = frozenset({"tvseries", "tvminiseries", "miniseries", "serietv",
 _IMDB_EPISODE_TYPES = frozenset({"tvepisode", "episodiotv"})
 
 
-def _parse_imdb(data: bytes, filename: str) -> list[HistoryRow]:
+def _parse_imdb(data: bytes, filename: str, budget: _Budget) -> list[HistoryRow]:
     """A ratings, watchlist or list CSV in any of IMDb's three layouts (columns found by name).
 
     v1 (to ~2017) quotes every field and says `const`, `You rated`, `created` (ctime); v2 says `Const`,
     `Your Rating`, `Date Rated` (briefly `Date Added`); v3 adds `Original Title`.
     """
-    name = _basename(filename) or "imdb.csv"
     if _is_zip(data):
         raise ImportFormatError(
             _("This is a ZIP archive: upload IMDb's CSV file (ratings or watchlist) itself.")
         )
-    table = _read_csv(_decode_text(data, name), name)
+    file = _plain_file(data, filename, "imdb.csv")
+    with _read_csv(file, budget) as (table, records):
+        return _imdb_rows(table, records)
+
+
+def _imdb_rows(table: _Table, records: Iterable[tuple[int, list[str]]]) -> list[HistoryRow]:
+    name = table.file
     if not table.has("Const"):
         raise ImportFormatError(_("%(file)s is not an IMDb export: it has no Const column.") % {"file": name})
     # v1 has no Date Rated: a ratings list's `created` is when the title was rated.
     v1 = table.has("You rated")
     rows: list[HistoryRow] = []
-    for line, record in table.records:
+    for line, record in records:
         media_type = _imdb_media_type(table.get(record, "Title Type"))
         if media_type == "episode":
             continue
         imdb_id = _imdb_id(table.get(record, "Const"))
         # v3 "Original Title" is the original-language title; "Title" follows the account language.
-        title = table.get(record, "Original Title") or table.get(record, "Title")
+        title, too_long = _title(table.get(record, "Original Title") or table.get(record, "Title"))
         if imdb_id is None and not title:
             continue
         rating_cell = table.get(record, "Your Rating", "You rated")
@@ -601,14 +918,19 @@ def _parse_imdb(data: bytes, filename: str) -> list[HistoryRow]:
                 title=title,
                 year=_year(table.get(record, "Year")),
                 watched_at=watched_at,
+                title_too_long=too_long,
             )
         )
     return rows
 
 
-@functools.lru_cache(maxsize=256)  # a file holds a handful of distinct types
 def _imdb_media_type(value: str) -> str | None:
     """One of "movie", "tv", "episode" (to skip), or None for a type we do not know (the id still matches)."""
+    return _imdb_media_type_cached(value) if len(value) <= 40 else None  # keep long cells out of the cache
+
+
+@functools.lru_cache(maxsize=256)  # a file holds a handful of distinct types
+def _imdb_media_type_cached(value: str) -> str | None:
     key = re.sub(r"[\s\-_]+", "", value.casefold())
     if key in _IMDB_MOVIE_TYPES:
         return MOVIE
@@ -630,33 +952,37 @@ _TRAKT_MEMBER = re.compile(
 )
 
 
-def _parse_trakt(data: bytes, filename: str) -> list[HistoryRow]:
+def _parse_trakt(data: bytes, filename: str, budget: _Budget) -> list[HistoryRow]:
     """One /sync/* JSON array (watched, ratings, watchlist, history), or the data-export ZIP of them."""
-    if _is_zip(data):
-        members = _read_zip(data, lambda parts: bool(_TRAKT_MEMBER.fullmatch(parts[-1].lower())))
-        if not members:
-            raise ImportFormatError(
-                _(
-                    "This is not a Trakt export: the ZIP has no watched-*.json, ratings-*.json, "
-                    "watchlist or history file."
-                )
-            )
-        # Fixed kind order, so a title's first row does not depend on names; watched-history-2 before -10.
-        members.sort(key=lambda m: (_trakt_member_rank(m[0]), _natural_key(m[0])))
-    else:
-        members = [(_basename(filename) or "trakt.json", data)]
     merger = _Merger()
-    for name, blob in members:
-        for fact in _trakt_facts(name, blob):
-            ids: tuple[object, ...]
-            if fact.tmdb_id:
-                ids = ("tmdb", fact.tmdb_id)
-            elif fact.imdb_id:
-                ids = ("imdb", fact.imdb_id)
-            else:
-                ids = ("title", fact.title.casefold(), fact.year)
-            merger.add((fact.media_type, *ids), fact)
+    if _is_zip(data):
+        with _zip_files(data, lambda parts: bool(_TRAKT_MEMBER.fullmatch(parts[-1].lower()))) as files:
+            if not files:
+                raise ImportFormatError(
+                    _(
+                        "This is not a Trakt export: the ZIP has no watched-*.json, ratings-*.json, "
+                        "watchlist or history file."
+                    )
+                )
+            # Fixed kind order, so a title's first row does not depend on names; watched-history-2 before -10.
+            files.sort(key=lambda f: (_trakt_member_rank(f.name), _natural_key(f.name)))
+            for file in files:
+                _trakt_merge(merger, file, budget)
+    else:
+        _trakt_merge(merger, _plain_file(data, filename, "trakt.json"), budget)
     return merger.rows()
+
+
+def _trakt_merge(merger: _Merger, file: _File, budget: _Budget) -> None:
+    for fact in _trakt_facts(file, budget):
+        ids: tuple[object, ...]
+        if fact.tmdb_id:
+            ids = ("tmdb", fact.tmdb_id)
+        elif fact.imdb_id:
+            ids = ("imdb", fact.imdb_id)
+        else:
+            ids = ("title", fact.title.casefold(), fact.year)
+        merger.add((fact.media_type, *ids), fact)
 
 
 def _trakt_member_rank(name: str) -> int:
@@ -674,48 +1000,27 @@ def _natural_key(name: str) -> list[tuple[int, int, str]]:
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts]
 
 
-def _trakt_facts(name: str, blob: bytes) -> list[_Fact]:
-    try:
-        items = json.loads(blob.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise ImportFormatError(_("%(file)s is not UTF-8 JSON.") % {"file": name}) from exc
-    except RecursionError as exc:  # "[[[[…" nested deeper than the parser's stack
-        raise ImportFormatError(
-            _("%(file)s is not valid JSON (nested too deeply).") % {"file": name}
-        ) from exc
-    except ValueError as exc:  # JSONDecodeError, or a number too long to convert
-        raise ImportFormatError(
-            _("%(file)s is not valid JSON (%(error)s).") % {"file": name, "error": exc}
-        ) from exc
-    if not isinstance(items, list):
-        raise ImportFormatError(
-            _("%(file)s is not a Trakt export: expected a JSON array of items.") % {"file": name}
-        )
-    if len(items) > MAX_ROWS:
-        raise ImportFormatError(
-            _("%(file)s has more than %(max)s items.") % {"file": name, "max": f"{MAX_ROWS:,}"}
-        )
-    facts: list[_Fact] = []
-    known = 0
-    for index, item in enumerate(items, start=1):
+def _trakt_facts(file: _File, budget: _Budget) -> Iterator[_Fact]:
+    known = index = 0
+    for index, item in enumerate(_json_items(file, budget), start=1):
+        budget.add_row(file.name, index, unit="items")
         if not isinstance(item, dict):
             raise ImportFormatError(
                 _("%(file)s is not a Trakt export: item %(index)s is not an object.")
-                % {"file": name, "index": index}
+                % {"file": file.name, "index": index}
             )
-        recognised, fact = _trakt_item(name, index, item)
+        recognised, fact = _trakt_item(file.name, index, item)
         known += recognised
         if fact is not None:
-            facts.append(fact)
-    if items and not known:
+            yield fact
+    if index and not known:
         raise ImportFormatError(
             _(
                 "%(file)s is not a Trakt export: its items are not watched, ratings, watchlist or "
                 "history items."
             )
-            % {"file": name}
+            % {"file": file.name}
         )
-    return facts
 
 
 def _trakt_item(name: str, index: int, item: dict[str, Any]) -> tuple[bool, _Fact | None]:
@@ -751,14 +1056,15 @@ def _trakt_item(name: str, index: int, item: dict[str, Any]) -> tuple[bool, _Fac
         return True, None
     media_type, obj = media
     ids = obj.get("ids") if isinstance(obj.get("ids"), dict) else {}
-    title = obj.get("title") if isinstance(obj.get("title"), str) else ""
+    title, too_long = _title(obj["title"] if isinstance(obj.get("title"), str) else "")
     fact = _Fact(
         file=name,
         line=index,
         media_type=media_type,
-        title=_text(title),
+        title=title,
         year=_year(obj.get("year")),
         seen=seen,
+        title_too_long=too_long,
         imdb_id=_imdb_id(ids.get("imdb")),
         tmdb_id=_tmdb_id(ids.get("tmdb")),
         rating=rating,

@@ -3,7 +3,9 @@
 import io
 import json
 import random
+import tracemalloc
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -885,10 +887,10 @@ def test_zip_member_with_a_bad_checksum_is_refused() -> None:
         parse_history(source="letterboxd", data=data)
 
 
-def test_zip_member_over_50_mb_uncompressed_is_refused() -> None:
-    data = zip_bytes({"watched.csv": lb_csv("watched") + " " * (50 * 1024 * 1024)})
+def test_zip_member_over_16_mb_uncompressed_is_refused() -> None:
+    data = zip_bytes({"watched.csv": lb_csv("watched") + " " * (16 * 1024 * 1024)})
     assert len(data) < 200_000  # a zip bomb: small on the wire
-    with pytest.raises(ImportFormatError, match="more than 50 MB"):
+    with pytest.raises(ImportFormatError, match="more than 16 MB"):
         parse_history(source="letterboxd", data=data)
 
 
@@ -899,10 +901,18 @@ def test_zip_members_over_the_total_budget_are_refused(monkeypatch: pytest.Monke
         parse_history(source="trakt", data=data)
 
 
-def test_csv_with_more_than_200000_rows_is_refused() -> None:
-    data = b"Const,Your Rating,Title\n" + b"tt0113277,8,Heat\n" * 200_001
-    with pytest.raises(ImportFormatError, match="more than 200,000 rows"):
+def test_csv_with_more_than_100000_rows_is_refused() -> None:
+    data = b"Const,Your Rating,Title\n" + b"tt0113277,8,Heat\n" * 100_001
+    with pytest.raises(ImportFormatError, match="more than 100,000 rows"):
         parse_history(source="imdb", data=data)
+
+
+def test_the_row_limit_counts_every_file_of_a_zip(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importers, "MAX_ROWS", 3)
+    watched = lb_csv("watched", "2020-01-01,A,2000,u", "2020-01-01,B,2000,u")
+    data = zip_bytes({"watched.csv": watched, "watchlist.csv": watched.replace("A,", "C,")})
+    with pytest.raises(ImportFormatError, match="more than 3 rows and items in all"):
+        parse_history(source="letterboxd", data=data)
 
 
 def test_csv_at_the_row_limit_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -974,3 +984,122 @@ def test_damaged_copies_of_the_samples_fail_only_with_import_format_error(source
             assert row.status in ("seen", "later")
             assert row.rating is None or 1 <= row.rating <= 10
             assert row.watched_at is None or row.watched_at.tzinfo == UTC
+
+
+# ---------------------------------------------------------------- bounded memory, hostile files
+
+
+def peak_mb(action: Callable[[], object]) -> float:
+    """The peak of memory Python allocated while `action` ran, in MB (the input was built before)."""
+    tracemalloc.start()
+    try:
+        action()
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak / 1024 / 1024
+
+
+def refused(source: str, data: bytes, message: str) -> Callable[[], None]:
+    def action() -> None:
+        with pytest.raises(ImportFormatError, match=message):
+            parse_history(source=source, data=data, filename="upload")
+
+    return action
+
+
+def test_zip_of_comma_lines_is_refused_at_the_first_row_in_bounded_memory() -> None:
+    """Each member nearly 16 MB of commas: once 2 GB of empty cells before it was refused."""
+    line = "," * (1024 * 1024 - 1) + "\n"
+    member = lb_csv("watched") + line * 15
+    data = zip_bytes(dict.fromkeys(("watched.csv", "ratings.csv", "diary.csv", "watchlist.csv"), member))
+    assert len(data) < 100_000
+    assert peak_mb(refused("letterboxd", data, r"watched\.csv, line 2: the row is longer than")) < 8
+
+
+def test_csv_row_with_more_cells_than_any_export_is_refused_naming_file_and_line() -> None:
+    data = lb_csv("watched", "2020-01-01,Heat,1995,u", "2020-01-01,Heat,1995,u" + "," * 64).encode()
+    with pytest.raises(ImportFormatError, match=r"watched\.csv, line 3: the row has more than 64 cells"):
+        parse_history(source="letterboxd", data=data, filename="watched.csv")
+    at_limit = lb_csv("watched", "2020-01-01,Heat,1995,u" + "," * 60).encode()
+    assert [r.title for r in parse_history(source="letterboxd", data=at_limit)] == ["Heat"]
+
+
+def test_quoted_line_breaks_cannot_make_one_endless_row() -> None:
+    """Cells of "a<newline>" are short lines, but all one row: it is cut off by its length."""
+    data = zip_bytes({"watched.csv": lb_csv("watched") + '"a\n",' * (3 * 1024 * 1024) + "\n"})
+    assert peak_mb(refused("letterboxd", data, "the row is longer than 262,144 characters")) < 8
+
+
+def test_trakt_array_of_empty_objects_is_refused_while_it_is_read() -> None:
+    """16 million "{}" once cost 1.5 GB: items are counted as they are decoded."""
+    bomb = b"[" + b"{}," * (5 * 1024 * 1024) + b"{}]"
+    assert peak_mb(refused("trakt", zip_bytes({"watched-movies.json": bomb}), "more than 100,000 items")) < 8
+    assert peak_mb(refused("trakt", bomb[: 15 * 1024 * 1024] + b"{}]", "more than 100,000 items")) < 8
+
+
+def test_one_huge_trakt_item_is_refused() -> None:
+    item = b'{"plays": 1, "movie": {"title": "A", "ids": {"tmdb": 1}}, "junk": [' + b"{}," * 400_000 + b"{}]}"
+    data = zip_bytes({"watched-movies.json": b"[" + item + b"]"})
+    assert peak_mb(refused("trakt", data, r"watched-movies\.json: item 1 is larger than 1 MB")) < 40
+
+
+def test_deeply_nested_trakt_json_is_refused_in_bounded_memory() -> None:
+    data = zip_bytes({"watched-movies.json": b"[" * (15 * 1024 * 1024)})
+    assert peak_mb(refused("trakt", data, "nested too deeply")) < 8
+
+
+def test_zip_with_too_long_a_list_of_files_is_refused_before_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(importers, "MAX_ZIP_DIRECTORY_BYTES", 2000)
+    data = zip_bytes({f"folder/{i}/watched-history-{i}.json": "[]" for i in range(40)})
+    with pytest.raises(ImportFormatError, match="lists too many files"):
+        parse_history(source="trakt", data=data)
+
+
+def test_long_cells_do_not_fill_the_parsers_caches() -> None:
+    """Distinct 100 KB dates and title types, one per row: none of them may stay in memory."""
+    rows = [f"tt{1000000 + i},8,{i:06d}{'-' * 100_000},Film {i},{'x' * 100_000}{i}" for i in range(80)]
+    data = ("Const,Your Rating,Date Rated,Title,Title Type\n" + "\n".join(rows) + "\n").encode()
+    assert len(data) > 15_000_000
+    peak = peak_mb(lambda: parse_history(source="imdb", data=data))
+    assert peak < 8
+
+
+def test_a_title_over_300_characters_is_cut_and_marked() -> None:
+    long_title = "The Longest Title " * 30  # 540 characters
+    [lb] = parse_history(
+        source="letterboxd", data=lb_csv("watched", f'2020-01-01,"{long_title}",2000,u').encode()
+    )
+    [imdb] = parse_history(
+        source="imdb", data=f'Const,Your Rating,Title\ntt0113277,8,"{long_title}"\n'.encode()
+    )
+    [tr] = trakt([{"listed_at": "2020-01-01T00:00:00Z", "type": "movie", "movie": movie(long_title)}])
+    for row in (lb, imdb, tr):
+        assert row.title_too_long
+        assert row.title == long_title.strip()[: importers.MAX_TITLE_CHARS]
+    [short] = parse_history(source="letterboxd", data=lb_csv("watched", "2020-01-01,Heat,1995,u").encode())
+    assert not short.title_too_long
+
+
+def test_a_million_character_title_is_read_in_linear_time() -> None:
+    title = "()" * 500_000
+    rows = trakt([{"listed_at": "2020-01-01T00:00:00Z", "type": "movie", "movie": movie(title)}])
+    assert [(r.title, r.title_too_long) for r in rows] == [("()" * 150, True)]
+
+
+def test_lone_surrogates_are_dropped_from_strings() -> None:
+    """JSON may escape half of a surrogate pair; no database can store it."""
+    item = b'{"listed_at": "2020-01-01T00:00:00Z", "type": "movie", "movie": {"title": "He\\ud800at\\udfff"}}'
+    data = b"[" + item + b"]"
+    [row] = parse_history(source="trakt", data=data, filename="watch\udc80list.json")
+    assert (row.title, row.file) == ("Heat", "watchlist.json")
+
+
+@pytest.mark.parametrize(
+    ("tmdb", "kept"), [(2**31 - 1, 2**31 - 1), (2**31, None), (2**63, None), (10**30, None), (-5, None)]
+)
+def test_trakt_tmdb_ids_outside_the_column_range_count_as_absent(tmdb: int, kept: int | None) -> None:
+    [row] = trakt([{"listed_at": "2020-01-01T00:00:00Z", "type": "movie", "movie": movie("A", tmdb=tmdb)}])
+    assert row.tmdb_id == kept
