@@ -18,7 +18,7 @@ import json
 from django.db import connection
 
 from accounts.models import User
-from catalog.services import neighbours_rebuild
+from catalog.ingest.similarity import neighbours_rebuild
 from catalog.models import TitleNeighbour
 
 CONVERSATIONS = [

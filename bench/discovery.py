@@ -25,8 +25,8 @@ from django.db import connection
 from accounts.models import User
 from catalog.models import DataSource, Genre, MediaType, Title
 from catalog.selectors import DiscoveryFilters, genres_resolve, titles_discover
-from catalog.services import data_source_sync
-from catalog.sources import SourceInfo
+from catalog.ingest.sources import data_source_sync
+from catalog.ingest.sources import SourceInfo
 from library.models import Entry, Status
 
 

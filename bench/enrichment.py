@@ -21,7 +21,7 @@ from bench.common import arguments, prepare_database  # sets Django up first
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from catalog.enrichment import title_refresh
+from catalog.ingest.enrichment import title_refresh
 from catalog.models import Title
 from catalog.tasks import title_refresh_task
 from moviesyoudidntwatch.celery import app as celery_app

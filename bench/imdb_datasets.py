@@ -25,9 +25,9 @@ from pathlib import Path
 
 from django.db import connection
 
-from catalog.imdb_datasets import AKAS, BASICS, RATINGS, imdb_datasets_import
+from catalog.ingest.imdb import AKAS, BASICS, RATINGS, imdb_datasets_import
 from catalog.models import Title
-from catalog.sources import IMDB_DATASETS
+from catalog.ingest.sources import IMDB_DATASETS
 
 WORDS = (
     "night day river city dark light love war king queen ghost lost last first blood stone fire ice "

@@ -20,8 +20,8 @@ from django.db import connection
 
 from accounts.models import User
 from catalog.models import MediaType, Title
-from catalog.services import data_source_sync
-from catalog.sources import SourceInfo
+from catalog.ingest.sources import data_source_sync
+from catalog.ingest.sources import SourceInfo
 from library.models import Entry, Status
 from library.services import import_job_create, import_job_run
 

@@ -32,7 +32,7 @@ import pandas as pd
 from django.db import connection
 
 from accounts.models import User
-from catalog.embedded import EmbeddedPaths, read_movielens_ratings
+from catalog.ingest.embedded import EmbeddedPaths, read_movielens_ratings
 from catalog.models import MediaType, Title
 from library.models import Entry, Status
 from recommendations.models import CommunityRating

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.clients import tmdb_is_configured
-from catalog.enrichment import titles_refresh_enqueue
+from catalog.ingest.clients import tmdb_is_configured
+from catalog.ingest.enrichment import titles_refresh_enqueue
 from catalog.models import DataSource, Genre, MediaType, Movie, Title, TvShow
 from catalog.text import normalize_text
 from core.parsing import whole_number

@@ -16,7 +16,7 @@ RETRY_TRANSIENT = {
 @shared_task(**RETRY_TRANSIENT)
 def genres_import_task() -> dict[str, int | str]:
     """Refresh TMDB's genre lists (live when a key is set); idempotent, so redelivery is harmless."""
-    from catalog.services import genres_import
+    from catalog.ingest.genres import genres_import
 
     report = genres_import()
     return {
@@ -30,7 +30,7 @@ def genres_import_task() -> dict[str, int | str]:
 @shared_task(**RETRY_TRANSIENT)
 def title_refresh_task(title_id: int) -> dict[str, int | bool | str]:
     """Refresh one title from TMDB and OMDb (queue "enrichment"); the same values are written on a repeat."""
-    from catalog.enrichment import title_refresh
+    from catalog.ingest.enrichment import title_refresh
     from catalog.models import Title
 
     if not Title.objects.filter(pk=title_id).exists():  # deleted since it was queued: nothing to do
@@ -43,10 +43,10 @@ def title_refresh_task(title_id: int) -> dict[str, int | bool | str]:
 def titles_refresh_sweep_task() -> dict[str, int]:
     """The daily beat sweep: rescore, then queue refreshes of a bounded batch of the stalest titles, and
     of TMDB's genre lists when a key is set (a start while TMDB was unreachable fell back to ours)."""
-    from catalog.clients import tmdb_is_configured
-    from catalog.enrichment import titles_refresh_sweep
+    from catalog.ingest.clients import tmdb_is_configured
+    from catalog.ingest.enrichment import titles_refresh_sweep
     from catalog.models import MediaType
-    from catalog.services import titles_rescore
+    from catalog.ranking import titles_rescore
     from core.tasks import send_later
 
     for media_type in MediaType:

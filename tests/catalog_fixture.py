@@ -2,9 +2,10 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.ingest.genres import genres_import
+from catalog.ingest.sources import BOKEH_MOVIES, CURATED_TV, GGPLOT2_MOVIES, data_source_sync
 from catalog.models import Genre, MediaType, Title
-from catalog.services import data_source_sync, genres_import, titles_rescore
-from catalog.sources import BOKEH_MOVIES, CURATED_TV, GGPLOT2_MOVIES
+from catalog.ranking import titles_rescore
 
 # (title_en, title_fr, year, TMDB genre ids, language, runtime, IMDb rating, votes, critics, reviews, people)
 FILMS = [

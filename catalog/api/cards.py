@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from catalog.api.serializers import TitleCardOutputSerializer
-from catalog.enrichment import titles_refresh_if_stale
+from catalog.ingest.enrichment import titles_refresh_if_stale
 from catalog.models import Title
 from library.selectors import statuses_for
 

@@ -16,7 +16,7 @@ from catalog.api.serializers import (
     TitleCardOutputSerializer,
     TitleDetailOutputSerializer,
 )
-from catalog.enrichment import titles_refresh_if_stale
+from catalog.ingest.enrichment import titles_refresh_if_stale
 from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import MediaType, Title
 from catalog.selectors import title_for_detail

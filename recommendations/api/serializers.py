@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.api.serializers import TitleCardOutputSerializer, localized_title
-from catalog.enrichment import titles_refresh_if_stale
+from catalog.ingest.enrichment import titles_refresh_if_stale
 from catalog.models import MediaType, Title
 from core.api.pagination import PageInputSerializer
 from recommendations.feedback import LIKED_RATING

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from assistant.models import ChatMessage, ChatSession
 from assistant.services import chat_session_delete, chat_turn
-from catalog.services import neighbours_rebuild
+from catalog.ingest.similarity import neighbours_rebuild
 from core.exceptions import NotFound
 from library.models import Entry, Status
 from tests.clients import bearer_client, with_token

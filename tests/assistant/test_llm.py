@@ -74,7 +74,7 @@ def test_structured_output_drives_the_turn(
 def test_titles_named_by_the_model_are_resolved_in_our_catalog(
     auth_client: APIClient, catalog: dict, fake_openai: FakeOpenAI
 ) -> None:
-    from catalog.services import neighbours_rebuild
+    from catalog.ingest.similarity import neighbours_rebuild
 
     neighbours_rebuild()
     fake_openai.answer = {

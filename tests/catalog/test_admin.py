@@ -2,9 +2,9 @@ import pytest
 from django.test import Client
 
 from accounts.models import User
+from catalog.ingest.genres import genres_import
+from catalog.ingest.sources import BOKEH_MOVIES, CURATED_TV, data_source_sync
 from catalog.models import DataSource, Genre, MediaType, Title
-from catalog.services import data_source_sync, genres_import
-from catalog.sources import BOKEH_MOVIES, CURATED_TV
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import requests
 
-from catalog.clients import get_omdb_client, get_tmdb_client, omdb_is_configured, tmdb_is_configured
-from catalog.clients.tmdb import choose_trailer
-from catalog.clients.types import GenreItem, TmdbSummary
+from catalog.ingest.clients import get_omdb_client, get_tmdb_client, omdb_is_configured, tmdb_is_configured
+from catalog.ingest.clients.tmdb import choose_trailer
+from catalog.ingest.clients.types import GenreItem, TmdbSummary
 from core.exceptions import ProviderError, ProviderMisconfigured, ProviderNotFound, ProviderUnavailable
 from core.http import make_session, redact, retry_after_seconds
 from tests.fakes.http import Reply

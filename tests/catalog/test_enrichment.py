@@ -14,11 +14,11 @@ from django_celery_beat.models import PeriodicTask
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from catalog.enrichment import title_refresh, titles_refresh_sweep
-from catalog.live import RATING_VOTE_FLOOR, discover_params
+from catalog.ingest.enrichment import title_refresh, titles_refresh_sweep
+from catalog.ingest.genres import genres_import
+from catalog.ingest.topup import RATING_VOTE_FLOOR, discover_params
 from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour
 from catalog.selectors import DiscoveryFilters, SortBy
-from catalog.services import genres_import
 from core.exceptions import ProviderUnavailable
 from library.models import Entry, Status
 from tests.factories import TitleFactory

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from catalog.models import Genre, MediaType, Title
-from catalog.services import titles_rescore
+from catalog.ranking import titles_rescore
 from library.models import Entry, Status
 from tests.factories import TitleFactory
 

@@ -5,10 +5,10 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from catalog.clients import get_tmdb_client
 from catalog.genre_mapping import MOVIE_GENRES, TV_GENRES, UnknownSourceGenre, tmdb_genre_ids
+from catalog.ingest.clients import get_tmdb_client
+from catalog.ingest.genres import genres_import
 from catalog.models import Genre, MediaType
-from catalog.services import genres_import
 from catalog.tasks import titles_refresh_sweep_task
 from core.exceptions import ProviderMisconfigured, ProviderUnavailable
 from tests.fakes.http import Reply

@@ -14,10 +14,10 @@ from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
 from catalog.genre_mapping import IMDB_DATASET_GENRES, SOURCE_GENRES
-from catalog.imdb_datasets import AKAS, BASICS, RATINGS, ImdbDatasetError, imdb_datasets_import
+from catalog.ingest.genres import genres_import
+from catalog.ingest.imdb import AKAS, BASICS, RATINGS, ImdbDatasetError, imdb_datasets_import
+from catalog.ingest.sources import BOKEH_MOVIES, GGPLOT2_MOVIES, IMDB_DATASETS, data_source_sync
 from catalog.models import DataSource, Genre, MediaType, Title
-from catalog.services import data_source_sync, genres_import
-from catalog.sources import BOKEH_MOVIES, GGPLOT2_MOVIES, IMDB_DATASETS
 
 pytestmark = pytest.mark.django_db
 

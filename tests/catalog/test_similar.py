@@ -3,8 +3,8 @@ from django.db import models
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from catalog.ingest.similarity import neighbours_rebuild
 from catalog.models import Title, TitleNeighbour
-from catalog.services import neighbours_rebuild
 from library.models import Entry, Status
 
 pytestmark = pytest.mark.django_db

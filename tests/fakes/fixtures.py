@@ -34,7 +34,7 @@ def fake_tmdb(settings: Settings) -> Iterator[FakeTmdb]:
         settings.TMDB_READ_TOKEN = ""
         settings.TMDB_TIMEOUT_SECONDS = TEST_TIMEOUT_SECONDS
         settings.TMDB_RATE_LIMIT_PER_SECOND = TEST_RATE_LIMIT_PER_SECOND
-        settings.TMDB_CLIENT_CLASS = "catalog.clients.tmdb.TmdbHttpClient"
+        settings.TMDB_CLIENT_CLASS = "catalog.ingest.clients.tmdb.TmdbHttpClient"
         yield server
 
 
@@ -48,7 +48,7 @@ def fake_omdb(settings: Settings) -> Iterator[FakeOmdb]:
         settings.OMDB_TIMEOUT_SECONDS = TEST_TIMEOUT_SECONDS
         settings.OMDB_RATE_LIMIT_PER_SECOND = TEST_RATE_LIMIT_PER_SECOND
         settings.OMDB_DAILY_BUDGET = 10_000_000
-        settings.OMDB_CLIENT_CLASS = "catalog.clients.omdb.OmdbHttpClient"
+        settings.OMDB_CLIENT_CLASS = "catalog.ingest.clients.omdb.OmdbHttpClient"
         yield server
 
 

@@ -4,8 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from catalog.ingest.genres import genres_import
 from catalog.models import Genre, MediaType, Title
-from catalog.services import genres_import
 from library.models import Entry, Status
 from tests.clients import with_token
 from tests.factories import TitleFactory, UserFactory

@@ -5,8 +5,8 @@ import pytest
 from django.db import transaction
 
 from accounts.models import User
+from catalog.ingest.genres import genres_import
 from catalog.models import Genre, Title
-from catalog.services import genres_import
 from library.models import Entry, Status
 from recommendations.services import neighbour_vectors_replace
 from tests.factories import TitleFactory, UserFactory

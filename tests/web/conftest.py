@@ -3,7 +3,7 @@ from django.test import Client
 
 from accounts.models import User
 from catalog.models import Title
-from catalog.services import titles_rescore
+from catalog.ranking import titles_rescore
 from tests.factories import TitleFactory, UserFactory
 
 

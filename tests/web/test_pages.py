@@ -13,8 +13,8 @@ from django.urls import resolve
 
 from accounts.models import User
 from assistant.models import ChatSession
+from catalog.ingest.similarity import neighbours_rebuild
 from catalog.models import Title
-from catalog.services import neighbours_rebuild
 from library.models import Entry, ImportJob, Status
 from recommendations.services import neighbour_vectors_replace
 from tests.clients import bearer_client

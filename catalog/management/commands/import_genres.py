@@ -3,8 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from catalog.clients import tmdb_is_configured
-from catalog.services import genres_import
+from catalog.ingest.clients import tmdb_is_configured
+from catalog.ingest.genres import genres_import
 from core.exceptions import ProviderError
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from catalog.imdb_datasets import ImdbDatasetError, imdb_datasets_import
+from catalog.ingest.imdb import ImdbDatasetError, imdb_datasets_import
 
 
 def _day(value: str) -> date:

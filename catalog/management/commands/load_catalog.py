@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.embedded import EmbeddedPaths
+from catalog.ingest.embedded import EmbeddedPaths
+from catalog.ingest.load import catalog_counts, catalog_load_embedded
 from catalog.models import Title
-from catalog.services import catalog_counts, catalog_load_embedded
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from catalog.clients import tmdb_is_configured
-from catalog.enrichment import title_refresh, titles_stale
+from catalog.ingest.clients import tmdb_is_configured
+from catalog.ingest.enrichment import title_refresh, titles_stale
 from catalog.models import Title
 from core.exceptions import ProviderUnavailable
 

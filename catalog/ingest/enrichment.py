@@ -16,11 +16,12 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from catalog import sources
-from catalog.clients import get_omdb_client, get_tmdb_client, omdb_is_configured, tmdb_is_configured
-from catalog.clients.types import OmdbRatings, TmdbDetails
+from catalog.ingest import sources
+from catalog.ingest.clients import get_omdb_client, get_tmdb_client, omdb_is_configured, tmdb_is_configured
+from catalog.ingest.clients.types import OmdbRatings, TmdbDetails
+from catalog.ingest.sources import data_source_sync
 from catalog.models import DataSource, Genre, MediaType, Title
-from catalog.services import data_source_sync, ranking_values, score_parameters, titles_rescore
+from catalog.ranking import ranking_values, score_parameters, titles_rescore
 from core.exceptions import ProviderError, ProviderNotFound, ProviderUnavailable
 from core.tasks import send_later
 

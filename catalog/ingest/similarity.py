@@ -1,13 +1,18 @@
 """Similar titles, precomputed: by content (TF-IDF over genres, people, era, language, country, title words)
-and by MovieLens co-ratings (adjusted cosine with shrinkage). Pure numpy/scipy: ids in, neighbours out."""
+and by MovieLens co-ratings (adjusted cosine with shrinkage). The math is pure numpy/scipy (ids in,
+neighbours out); `neighbours_rebuild` reads the catalog and rewrites the TitleNeighbour table."""
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.db import connection, transaction
 from scipy import sparse
+from tqdm import tqdm
 
+from catalog.models import MediaType, Title, TitleNeighbour
 from catalog.text import strip_accents
 
 NEIGHBOURS_PER_TITLE = 15
@@ -172,3 +177,58 @@ def rating_neighbours(
         return shrunk
 
     return _blockwise_neighbours(similarities, len(items), np.array(items), k)
+
+
+def neighbours_rebuild(
+    *, ratings: list[tuple[int, int, float]] | None = None, progress: bool = False
+) -> dict[str, int]:
+    """Recompute the similar-title tables: by content for every title, by co-ratings for MovieLens films.
+
+    `ratings` are MovieLens (user, movieId, rating) triples; titles are matched by `movielens_id`.
+    """
+    kind = TitleNeighbour.Kind
+    genres: dict[int, list[int]] = {}
+    for title_id, tmdb_id in Title.genres.through.objects.values_list("title_id", "genre__tmdb_id"):
+        genres.setdefault(title_id, []).append(tmdb_id)
+    rows: list[tuple[int, int, str, float]] = []
+    for media_type in tqdm(MediaType, desc="Similar titles", disable=not progress):
+        fields = (
+            "pk",
+            "directors",
+            "writers",
+            "cast",
+            "original_title",
+            "title_en",
+            "year",
+            "original_language",
+            "countries",
+        )
+        values = Title.objects.filter(media_type=media_type).values_list(*fields).iterator(chunk_size=5000)
+        features = [
+            ContentFeatures(
+                pk=pk,
+                genres=genres.get(pk, []),
+                directors=directors,
+                writers=writers,
+                cast=cast,
+                title=original or english,
+                year=year,
+                language=language,
+                countries=countries,
+            )
+            for pk, directors, writers, cast, original, english, year, language, countries in values
+        ]
+        rows += [(a, b, kind.CONTENT, s) for a, b, s in content_neighbours(features)]
+    if ratings:
+        by_movielens = dict(Title.objects.exclude(movielens_id=None).values_list("movielens_id", "pk"))
+        triples = [(u, by_movielens[m], r) for u, m, r in ratings if m in by_movielens]
+        rows += [(a, b, kind.RATINGS, s) for a, b, s in rating_neighbours(triples)]
+    table = TitleNeighbour._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        TitleNeighbour.objects.all().delete()
+        # Hundreds of thousands of plain rows: executemany is several times faster than bulk_create here.
+        cursor.executemany(
+            f"INSERT INTO {table} (title_id, neighbour_id, kind, score) VALUES (%s, %s, %s, %s)",  # noqa: S608
+            rows,
+        )
+    return dict(Counter(k for _a, _b, k, _s in rows))

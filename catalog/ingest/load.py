@@ -1,7 +1,6 @@
-"""Catalog writes: genres, the embedded catalog load, ranking scores, data-source records."""
+"""The embedded catalog load: real films from open-data packages and the curated TV list, matched and
+written in batches. Idempotent: a second run writes nothing."""
 
-import importlib.metadata
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -9,15 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from tqdm import tqdm
 
-from catalog import sources
-from catalog.clients import get_tmdb_client, tmdb_is_configured
-from catalog.embedded import (
+from catalog.genre_mapping import tmdb_genre_ids
+from catalog.ingest import sources
+from catalog.ingest.embedded import (
     CuratedShow,
     EmbeddedPaths,
     FilmRecord,
@@ -32,128 +29,13 @@ from catalog.embedded import (
     read_ratings,
     read_summaries,
 )
-from catalog.genre_mapping import tmdb_genre_ids
+from catalog.ingest.genres import genres_import
+from catalog.ingest.similarity import neighbours_rebuild
+from catalog.ingest.sources import data_source_sync
 from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour
-from catalog.similarity import ContentFeatures, content_neighbours, rating_neighbours
+from catalog.ranking import titles_rescore
 
-GENRES_PATH = Path(__file__).resolve().parent / "data" / "tmdb_genres.json"
 BATCH_SIZE = 500
-
-
-# ---------------------------------------------------------------- data sources
-
-
-def data_source_sync(info: sources.SourceInfo, *, loaded: bool = False) -> DataSource:
-    """The DataSource row for a source, with the installed package's version."""
-    version = ""
-    if info.package:
-        try:
-            version = importlib.metadata.version(info.package)
-        except importlib.metadata.PackageNotFoundError:
-            version = ""
-    defaults: dict[str, Any] = {
-        "name": info.name,
-        "licence": info.licence,
-        "url": info.url,
-        "attribution": info.attribution,
-        "data_as_of": info.data_as_of,
-    }
-    if version:
-        defaults["version"] = version
-    if loaded:
-        defaults["loaded_at"] = timezone.now()
-    source, _created = DataSource.objects.update_or_create(key=info.key, defaults=defaults)
-    return source
-
-
-# ---------------------------------------------------------------- genres
-
-
-@dataclass(frozen=True)
-class GenreSpec:
-    tmdb_id: int
-    name_en: str
-    name_fr: str
-    for_movies: bool
-    for_tv: bool
-
-
-@dataclass(frozen=True)
-class GenreImportReport:
-    created: int
-    updated: int
-    unchanged: int
-    source: str  # "embedded" | "tmdb"
-
-
-def genre_specs_embedded() -> list[GenreSpec]:
-    """TMDB's official lists as kept in the repository (catalog/data/tmdb_genres.json)."""
-    data = json.loads(GENRES_PATH.read_text(encoding="utf-8"))
-    return [
-        GenreSpec(g["id"], g["name_en"], g["name_fr"], for_movies=g["movie"], for_tv=g["tv"])
-        for g in data["genres"]
-    ]
-
-
-def genre_specs_live() -> list[GenreSpec]:
-    """The same lists fetched from TMDB now, in English and French.
-
-    TMDB's fr-FR TV list leaves some names in English; there we keep our own French name.
-    """
-    client = get_tmdb_client()
-    ours = {spec.tmdb_id: spec for spec in genre_specs_embedded()}
-    merged: dict[int, dict[str, Any]] = {}
-    for media_type in MediaType:
-        english = {g.tmdb_id: g.name for g in client.genres(media_type=media_type, language="en")}
-        french = {g.tmdb_id: g.name for g in client.genres(media_type=media_type, language="fr-FR")}
-        for tmdb_id, name_en in english.items():
-            name_fr = french.get(tmdb_id) or name_en
-            if name_fr == name_en and tmdb_id in ours:
-                name_fr = ours[tmdb_id].name_fr
-            item = merged.setdefault(
-                tmdb_id, {"name_en": name_en, "name_fr": name_fr, "movie": False, "tv": False}
-            )
-            item["movie" if media_type == MediaType.MOVIE else "tv"] = True
-    return [
-        GenreSpec(tmdb_id, g["name_en"], g["name_fr"], for_movies=g["movie"], for_tv=g["tv"])
-        for tmdb_id, g in merged.items()
-    ]
-
-
-def genres_import(*, live: bool | None = None, missing_only: bool = False) -> GenreImportReport:
-    """Upsert TMDB's genres; live from TMDB when a key is configured, else the lists in the repository.
-
-    `missing_only` creates absent genres and leaves existing ones alone: a fallback to the repository's
-    lists while TMDB is unreachable must not undo names and flags a live import wrote earlier.
-    """
-    use_live = tmdb_is_configured() if live is None else live
-    specs = genre_specs_live() if use_live else genre_specs_embedded()
-    created = updated = unchanged = 0
-    with transaction.atomic():
-        existing = {g.tmdb_id: g for g in Genre.objects.select_for_update()}
-        for spec in specs:
-            values = {
-                "name_en": spec.name_en,
-                "name_fr": spec.name_fr,
-                "for_movies": spec.for_movies,
-                "for_tv": spec.for_tv,
-            }
-            genre = existing.get(spec.tmdb_id)
-            if genre is None:
-                Genre.objects.create(tmdb_id=spec.tmdb_id, **values)
-                created += 1
-            elif not missing_only and any(getattr(genre, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(genre, k, v)
-                genre.save()
-                updated += 1
-            else:
-                unchanged += 1
-    data_source_sync(sources.TMDB)
-    return GenreImportReport(created, updated, unchanged, source="tmdb" if use_live else "embedded")
-
-
-# ---------------------------------------------------------------- embedded catalog
 
 
 @dataclass
@@ -520,152 +402,6 @@ def _load_curated_tv(path: Path, *, limit: int | None, report: CatalogLoadReport
     by_name = {g.name_en: g.pk for g in Genre.objects.filter(for_tv=True)}
     batch = [(_tv_values(show, src), [by_name[n] for n in show.genres if n in by_name]) for show in shows]
     _Upserter(_TV_FIELDS, counts).run(batch, {"source": src["tv"]})
-
-
-# ---------------------------------------------------------------- ranking score
-
-
-@dataclass(frozen=True)
-class ScoreParameters:
-    """Vote-weighted rating (DESIGN.md): score = v/(v+m)·R + m/(v+m)·C, per rating kind."""
-
-    mean: float  # C
-    min_votes: float  # m
-
-    def score(self, rating: float, votes: int) -> float:
-        return round(
-            votes / (votes + self.min_votes) * rating + self.min_votes / (votes + self.min_votes) * self.mean,
-            3,
-        )
-
-
-def _parameters(rows: list[tuple[float, int]]) -> ScoreParameters | None:
-    """C is the catalog's mean rating; m the median vote count, so a title needs typical support to rank."""
-    if not rows:
-        return None
-    votes = sorted(v for _r, v in rows)
-    return ScoreParameters(
-        mean=sum(r for r, _v in rows) / len(rows), min_votes=float(max(1, votes[len(votes) // 2]))
-    )
-
-
-def ranking_values(
-    *,
-    imdb_rating: Decimal | float | None,
-    imdb_votes: int | None,
-    critics_rating: Decimal | float | None,
-    critics_reviews: int | None,
-    parameters: dict[str, ScoreParameters | None],
-) -> tuple[float | None, int | None, float | None]:
-    """A title's ranking rating, votes and score: IMDb's where it has votes, else the critics'."""
-    imdb, critics = parameters.get("imdb"), parameters.get("critics")
-    if imdb and imdb_rating is not None and imdb_votes:
-        return float(imdb_rating), imdb_votes, imdb.score(float(imdb_rating), imdb_votes)
-    if critics and critics_rating is not None and critics_reviews:
-        return float(critics_rating), critics_reviews, critics.score(float(critics_rating), critics_reviews)
-    return None, None, None
-
-
-def _score_parameters_key(media_type: str) -> str:
-    return f"catalog:score-parameters:{media_type}"
-
-
-def score_parameters(*, media_type: str) -> dict[str, ScoreParameters | None]:
-    """The current C and m of a media type (kept in the cache by each rescore), for scoring one title."""
-    parameters = cache.get(_score_parameters_key(media_type))
-    return parameters if parameters is not None else titles_rescore(media_type=media_type)
-
-
-def titles_rescore(*, media_type: str) -> dict[str, ScoreParameters | None]:
-    """Recompute each title's ranking rating, votes and score: IMDb's where it has votes, else critics'."""
-    titles = list(
-        Title.objects.filter(media_type=media_type).values_list(
-            "pk", "imdb_rating", "imdb_votes", "critics_rating", "critics_reviews", "rating", "votes", "score"
-        )
-    )
-    parameters = {
-        "imdb": _parameters([(float(r), v) for _pk, r, v, *_rest in titles if r is not None and v]),
-        "critics": _parameters(
-            [(float(cr), cv) for _pk, _r, _v, cr, cv, *_rest in titles if cr is not None and cv]
-        ),
-    }
-    changed = []
-    for pk, imdb_rating, imdb_votes, critics_rating, reviews, *old in titles:
-        new = ranking_values(
-            imdb_rating=imdb_rating,
-            imdb_votes=imdb_votes,
-            critics_rating=critics_rating,
-            critics_reviews=reviews,
-            parameters=parameters,
-        )
-        if new != tuple(old):
-            changed.append((*new, pk))
-    # Tens of thousands of rows: a plain executemany is far faster than bulk_update's CASE expressions.
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {Title._meta.db_table} SET rating = %s, votes = %s, score = %s WHERE id = %s",  # noqa: S608
-            changed,
-        )
-    cache.set(_score_parameters_key(media_type), parameters, timeout=None)
-    return parameters
-
-
-# ---------------------------------------------------------------- similar titles
-
-
-def neighbours_rebuild(
-    *, ratings: list[tuple[int, int, float]] | None = None, progress: bool = False
-) -> dict[str, int]:
-    """Recompute the similar-title tables: by content for every title, by co-ratings for MovieLens films.
-
-    `ratings` are MovieLens (user, movieId, rating) triples; titles are matched by `movielens_id`.
-    """
-    kind = TitleNeighbour.Kind
-    genres: dict[int, list[int]] = {}
-    for title_id, tmdb_id in Title.genres.through.objects.values_list("title_id", "genre__tmdb_id"):
-        genres.setdefault(title_id, []).append(tmdb_id)
-    rows: list[tuple[int, int, str, float]] = []
-    for media_type in tqdm(MediaType, desc="Similar titles", disable=not progress):
-        fields = (
-            "pk",
-            "directors",
-            "writers",
-            "cast",
-            "original_title",
-            "title_en",
-            "year",
-            "original_language",
-            "countries",
-        )
-        values = Title.objects.filter(media_type=media_type).values_list(*fields).iterator(chunk_size=5000)
-        features = [
-            ContentFeatures(
-                pk=pk,
-                genres=genres.get(pk, []),
-                directors=directors,
-                writers=writers,
-                cast=cast,
-                title=original or english,
-                year=year,
-                language=language,
-                countries=countries,
-            )
-            for pk, directors, writers, cast, original, english, year, language, countries in values
-        ]
-        rows += [(a, b, kind.CONTENT, s) for a, b, s in content_neighbours(features)]
-    if ratings:
-        by_movielens = dict(Title.objects.exclude(movielens_id=None).values_list("movielens_id", "pk"))
-        triples = [(u, by_movielens[m], r) for u, m, r in ratings if m in by_movielens]
-        rows += [(a, b, kind.RATINGS, s) for a, b, s in rating_neighbours(triples)]
-    table = TitleNeighbour._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
-        TitleNeighbour.objects.all().delete()
-        # Hundreds of thousands of plain rows: executemany is several times faster than bulk_create here.
-        cursor.executemany(
-            f"INSERT INTO {table} (title_id, neighbour_id, kind, score) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            rows,
-        )
-    return dict(Counter(k for _a, _b, k, _s in rows))
 
 
 def catalog_counts() -> dict[str, int]:

@@ -1,6 +1,6 @@
 """Readers for the embedded catalog: real open data from pinned PyPI packages (data-sources.md).
 
-Each reader turns one source file into frozen records; `catalog.services.catalog_load_embedded`
+Each reader turns one source file into frozen records; `catalog.ingest.load.catalog_load_embedded`
 matches and writes them. Paths can be overridden so tests run the same code on tiny files.
 """
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from catalog.clients.types import OmdbClient, TmdbClient
+from catalog.ingest.clients.types import OmdbClient, TmdbClient
 
 
 def get_tmdb_client() -> TmdbClient:

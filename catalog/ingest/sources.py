@@ -1,6 +1,16 @@
-"""The data sources we load from, with their licences and attributions (data-sources.md)."""
+"""The data sources we load from, with their licences and attributions, and their DataSource rows.
 
+Each source's licence and credit line is shown on the "About the data" page and in the admin; a source
+that is a PyPI package also records the installed version.
+"""
+
+import importlib.metadata
 from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from catalog.models import DataSource
 
 
 @dataclass(frozen=True)
@@ -85,3 +95,26 @@ IMDB_DATASETS = SourceInfo(
 )
 
 ALL_SOURCES = (BOKEH_MOVIES, GGPLOT2_MOVIES, MOVIELENS, WIKIPEDIA, CURATED_TV, TMDB, OMDB, IMDB_DATASETS)
+
+
+def data_source_sync(info: SourceInfo, *, loaded: bool = False) -> DataSource:
+    """The DataSource row for a source, with the installed package's version."""
+    version = ""
+    if info.package:
+        try:
+            version = importlib.metadata.version(info.package)
+        except importlib.metadata.PackageNotFoundError:
+            version = ""
+    defaults: dict[str, Any] = {
+        "name": info.name,
+        "licence": info.licence,
+        "url": info.url,
+        "attribution": info.attribution,
+        "data_as_of": info.data_as_of,
+    }
+    if version:
+        defaults["version"] = version
+    if loaded:
+        defaults["loaded_at"] = timezone.now()
+    source, _created = DataSource.objects.update_or_create(key=info.key, defaults=defaults)
+    return source

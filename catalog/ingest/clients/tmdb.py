@@ -12,7 +12,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from catalog.clients.types import GenreItem, TmdbDetails, TmdbPage, TmdbSummary
+from catalog.ingest.clients.types import GenreItem, TmdbDetails, TmdbPage, TmdbSummary
 from catalog.models import MediaType, is_imdb_id
 from core.exceptions import ProviderError, ProviderMisconfigured, ProviderNotFound, ProviderUnavailable
 from core.http import (

@@ -11,7 +11,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from catalog.clients.types import OmdbRatings
+from catalog.ingest.clients.types import OmdbRatings
 from catalog.models import is_imdb_id
 from core.exceptions import ProviderError, ProviderMisconfigured, ProviderNotFound, ProviderUnavailable
 from core.http import (

@@ -1,0 +1,99 @@
+"""The Genre table: TMDB's movie and TV genres in English and French, live from TMDB or from our lists."""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from catalog.ingest import sources
+from catalog.ingest.clients import get_tmdb_client, tmdb_is_configured
+from catalog.ingest.sources import data_source_sync
+from catalog.models import Genre, MediaType
+
+GENRES_PATH = Path(__file__).resolve().parent.parent / "data" / "tmdb_genres.json"
+
+
+@dataclass(frozen=True)
+class GenreSpec:
+    tmdb_id: int
+    name_en: str
+    name_fr: str
+    for_movies: bool
+    for_tv: bool
+
+
+@dataclass(frozen=True)
+class GenreImportReport:
+    created: int
+    updated: int
+    unchanged: int
+    source: str  # "embedded" | "tmdb"
+
+
+def genre_specs_embedded() -> list[GenreSpec]:
+    """TMDB's official lists as kept in the repository (catalog/data/tmdb_genres.json)."""
+    data = json.loads(GENRES_PATH.read_text(encoding="utf-8"))
+    return [
+        GenreSpec(g["id"], g["name_en"], g["name_fr"], for_movies=g["movie"], for_tv=g["tv"])
+        for g in data["genres"]
+    ]
+
+
+def genre_specs_live() -> list[GenreSpec]:
+    """The same lists fetched from TMDB now, in English and French.
+
+    TMDB's fr-FR TV list leaves some names in English; there we keep our own French name.
+    """
+    client = get_tmdb_client()
+    ours = {spec.tmdb_id: spec for spec in genre_specs_embedded()}
+    merged: dict[int, dict[str, Any]] = {}
+    for media_type in MediaType:
+        english = {g.tmdb_id: g.name for g in client.genres(media_type=media_type, language="en")}
+        french = {g.tmdb_id: g.name for g in client.genres(media_type=media_type, language="fr-FR")}
+        for tmdb_id, name_en in english.items():
+            name_fr = french.get(tmdb_id) or name_en
+            if name_fr == name_en and tmdb_id in ours:
+                name_fr = ours[tmdb_id].name_fr
+            item = merged.setdefault(
+                tmdb_id, {"name_en": name_en, "name_fr": name_fr, "movie": False, "tv": False}
+            )
+            item["movie" if media_type == MediaType.MOVIE else "tv"] = True
+    return [
+        GenreSpec(tmdb_id, g["name_en"], g["name_fr"], for_movies=g["movie"], for_tv=g["tv"])
+        for tmdb_id, g in merged.items()
+    ]
+
+
+def genres_import(*, live: bool | None = None, missing_only: bool = False) -> GenreImportReport:
+    """Upsert TMDB's genres; live from TMDB when a key is configured, else the lists in the repository.
+
+    `missing_only` creates absent genres and leaves existing ones alone: a fallback to the repository's
+    lists while TMDB is unreachable must not undo names and flags a live import wrote earlier.
+    """
+    use_live = tmdb_is_configured() if live is None else live
+    specs = genre_specs_live() if use_live else genre_specs_embedded()
+    created = updated = unchanged = 0
+    with transaction.atomic():
+        existing = {g.tmdb_id: g for g in Genre.objects.select_for_update()}
+        for spec in specs:
+            values = {
+                "name_en": spec.name_en,
+                "name_fr": spec.name_fr,
+                "for_movies": spec.for_movies,
+                "for_tv": spec.for_tv,
+            }
+            genre = existing.get(spec.tmdb_id)
+            if genre is None:
+                Genre.objects.create(tmdb_id=spec.tmdb_id, **values)
+                created += 1
+            elif not missing_only and any(getattr(genre, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(genre, k, v)
+                genre.save()
+                updated += 1
+            else:
+                unchanged += 1
+    data_source_sync(sources.TMDB)
+    return GenreImportReport(created, updated, unchanged, source="tmdb" if use_live else "embedded")
