@@ -110,9 +110,12 @@ def main() -> None:
         username="bench-import", defaults={"email": "bench-import@example.org"}
     )
     Entry.objects.filter(user=importer).delete()
-    for run in ("first import", "same file again"):
+    # The second upload ends with one more newline: the same rows, but not a file the service gives back.
+    for run, upload in (("first import", data), ("same file again", data + b"\n")):
         started = time.perf_counter()
-        job = import_job_create(user=importer, source="imdb", filename="bench.csv", data=data, enqueue=False)
+        job = import_job_create(
+            user=importer, source="imdb", filename="bench.csv", data=upload, enqueue=False, daily_limit=False
+        ).job
         job = import_job_run(job_id=job.pk)
         elapsed = time.perf_counter() - started
         print(

@@ -36,6 +36,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "counts",
         "unmatched",
         "error",
+        "sha256",
         "created_at",
         "finished_at",
     )

@@ -68,7 +68,9 @@ class ImportJob(TimeStampedModel):
     )
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     filename = models.CharField(_("file name"), max_length=255, blank=True)
-    payload = models.BinaryField(_("file"), editable=False)
+    # The uploaded file, deleted when the job ends; its SHA-256 stays to recognise the same file.
+    payload = models.BinaryField(_("file"), editable=False, null=True)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64, blank=True, editable=False)
     status = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.PENDING)
     counts = models.JSONField(_("counts"), default=dict, blank=True)
     unmatched = models.JSONField(_("unmatched rows"), default=list, blank=True)

@@ -1,7 +1,10 @@
 """Writes to users' libraries: statuses, and history imported from other services."""
 
+import hashlib
 import logging
+import math
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Final
 
@@ -9,13 +12,14 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from accounts.models import User
 from catalog.models import MediaType, Title
 from catalog.selectors import TitleKeyIndex, titles_by_imdb_ids, titles_by_tmdb_ids
 from core.exceptions import ApplicationError
-from library.importers import HistoryRow, ImportFormatError, parse_history
+from library.importers import HistoryRow, ImportFormatError, clean_text, parse_history
 from library.models import Entry, ImportJob, Status
 
 logger = logging.getLogger(__name__)
@@ -65,12 +69,30 @@ def entry_set_status(
 # ---------------------------------------------------------------- history imports
 
 
+IMPORT_WINDOW = timedelta(days=1)  # of the daily limit, and for giving back the job of the same file
+
+
+class ImportLimitReached(ApplicationError):
+    """IMPORT_DAILY_LIMIT files were imported in the last 24 hours; the API answers 429."""
+
+    def __init__(self, message: str, *, wait_seconds: int) -> None:
+        super().__init__(message, field="file")
+        self.wait_seconds = wait_seconds
+
+
+@dataclass(frozen=True)
+class ImportSubmission:
+    job: ImportJob
+    reused: bool  # the same file was sent within a day: its job, not a new one
+
+
 @dataclass
 class ImportResult:
     matched: int = 0
     created: int = 0
     updated: int = 0
-    unmatched: list[dict] = field(default_factory=list)
+    unmatched: list[dict] = field(default_factory=list)  # the first MAX_UNMATCHED_STORED
+    unmatched_total: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -78,7 +100,7 @@ class ImportResult:
             "matched": self.matched,
             "created": self.created,
             "updated": self.updated,
-            "unmatched": len(self.unmatched),
+            "unmatched": self.unmatched_total,
         }
 
 
@@ -88,43 +110,119 @@ def import_max_bytes() -> int:
 
 
 def import_job_create(
-    *, user: User, source: str, filename: str, data: bytes, enqueue: bool = True
-) -> ImportJob:
-    """Check the file now (a corrupt or unknown file is refused, nothing written); import it later."""
+    *, user: User, source: str, filename: str, data: bytes, enqueue: bool = True, daily_limit: bool = True
+) -> ImportSubmission:
+    """Check the file now (a corrupt or unknown file is refused, nothing written); import it later.
+
+    The same file (same source, same SHA-256) sent again within a day gets that job back, unless it
+    failed: a double submit or a "did it work?" upload then shows the report at once and costs nothing
+    of the daily limit, while a new run so soon could only re-add titles the user has removed since.
+    A day later it is imported again (the catalog may have grown). `daily_limit=False` is for the shell.
+    """
     from library.tasks import history_import_task  # services import tasks, not the reverse
 
     if len(data) > import_max_bytes():
         message = _("The file is too large (%(size)d MB at most).") % {"size": settings.IMPORT_MAX_UPLOAD_MB}
         raise ApplicationError(message, field="file")
+    digest = hashlib.sha256(data).hexdigest()
+    since = timezone.now() - IMPORT_WINDOW
+    if (same := _import_job_same_file(user=user, source=source, digest=digest, since=since)) is not None:
+        return ImportSubmission(job=same, reused=True)
+    if daily_limit:
+        _import_check_daily_limit(user=user, since=since)  # before the parse: a refusal costs nothing
     try:
         rows = parse_history(source=source, data=data, filename=filename)
     except ImportFormatError as exc:
         raise ApplicationError(str(exc), field="file") from exc
     if not rows:
         raise ApplicationError(_("The file holds no titles to import."), field="file")
-    job = ImportJob.objects.create(user=user, source=source, filename=filename[:255], payload=data)
-    if enqueue:
-        transaction.on_commit(partial(history_import_task.delay, job.pk))
-    return job
+    del rows  # checked; the job parses the file again
+    with transaction.atomic():
+        # One upload at a time per user from here, so parallel uploads cannot all pass the limit.
+        User.objects.select_for_update().filter(pk=user.pk).exists()
+        if (same := _import_job_same_file(user=user, source=source, digest=digest, since=since)) is not None:
+            return ImportSubmission(job=same, reused=True)
+        if daily_limit:
+            _import_check_daily_limit(user=user, since=since)
+        job = ImportJob.objects.create(
+            user=user, source=source, filename=clean_text(filename)[:255], payload=data, sha256=digest
+        )
+        if enqueue:
+            transaction.on_commit(partial(history_import_task.delay, job.pk))
+    return ImportSubmission(job=job, reused=False)
+
+
+def _import_job_same_file(*, user: User, source: str, digest: str, since: datetime) -> ImportJob | None:
+    return (
+        ImportJob.objects.filter(user=user, source=source, sha256=digest, created_at__gte=since)
+        .exclude(status=ImportJob.State.FAILED)
+        .defer("payload")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _import_check_daily_limit(*, user: User, since: datetime) -> None:
+    limit = settings.IMPORT_DAILY_LIMIT
+    recent = list(
+        ImportJob.objects.filter(user=user, created_at__gte=since)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return
+    wait = max(1, math.ceil((recent[-1] + IMPORT_WINDOW - timezone.now()).total_seconds()))
+    hours = math.ceil(wait / 3600)
+    message = ngettext(
+        "Import limit reached (%(limit)d files per 24 hours). Try again in %(hours)d hour.",
+        "Import limit reached (%(limit)d files per 24 hours). Try again in %(hours)d hours.",
+        hours,
+    ) % {"limit": limit, "hours": hours}
+    raise ImportLimitReached(message, wait_seconds=wait)
 
 
 def import_job_run(*, job_id: int, progress: bool = False) -> ImportJob | None:
-    """Do an import; a job already done is left alone, and a re-run after a crash gives the same state."""
+    """Do an import. It always ends, done or failed with a message, and its file is deleted then.
+
+    The entries and the job's result are written in one transaction: a failure writes neither. A job
+    that ended is left alone; a re-run after a crash (the file is still there) gives the same state.
+    """
     job = ImportJob.objects.filter(pk=job_id).select_related("user").first()
-    if job is None or job.status == ImportJob.State.DONE:
+    if job is None or job.status in (ImportJob.State.DONE, ImportJob.State.FAILED):
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.State.RUNNING)
     try:
-        rows = parse_history(source=job.source, data=bytes(job.payload), filename=job.filename)
-        result = history_apply(user=job.user, rows=rows, progress=progress)
+        if job.payload is None:
+            raise ImportFormatError(_("The uploaded file is no longer stored: upload it again."))
+        data, job.payload = bytes(job.payload), None  # one copy in memory (PostgreSQL gives a memoryview)
+        rows = parse_history(source=job.source, data=data, filename=job.filename)
+        del data
+        with transaction.atomic():
+            result = history_apply(user=job.user, rows=rows, progress=progress)
+            _import_job_end(
+                job, status=ImportJob.State.DONE, counts=result.counts, unmatched=result.unmatched
+            )
     except ImportFormatError as exc:
-        job.status, job.error = ImportJob.State.FAILED, str(exc)
-    else:
-        job.status, job.error = ImportJob.State.DONE, ""
-        job.counts, job.unmatched = result.counts, result.unmatched[:MAX_UNMATCHED_STORED]
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "counts", "unmatched", "finished_at", "updated_at"])
+        _import_job_end(job, status=ImportJob.State.FAILED, error=clean_text(str(exc)))
+    except Exception:
+        logger.exception("History import %s failed", job.pk)
+        message = _("The import failed on our side and nothing was imported. Please try again later.")
+        _import_job_end(job, status=ImportJob.State.FAILED, error=message)
     return job
+
+
+def _import_job_end(
+    job: ImportJob,
+    *,
+    status: str,
+    counts: dict[str, int] | None = None,
+    unmatched: list[dict] | None = None,
+    error: str = "",
+) -> None:
+    """Record how the job ended and delete the uploaded file (its SHA-256 stays)."""
+    job.status, job.error, job.counts, job.unmatched = status, error, counts or {}, unmatched or []
+    job.payload, job.finished_at = None, timezone.now()
+    job.save(update_fields=["status", "error", "counts", "unmatched", "payload", "finished_at", "updated_at"])
 
 
 def _match(rows: list[HistoryRow]) -> list[tuple[HistoryRow, int | None]]:
@@ -144,7 +242,7 @@ def _match(rows: list[HistoryRow]) -> list[tuple[HistoryRow, int | None]]:
             row.tmdb_id or 0
         )
         title_id = title.pk if title else None
-        if title_id is None and row.title:
+        if title_id is None and row.title and not row.title_too_long:
             index = index or TitleKeyIndex(MediaType.values)
             for media_type in [row.media_type] if row.media_type else [MediaType.MOVIE, MediaType.TV]:
                 title_id = index.find(title=row.title, year=row.year, media_type=media_type)
@@ -163,16 +261,20 @@ def history_apply(*, user: User, rows: list[HistoryRow], progress: bool = False)
     wanted: dict[int, HistoryRow] = {}
     for row, title_id in tqdm(_match(rows), desc="Matching", unit="row", disable=not progress):
         if title_id is None:
-            result.unmatched.append(
-                {
-                    "file": row.file,
-                    "line": row.line,
-                    "title": row.title,
-                    "year": row.year,
-                    "imdb_id": row.imdb_id,
-                    "tmdb_id": row.tmdb_id,
-                }
-            )
+            result.unmatched_total += 1
+            if len(result.unmatched) < MAX_UNMATCHED_STORED:
+                result.unmatched.append(
+                    {
+                        "file": row.file,
+                        "line": row.line,
+                        "title": row.title,
+                        "year": row.year,
+                        "imdb_id": row.imdb_id,
+                        "tmdb_id": row.tmdb_id,
+                        # Titles over MAX_TITLE_CHARS are stored cut and never matched by name.
+                        "reason": "title_too_long" if row.title_too_long else "not_found",
+                    }
+                )
             continue
         result.matched += 1
         previous = wanted.get(title_id)
@@ -231,4 +333,5 @@ def _merge(a: HistoryRow, b: HistoryRow) -> HistoryRow:
         title=first.title,
         year=first.year,
         watched_at=watched,
+        title_too_long=first.title_too_long,
     )

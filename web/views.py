@@ -34,7 +34,7 @@ from core.parsing import MAX_ID, whole_number
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, import_job_for, import_jobs_recent, user_stats
-from library.services import KEEP, entry_set_status, import_job_create
+from library.services import KEEP, ImportLimitReached, entry_set_status, import_job_create
 from recommendations.api.serializers import recommendation_cards
 from recommendations.selectors import recommendations_page
 from web.cards import (
@@ -351,10 +351,11 @@ def _assistant_post(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def import_history(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
+    retry_after = 0  # seconds, when the daily limit is reached
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            job = import_job_create(
+            submission = import_job_create(
                 user=request.user,
                 source=form.cleaned_data["source"],
                 filename=upload.name or "",
@@ -362,10 +363,17 @@ def import_history(request: HttpRequest) -> HttpResponse:
             )
         except ApplicationError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            if isinstance(exc, ImportLimitReached):
+                retry_after = exc.wait_seconds
         else:
-            return redirect("web:import_report", job_id=job.pk)
+            if submission.reused:
+                messages.info(request, _("You sent this file less than a day ago: here is that import."))
+            return redirect("web:import_report", job_id=submission.job.pk)
     context = {"form": form, "jobs": import_jobs_recent(user=request.user)}
-    return render(request, "web/import.html", context, status=_status(form))
+    response = render(request, "web/import.html", context, status=429 if retry_after else _status(form))
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @member_page

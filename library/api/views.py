@@ -25,7 +25,7 @@ from library.api.serializers import (
 )
 from library.exports import entries_json, letterboxd_csv
 from library.selectors import entries_for_export, entries_list, import_job_for, user_stats
-from library.services import KEEP, entry_set_status, import_job_create
+from library.services import KEEP, ImportLimitReached, entry_set_status, import_job_create
 
 WRONG_ROUTE = {
     MediaType.MOVIE: gettext_lazy("This title is a TV show: use /me/tvshows/update_status."),
@@ -113,21 +113,33 @@ class ImportCreateApi(APIView):
     @extend_schema(
         request=ImportInputSerializer,
         responses={
-            202: inline_serializer("ImportAccepted", {"id": serializers.IntegerField()}),
-            **errors(400, 401),
+            202: inline_serializer(
+                "ImportAccepted",
+                {
+                    "id": serializers.IntegerField(),
+                    "reused": serializers.BooleanField(
+                        help_text="The same file was sent within a day: the id of that import."
+                    ),
+                },
+            ),
+            **errors(400, 401, 429),
         },
     )
     def post(self, request: Request) -> Response:
         serializer = ImportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
-        job = import_job_create(
-            user=request.user,
-            source=serializer.validated_data["source"],
-            filename=upload.name or "",
-            data=upload.read(),
-        )
-        return Response({"id": job.pk}, status=status.HTTP_202_ACCEPTED)
+        try:
+            submission = import_job_create(
+                user=request.user,
+                source=serializer.validated_data["source"],
+                filename=upload.name or "",
+                data=upload.read(),
+            )
+        except ImportLimitReached as exc:
+            raise exceptions.Throttled(wait=exc.wait_seconds, detail=exc.message) from exc
+        body = {"id": submission.job.pk, "reused": submission.reused}
+        return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class ImportDetailApi(APIView):

@@ -262,6 +262,8 @@ FEED_CACHE_MAX_MATCHES = env.int("FEED_CACHE_MAX_MATCHES", default=50_000)
 
 # The largest history file POST /me/import and the import page take; a larger declared body gets a 413 unread.
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
+# History files one user may import in 24 hours (POST /me/import and the import page); more get a 429.
+IMPORT_DAILY_LIMIT = env.int("IMPORT_DAILY_LIMIT", default=20)
 
 # Failed logins per (identifier, client address) before /auth/login answers 429, and for how long.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)

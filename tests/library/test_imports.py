@@ -1,21 +1,30 @@
 """History imports through the HTTP API and the management command: real samples and files built here."""
 
+import hashlib
+import importlib
 import io
 import json
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
+from django.conf import Settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
+from rest_framework.response import Response
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from catalog.models import MediaType, Title
 from library.models import Entry, ImportJob, Status
+from library.services import import_job_run
 from tests.clients import with_token
 from tests.factories import TitleFactory, UserFactory
 
@@ -38,7 +47,7 @@ IMDB_V3_RATINGS = (
 )
 
 
-def letterboxd_zip() -> bytes:
+def letterboxd_zip(compression: int = zipfile.ZIP_STORED) -> bytes:
     files = {
         "watched.csv": "Date,Name,Year,Letterboxd URI\r\n2023-01-01,Alien,1979,https://boxd.it/a1\r\n"
         "2023-01-01,Heat,1995,https://boxd.it/h1\r\n",
@@ -47,7 +56,7 @@ def letterboxd_zip() -> bytes:
         "2023-01-03,Unknown Film,1950,https://boxd.it/un\r\n",
     }
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
         for name, text in files.items():
             archive.writestr(name, text)
     return buffer.getvalue()
@@ -121,12 +130,15 @@ def test_imdb_import_reports_counts_and_unmatched_rows(
     }
 
 
-def test_importing_the_same_file_twice_leaves_the_same_state(
+def test_importing_the_same_titles_twice_leaves_the_same_state(
     upload: Callable, auth_client: APIClient, user: User, catalog: dict
 ) -> None:
     first = upload(auth_client, "letterboxd", "export.zip", letterboxd_zip()).json()["id"]
     after_first = state(user)
-    second = upload(auth_client, "letterboxd", "export.zip", letterboxd_zip()).json()["id"]
+    # The same export zipped another way: another file, so a second import runs.
+    again = upload(auth_client, "letterboxd", "export.zip", letterboxd_zip(zipfile.ZIP_DEFLATED)).json()
+    second = again["id"]
+    assert second != first and not again["reused"]
     assert state(user) == after_first
     assert auth_client.get(f"/me/import/{first}").json()["counts"] == {
         "matched": 3,
@@ -246,7 +258,10 @@ def test_import_history_command_errors(user: User, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not SAMPLES.exists(), reason="real export samples not present")
-def test_real_samples_import(upload: Callable, auth_client: APIClient, user: User) -> None:
+def test_real_samples_import(
+    upload: Callable, auth_client: APIClient, user: User, settings: Settings
+) -> None:
+    settings.IMPORT_DAILY_LIMIT = 100  # every sample, by one user
     magnolia = TitleFactory(title_en="Magnolia", year=1999, imdb_id="tt0175880")
     pulp = TitleFactory(title_en="Pulp Fiction", year=1994, imdb_id=None)
     la_la = TitleFactory(title_en="La La Land", year=2016, imdb_id=None)
@@ -282,3 +297,183 @@ def test_corrupt_file_error_in_french(upload: Callable, auth_client: APIClient) 
     assert response.status_code == 400
     assert "ZIP" in response.json()["file"][0]
     assert "endommagé" in response.json()["file"][0]
+
+
+# ---------------------------------------------------------------- jobs always end, and never half-write
+
+
+def trakt_item(title: str, *, tmdb: int | None = None, imdb: str | None = None) -> dict:
+    return {
+        "listed_at": "2024-05-01T10:00:00.000Z",
+        "type": "movie",
+        "movie": {"title": title, "year": 1995, "ids": {"trakt": 1, "imdb": imdb, "tmdb": tmdb}},
+    }
+
+
+def report(client: APIClient, response: Response) -> dict:
+    assert response.status_code == 202, response.content
+    body = client.get(f"/me/import/{response.json()['id']}")
+    assert body.status_code == 200
+    return body.json()
+
+
+@pytest.mark.parametrize("tmdb", [2**31, 2**63, 10**25])
+def test_a_tmdb_id_past_the_column_range_counts_as_absent(
+    upload: Callable, auth_client: APIClient, user: User, catalog: dict, tmdb: int
+) -> None:
+    """2**63 raised OverflowError in the job (a 500, and a job left running for the page to poll)."""
+    data = json.dumps([trakt_item("Heat", tmdb=tmdb, imdb="tt0113277"), trakt_item("Nowhere", tmdb=tmdb)])
+    body = report(auth_client, upload(auth_client, "trakt", "watchlist.json", data.encode()))
+    assert body["status"] == "done"
+    assert body["counts"]["matched"] == 1
+    assert [(r["title"], r["tmdb_id"]) for r in body["unmatched"]] == [("Nowhere", None)]
+    assert Entry.objects.get(user=user).title == catalog["heat"]
+
+
+def test_a_lone_surrogate_in_an_unmatched_title_is_dropped(
+    upload: Callable, auth_client: APIClient, user: User, catalog: dict
+) -> None:
+    """JSON "\\ud800" reached the database: a 500, a job running forever, and on PostgreSQL the
+    matched rows written without their report."""
+    data = json.dumps([trakt_item("Heat", imdb="tt0113277"), trakt_item("Now\ud800here")])
+    body = report(auth_client, upload(auth_client, "trakt", "watchlist.json", data.encode()))
+    assert body["status"] == "done"
+    assert [r["title"] for r in body["unmatched"]] == ["Nowhere"]
+    assert Entry.objects.filter(user=user).count() == 1
+
+
+@pytest.fixture
+def refuse_finished_jobs(django_db_setup: None) -> None:
+    """The database refuses to record a job as done, as a failing disk or a lost connection would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION test_refuse_done() RETURNS trigger AS $$ BEGIN "
+                "IF NEW.status = 'done' THEN RAISE EXCEPTION 'refused by the test'; END IF; "
+                "RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                "CREATE TRIGGER test_refuse_done BEFORE UPDATE ON library_importjob "
+                "FOR EACH ROW EXECUTE FUNCTION test_refuse_done()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER test_refuse_done BEFORE UPDATE ON library_importjob "
+                "WHEN NEW.status = 'done' BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+            )
+
+
+def test_entries_and_the_jobs_result_are_written_together(
+    upload: Callable,
+    auth_client: APIClient,
+    user: User,
+    catalog: dict,
+    refuse_finished_jobs: None,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """When the result cannot be written the entries are not either, and the job ends failed."""
+    body = report(auth_client, upload(auth_client, "imdb", "ratings.csv", IMDB_V3_RATINGS.encode()))
+    assert body["status"] == "failed"
+    assert "failed on our side and nothing was imported" in body["error"]
+    assert body["finished_at"] is not None
+    assert not Entry.objects.exists()
+    assert "History import" in caplog.text and "refused by the test" in caplog.text
+    assert ImportJob.objects.get().payload is None
+
+
+def test_a_job_whose_file_is_gone_ends_failed(user: User) -> None:
+    job = ImportJob.objects.create(user=user, source="imdb", filename="ratings.csv", payload=None)
+    import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ImportJob.State.FAILED
+    assert "no longer stored" in job.error
+    assert import_job_run(job_id=job.pk).status == ImportJob.State.FAILED  # an ended job is left alone
+
+
+def test_a_title_too_long_to_match_is_reported_with_its_reason(
+    upload: Callable, auth_client: APIClient, catalog: dict
+) -> None:
+    name = "Heat " + "(" * 400  # never matched by name, even where a catalog title would fit
+    data = f'Const,Your Rating,Title,Year\n,8,"{name}",1995\ntt7777777,7,Nowhere Film,2020\n'.encode()
+    body = report(auth_client, upload(auth_client, "imdb", "ratings.csv", data))
+    assert [(r["title"], r["reason"]) for r in body["unmatched"]] == [
+        (name[:300], "title_too_long"),
+        ("Nowhere Film", "not_found"),
+    ]
+
+
+# ---------------------------------------------------------------- stored file, same file, daily limit
+
+
+def test_the_uploaded_file_is_deleted_when_the_job_ends_and_its_hash_kept(
+    upload: Callable, auth_client: APIClient, catalog: dict
+) -> None:
+    data = IMDB_V3_RATINGS.encode()
+    body = report(auth_client, upload(auth_client, "imdb", "ratings.csv", data))
+    job = ImportJob.objects.get(pk=body["id"])
+    assert (job.status, job.payload, job.sha256) == ("done", None, hashlib.sha256(data).hexdigest())
+
+
+def test_the_same_file_within_a_day_gives_back_its_import(
+    upload: Callable, auth_client: APIClient, user: User, catalog: dict
+) -> None:
+    data = IMDB_V3_RATINGS.encode()
+    first = upload(auth_client, "imdb", "ratings.csv", data).json()
+    Entry.objects.filter(user=user).delete()  # removed since: the same file again must not re-add them
+    again = upload(auth_client, "imdb", "renamed.csv", data)
+    assert again.status_code == 202
+    assert again.json() == {"id": first["id"], "reused": True}
+    assert ImportJob.objects.count() == 1 and not Entry.objects.exists()
+    # Another source is another import; a day later the same file is imported again.
+    ImportJob.objects.update(created_at=timezone.now() - timedelta(days=1, seconds=1))
+    later = upload(auth_client, "imdb", "ratings.csv", data).json()
+    assert later["id"] != first["id"] and not later["reused"]
+    assert Entry.objects.filter(user=user).count() == 3
+
+
+def test_a_failed_import_of_the_same_file_is_not_given_back(
+    upload: Callable, auth_client: APIClient, user: User, catalog: dict
+) -> None:
+    data = IMDB_V3_RATINGS.encode()
+    first = upload(auth_client, "imdb", "ratings.csv", data).json()["id"]
+    ImportJob.objects.filter(pk=first).update(status=ImportJob.State.FAILED)
+    again = upload(auth_client, "imdb", "ratings.csv", data).json()
+    assert again["id"] != first and not again["reused"]
+
+
+def test_imports_past_the_daily_limit_are_429_in_the_users_language(
+    upload: Callable, auth_client: APIClient, catalog: dict, settings: Settings
+) -> None:
+    settings.IMPORT_DAILY_LIMIT = 2
+    files = [IMDB_V3_RATINGS.replace("Nowhere Film", f"Nowhere Film {i}").encode() for i in range(3)]
+    assert upload(auth_client, "imdb", "a.csv", files[0]).status_code == 202
+    assert upload(auth_client, "imdb", "b.csv", files[1]).status_code == 202
+    refused = upload(auth_client, "imdb", "c.csv", files[2])
+    assert refused.status_code == 429
+    assert 86_000 < int(refused["Retry-After"]) <= 86_400
+    assert refused.json()["detail"] == "Import limit reached (2 files per 24 hours). Try again in 24 hours."
+    french = upload(auth_client, "imdb", "c.csv", files[2], HTTP_ACCEPT_LANGUAGE="fr")
+    assert french.status_code == 429
+    assert "Limite d\u2019importation atteinte (2 fichiers par 24 heures)" in french.json()["detail"]
+    assert ImportJob.objects.count() == 2
+    # The same file as before is its report again, limit or not.
+    assert upload(auth_client, "imdb", "a.csv", files[0]).json()["reused"] is True
+    # A day after the first upload, one more may go.
+    ImportJob.objects.filter(filename="a.csv").update(
+        created_at=timezone.now() - timedelta(days=1, seconds=1)
+    )
+    assert upload(auth_client, "imdb", "c.csv", files[2]).status_code == 202
+
+
+def test_the_migration_hashes_stored_files_and_deletes_those_of_ended_jobs(user: User) -> None:
+    migration = importlib.import_module("library.migrations.0002_importjob_payload_deleted_sha256")
+    done = ImportJob.objects.create(user=user, source="imdb", payload=b"done file", status="done")
+    pending = ImportJob.objects.create(user=user, source="imdb", payload=b"pending file")
+    migration.hash_and_delete_ended_files(django_apps, None)
+    done.refresh_from_db()
+    pending.refresh_from_db()
+    assert (done.payload, done.sha256) == (None, hashlib.sha256(b"done file").hexdigest())
+    assert (bytes(pending.payload), pending.sha256) == (
+        b"pending file",
+        hashlib.sha256(b"pending file").hexdigest(),
+    )

@@ -446,7 +446,7 @@ def test_import_a_file_and_read_the_report(
     job = ImportJob.objects.get(user=member)
     assert response.url == f"/import/{job.pk}/"
     report = text(browser.get(response.url))
-    assert "Nowhere Film" in report and "Rows we could not match" in report
+    assert "Nowhere Film" in report and "Rows we could not match" in report and "Not in the catalog" in report
     assert re.search(r"<dt>Added</dt><dd>1</dd>", report)
     assert Entry.objects.get(user=member).title == catalog["Heat"]
     assert "ratings.csv" in text(browser.get("/import/"))
@@ -468,6 +468,28 @@ def test_import_refuses_bad_files_naming_the_field(
     assert response.status_code == 400
     assert message in text(response) and 'aria-invalid="true"' in text(response)
     assert not ImportJob.objects.exists()
+
+
+def test_the_same_file_again_shows_its_report_and_the_daily_limit_is_429(
+    browser: Client, member: User, catalog: dict, settings: object, django_capture_on_commit_callbacks: object
+) -> None:
+    settings.IMPORT_DAILY_LIMIT = 1  # type: ignore[attr-defined]
+
+    def post(data: str, language: str = "en") -> HttpResponse:
+        upload = SimpleUploadedFile("ratings.csv", data.encode(), content_type="text/csv")
+        with django_capture_on_commit_callbacks(execute=True):  # type: ignore[operator]
+            return browser.post(f"/import/?lang={language}", {"source": "imdb", "file": upload}, follow=True)
+
+    first = post(IMDB_CSV)
+    job = ImportJob.objects.get(user=member)
+    assert first.redirect_chain[-1][0] == f"/import/{job.pk}/"
+    again = post(IMDB_CSV)
+    assert again.redirect_chain[-1][0] == f"/import/{job.pk}/"
+    assert "You sent this file less than a day ago" in text(again)
+    refused = post(IMDB_CSV + "tt0000043,7,2024-01-03,Other Film,,Movie,,,2020,,,,\n", "fr")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Limite d\u2019importation atteinte (1 fichiers par 24 heures)." in text(refused)
+    assert ImportJob.objects.count() == 1
 
 
 def test_exports_download_the_users_entries(browser: Client, member: User, catalog: dict) -> None:

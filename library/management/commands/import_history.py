@@ -28,8 +28,13 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():  # the job is imported below, in this process, with a progress bar
                 job = import_job_create(
-                    user=account, source=source, filename=file.name, data=file.read_bytes(), enqueue=False
-                )
+                    user=account,
+                    source=source,
+                    filename=file.name,
+                    data=file.read_bytes(),
+                    enqueue=False,
+                    daily_limit=False,
+                ).job
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
         job = import_job_run(job_id=job.pk, progress=True)
