@@ -7,7 +7,7 @@ import pycountry
 from django.utils.translation import gettext as _
 
 from assistant.state import ConversationState
-from catalog.genre_mapping import genre_ids_for
+from catalog.genres import genre_ids_for
 from catalog.models import Genre, MediaType, Title
 
 

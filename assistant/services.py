@@ -18,7 +18,7 @@ from assistant.describe import describe_request, pick_reason
 from assistant.interpreter import Interpretation
 from assistant.models import ChatMessage, ChatSession
 from assistant.state import ConversationState, RequestFilters
-from catalog.genre_mapping import genre_ids_for
+from catalog.genres import genre_ids_for
 from catalog.models import Genre, MediaType, Title
 from catalog.search import titles_search, titles_search_page
 from catalog.selectors import (

@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import User
-from catalog.genre_mapping import SOURCE_GENRES
+from catalog.genres import SOURCE_GENRES
 from catalog.models import Genre, MediaType, Title, TitleNeighbour
 from catalog.text import normalize_text, strip_accents, title_key
 from library.models import Entry

@@ -13,29 +13,11 @@ from django.conf import settings
 
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
 from assistant.interpreter import INTENTS, Interpretation
+from catalog.genres import REQUEST_GENRES
 
 logger = logging.getLogger(__name__)
 
-GENRES = {
-    "action": 28,
-    "adventure": 12,
-    "animation": 16,
-    "comedy": 35,
-    "crime": 80,
-    "documentary": 99,
-    "drama": 18,
-    "family": 10751,
-    "fantasy": 14,
-    "history": 36,
-    "horror": 27,
-    "music": 10402,
-    "mystery": 9648,
-    "romance": 10749,
-    "science fiction": 878,
-    "thriller": 53,
-    "war": 10752,
-    "western": 37,
-}
+GENRES = REQUEST_GENRES  # English name in lower case → TMDB movie genre id, as the schema lists them
 ADJUSTMENTS = ("older", "newer", "shorter", "longer", "better")
 _NULLABLE_INT = {"type": ["integer", "null"]}
 _NULLABLE_NUMBER = {"type": ["number", "null"]}

@@ -7,6 +7,28 @@ compiled once, at import.
 import re
 from collections.abc import Sequence
 
+from catalog.genres import (
+    ACTION,
+    ADVENTURE,
+    ANIMATION,
+    COMEDY,
+    CRIME,
+    DOCUMENTARY,
+    DRAMA,
+    FAMILY,
+    FANTASY,
+    HISTORY,
+    HORROR,
+    MUSIC,
+    MYSTERY,
+    ROMANCE,
+    SCIENCE_FICTION,
+    THRILLER,
+    TV_MOVIE,
+    WAR,
+    WESTERN,
+)
+
 WORD = re.compile(r"[^\W_]+")
 
 
@@ -39,72 +61,78 @@ def row(match: re.Match[str]) -> int:
 
 # ---------------------------------------------------------------- word tables (English | French)
 
-# Rows that are pure look-aheads imply a genre without using the word up ("sitcom" is comedy *and* TV).
+# Everyday words for TMDB's movie genres (their ids and canonical names live in catalog.genres; every
+# canonical English and French name is read here too). Rows that are pure look-aheads imply a genre without
+# using the word up ("sitcom" is comedy *and* TV).
 GENRES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
-    (r"romantic\s+comed(?:y|ies)|rom[\s-]?coms?", r"comedies?\s+romantiques?", (35, 10749)),
-    (r"musicals?|music", r"comedies?\s+musicales?|musiques?|musicales?|musicaux", (10402,)),
-    (r"feel[\s-]?good|uplifting|heart[\s-]?warming", r"reconfortants?|qui\s+fait\s+du\s+bien", (35, 10751)),
-    (r"(?=sitcoms?\b)", "", (35,)),
-    (r"(?=docu[\s-]?series\b)", "", (99,)),
-    (r"", r"histoires?\s+d'amour", (10749,)),  # before History's "histoire"
-    (r"tv\s+movies?", r"telefilms?", (10770,)),
-    (r"biopics?|biographical", r"biopics?|biographiques?", (18, 36)),
+    (r"romantic\s+comed(?:y|ies)|rom[\s-]?coms?", r"comedies?\s+romantiques?", (COMEDY, ROMANCE)),
+    (r"musicals?|music", r"comedies?\s+musicales?|musiques?|musicales?|musicaux", (MUSIC,)),
+    (
+        r"feel[\s-]?good|uplifting|heart[\s-]?warming",
+        r"reconfortants?|qui\s+fait\s+du\s+bien",
+        (COMEDY, FAMILY),
+    ),
+    (r"(?=sitcoms?\b)", "", (COMEDY,)),
+    (r"(?=docu[\s-]?series\b)", "", (DOCUMENTARY,)),
+    (r"", r"histoires?\s+d'amour", (ROMANCE,)),  # before History's "histoire"
+    (r"tv\s+movies?", r"telefilms?", (TV_MOVIE,)),
+    (r"biopics?|biographical", r"biopics?|biographiques?", (DRAMA, HISTORY)),
     (
         r"comed(?:y|ies)|funny|funnier|funniest|hilarious|laugh(?:s|ing)?|fun|humou?r|lighthearted",
         r"comedies?|droles?|marrants?|marrantes?|rigolos?|rigolotes?|humour|comiques?|rire",
-        (35,),
+        (COMEDY,),
     ),
     (
         r"horror|scary|scarier|scariest|frightening|terrifying|creepy|spooky|slashers?|zombies?",
         r"horreur|effrayant(?:e|s|es)?|flippant(?:e|s|es)?|epouvante|peur",
-        (27,),
+        (HORROR,),
     ),
     (
         r"cartoons?|animated|animation|anime",
         r"dessins?[\s-]+animes?|animation|animes?",
-        (16,),
+        (ANIMATION,),
     ),
     (
         r"crime|criminal|gangsters?|mafia|mob|heists?|noir(?!\s+et\s+blanc)",
         r"polars?|policiers?|policieres?|criminel(?:le)?s?|braquages?|cambriolages?",
-        (80,),
+        (CRIME,),
     ),
-    (r"thrillers?|suspense(?:ful)?", r"thrillers?|suspense|haletant(?:e|s|es)?", (53,)),
+    (r"thrillers?|suspense(?:ful)?", r"thrillers?|suspense|haletant(?:e|s|es)?", (THRILLER,)),
     (
         r"sci[\s-]?fi|science[\s-]+fiction|space|sf|futuristic",
         r"science[\s-]+fiction|sf|espace|futuristes?",
-        (878,),
+        (SCIENCE_FICTION,),
     ),
-    (r"dramas?|dramatic", r"drames?|dramatiques?", (18,)),
+    (r"dramas?|dramatic", r"drames?|dramatiques?", (DRAMA,)),
     (
         r"documentar(?:y|ies)|docus?|docs?",
         r"documentaires?",
-        (99,),
+        (DOCUMENTARY,),
     ),
-    (r"westerns?|cowboys?", r"westerns?", (37,)),
-    (r"(?<!star\s)wars?|military|world\s+war\s+(?:i|ii|one|two)", r"guerres?|militaires?", (10752,)),
-    (r"fantasy|fantasies|magic(?:al)?|wizards?", r"fantastiques?|magie|magiques?", (14,)),
-    (r"adventures?|adventurous", r"aventures?", (12,)),
-    (r"action(?:[\s-]packed)?", r"action", (28,)),
+    (r"westerns?|cowboys?", r"westerns?", (WESTERN,)),
+    (r"(?<!star\s)wars?|military|world\s+war\s+(?:i|ii|one|two)", r"guerres?|militaires?", (WAR,)),
+    (r"fantasy|fantasies|magic(?:al)?|wizards?", r"fantastiques?|magie|magiques?", (FANTASY,)),
+    (r"adventures?|adventurous", r"aventures?", (ADVENTURE,)),
+    (r"action(?:[\s-]packed)?", r"action", (ACTION,)),
     (
         r"myster(?:y|ies)|mysterious|whodunn?its?|detectives?",
         r"mysteres?|mysterieu(?:x|se|ses)|enigmes?|enquetes?",
-        (9648,),
+        (MYSTERY,),
     ),
     (
         r"history|historical|period\s+(?:pieces?|dramas?)",
         r"histoire|historiques?|d'epoque",
-        (36,),
+        (HISTORY,),
     ),
     (
         r"family|families|family[\s-]friendly|for\s+(?:the\s+)?(?:kids|children)|kids|children(?:'s)?",
         r"familia(?:l|le|les|ux)|en\s+famille|pour\s+(?:les\s+)?(?:enfants|petits)|enfants",
-        (10751,),
+        (FAMILY,),
     ),
     (
         r"romance|romances|romantic|love\s+stor(?:y|ies)",
         r"romance|romances|romantiques?|d'amour",
-        (10749,),
+        (ROMANCE,),
     ),
 )
 GENRE_PATTERN = table(["|".join(filter(None, (en, fr))) for en, fr, _ in GENRES])

@@ -1,27 +1,15 @@
 """The Genre table: TMDB's movie and TV genres in English and French, live from TMDB or from our lists."""
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 
+from catalog.genres import TMDB_GENRES, GenreSpec
 from catalog.ingest import sources
 from catalog.ingest.clients import get_tmdb_client, tmdb_is_configured
 from catalog.ingest.sources import data_source_sync
 from catalog.models import Genre, MediaType
-
-GENRES_PATH = Path(__file__).resolve().parent.parent / "data" / "tmdb_genres.json"
-
-
-@dataclass(frozen=True)
-class GenreSpec:
-    tmdb_id: int
-    name_en: str
-    name_fr: str
-    for_movies: bool
-    for_tv: bool
 
 
 @dataclass(frozen=True)
@@ -33,12 +21,8 @@ class GenreImportReport:
 
 
 def genre_specs_embedded() -> list[GenreSpec]:
-    """TMDB's official lists as kept in the repository (catalog/data/tmdb_genres.json)."""
-    data = json.loads(GENRES_PATH.read_text(encoding="utf-8"))
-    return [
-        GenreSpec(g["id"], g["name_en"], g["name_fr"], for_movies=g["movie"], for_tv=g["tv"])
-        for g in data["genres"]
-    ]
+    """TMDB's official lists as kept in the repository (`catalog.genres.TMDB_GENRES`)."""
+    return list(TMDB_GENRES)
 
 
 def genre_specs_live() -> list[GenreSpec]:

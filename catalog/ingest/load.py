@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from tqdm import tqdm
 
-from catalog.genre_mapping import tmdb_genre_ids
+from catalog.genres import tmdb_genre_ids
 from catalog.ingest import sources
 from catalog.ingest.embedded import (
     CuratedShow,

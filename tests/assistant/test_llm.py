@@ -69,6 +69,30 @@ def test_structured_output_drives_the_turn(
     assert all("stp" not in m["content"] for m in request["messages"] if m["role"] != "user")
     message = ChatMessage.objects.get(role="assistant")
     assert (message.backend, message.prompt_tokens, message.completion_tokens) == ("llm", 412, 61)
+    genre_enum = request["response_format"]["json_schema"]["schema"]["properties"]["filters"]["properties"][
+        "genres"
+    ]["items"]["enum"]
+    # catalog.genres' movie genres by English name, but "tv movie"
+    assert genre_enum == [
+        "action",
+        "adventure",
+        "animation",
+        "comedy",
+        "crime",
+        "documentary",
+        "drama",
+        "family",
+        "fantasy",
+        "history",
+        "horror",
+        "music",
+        "mystery",
+        "romance",
+        "science fiction",
+        "thriller",
+        "war",
+        "western",
+    ]
 
 
 def test_titles_named_by_the_model_are_resolved_in_our_catalog(

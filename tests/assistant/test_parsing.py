@@ -10,6 +10,7 @@ import time
 import pytest
 
 from assistant.interpreter import INTENTS, Interpretation, interpret
+from catalog.genres import TMDB_GENRES
 
 
 def expect(intent: str, **fields: object) -> dict[str, object]:
@@ -345,3 +346,17 @@ def test_a_long_message_is_read_to_its_end() -> None:
         year_from=1990,
         year_to=1999,
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "tmdb_id"),
+    [
+        (name, g.tmdb_id)
+        for g in TMDB_GENRES
+        if g.for_movies
+        for name in dict.fromkeys((g.name_en, g.name_fr))
+    ],
+)
+def test_every_genre_name_of_the_vocabulary_is_read_as_that_genre(name: str, tmdb_id: int) -> None:
+    """catalog.genres names each movie genre in English and French; the interpreter knows every name."""
+    assert interpret(name).genres == (tmdb_id,)

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from catalog.genre_mapping import MOVIE_GENRES, TV_GENRES, UnknownSourceGenre, tmdb_genre_ids
+from catalog.genres import MOVIE_GENRES, TV_GENRES, UnknownSourceGenre, tmdb_genre_ids
 from catalog.ingest.clients import get_tmdb_client
 from catalog.ingest.genres import genres_import
 from catalog.models import Genre, MediaType

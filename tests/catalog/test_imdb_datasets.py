@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
-from catalog.genre_mapping import IMDB_DATASET_GENRES, SOURCE_GENRES
+from catalog.genres import IMDB_DATASET_GENRES, SOURCE_GENRES
 from catalog.ingest.genres import genres_import
 from catalog.ingest.imdb import AKAS, BASICS, RATINGS, ImdbDatasetError, imdb_datasets_import
 from catalog.ingest.sources import BOKEH_MOVIES, GGPLOT2_MOVIES, IMDB_DATASETS, data_source_sync

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
-from catalog.genre_mapping import SOURCE_GENRES, tmdb_genre_ids
+from catalog.genres import SOURCE_GENRES, tmdb_genre_ids
 from catalog.ingest.imdb.reader import BASICS, NULL, TsvFile, parse_int, parse_text, progress_bar
 from catalog.ingest.imdb.report import ImdbImportReport
 from catalog.models import MediaType, Title
@@ -209,7 +209,7 @@ class _GenreMapper:
                 unknown,
             )
         ids, unknown = found
-        if unknown:  # a genre IMDb added since genre_mapping.py was written: counted, never guessed
+        if unknown:  # a genre IMDb added since catalog/genres.py was written: counted, never guessed
             self.report.unknown_genres.update(unknown)
         return ids
 

@@ -64,7 +64,7 @@ class Command(BaseCommand):
         if report.unknown_genres:
             unknown = ", ".join(f"{name} ({count:,})" for name, count in report.unknown_genres.most_common())
             self.stdout.write(
-                self.style.WARNING(f"IMDb genres not in catalog/genre_mapping.py, left out: {unknown}.")
+                self.style.WARNING(f"IMDb genres not in catalog/genres.py, left out: {unknown}.")
             )
         if options["verbosity"] > 1:
             phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in report.seconds.items())
