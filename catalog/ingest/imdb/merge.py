@@ -19,9 +19,9 @@ from catalog.ingest import sources
 from catalog.ingest.genres import genres_import
 from catalog.ingest.imdb.reader import progress_bar
 from catalog.ingest.imdb.report import ImdbImportReport
-from catalog.ingest.imdb.staging import SearchColumns, Staging
+from catalog.ingest.imdb.staging import Staging
 from catalog.ingest.sources import data_source_sync
-from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.models import DataSource, Genre, MediaType, Title, search_columns
 from catalog.ranking import titles_rescore
 
 INSERT_BATCH = 25_000  # new titles per INSERT … SELECT
@@ -235,8 +235,10 @@ class Merger:
         ]
         for people in Title.objects.filter(pk__in=renamed).values("pk", *_PEOPLE_FIELDS):
             title = changed[people.pop("pk")]
-            search = SearchColumns(**{name: title[name] for name in _NAME_FIELDS}, **people)
-            title |= {"search_title": search.search_title, "search_people": search.search_people}
+            search_title, search_people = search_columns(
+                **{name: title[name] for name in _NAME_FIELDS}, **people
+            )
+            title |= {"search_title": search_title, "search_people": search_people}
         self._write_updates(
             [
                 [pk, *(self._prep(name, title[name]) for name in _UPDATED_FIELDS)]

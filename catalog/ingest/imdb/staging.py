@@ -14,54 +14,11 @@ from django.db import connection, transaction
 from catalog.genres import SOURCE_GENRES, tmdb_genre_ids
 from catalog.ingest.imdb.reader import BASICS, NULL, TsvFile, parse_int, parse_text, progress_bar
 from catalog.ingest.imdb.report import ImdbImportReport
-from catalog.models import MediaType, Title
+from catalog.models import MediaType, search_columns
 
 KEPT_TYPES = {"movie": MediaType.MOVIE, "tvSeries": MediaType.TV, "tvMiniSeries": MediaType.TV}
 FRENCH_REGION = "FR"
 STAGE_BATCH = 5000  # basics rows per French-title look-up and staging write
-
-
-class SearchColumns:
-    """Just the attributes Title's search columns are made of, filled by Title's own code.
-
-    Building a model instance costs ~20 µs, too slow for millions of rows; borrowing the model's
-    `names`, `people` and `refresh_search_fields` keeps one definition of what search sees.
-    """
-
-    __slots__ = (
-        "alternate_titles",
-        "cast",
-        "directors",
-        "original_title",
-        "search_people",
-        "search_title",
-        "title_en",
-        "title_fr",
-        "writers",
-    )
-    names = Title.names
-    people = Title.people
-    refresh_search_fields = Title.refresh_search_fields
-
-    def __init__(
-        self,
-        *,
-        title_en: str,
-        title_fr: str,
-        original_title: str,
-        alternate_titles: Sequence[str] = (),
-        directors: Sequence[str] = (),
-        writers: Sequence[str] = (),
-        cast: Sequence[str] = (),
-    ) -> None:
-        self.title_en = title_en
-        self.title_fr = title_fr
-        self.original_title = original_title
-        self.alternate_titles = alternate_titles
-        self.directors = directors
-        self.writers = writers
-        self.cast = cast
-        self.refresh_search_fields()
 
 
 class Staging:
@@ -281,7 +238,9 @@ def _write_basics(rows: list[_BasicsRow], seq: int, staging: Staging, *, has_aka
         seq += 1
         title_fr = french.get(row.tconst, "")
         tv = row.media_type == MediaType.TV
-        search = SearchColumns(title_en=row.title_en, title_fr=title_fr, original_title=row.original_title)
+        search_title, _people = search_columns(
+            title_en=row.title_en, title_fr=title_fr, original_title=row.original_title
+        )
         titles.append(
             (
                 seq,
@@ -295,7 +254,7 @@ def _write_basics(rows: list[_BasicsRow], seq: int, staging: Staging, *, has_aka
                 row.end_year if tv else None,
                 row.runtime,
                 ",".join(map(str, row.genre_ids)),
-                search.search_title,
+                search_title,
             )
         )
         genres += [(seq, genre_id) for genre_id in row.genre_ids]
