@@ -20,14 +20,10 @@ from assistant.models import ChatMessage, ChatSession
 from assistant.state import ConversationState, RequestFilters
 from catalog.genres import genre_ids_for
 from catalog.models import Genre, MediaType, Title
-from catalog.search import titles_search, titles_search_page
-from catalog.selectors import (
-    DiscoveryFilters,
-    titles_discover,
-    titles_filter,
-    titles_similar,
-)
+from catalog.search import titles_search
 from core.exceptions import NotFound
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import titles_discover, titles_filter, titles_search_page, titles_similar
 
 PICKS = 5
 HISTORY_TURNS = 6
@@ -229,7 +225,7 @@ def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, li
         state = replace(state, anchor=anchor.pk, media_type=anchor.media_type)
         similar = titles_filter(titles_similar(title=anchor, user=user), _discovery_filters(state))
         return state, _page(similar, state.page), anchor, ""
-    titles, _skipped = titles_discover(
+    titles = titles_discover(
         media_type=state.media_type,
         filters=_discovery_filters(state),
         user=user,

@@ -24,9 +24,11 @@ from django.db import connection
 
 from accounts.models import User
 from catalog.models import DataSource, Genre, MediaType, Title
-from catalog.selectors import DiscoveryFilters, genres_resolve, titles_discover
+from catalog.selectors import genres_resolve
 from catalog.ingest.sources import data_source_sync
 from catalog.ingest.sources import SourceInfo
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import titles_discover
 from library.models import Entry, Status
 
 
@@ -170,7 +172,7 @@ def main() -> None:
             lambda p=payload: client.post("/movies/search-by-filters", p, content_type="application/json"),
             n=sizes.calls,
         )
-        titles, _skipped = titles_discover(media_type=MediaType.MOVIE, filters=filters, user=user)
+        titles = titles_discover(media_type=MediaType.MOVIE, filters=filters, user=user)
         sql, params = titles[:21].query.sql_with_params()
 
         def raw(sql: str = sql, params: tuple = params) -> None:
@@ -199,7 +201,7 @@ def main() -> None:
 def naive_page(filters: DiscoveryFilters, user: User, size: int = 20) -> list[int]:
     """What not to do: page through the unfiltered ranking and drop the user's titles in Python."""
     seen = set(Entry.objects.filter(user=user).values_list("title_id", flat=True))
-    titles, _ = titles_discover(media_type=MediaType.MOVIE, filters=filters, user=AnonymousUser())
+    titles = titles_discover(media_type=MediaType.MOVIE, filters=filters, user=AnonymousUser())
     found: list[int] = []
     page = 0
     while len(found) < size:

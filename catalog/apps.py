@@ -6,6 +6,3 @@ class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalog")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from catalog import feed  # noqa: F401 - connects the feed cache to title writes

@@ -10,7 +10,6 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
@@ -18,13 +17,7 @@ from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
 from catalog.models import Title
-from catalog.selectors import titles_for_cards, titles_unmarked
 from catalog.text import normalize_text
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AnonymousUser
-
-    from accounts.models import User
 
 CANDIDATES = 200
 FEW_CANDIDATES = 10  # fewer strong title matches than this: look again with a looser threshold
@@ -212,20 +205,3 @@ def _memory_candidates(q: str, media_type: str) -> set[int]:
         matches = process.extract(q, index.people, scorer=fuzz.ratio, limit=CANDIDATES, score_cutoff=60)
         people = {index.people_owner[position] for _match, _score, position in matches}
     return found | people
-
-
-def titles_search_page(
-    *, query: str, media_type: str, page: int, page_size: int, user: "User | AnonymousUser | None" = None
-) -> tuple[list[Title], bool]:
-    """One page of search results with genres prefetched, and whether more follow.
-
-    With a `user`, titles they have a status for are left out (the assistant never shows them).
-    """
-    hits = [h.pk for h in titles_search(query=query, media_type=media_type)]
-    if user is not None:
-        keep = set(titles_unmarked(Title.objects.filter(pk__in=hits), user=user).values_list("pk", flat=True))
-        hits = [pk for pk in hits if pk in keep]
-    start = (page - 1) * page_size
-    window = hits[start : start + page_size]
-    by_pk = titles_for_cards().in_bulk(window)
-    return [by_pk[pk] for pk in window if pk in by_pk], len(hits) > start + page_size

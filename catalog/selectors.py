@@ -2,31 +2,12 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
-from django.db import models
-from django.db.models import (
-    Case,
-    Exists,
-    F,
-    FloatField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.db.models import Prefetch, QuerySet
 
-from accounts.models import User
 from catalog.genres import SOURCE_GENRES
-from catalog.models import Genre, MediaType, Title, TitleNeighbour
-from catalog.text import normalize_text, strip_accents, title_key
-from library.models import Entry
+from catalog.models import Genre, MediaType, Title
+from catalog.text import strip_accents, title_key
 
 
 def _with_genres(titles: QuerySet[Title]) -> QuerySet[Title]:
@@ -102,100 +83,6 @@ class TitleKeyIndex:
         return None
 
 
-# ---------------------------------------------------------------- discovery
-
-
-class SortBy(models.TextChoices):
-    SCORE = "score"
-    RATING = "rating"
-    VOTES = "votes"
-    YEAR = "year"
-    TITLE = "title"
-
-
-@dataclass(frozen=True)
-class DiscoveryFilters:
-    genres: tuple[int, ...] = ()  # Genre pks, any of them
-    exclude_genres: tuple[int, ...] = ()
-    year_from: int | None = None
-    year_to: int | None = None
-    min_rating: float | None = None
-    min_votes: int | None = None
-    languages: tuple[str, ...] = ()
-    runtime_min: int | None = None
-    runtime_max: int | None = None
-    people: tuple[str, ...] = ()  # names that must all appear among directors, writers or cast
-    sort_by: str = SortBy.SCORE
-
-
-def _ordering(sort_by: str, language: str) -> list:
-    if sort_by == SortBy.TITLE:
-        localized = Coalesce(NullIf("title_fr", Value("")), "title_en") if language == "fr" else F("title_en")
-        return [Lower(localized), "pk"]
-    # Matches the ranking indexes of migration 0003: (media type, column DESC NULLS LAST, id).
-    return [F(sort_by).desc(nulls_last=True), "pk"]
-
-
-def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Q | Exists]:
-    """The filters as conditions on titles, or on rows that point at titles (`prefix="title__"`)."""
-    links = Title.genres.through.objects.filter(title_id=OuterRef(f"{prefix}pk" if prefix else "pk"))
-    conditions: list[Q | Exists] = []
-    if filters.genres:
-        conditions.append(Exists(links.filter(genre_id__in=filters.genres)))
-    if filters.exclude_genres:
-        conditions.append(~Exists(links.filter(genre_id__in=filters.exclude_genres)))
-    bounds = {
-        "year__gte": filters.year_from,
-        "year__lte": filters.year_to,
-        "rating__gte": filters.min_rating,
-        "votes__gte": filters.min_votes,
-        "runtime__gte": filters.runtime_min,
-        "runtime__lte": filters.runtime_max,
-    }
-    conditions += [Q(**{f"{prefix}{lookup}": value}) for lookup, value in bounds.items() if value is not None]
-    if filters.languages:
-        conditions.append(Q(**{f"{prefix}original_language__in": filters.languages}))
-    conditions += [Q(**{f"{prefix}search_people__contains": normalize_text(p)}) for p in filters.people]
-    return conditions
-
-
-def titles_filter(titles: QuerySet[Title], filters: DiscoveryFilters) -> QuerySet[Title]:
-    """Narrow any set of titles by discovery filters (the feed, and the assistant's similar titles)."""
-    return titles.filter(*_filter_conditions(filters))
-
-
-def titles_unmarked(titles: QuerySet[Title], *, user: User | AnonymousUser) -> QuerySet[Title]:
-    """Without any title the user has a status for: an anti-join inside the query."""
-    if not user.is_authenticated:
-        return titles
-    return titles.exclude(Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk"))))
-
-
-def titles_discover(
-    *, media_type: str, filters: DiscoveryFilters, user: User | AnonymousUser, language: str = "en"
-) -> tuple[QuerySet[Title], QuerySet[Entry] | None]:
-    """Matching titles never seen, saved or hidden by the user, best first; and the matches that were skipped.
-
-    The caller's titles are removed inside the query (NOT EXISTS over their entries), so a page is full
-    whenever enough unseen matches exist, however many titles the user has marked.
-    """
-    titles = titles_filter(Title.objects.filter(media_type=media_type), filters)
-    skipped = None
-    if user.is_authenticated:
-        # Counted from the user's side: a join from their entries, not a scan of the whole catalog.
-        skipped = Entry.objects.filter(
-            *_filter_conditions(filters, prefix="title__"), user=user, title__media_type=media_type
-        )
-        titles = titles_unmarked(titles, user=user)
-    return _with_genres(titles).order_by(*_ordering(filters.sort_by, language)), skipped
-
-
-def title_ids_ranked(*, media_type: str, filters: DiscoveryFilters, language: str, limit: int) -> list[int]:
-    """The ids of up to `limit` matching titles, best first, for everyone alike (nobody's titles removed)."""
-    titles = titles_filter(Title.objects.filter(media_type=media_type), filters)
-    return list(titles.order_by(*_ordering(filters.sort_by, language)).values_list("pk", flat=True)[:limit])
-
-
 def genres_of(media_type: str) -> list[Genre]:
     """The genres TMDB uses for movies, or for TV shows."""
     return list(Genre.objects.filter(**{"for_movies" if media_type == MediaType.MOVIE else "for_tv": True}))
@@ -229,35 +116,3 @@ def genres_resolve(values: Iterable[str | int], *, media_type: str) -> tuple[lis
 
 def _genre_key(name: str) -> str:
     return "".join(c for c in strip_accents(name).lower() if c.isalnum())
-
-
-# ---------------------------------------------------------------- similar titles
-
-# TMDB's recommendations (with a key) count like co-ratings: both come from what audiences watched together.
-SIMILARITY_WEIGHTS = {
-    TitleNeighbour.Kind.CONTENT: 0.6,
-    TitleNeighbour.Kind.RATINGS: 0.4,
-    TitleNeighbour.Kind.TMDB: 0.4,
-}
-
-
-def titles_similar(*, title: Title, user: User | AnonymousUser) -> QuerySet[Title]:
-    """Precomputed neighbours of a title, content and co-ratings blended, minus the caller's titles."""
-    similar = Title.objects.filter(pk__in=TitleNeighbour.objects.filter(title=title).values("neighbour_id"))
-    similar = titles_unmarked(similar.exclude(pk=title.pk), user=user)
-    blended = Subquery(
-        TitleNeighbour.objects.filter(title=title, neighbour_id=OuterRef("pk"))
-        .values("neighbour_id")
-        .annotate(total=Sum(F("score") * _kind_weight()))
-        .values("total")[:1],
-        output_field=FloatField(),
-    )
-    return _with_genres(similar.annotate(similarity=blended)).order_by(
-        F("similarity").desc(nulls_last=True), F("score").desc(nulls_last=True), "pk"
-    )
-
-
-def _kind_weight() -> Case:
-    return Case(
-        *[When(kind=kind, then=Value(w)) for kind, w in SIMILARITY_WEIGHTS.items()], output_field=FloatField()
-    )

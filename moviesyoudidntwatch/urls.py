@@ -18,7 +18,7 @@ urlpatterns = [
     path("api/docs/", api_docs, name="api-docs"),
     path("", include("accounts.api.urls")),
     path("", include("library.api.urls")),
-    path("", include("catalog.api.urls")),
+    path("", include("discovery.api.urls")),
     path("", include("assistant.api.urls")),
     path("", include("recommendations.api.urls")),
     path("", include("web.urls")),  # the web pages last: an API route always wins over a page

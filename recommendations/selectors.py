@@ -19,7 +19,8 @@ from scipy import sparse
 
 from accounts.models import User
 from catalog.models import Title
-from catalog.selectors import titles_for_cards, titles_unmarked
+from catalog.selectors import titles_for_cards
+from discovery.selectors import titles_unmarked
 from library.models import Entry, Status
 from recommendations.diversity import Candidate, diversify
 from recommendations.feedback import entry_signals, liked

@@ -4,7 +4,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
-from catalog.feed import feed_cache_clear
+from discovery.feed import feed_cache_clear
 from tests.clients import bearer_client
 from tests.factories import UserFactory
 

@@ -16,8 +16,9 @@ from django.urls import Resolver404, resolve
 from accounts.models import User
 from catalog.api.cards import title_cards
 from catalog.models import Title
-from catalog.selectors import title_find, titles_discover, titles_similar
+from catalog.selectors import title_find
 from core.parsing import whole_number
+from discovery.selectors import titles_discover, titles_similar
 from library.api.serializers import EntryCardOutputSerializer
 from library.models import Entry
 from library.selectors import entries_list
@@ -54,9 +55,7 @@ def _discover_feed(query: QueryDict, kwargs: dict[str, Any], user: User, languag
     form = DiscoverForm(query, language=language)
     if not form.is_valid() or form.filters is None:
         return None
-    titles, _skipped = titles_discover(
-        media_type=form.media_type, filters=form.filters, user=user, language=language
-    )
+    titles = titles_discover(media_type=form.media_type, filters=form.filters, user=user, language=language)
     return Feed(items=titles, start=(form.page - 1) * PAGE_SIZE, size=PAGE_SIZE)
 
 

@@ -14,11 +14,12 @@ from accounts.models import Language
 from accounts.services import InvalidCredentials, LoginThrottled, user_login
 from assistant.api.serializers import ChatInputSerializer
 from assistant.state import MAX_MESSAGE_CHARS
-from catalog.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
 from catalog.models import MediaType
-from catalog.selectors import DiscoveryFilters, SortBy, genres_of
+from catalog.selectors import genres_of
 from core.api.throttling import client_address
 from core.parsing import MAX_ID, whole_number
+from discovery.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
+from discovery.filters import DiscoveryFilters, SortBy
 from library.api.serializers import ImportInputSerializer
 from library.models import ImportJob, Status
 from web.names import language_name

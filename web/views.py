@@ -24,13 +24,13 @@ from accounts.services import user_create, user_update
 from assistant.services import chat_turn
 from catalog.api.cards import title_cards
 from catalog.api.serializers import TitleDetailOutputSerializer, localized_title
-from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import Title
 from catalog.selectors import title_find, title_for_detail
 from core.api.pagination import Page, paginate
 from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
 from core.parsing import MAX_ID, whole_number
+from discovery.services import discover_page, search_page, similar_page
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, import_job_for, import_jobs_recent, user_stats
@@ -96,7 +96,7 @@ def discover(request: HttpRequest) -> HttpResponse:
     form = DiscoverForm(request.GET, language=language)
     context: dict[str, Any] = {"form": form, "media_type": form.media_type, "cards": []}
     if form.is_valid() and form.filters is not None:
-        result, skipped = discover_page(
+        result = discover_page(
             media_type=form.media_type,
             filters=form.filters,
             user=request.user,
@@ -107,7 +107,7 @@ def discover(request: HttpRequest) -> HttpResponse:
         context.update(
             page=result,
             cards=title_cards(result.items, language=language, user=request.user, statuses={}),
-            excluded_count=skipped or 0,
+            excluded_count=result.excluded_count or 0,
         )
     return render(request, "web/discover.html", context, status=_status(form))
 
@@ -137,7 +137,7 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
     entry = entry_of(user=request.user, title=title)
     statuses = {title.pk: entry.status} if entry else {}
     detail = TitleDetailOutputSerializer(title, context={"language": language, "statuses": statuses}).data
-    similar = similar_titles(title=title, user=request.user)[:SIMILAR_COUNT]
+    similar = similar_page(title=title, user=request.user, page=1, page_size=SIMILAR_COUNT).items
     context = {
         "title": detail,
         "panel": {"id": title.pk, "title": detail["title"], **_status_of(entry)},

@@ -2,16 +2,10 @@
 
 from typing import Any
 
-import pycountry
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from catalog.models import DataSource, MediaType, Title
-from catalog.search import search_query
-from catalog.selectors import DiscoveryFilters, SortBy, genres_resolve
-from core.api.pagination import PageInputSerializer
-from core.api.serializers import StrictInputSerializer
 
 POSTER_BASE_URL = "https://image.tmdb.org/t/p/w500"
 
@@ -190,65 +184,3 @@ def title_ratings(title: Title) -> list[dict[str, Any]]:
             }
         )
     return ratings
-
-
-def _names(values: list[Any]) -> list[str]:
-    return [str(v).strip() for v in values if str(v).strip()]
-
-
-class DiscoverInputSerializer(StrictInputSerializer, PageInputSerializer):
-    """POST /{movies,tvshows}/search-by-filters: every filter optional (API.md)."""
-
-    genres = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=40)
-    exclude_genres = serializers.ListField(
-        child=serializers.CharField(max_length=60), required=False, max_length=40
-    )
-    year_from = serializers.IntegerField(min_value=1870, max_value=2100, required=False, allow_null=True)
-    year_to = serializers.IntegerField(min_value=1870, max_value=2100, required=False, allow_null=True)
-    min_rating = serializers.FloatField(min_value=0, max_value=10, required=False, allow_null=True)
-    min_votes = serializers.IntegerField(min_value=0, max_value=10**9, required=False, allow_null=True)
-    languages = serializers.ListField(
-        child=serializers.CharField(max_length=8), required=False, max_length=40
-    )
-    runtime_min = serializers.IntegerField(min_value=0, max_value=2000, required=False, allow_null=True)
-    runtime_max = serializers.IntegerField(min_value=0, max_value=2000, required=False, allow_null=True)
-    sort_by = serializers.ChoiceField(choices=SortBy.choices, default=SortBy.SCORE)
-
-    def validate_languages(self, values: list[str]) -> list[str]:
-        codes = [v.strip().lower() for v in values]
-        unknown = [c for c in codes if len(c) != 2 or pycountry.languages.get(alpha_2=c) is None]
-        if unknown:
-            raise serializers.ValidationError(
-                _("Unknown ISO 639-1 language code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
-            )
-        return codes
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
-        media_type = self.context["media_type"]
-        errors: dict[str, list[str]] = {}
-        for field in ("genres", "exclude_genres"):
-            found, unknown = genres_resolve(_names(attrs.get(field, [])), media_type=media_type)
-            if unknown:
-                errors[field] = [_("Unknown genre(s): %(names)s.") % {"names": ", ".join(unknown)}]
-            attrs[field] = tuple(g.pk for g in found)
-        for low, high in (("year_from", "year_to"), ("runtime_min", "runtime_max")):
-            if attrs.get(low) is not None and attrs.get(high) is not None and attrs[low] > attrs[high]:
-                errors[high] = [_("Must be greater than or equal to %(field)s.") % {"field": low}]
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs
-
-    def filters(self) -> DiscoveryFilters:
-        data = {k: v for k, v in self.validated_data.items() if k not in ("page", "page_size")}
-        data["languages"] = tuple(data.get("languages", ()))
-        return DiscoveryFilters(**data)
-
-
-class KeywordSearchInputSerializer(StrictInputSerializer, PageInputSerializer):
-    query = serializers.CharField(max_length=200, trim_whitespace=True)
-
-    def validate_query(self, value: str) -> str:
-        if not search_query(value):
-            raise serializers.ValidationError(_("Type at least one letter or digit."))
-        return value

@@ -9,6 +9,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
+from typing import Protocol
 
 from django.conf import settings
 from django.core.cache import cache
@@ -21,7 +22,6 @@ from catalog.ingest.clients.types import TmdbPage
 from catalog.ingest.enrichment import Enrichment, TitleKeys, enrichment_apply, enrichments_fetch
 from catalog.models import Genre, MediaType, Title, TitleNeighbour
 from catalog.search import titles_search
-from catalog.selectors import DiscoveryFilters, SortBy
 from core.exceptions import ProviderError
 
 logger = logging.getLogger(__name__)
@@ -34,16 +34,44 @@ SIMILAR_NEW_TITLES = 20
 LOOKUP_SECONDS = 24 * 3600  # a search or a title's recommendations are asked of TMDB once a day at most
 
 _DATE_FIELD = {MediaType.MOVIE: "primary_release_date", MediaType.TV: "first_air_date"}
-_SORTS = {
-    SortBy.SCORE: {MediaType.MOVIE: "vote_average.desc", MediaType.TV: "vote_average.desc"},
-    SortBy.RATING: {MediaType.MOVIE: "vote_average.desc", MediaType.TV: "vote_average.desc"},
-    SortBy.VOTES: {MediaType.MOVIE: "vote_count.desc", MediaType.TV: "vote_count.desc"},
-    SortBy.YEAR: {MediaType.MOVIE: "primary_release_date.desc", MediaType.TV: "first_air_date.desc"},
-    SortBy.TITLE: {MediaType.MOVIE: "title.asc", MediaType.TV: "name.asc"},
+_SORTS = {  # our sort orders (the values of discovery's SortBy) in TMDB's names
+    "score": {MediaType.MOVIE: "vote_average.desc", MediaType.TV: "vote_average.desc"},
+    "rating": {MediaType.MOVIE: "vote_average.desc", MediaType.TV: "vote_average.desc"},
+    "votes": {MediaType.MOVIE: "vote_count.desc", MediaType.TV: "vote_count.desc"},
+    "year": {MediaType.MOVIE: "primary_release_date.desc", MediaType.TV: "first_air_date.desc"},
+    "title": {MediaType.MOVIE: "title.asc", MediaType.TV: "name.asc"},
 }
 
 
-def discover_params(filters: DiscoveryFilters, *, media_type: str) -> dict[str, str | int] | None:
+class TitleFilters(Protocol):
+    """A request for titles as the top-up reads it (discovery's filters are one): the catalog names the
+    shape it needs rather than import the app above it that serves requests."""
+
+    @property
+    def genres(self) -> tuple[int, ...]: ...  # Genre pks
+    @property
+    def exclude_genres(self) -> tuple[int, ...]: ...
+    @property
+    def year_from(self) -> int | None: ...
+    @property
+    def year_to(self) -> int | None: ...
+    @property
+    def min_rating(self) -> float | None: ...
+    @property
+    def min_votes(self) -> int | None: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+    @property
+    def runtime_min(self) -> int | None: ...
+    @property
+    def runtime_max(self) -> int | None: ...
+    @property
+    def people(self) -> tuple[str, ...]: ...
+    @property
+    def sort_by(self) -> str: ...
+
+
+def discover_params(filters: TitleFilters, *, media_type: str) -> dict[str, str | int] | None:
     """Our filters in TMDB /discover's own parameter names; None when one has no TMDB equivalent."""
     if filters.people:  # TMDB filters people by its own person ids, which we do not hold
         return None
@@ -52,7 +80,7 @@ def discover_params(filters: DiscoveryFilters, *, media_type: str) -> dict[str, 
     )
     date_field = _DATE_FIELD[MediaType(media_type)]
     params: dict[str, str | int] = {
-        "sort_by": _SORTS[SortBy(filters.sort_by)][MediaType(media_type)],
+        "sort_by": _SORTS[filters.sort_by][MediaType(media_type)],
         "include_adult": "false",
         # Titles not out yet have no ratings and cannot have been seen: never top up with them.
         f"{date_field}.lte": timezone.localdate().isoformat(),
@@ -68,7 +96,7 @@ def discover_params(filters: DiscoveryFilters, *, media_type: str) -> dict[str, 
     if filters.year_to is not None:
         params[f"{date_field}.lte"] = min(f"{filters.year_to:04d}-12-31", str(params[f"{date_field}.lte"]))
     vote_floor = filters.min_votes or 0
-    if filters.min_rating is not None or filters.sort_by in (SortBy.SCORE, SortBy.RATING):
+    if filters.min_rating is not None or filters.sort_by in ("score", "rating"):
         vote_floor = max(vote_floor, RATING_VOTE_FLOOR)
     if vote_floor:
         params["vote_count.gte"] = vote_floor
@@ -83,9 +111,7 @@ def discover_params(filters: DiscoveryFilters, *, media_type: str) -> dict[str, 
     return params
 
 
-def discover_top_up(
-    *, media_type: str, filters: DiscoveryFilters, unseen: QuerySet[Title], wanted: int
-) -> int:
+def discover_top_up(*, media_type: str, filters: TitleFilters, unseen: QuerySet[Title], wanted: int) -> int:
     """Fetch TMDB /discover pages until `unseen` (the caller's unseen matches) holds `wanted` titles, TMDB
     has no more, or this request's page budget is spent; returns how many titles were added.
 

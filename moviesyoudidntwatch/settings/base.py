@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "accounts",
     "catalog",
     "library",
+    "discovery",
     "assistant",
     "recommendations",
     "django_htmx",

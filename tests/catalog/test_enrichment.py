@@ -18,8 +18,8 @@ from catalog.ingest.enrichment import title_refresh, titles_refresh_sweep
 from catalog.ingest.genres import genres_import
 from catalog.ingest.topup import RATING_VOTE_FLOOR, discover_params
 from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour
-from catalog.selectors import DiscoveryFilters, SortBy
 from core.exceptions import ProviderUnavailable
+from discovery.filters import DiscoveryFilters, SortBy
 from library.models import Entry, Status
 from tests.factories import TitleFactory
 from tests.fakes.fixtures import TEST_OMDB_KEY, TEST_TMDB_KEY

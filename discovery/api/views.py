@@ -10,23 +10,25 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.api.cards import title_cards
-from catalog.api.serializers import (
-    DiscoverInputSerializer,
-    KeywordSearchInputSerializer,
-    TitleCardOutputSerializer,
-    TitleDetailOutputSerializer,
-)
+from catalog.api.serializers import TitleCardOutputSerializer, TitleDetailOutputSerializer
 from catalog.ingest.enrichment import titles_refresh_if_stale
-from catalog.live import discover_page, search_page, similar_titles
 from catalog.models import MediaType, Title
 from catalog.selectors import title_for_detail
 from core.api.caching import anonymous_first_page
-from core.api.pagination import PageInputSerializer, paginate
+from core.api.pagination import PageInputSerializer
 from core.api.schema import errors, page_of
+from discovery.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
+from discovery.selectors import ResultPage
+from discovery.services import discover_page, search_page, similar_page
 from library.selectors import statuses_for
 
 
-class CatalogApi(APIView):
+def envelope(page: ResultPage, results: list[Any]) -> dict[str, Any]:
+    """API.md's page envelope around the page's rendered items."""
+    return {"results": results, "page": page.page, "page_size": page.page_size, "has_more": page.has_more}
+
+
+class DiscoveryApi(APIView):
     """Discovery routes answer anonymous callers too; with a token they know the caller's titles."""
 
     permission_classes = (AllowAny,)
@@ -42,7 +44,7 @@ class CatalogApi(APIView):
         return title
 
 
-class TitleDiscoverApi(CatalogApi):
+class TitleDiscoverApi(DiscoveryApi):
     @extend_schema(
         request=DiscoverInputSerializer,
         responses={
@@ -65,7 +67,7 @@ class TitleDiscoverApi(CatalogApi):
         )
 
     def build_page(self, request: Request, serializer: DiscoverInputSerializer) -> dict[str, Any]:
-        page, skipped = discover_page(
+        page = discover_page(
             media_type=self.media_type,
             filters=serializer.filters(),
             user=request.user,
@@ -73,12 +75,12 @@ class TitleDiscoverApi(CatalogApi):
             page=serializer.validated_data["page"],
             page_size=serializer.validated_data["page_size"],
         )
-        body = page.envelope(self.cards(request, page.items, statuses={}))  # none of them is the caller's
-        body["excluded_count"] = skipped or 0
+        body = envelope(page, self.cards(request, page.items, statuses={}))  # none of them is the caller's
+        body["excluded_count"] = page.excluded_count or 0
         return body
 
 
-class TitleSearchApi(CatalogApi):
+class TitleSearchApi(DiscoveryApi):
     @extend_schema(
         request=KeywordSearchInputSerializer,
         responses={200: page_of("SearchPage", TitleCardOutputSerializer), **errors(400)},
@@ -90,10 +92,10 @@ class TitleSearchApi(CatalogApi):
         page = search_page(
             query=data["query"], media_type=self.media_type, page=data["page"], page_size=data["page_size"]
         )
-        return Response(page.envelope(self.cards(request, page.items)))
+        return Response(envelope(page, self.cards(request, page.items)))
 
 
-class TitleDetailApi(CatalogApi):
+class TitleDetailApi(DiscoveryApi):
     @extend_schema(responses={200: TitleDetailOutputSerializer, **errors(404)})
     def get(self, request: Request, title_id: int) -> Response:
         title = self.title(title_id)
@@ -105,7 +107,7 @@ class TitleDetailApi(CatalogApi):
         return Response(TitleDetailOutputSerializer(title, context=context).data)
 
 
-class TitleSimilarApi(CatalogApi):
+class TitleSimilarApi(DiscoveryApi):
     @extend_schema(
         parameters=[PageInputSerializer],
         responses={200: page_of("SimilarPage", TitleCardOutputSerializer), **errors(400, 404)},
@@ -113,6 +115,5 @@ class TitleSimilarApi(CatalogApi):
     def get(self, request: Request, title_id: int) -> Response:
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        similar = similar_titles(title=self.title(title_id), user=request.user)
-        page = paginate(similar, **params.validated_data)
-        return Response(page.envelope(self.cards(request, page.items, statuses={})))
+        page = similar_page(title=self.title(title_id), user=request.user, **params.validated_data)
+        return Response(envelope(page, self.cards(request, page.items, statuses={})))

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from catalog.api.views import TitleDetailApi, TitleDiscoverApi, TitleSearchApi, TitleSimilarApi
 from catalog.models import MediaType
+from discovery.api.views import TitleDetailApi, TitleDiscoverApi, TitleSearchApi, TitleSimilarApi
 
 urlpatterns = []
 for prefix, media_type in (("movies", MediaType.MOVIE), ("tvshows", MediaType.TV)):

@@ -1,4 +1,4 @@
-"""The catalog side of the discovery feed, kept a few seconds in each process and shared by every caller.
+"""The discovery feed's shared half, kept a few seconds in each process and shared by every caller.
 
 A feed page is "the titles matching the filters, best first" minus "the caller's titles". The first part is
 the same for everyone asking with the same filters, so each process computes it once per
@@ -24,8 +24,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from catalog.models import Title
-from catalog.selectors import DiscoveryFilters, title_ids_ranked, titles_for_cards
-from core.api.pagination import Page
+from catalog.selectors import titles_for_cards
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import ResultPage, title_ids_ranked, titles_excluded_count
 from library.selectors import marked_title_ids
 
 if TYPE_CHECKING:
@@ -67,22 +68,29 @@ def cached_feed_page(
     language: str,
     page: int,
     page_size: int,
-) -> tuple[Page, int | None] | None:
-    """The page and the number of the caller's titles that matched (None when anonymous), from the cached
-    ranking; None when the cache cannot answer and the database must."""
+) -> ResultPage | None:
+    """The page, with the number of the caller's titles that matched, from the cached ranking; None when
+    the cache cannot answer and the database must."""
     if settings.FEED_CACHE_SECONDS <= 0:
         return None
     ranked = _ranking(media_type=media_type, filters=filters, language=language)
     if ranked is None:
         return None
-    skipped = None
+    marked = None
     if user.is_authenticated:
         marked = np.isin(ranked, np.fromiter(marked_title_ids(user=user), dtype=np.int32))
-        ranked, skipped = ranked[~marked], int(marked.sum())
+        ranked = ranked[~marked]
     start = (page - 1) * page_size
     ids = ranked[start : start + page_size + 1].tolist()
-    items = _titles_by_id(ids[:page_size])
-    return Page(items=items, page=page, page_size=page_size, has_more=len(ids) > page_size), skipped
+    return ResultPage(
+        items=_titles_by_id(ids[:page_size]),
+        page=page,
+        page_size=page_size,
+        has_more=len(ids) > page_size,
+        excluded_count=titles_excluded_count(
+            media_type=media_type, filters=filters, user=user, marked_in_ranking=marked
+        ),
+    )
 
 
 def _ranking(*, media_type: str, filters: DiscoveryFilters, language: str) -> np.ndarray | None:

@@ -1,0 +1,70 @@
+"""Filling a page for the caller: the feed, keyword search and similar titles, topped up live from TMDB
+(`catalog.ingest.topup`) when a key is set and our catalog falls short; without one, from our catalog alone.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
+from catalog.ingest.clients import tmdb_is_configured
+from catalog.ingest.topup import discover_top_up, search_top_up, similar_top_up
+from catalog.models import Title
+from discovery.feed import cached_feed_page
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import (
+    ResultPage,
+    result_page,
+    titles_discover,
+    titles_excluded_count,
+    titles_search_page,
+    titles_similar,
+)
+
+
+def discover_page(
+    *,
+    media_type: str,
+    filters: DiscoveryFilters,
+    user: User | AnonymousUser,
+    language: str,
+    page: int,
+    page_size: int,
+) -> ResultPage:
+    """One page of the feed (see `titles_discover`), topped up from TMDB when the cache falls short, with
+    how many of the user's titles matched and were left out.
+
+    Served from the shared ranking of `discovery.feed` when it can answer, from the database otherwise."""
+    cached = cached_feed_page(
+        media_type=media_type, filters=filters, user=user, language=language, page=page, page_size=page_size
+    )
+    if cached is not None and (len(cached.items) == page_size or not tmdb_is_configured()):
+        return cached  # a short page goes through the database, where the top-up can fill it
+    titles = titles_discover(media_type=media_type, filters=filters, user=user, language=language)
+    found = result_page(titles, page=page, page_size=page_size)
+    if len(found.items) < page_size and discover_top_up(
+        media_type=media_type, filters=filters, unseen=titles, wanted=page * page_size
+    ):
+        found = result_page(titles.all(), page=page, page_size=page_size)  # again, with what TMDB added
+    excluded = titles_excluded_count(media_type=media_type, filters=filters, user=user)
+    return ResultPage(
+        items=found.items, page=page, page_size=page_size, has_more=found.has_more, excluded_count=excluded
+    )
+
+
+def search_page(
+    *, query: str, media_type: str, page: int, page_size: int, user: User | AnonymousUser | None = None
+) -> ResultPage:
+    """One page of keyword search results, with TMDB asked first when our best match is weak; with a `user`,
+    without their titles."""
+    if page == 1:
+        search_top_up(query=query, media_type=media_type)
+    titles, has_more = titles_search_page(
+        query=query, media_type=media_type, page=page, page_size=page_size, user=user
+    )
+    return ResultPage(items=titles, page=page, page_size=page_size, has_more=has_more)
+
+
+def similar_page(*, title: Title, user: User | AnonymousUser, page: int, page_size: int) -> ResultPage:
+    """Titles like `title` that the user has not marked, best first; TMDB's recommendations are merged in
+    when a key is set."""
+    similar_top_up(title=title)
+    return result_page(titles_similar(title=title, user=user), page=page, page_size=page_size)
