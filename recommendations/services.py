@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 
 from catalog.models import Title, TitleNeighbour
+from core.db import bulk_insert
 from library.models import Entry, Status
 from recommendations.ease import ease_weights
 from recommendations.feedback import training_weights
@@ -42,7 +43,6 @@ CONTENT_SHRINK = 50.0  # …scaled by m/(m + n): titles seen by n people lean on
 RESERVED_FOR_EVALUATION = 5  # MovieLens users whose id is divisible by this are never stored nor learned
 TRAINING_LOCK = "recommendations:training"
 TRAINING_LOCK_SECONDS = 30 * 60
-INSERT_BATCH = 5000
 
 
 # ---------------------------------------------------------------- community ratings
@@ -70,7 +70,7 @@ def community_ratings_sync(*, ratings: Iterable[tuple[int, int, float]]) -> Comm
         return CommunitySync(stored=len(wanted), changed=False)
     with transaction.atomic():
         CommunityRating.objects.all().delete()
-        _insert(
+        bulk_insert(
             CommunityRating._meta.db_table,
             ("user_key", "title_id", "rating"),
             [(u, t, r) for (u, t), r in sorted(wanted.items())],
@@ -165,7 +165,7 @@ def _train() -> ModelRun:
     with transaction.atomic():
         written = neighbour_vectors_replace(rows)
         SequelLink.objects.all().delete()
-        _insert(SequelLink._meta.db_table, ("sequel_id", "original_id"), sequels)
+        bulk_insert(SequelLink._meta.db_table, ("sequel_id", "original_id"), sequels)
         run = ModelRun.objects.create(
             users=interactions.people_count,
             interactions=len(interactions.weights),
@@ -242,7 +242,7 @@ def neighbour_vectors_replace(rows: tuple[np.ndarray, np.ndarray, np.ndarray]) -
         for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
     ]
     NeighbourVector.objects.all().delete()
-    _insert(NeighbourVector._meta.db_table, ("title_id", "media_type", "packed"), vectors)
+    bulk_insert(NeighbourVector._meta.db_table, ("title_id", "media_type", "packed"), vectors)
     NeighbourGeneration.objects.all().delete()
     NeighbourGeneration.objects.create()  # tells every serving process to read the vectors again
     return len(titles)
@@ -262,20 +262,3 @@ def _franchise_titles() -> list[FranchiseTitle]:
             *fields
         ).iterator(chunk_size=5000)
     ]
-
-
-def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Plain multi-row inserts: hundreds of thousands of rows, several times faster than bulk_create."""
-    names = ", ".join(columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(columns))
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 - our own names
-                rows[start : start + INSERT_BATCH],
-            )

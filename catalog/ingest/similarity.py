@@ -8,12 +8,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 from scipy import sparse
 from tqdm import tqdm
 
 from catalog.models import MediaType, Title, TitleNeighbour
 from catalog.text import strip_accents
+from core.db import bulk_insert
 
 NEIGHBOURS_PER_TITLE = 15
 BLOCK = 1024
@@ -223,12 +224,7 @@ def neighbours_rebuild(
         by_movielens = dict(Title.objects.exclude(movielens_id=None).values_list("movielens_id", "pk"))
         triples = [(u, by_movielens[m], r) for u, m, r in ratings if m in by_movielens]
         rows += [(a, b, kind.RATINGS, s) for a, b, s in rating_neighbours(triples)]
-    table = TitleNeighbour._meta.db_table
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic():
         TitleNeighbour.objects.all().delete()
-        # Hundreds of thousands of plain rows: executemany is several times faster than bulk_create here.
-        cursor.executemany(
-            f"INSERT INTO {table} (title_id, neighbour_id, kind, score) VALUES (%s, %s, %s, %s)",  # noqa: S608
-            rows,
-        )
+        bulk_insert(TitleNeighbour._meta.db_table, ("title_id", "neighbour_id", "kind", "score"), rows)
     return dict(Counter(k for _a, _b, k, _s in rows))

@@ -15,6 +15,7 @@ from catalog.genres import SOURCE_GENRES, tmdb_genre_ids
 from catalog.ingest.imdb.reader import BASICS, NULL, TsvFile, parse_int, parse_text, progress_bar
 from catalog.ingest.imdb.report import ImdbImportReport
 from catalog.models import MediaType, search_columns
+from core.db import bulk_insert
 
 KEPT_TYPES = {"movie": MediaType.MOVIE, "tvSeries": MediaType.TV, "tvMiniSeries": MediaType.TV}
 FRENCH_REGION = "FR"
@@ -58,19 +59,8 @@ class Staging:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
     def write(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-        if not rows:
-            return
-        with connection.cursor() as cursor:
-            if self.postgres:
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                placeholders = ", ".join(["%s"] * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",  # noqa: S608
-                    rows,
-                )
+        if rows:
+            bulk_insert(table, columns, rows)
 
     def index(self, table: str, columns: str) -> None:
         with connection.cursor() as cursor:
