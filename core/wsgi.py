@@ -8,9 +8,6 @@ answers without reading (404, 405, 403 for a missing CSRF token, 429) would cost
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-# The largest body a route accepts (an import upload: 20 MB) with its multipart framing; beyond it, the
-# server closes the connection after answering, as it would anyway.
-DRAIN_MAX_BYTES = 25 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
 
 StartResponse = Callable[..., Callable[[bytes], object]]
@@ -42,9 +39,13 @@ class _CountingInput:
 
     def drain(self, length: int | None) -> None:
         """Read what is left of the body: up to `length` bytes in all, or to its end when the server marks
-        the input as terminated (chunked bodies); never past DRAIN_MAX_BYTES."""
-        limit = DRAIN_MAX_BYTES if length is None else length
-        if limit > DRAIN_MAX_BYTES:
+        the input as terminated (chunked bodies); never past the largest body a route accepts (an import
+        upload with its multipart framing): beyond it the server closes the connection, as it would anyway."""
+        from core.middleware import MULTIPART_ENVELOPE_BYTES, upload_max_bytes  # Django is set up by now
+
+        most = upload_max_bytes() + MULTIPART_ENVELOPE_BYTES
+        limit = most if length is None else length
+        if limit > most:
             return
         while self.consumed < limit:
             if not self.read(min(CHUNK_BYTES, limit - self.consumed)):

@@ -19,6 +19,7 @@ from accounts.models import User
 from catalog.models import MediaType, Title
 from catalog.selectors import TitleKeyIndex, titles_by_imdb_ids, titles_by_tmdb_ids
 from core.exceptions import ApplicationError
+from core.middleware import upload_max_bytes
 from library.importers import HistoryRow, ImportFormatError, clean_text, parse_history
 from library.models import Entry, ImportJob, Status
 
@@ -104,11 +105,6 @@ class ImportResult:
         }
 
 
-def import_max_bytes() -> int:
-    """The largest history file accepted: `IMPORT_MAX_UPLOAD_MB`, read at call time."""
-    return settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
-
-
 def import_job_create(
     *, user: User, source: str, filename: str, data: bytes, enqueue: bool = True, daily_limit: bool = True
 ) -> ImportSubmission:
@@ -121,7 +117,7 @@ def import_job_create(
     """
     from library.tasks import history_import_task  # services import tasks, not the reverse
 
-    if len(data) > import_max_bytes():
+    if len(data) > upload_max_bytes():
         message = _("The file is too large (%(size)d MB at most).") % {"size": settings.IMPORT_MAX_UPLOAD_MB}
         raise ApplicationError(message, field="file")
     digest = hashlib.sha256(data).hexdigest()

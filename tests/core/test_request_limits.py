@@ -1,7 +1,5 @@
 """Request bodies over their route's limit: refused on their declared size, before anything reads them."""
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -35,9 +33,7 @@ def declared_post(client: Client, path: str, size: int, **headers: str):
 
 
 def test_an_upload_declared_over_the_limit_is_a_json_413_unread(auth_client: APIClient, user: User) -> None:
-    started = time.monotonic()
     response = declared_post(auth_client, "/me/import", 21 * MB)
-    assert time.monotonic() - started < 1
     assert response.status_code == 413
     assert response.json() == {"detail": "The file is too large (20 MB at most)."}
     assert not ImportJob.objects.exists()
