@@ -126,6 +126,33 @@ def test_choose_trailer_ignores_other_sites_and_odd_keys() -> None:
     assert choose_trailer([vimeo, odd], "en") is None
 
 
+# One client per process
+
+
+def test_calls_share_one_client_and_its_kept_alive_connection(
+    fake_tmdb: FakeTmdb, fake_omdb: FakeOmdb
+) -> None:
+    fake_tmdb.add(movie())
+    fake_omdb.add(movie())
+    for _ in range(3):
+        get_tmdb_client().details(media_type="movie", tmdb_id=9100001, language="en-US")
+        get_omdb_client().ratings(imdb_id="tt80000001")
+    assert get_tmdb_client() is get_tmdb_client() and get_omdb_client() is get_omdb_client()
+    assert len(fake_tmdb.requests) == 3 and len({r.client_port for r in fake_tmdb.requests}) == 1
+    assert len(fake_omdb.requests) == 3 and len({r.client_port for r in fake_omdb.requests}) == 1
+
+
+def test_another_base_url_gets_another_client(fake_tmdb: FakeTmdb, settings) -> None:
+    first = get_tmdb_client()
+    with FakeTmdb(api_key=fake_tmdb.api_key) as other:
+        other.add(movie())
+        settings.TMDB_BASE_URL = other.url
+        details = get_tmdb_client().details(media_type="movie", tmdb_id=9100001, language="en-US")
+        assert get_tmdb_client() is not first
+    assert details.title == "The Silent Harbour"
+    assert len(other.requests) == 1 and fake_tmdb.requests == []
+
+
 # TMDB details
 
 

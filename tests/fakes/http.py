@@ -29,6 +29,7 @@ class RecordedRequest:
     headers: dict[str, str]
     body: bytes = b""
     received_at: float = 0.0  # time.monotonic() when the server read it
+    client_port: int = 0  # the client's end of the TCP connection: one port per connection
 
     def json(self) -> Any:
         return json.loads(self.body or b"null")
@@ -184,6 +185,7 @@ class FakeHttpServer:
             headers={k.lower(): v for k, v in handler.headers.items()},  # HTTP names are case-blind
             body=handler.rfile.read(length) if length else b"",
             received_at=time.monotonic(),
+            client_port=handler.client_address[1],
         )
         self.requests.append(request)
         reply = self._reply_for(request)
