@@ -15,7 +15,10 @@ RETRY_TRANSIENT = {
 
 @shared_task(**RETRY_TRANSIENT)
 def genres_import_task() -> dict[str, int | str]:
-    """Refresh TMDB's genre lists (live when a key is set); idempotent, so redelivery is harmless."""
+    """Refresh TMDB's genre lists (live when a key is set); idempotent, so redelivery is harmless.
+
+    Queued by the daily sweep below when a TMDB key is set (`manage.py import_genres` does the same at
+    start, falling back to the repository's lists while TMDB is unreachable)."""
     from catalog.ingest.genres import genres_import
 
     report = genres_import()

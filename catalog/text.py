@@ -62,8 +62,8 @@ def split_trailing_parens(title: str) -> tuple[str, list[str]]:
 
 
 def title_key(title: str) -> str:
-    """The matching key of a title (data-sources.md): main title, article in front, no accents, & → and,
-    lowercase, non-alphanumerics as single spaces."""
+    """The key that matches one film across our sources (a title with its year): main title, article in
+    front, no accents, & → and, lowercase, non-alphanumerics as single spaces."""
     main, _extra = split_trailing_parens(title)
     value = strip_accents(front_article(main)).lower().replace("&", " and ")
     return " ".join(_NON_ALNUM.sub(" ", value).split())

@@ -2,7 +2,7 @@
 
 Web pages (views marked with `prefers_saved_language`) also know who is logged in: there a user's saved
 language, then the language cookie set by the pages' switcher, wins over the browser's `Accept-Language`.
-The API keeps the header rule of API.md.
+The API keeps the header rule: `?lang=`, then `Accept-Language`, never a saved preference or cookie.
 
 Request bodies: a body whose declared size is over its route's limit is refused with a 413 before it is read.
 """

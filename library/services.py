@@ -5,7 +5,6 @@ import logging
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Final
 
 from django.conf import settings
@@ -144,7 +143,7 @@ def import_job_create(
             user=user, source=source, filename=clean_text(filename)[:255], payload=data, sha256=digest
         )
         if enqueue:
-            transaction.on_commit(partial(history_import_task.delay, job.pk))
+            history_import_task.delay_on_commit(job.pk)
     return ImportSubmission(job=job, reused=False)
 
 

@@ -1,4 +1,5 @@
-"""Readers for the embedded catalog: real open data from pinned PyPI packages (data-sources.md).
+"""Readers for the embedded catalog: real open data from pinned PyPI packages (sources.py has each one's
+licence and attribution).
 
 Each reader turns one source file into frozen records; `catalog.ingest.load.catalog_load_embedded`
 matches and writes them. Paths can be overridden so tests run the same code on tiny files.

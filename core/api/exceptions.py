@@ -1,4 +1,5 @@
-"""DRF exception handler: our exceptions and Django's keep DRF's body shapes (API.md, "Errors")."""
+"""DRF exception handler: our exceptions and Django's keep DRF's body shapes, `{"detail": …}` or
+`{"field": [messages]}`, with the status each deserves (400, 404, 413, 429, 503 with Retry-After)."""
 
 import logging
 from typing import Any

@@ -1,4 +1,4 @@
-"""Page-number pagination in API.md's envelope: results, page, page_size, has_more (and count for lists)."""
+"""Page-number pagination in the API's envelope: results, page, page_size, has_more (and count for lists)."""
 
 from dataclasses import dataclass
 from typing import Any

@@ -1,4 +1,4 @@
-"""OpenAPI descriptions shared by the views: page envelopes and the error bodies of API.md."""
+"""OpenAPI descriptions shared by the views: the page envelope and the API's error bodies."""
 
 from typing import Any
 
@@ -51,7 +51,7 @@ def page_of(
     count: bool = False,
     **extra: serializers.Field,
 ) -> serializers.Serializer:
-    """The page envelope of API.md around `item`."""
+    """The API's page envelope around `item`: results, page, page_size, has_more (and count)."""
     fields: dict[str, serializers.Field] = {
         "results": item(many=True) if isinstance(item, type) else item,
         "page": serializers.IntegerField(),

@@ -9,7 +9,7 @@ from core.selectors import health_check
 
 
 class HealthApi(APIView):
-    """Liveness for load balancers: 503 when the database is down (API.md)."""
+    """Liveness for load balancers: 200, or 503 when the database is down."""
 
     authentication_classes = ()
     permission_classes = (AllowAny,)

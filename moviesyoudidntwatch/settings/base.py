@@ -92,7 +92,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "moviesyoudidntwatch.urls"
 WSGI_APPLICATION = "moviesyoudidntwatch.wsgi.application"
-APPEND_SLASH = False  # API paths have no trailing slash (API.md); /admin/ keeps its own.
+APPEND_SLASH = False  # API paths have no trailing slash (/movies/search); /admin/ keeps its own.
 
 TEMPLATES = [
     {
@@ -307,7 +307,7 @@ HTTP_USER_AGENT = "MoviesYouDidntWatch/0.1 (+https://moviesyoudidntwatch.com)"
 # How stale the in-process search index (SQLite only) may get before the catalog is checked for changes.
 SEARCH_INDEX_RECHECK_SECONDS = env.float("SEARCH_INDEX_RECHECK_SECONDS", default=5.0)
 
-# Cached titles older than this are refreshed by the weekly beat task.
+# Cached titles older than this are refreshed by the daily beat sweep (titles_refresh_sweep_task).
 CATALOG_CACHE_MAX_AGE_DAYS = env.int("CATALOG_CACHE_MAX_AGE_DAYS", default=7)
 CATALOG_REFRESH_BATCH_SIZE = env.int("CATALOG_REFRESH_BATCH_SIZE", default=2000)  # titles per daily sweep
 # Live top-up from TMDB (only with a key): at most this many TMDB result pages fetched per request.
