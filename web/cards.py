@@ -1,10 +1,10 @@
 """Cards as pages show them, and the card that takes the place of a marked one.
 
-A card is the REST API's own card (`TitleCardOutputSerializer`, or `EntryCardOutputSerializer` in lists), so
-titles, overviews, genre names and trailers are localized exactly as the API localizes them.
+A card is discovery's TitleCard (an EntryCard in lists), the one the REST API serializes, so titles,
+overviews, genre names and trailers are localized exactly as the API localizes them.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,12 +14,11 @@ from django.http import QueryDict
 from django.urls import Resolver404, resolve
 
 from accounts.models import User
-from catalog.api.cards import title_cards
 from catalog.models import Title
 from catalog.selectors import title_find
 from core.parsing import whole_number
+from discovery.cards import TitleCard, entry_cards, title_cards
 from discovery.selectors import titles_discover, titles_similar
-from library.api.serializers import EntryCardOutputSerializer
 from library.models import Entry
 from library.selectors import entries_list
 from recommendations.selectors import recommendations_page
@@ -29,11 +28,7 @@ SIMILAR_COUNT = 8  # similar titles on a title page
 MAX_PAGE = 10_000  # of a list: deeper pages are never linked to
 LIST_SLUGS = {"seen": "seen", "later": "later", "hidden": "hidden"}  # /lists/<slug>/ → status
 
-Card = dict[str, Any]
-
-
-def entry_cards(entries: Iterable[Entry], *, language: str) -> list[Card]:
-    return list(EntryCardOutputSerializer(list(entries), many=True, context={"language": language}).data)
+Card = TitleCard  # or a subclass: EntryCard, RecommendationCard, TitleDetail
 
 
 # ---------------------------------------------------------------- refilling a grid

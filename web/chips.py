@@ -6,7 +6,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from catalog.api.serializers import localized_title
+from catalog.localized import localized_title
 from catalog.models import MediaType, Title
 from web.names import language_name
 

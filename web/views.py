@@ -22,20 +22,20 @@ from django_htmx.http import reswap, retarget
 
 from accounts.services import user_create, user_update
 from assistant.services import chat_turn
-from catalog.api.cards import title_cards
-from catalog.api.serializers import TitleDetailOutputSerializer, localized_title
+from catalog.localized import localized_title
 from catalog.models import Title
 from catalog.selectors import title_find, title_for_detail
 from core.api.pagination import Page, paginate
 from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
 from core.parsing import MAX_ID, whole_number
+from discovery.cards import title_cards, title_detail_card
 from discovery.services import discover_page, search_page, similar_page
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, import_job_for, import_jobs_recent, user_stats
 from library.services import KEEP, ImportLimitReached, entry_set_status, import_job_create
-from recommendations.api.serializers import recommendation_cards
+from recommendations.cards import recommendation_cards
 from recommendations.selectors import recommendations_page
 from web.cards import (
     LIST_SLUGS,
@@ -136,11 +136,11 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
     language = request.LANGUAGE_CODE
     entry = entry_of(user=request.user, title=title)
     statuses = {title.pk: entry.status} if entry else {}
-    detail = TitleDetailOutputSerializer(title, context={"language": language, "statuses": statuses}).data
+    detail = title_detail_card(title, language=language, user=request.user, statuses=statuses)
     similar = similar_page(title=title, user=request.user, page=1, page_size=SIMILAR_COUNT).items
     context = {
         "title": detail,
-        "panel": {"id": title.pk, "title": detail["title"], **_status_of(entry)},
+        "panel": {"id": title.pk, "title": detail.title, **_status_of(entry)},
         "countries": [country_name(code, language) for code in title.countries],
         "original_language": language_name(title.original_language, language)
         if title.original_language
@@ -235,7 +235,7 @@ def for_you(request: HttpRequest) -> HttpResponse:
         "media_type": media_type,
         "cold_start": found.cold_start,
         "page": Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more),
-        "cards": recommendation_cards(found, language=request.LANGUAGE_CODE),
+        "cards": recommendation_cards(found, language=request.LANGUAGE_CODE, user=request.user),
     }
     return render(request, "web/for_you.html", context)
 

@@ -12,11 +12,12 @@ from assistant.api.serializers import (
 )
 from assistant.models import ChatSession
 from assistant.services import chat_session_delete, chat_turn
-from catalog.api.cards import title_cards
 from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.pagination import PageInputSerializer, paginate
 from core.api.schema import errors, page_of
 from core.api.throttling import chat_turn_wait_seconds
+from discovery.api.serializers import card_data
+from discovery.cards import title_cards
 
 
 def explicit_language(request: Request) -> str | None:
@@ -66,7 +67,7 @@ class ChatApi(APIView):
                 "reply": turn.reply,
                 "intent": turn.intent,
                 "filters": turn.filters,
-                "results": cards,
+                "results": [card_data(card) for card in cards],
             }
         )
 

@@ -1,23 +1,23 @@
-"""The title card of API.md, localized field by field: the request's language, then English, then original."""
+"""The title card of API.md: its schema for every route that shows one, and the card of a title for library's
+routes (the apps above library present titles through discovery's TitleCard, in the same shape)."""
 
 from typing import Any
 
 from django.utils.translation import get_language
 from rest_framework import serializers
 
-from catalog.models import DataSource, MediaType, Title
-
-POSTER_BASE_URL = "https://image.tmdb.org/t/p/w500"
+from catalog.localized import (
+    genre_names,
+    localized_overview,
+    localized_title,
+    localized_trailer_url,
+    poster_url,
+)
+from catalog.models import MediaType, Title
 
 
 def _language(serializer: serializers.Serializer) -> str:
     return serializer.context.get("language") or (get_language() or "en")[:2]
-
-
-def localized_title(title: Title, language: str) -> str:
-    if language == "fr" and title.title_fr:
-        return title.title_fr
-    return title.title_en or title.original_title
 
 
 class TitleCardOutputSerializer(serializers.ModelSerializer):
@@ -61,27 +61,23 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
         return localized_title(obj, _language(self))
 
     def get_overview(self, obj: Title) -> str | None:
-        text = obj.overview_fr if _language(self) == "fr" and obj.overview_fr else obj.overview_en
-        return text or None
+        return localized_overview(obj, _language(self))
 
     def get_genres(self, obj: Title) -> list[str]:
-        language = _language(self)
-        return [g.name(language) for g in sorted(obj.genres.all(), key=lambda g: g.name_en)]
+        return genre_names(obj, _language(self))
 
     def get_poster_url(self, obj: Title) -> str | None:
-        return f"{POSTER_BASE_URL}{obj.poster_path}" if obj.poster_path else None
+        return poster_url(obj)
 
     def get_trailer_url(self, obj: Title) -> str | None:
-        url = obj.trailer_url_fr if _language(self) == "fr" and obj.trailer_url_fr else obj.trailer_url_en
-        return url or None
+        return localized_trailer_url(obj, _language(self))
 
     def get_user_status(self, obj: Title) -> str | None:
         return self.context.get("statuses", {}).get(obj.pk)
 
     def to_representation(self, instance: Title) -> dict[str, Any]:
-        """The card read straight off the title. DRF's field-by-field rendering, and building the fields of
-        a ModelSerializer for every page, took a third of a feed request; a subclass's own fields are still
-        rendered by DRF."""
+        """The card read straight off the title: DRF's field-by-field rendering, and building the fields of
+        a ModelSerializer for every page, took a third of a feed request."""
         data: dict[str, Any] = {
             "id": instance.pk,
             "media_type": instance.media_type,
@@ -106,81 +102,4 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
             data["first_air_year"] = instance.first_air_year
             data["last_air_year"] = instance.last_air_year
             data["number_of_seasons"] = instance.number_of_seasons
-        extra = [name for name in self.Meta.fields if name not in data]
-        if extra:
-            fields = self.fields
-            for name in extra:
-                attribute = fields[name].get_attribute(instance)
-                data[name] = None if attribute is None else fields[name].to_representation(attribute)
         return data
-
-
-class TitleDetailOutputSerializer(TitleCardOutputSerializer):
-    """A card with what a title page shows: people, countries, every rating with its source and date."""
-
-    def to_representation(self, instance: Title) -> dict[str, Any]:
-        data = super().to_representation(instance)
-        data.update(
-            directors=instance.directors,
-            writers=instance.writers,
-            cast=instance.cast,
-            countries=instance.countries,
-            alternate_titles=instance.alternate_titles,
-            ratings=title_ratings(instance),
-            overview_source=_source(
-                instance.overview_source, article=instance.provenance.get("overview_article")
-            ),
-            source=_source(instance.source),
-        )
-        return data
-
-
-def _source(source: DataSource | None, **extra: str | None) -> dict[str, Any] | None:
-    if source is None:
-        return None
-    body = {"name": source.name, "licence": source.licence, "attribution": source.attribution}
-    return body | {k: v for k, v in extra.items() if v}
-
-
-def title_ratings(title: Title) -> list[dict[str, Any]]:
-    """Every rating we hold, with who gave it and as of when; `used_for_score` marks the ranking one."""
-    ratings: list[dict[str, Any]] = []
-    score_from_imdb = title.imdb_rating is not None and bool(title.imdb_votes)
-    if title.imdb_rating is not None:
-        source = title.rating_source
-        ratings.append(
-            {
-                "source": "imdb",
-                "provider": source.name if source else None,
-                "value": float(title.imdb_rating),
-                "votes": title.imdb_votes,
-                "as_of": title.rating_as_of.isoformat()
-                if title.rating_as_of
-                else (source.data_as_of if source else None),
-                "used_for_score": score_from_imdb,
-            }
-        )
-    if title.critics_rating is not None:
-        ratings.append(
-            {
-                "source": "critics",
-                "provider": title.source.name,
-                "value": float(title.critics_rating),
-                "reviews": title.critics_reviews,
-                "meter": title.critics_meter,
-                "as_of": title.source.data_as_of or None,
-                "used_for_score": not score_from_imdb and title.score is not None,
-            }
-        )
-    if title.metacritic is not None:
-        ratings.append(
-            {
-                "source": "metacritic",
-                "provider": title.source.name,
-                "value": title.metacritic,
-                "scale": 100,
-                "as_of": title.source.data_as_of or None,
-                "used_for_score": False,
-            }
-        )
-    return ratings

@@ -1,12 +1,17 @@
-"""The input of the discovery routes: DRF parses JSON, `discovery.filters` checks what it means."""
+"""The discovery routes' input (DRF parses JSON, `discovery.filters` checks what it means) and their cards
+(discovery's TitleCard, in the shape catalog's TitleCardOutputSerializer describes)."""
 
+from dataclasses import fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
+from catalog.api.serializers import TitleCardOutputSerializer
+from catalog.models import MediaType
 from core.api.pagination import PageInputSerializer
 from core.api.serializers import StrictInputSerializer
+from discovery.cards import Credit, RatingLine, TitleCard, TitleDetail
 from discovery.filters import (
     BOUNDS,
     MAX_GENRE_CHARS,
@@ -63,3 +68,58 @@ class KeywordSearchInputSerializer(StrictInputSerializer, PageInputSerializer):
             return keyword_query_from(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
+
+
+# ---------------------------------------------------------------- output
+
+_TV_ONLY = ("first_air_year", "last_air_year", "number_of_seasons")
+_CARD_FIELDS = tuple(f.name for f in fields(TitleCard) if f.name not in _TV_ONLY)
+
+
+def card_data(card: TitleCard) -> dict[str, Any]:
+    """A card as JSON: TitleCardOutput, with a TV show's years and seasons on TV shows only."""
+    data = {name: getattr(card, name) for name in _CARD_FIELDS}
+    data["genres"] = list(card.genres)
+    data["release_date"] = card.release_date.isoformat() if card.release_date else None
+    if card.media_type == MediaType.TV:
+        data.update({name: getattr(card, name) for name in _TV_ONLY})
+    return data
+
+
+_RATING_FACTS = {"imdb": ("votes",), "critics": ("reviews", "meter"), "metacritic": ("scale",)}
+
+
+def _rating_data(rating: RatingLine) -> dict[str, Any]:
+    facts = {name: getattr(rating, name) for name in _RATING_FACTS[rating.source]}
+    return {
+        "source": rating.source,
+        "provider": rating.provider,
+        "value": rating.value,
+        **facts,
+        "as_of": rating.as_of,
+        "used_for_score": rating.used_for_score,
+    }
+
+
+def _credit_data(credit: Credit | None) -> dict[str, Any] | None:
+    if credit is None:
+        return None
+    data = {"name": credit.name, "licence": credit.licence, "attribution": credit.attribution}
+    return data | ({"article": credit.article} if credit.article else {})
+
+
+class TitleDetailOutputSerializer(TitleCardOutputSerializer):
+    """A card with what a title page shows: people, countries, every rating with its source and date."""
+
+    def to_representation(self, instance: TitleDetail) -> dict[str, Any]:
+        return {
+            **card_data(instance),
+            "directors": list(instance.directors),
+            "writers": list(instance.writers),
+            "cast": list(instance.cast),
+            "countries": list(instance.countries),
+            "alternate_titles": list(instance.alternate_titles),
+            "ratings": [_rating_data(r) for r in instance.ratings],
+            "overview_source": _credit_data(instance.overview_source),
+            "source": _credit_data(instance.source),
+        }

@@ -9,18 +9,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.api.cards import title_cards
-from catalog.api.serializers import TitleCardOutputSerializer, TitleDetailOutputSerializer
-from catalog.ingest.enrichment import titles_refresh_if_stale
+from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType, Title
 from catalog.selectors import title_for_detail
 from core.api.caching import anonymous_first_page
 from core.api.pagination import PageInputSerializer
 from core.api.schema import errors, page_of
-from discovery.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
+from discovery.api.serializers import (
+    DiscoverInputSerializer,
+    KeywordSearchInputSerializer,
+    TitleDetailOutputSerializer,
+    card_data,
+)
+from discovery.cards import title_cards, title_detail_card
 from discovery.selectors import ResultPage
 from discovery.services import discover_page, search_page, similar_page
-from library.selectors import statuses_for
 
 
 def envelope(page: ResultPage, results: list[Any]) -> dict[str, Any]:
@@ -34,8 +37,11 @@ class DiscoveryApi(APIView):
     permission_classes = (AllowAny,)
     media_type: str = MediaType.MOVIE
 
-    def cards(self, request: Request, titles: list[Title], *, statuses: dict[int, str] | None = None) -> list:
-        return title_cards(titles, language=request.LANGUAGE_CODE, user=request.user, statuses=statuses)
+    def cards(
+        self, request: Request, titles: list[Title], *, statuses: dict[int, str] | None = None
+    ) -> list[dict[str, Any]]:
+        cards = title_cards(titles, language=request.LANGUAGE_CODE, user=request.user, statuses=statuses)
+        return [card_data(card) for card in cards]
 
     def title(self, title_id: int) -> Title:
         title = title_for_detail(title_id=title_id, media_type=self.media_type)
@@ -98,13 +104,8 @@ class TitleSearchApi(DiscoveryApi):
 class TitleDetailApi(DiscoveryApi):
     @extend_schema(responses={200: TitleDetailOutputSerializer, **errors(404)})
     def get(self, request: Request, title_id: int) -> Response:
-        title = self.title(title_id)
-        titles_refresh_if_stale([title])
-        context = {
-            "language": request.LANGUAGE_CODE,
-            "statuses": statuses_for(user=request.user, title_ids=[title.pk]),
-        }
-        return Response(TitleDetailOutputSerializer(title, context=context).data)
+        detail = title_detail_card(self.title(title_id), language=request.LANGUAGE_CODE, user=request.user)
+        return Response(TitleDetailOutputSerializer(detail).data)
 
 
 class TitleSimilarApi(DiscoveryApi):

@@ -2,16 +2,16 @@
 
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from catalog.api.serializers import TitleCardOutputSerializer, localized_title
-from catalog.ingest.enrichment import titles_refresh_if_stale
-from catalog.models import MediaType, Title
+from catalog.api.serializers import TitleCardOutputSerializer
+from catalog.models import MediaType
 from core.api.pagination import PageInputSerializer
-from recommendations.feedback import LIKED_RATING
-from recommendations.selectors import Reason, RecommendationPage
+from discovery.api.serializers import card_data
+from discovery.cards import TitleCard
+from recommendations.cards import explanation_of, reason_links
+from recommendations.selectors import Reason
 
 
 class RecommendationsInputSerializer(PageInputSerializer):
@@ -35,36 +35,23 @@ class RecommendationCardOutputSerializer(TitleCardOutputSerializer):
     class Meta(TitleCardOutputSerializer.Meta):
         fields = (*TitleCardOutputSerializer.Meta.fields, "reasons", "explanation")
 
-    def _reasons(self, obj: Title) -> list[Reason]:
-        return self.context.get("reasons", {}).get(obj.pk, [])
+    def _reasons(self, card: TitleCard) -> list[Reason]:
+        return self.context.get("reasons", {}).get(card.id, [])
+
+    def _language(self) -> str:
+        return self.context.get("language", "en")
 
     @extend_schema_field(ReasonOutputSerializer(many=True))
-    def get_reasons(self, obj: Title) -> list[dict[str, Any]]:
-        language = self.context.get("language", "en")
-        return [
-            {"title_id": r.title.pk, "title": localized_title(r.title, language)} for r in self._reasons(obj)
-        ]
+    def get_reasons(self, obj: TitleCard) -> list[dict[str, Any]]:
+        links = reason_links(self._reasons(obj), language=self._language())
+        return [{"title_id": link.title_id, "title": link.title} for link in links]
 
-    def get_explanation(self, obj: Title) -> str | None:
-        reasons = self._reasons(obj)
-        if not reasons:
-            return None
-        language = self.context.get("language", "en")
-        titles = join_titles([localized_title(r.title, language) for r in reasons])
-        if all(r.rating is not None and r.rating >= LIKED_RATING for r in reasons):
-            return _("Because you liked %(titles)s") % {"titles": titles}
-        return _("Because you watched %(titles)s") % {"titles": titles}
+    def get_explanation(self, obj: TitleCard) -> str | None:
+        return explanation_of(self._reasons(obj), language=self._language())
 
-
-def recommendation_cards(found: RecommendationPage, *, language: str) -> list[dict[str, Any]]:
-    """A page of picks as the API and the "For you" page show them; serving them queues stale refreshes."""
-    titles_refresh_if_stale(found.titles)
-    context = {"language": language, "statuses": {}, "reasons": found.reasons}
-    return list(RecommendationCardOutputSerializer(found.titles, many=True, context=context).data)
-
-
-def join_titles(titles: list[str]) -> str:
-    """ "Heat", "Heat and Ronin", "Heat, Ronin and Collateral", in the active language."""
-    if len(titles) == 1:
-        return titles[0]
-    return _("%(first)s and %(last)s") % {"first": ", ".join(titles[:-1]), "last": titles[-1]}
+    def to_representation(self, instance: TitleCard) -> dict[str, Any]:
+        return {
+            **card_data(instance),
+            "reasons": self.get_reasons(instance),
+            "explanation": self.get_explanation(instance),
+        }

@@ -6,11 +6,8 @@ from rest_framework.views import APIView
 
 from core.api.pagination import Page
 from core.api.schema import errors, page_of
-from recommendations.api.serializers import (
-    RecommendationCardOutputSerializer,
-    RecommendationsInputSerializer,
-    recommendation_cards,
-)
+from discovery.cards import title_cards
+from recommendations.api.serializers import RecommendationCardOutputSerializer, RecommendationsInputSerializer
 from recommendations.selectors import recommendations_page
 
 
@@ -36,6 +33,9 @@ class RecommendationListApi(APIView):
         params.is_valid(raise_exception=True)
         found = recommendations_page(user=request.user, **params.validated_data)
         page = Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more)
-        body = page.envelope(recommendation_cards(found, language=request.LANGUAGE_CODE))
+        language = request.LANGUAGE_CODE
+        cards = title_cards(found.titles, language=language, user=request.user, statuses={})  # none is theirs
+        context = {"language": language, "reasons": found.reasons}
+        body = page.envelope(RecommendationCardOutputSerializer(cards, many=True, context=context).data)
         body["cold_start"] = found.cold_start
         return Response(body)

@@ -1,0 +1,34 @@
+"""A title's words in the reader's language: French when asked for and known, else English, else the original.
+
+The one place these rules live: discovery's card presenter and the card serializer of library's routes both
+read a title through them.
+"""
+
+from catalog.models import Title
+
+POSTER_BASE_URL = "https://image.tmdb.org/t/p/w500"
+
+
+def localized_title(title: Title, language: str) -> str:
+    if language == "fr" and title.title_fr:
+        return title.title_fr
+    return title.title_en or title.original_title
+
+
+def localized_overview(title: Title, language: str) -> str | None:
+    text = title.overview_fr if language == "fr" and title.overview_fr else title.overview_en
+    return text or None
+
+
+def localized_trailer_url(title: Title, language: str) -> str | None:
+    url = title.trailer_url_fr if language == "fr" and title.trailer_url_fr else title.trailer_url_en
+    return url or None
+
+
+def genre_names(title: Title, language: str) -> list[str]:
+    """The title's genres in `language`, in one order whatever the language (prefetch them for a page)."""
+    return [g.name(language) for g in sorted(title.genres.all(), key=lambda g: g.name_en)]
+
+
+def poster_url(title: Title) -> str | None:
+    return f"{POSTER_BASE_URL}{title.poster_path}" if title.poster_path else None

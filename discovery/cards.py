@@ -1,0 +1,238 @@
+"""Title cards: the one presenter of a title for the REST routes, the assistant and the web pages.
+
+A card is a frozen TitleCard built from a title, a language and the caller's status; the API serializes it
+(`discovery.api.serializers`), the pages render it. Presenting titles is also where refresh-on-read
+happens: serving a title whose provider data is stale queues its refresh, whichever surface shows it.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+
+from accounts.models import User
+from catalog.ingest.enrichment import titles_refresh_if_stale
+from catalog.localized import (
+    genre_names,
+    localized_overview,
+    localized_title,
+    localized_trailer_url,
+    poster_url,
+)
+from catalog.models import DataSource, MediaType, Title
+from library.models import Entry
+from library.selectors import statuses_for
+
+
+@dataclass(frozen=True)
+class TitleCard:
+    """MovieCard / TvShowCard of API.md: the title in the reader's language, and the caller's status."""
+
+    id: int
+    media_type: str
+    tmdb_id: int | None
+    imdb_id: str | None
+    title: str
+    original_title: str | None
+    original_language: str | None
+    overview: str | None
+    year: int | None
+    release_date: date | None
+    genres: tuple[str, ...]
+    runtime: int | None
+    imdb_rating: float | None
+    imdb_votes: int | None
+    score: float | None
+    poster_url: str | None
+    trailer_url: str | None
+    user_status: str | None
+    first_air_year: int | None = None  # TV shows only, as the last two
+    last_air_year: int | None = None
+    number_of_seasons: int | None = None
+
+
+def _card_fields(title: Title, *, language: str, status: str | None) -> dict[str, Any]:
+    """A card's fields, read straight off the title (genres prefetched)."""
+    tv = title.media_type == MediaType.TV
+    return {
+        "id": title.pk,
+        "media_type": title.media_type,
+        "tmdb_id": title.tmdb_id,
+        "imdb_id": title.imdb_id,
+        "title": localized_title(title, language),
+        "original_title": title.original_title or None,
+        "original_language": title.original_language or None,
+        "overview": localized_overview(title, language),
+        "year": title.year,
+        "release_date": title.release_date,
+        "genres": tuple(genre_names(title, language)),
+        "runtime": title.runtime,
+        "imdb_rating": None if title.imdb_rating is None else float(title.imdb_rating),
+        "imdb_votes": title.imdb_votes,
+        "score": title.score,
+        "poster_url": poster_url(title),
+        "trailer_url": localized_trailer_url(title, language),
+        "user_status": status,
+        "first_air_year": title.first_air_year if tv else None,
+        "last_air_year": title.last_air_year if tv else None,
+        "number_of_seasons": title.number_of_seasons if tv else None,
+    }
+
+
+def title_cards(
+    titles: Iterable[Title],
+    *,
+    language: str,
+    user: User | AnonymousUser,
+    statuses: dict[int, str] | None = None,
+) -> list[TitleCard]:
+    """The cards in `language`, with the user's status on each (pass `statuses={}` when none of them can
+    have one: one query saved). Serving a title whose provider data is stale queues its refresh."""
+    titles = list(titles)
+    if statuses is None:
+        statuses = statuses_for(user=user, title_ids=[t.pk for t in titles])
+    titles_refresh_if_stale(titles)
+    return [TitleCard(**_card_fields(t, language=language, status=statuses.get(t.pk))) for t in titles]
+
+
+# ---------------------------------------------------------------- a title's page
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Where some of a title's data comes from, and on what terms."""
+
+    name: str
+    licence: str
+    attribution: str
+    article: str | None = None  # the article an overview was taken from
+
+
+@dataclass(frozen=True)
+class RatingLine:
+    """One rating we hold, with who gave it and as of when; `used_for_score` marks the ranking one."""
+
+    source: str  # "imdb", "critics" or "metacritic"
+    provider: str | None
+    value: float | int
+    as_of: str | None
+    used_for_score: bool
+    votes: int | None = None  # IMDb
+    reviews: int | None = None  # critics
+    meter: int | None = None  # critics
+    scale: int | None = None  # Metacritic (out of 100)
+
+
+@dataclass(frozen=True)
+class TitleDetail(TitleCard):
+    """A card with what a title page shows: people, countries, every rating with its source and date."""
+
+    directors: tuple[str, ...] = ()
+    writers: tuple[str, ...] = ()
+    cast: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    alternate_titles: tuple[str, ...] = ()
+    ratings: tuple[RatingLine, ...] = ()
+    overview_source: Credit | None = None
+    source: Credit | None = None
+
+
+def title_detail_card(
+    title: Title, *, language: str, user: User | AnonymousUser, statuses: dict[int, str] | None = None
+) -> TitleDetail:
+    """The title's page in `language` (load it with `catalog.selectors.title_for_detail`); serving it queues
+    a refresh of stale provider data, as every card does."""
+    if statuses is None:
+        statuses = statuses_for(user=user, title_ids=[title.pk])
+    titles_refresh_if_stale([title])
+    return TitleDetail(
+        **_card_fields(title, language=language, status=statuses.get(title.pk)),
+        directors=tuple(title.directors),
+        writers=tuple(title.writers),
+        cast=tuple(title.cast),
+        countries=tuple(title.countries),
+        alternate_titles=tuple(title.alternate_titles),
+        ratings=title_ratings(title),
+        overview_source=_credit(title.overview_source, article=title.provenance.get("overview_article")),
+        source=_credit(title.source),
+    )
+
+
+def _credit(source: DataSource | None, *, article: str | None = None) -> Credit | None:
+    if source is None:
+        return None
+    return Credit(
+        name=source.name, licence=source.licence, attribution=source.attribution, article=article or None
+    )
+
+
+def title_ratings(title: Title) -> tuple[RatingLine, ...]:
+    """Every rating we hold of the title, IMDb's first."""
+    ratings: list[RatingLine] = []
+    score_from_imdb = title.imdb_rating is not None and bool(title.imdb_votes)
+    if title.imdb_rating is not None:
+        source = title.rating_source
+        ratings.append(
+            RatingLine(
+                source="imdb",
+                provider=source.name if source else None,
+                value=float(title.imdb_rating),
+                votes=title.imdb_votes,
+                as_of=title.rating_as_of.isoformat()
+                if title.rating_as_of
+                else (source.data_as_of if source else None),
+                used_for_score=score_from_imdb,
+            )
+        )
+    if title.critics_rating is not None:
+        ratings.append(
+            RatingLine(
+                source="critics",
+                provider=title.source.name,
+                value=float(title.critics_rating),
+                reviews=title.critics_reviews,
+                meter=title.critics_meter,
+                as_of=title.source.data_as_of or None,
+                used_for_score=not score_from_imdb and title.score is not None,
+            )
+        )
+    if title.metacritic is not None:
+        ratings.append(
+            RatingLine(
+                source="metacritic",
+                provider=title.source.name,
+                value=title.metacritic,
+                scale=100,
+                as_of=title.source.data_as_of or None,
+                used_for_score=False,
+            )
+        )
+    return tuple(ratings)
+
+
+# ---------------------------------------------------------------- a list's cards
+
+
+@dataclass(frozen=True)
+class EntryCard(TitleCard):
+    """A list item: the title's card with the entry's status, rating and time of change."""
+
+    status: str = ""
+    rating: int | None = None
+    updated_at: datetime | None = None
+
+
+def entry_cards(entries: Iterable[Entry], *, language: str) -> list[EntryCard]:
+    """The cards of a page of the user's list (`library.selectors.entries_list`): their titles are theirs,
+    not discovered, so nothing is refreshed here, as the lists have always been served."""
+    return [
+        EntryCard(
+            **_card_fields(e.title, language=language, status=e.status),
+            status=e.status,
+            rating=e.rating,
+            updated_at=e.updated_at,
+        )
+        for e in entries
+    ]

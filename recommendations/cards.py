@@ -1,0 +1,61 @@
+"""Recommendation cards: discovery's title card, with the user's own titles that led to the pick and a
+sentence naming them ("Because you liked Heat and Ronin")."""
+
+from dataclasses import dataclass, fields
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from catalog.localized import localized_title
+from discovery.cards import TitleCard, title_cards
+from recommendations.feedback import LIKED_RATING
+from recommendations.selectors import Reason, RecommendationPage
+
+
+@dataclass(frozen=True)
+class ReasonLink:
+    title_id: int
+    title: str  # in the reader's language
+
+
+@dataclass(frozen=True)
+class RecommendationCard(TitleCard):
+    reasons: tuple[ReasonLink, ...] = ()  # up to three of the user's own titles; none for cold-start picks
+    explanation: str | None = None
+
+
+def reason_links(reasons: list[Reason], *, language: str) -> list[ReasonLink]:
+    return [ReasonLink(title_id=r.title.pk, title=localized_title(r.title, language)) for r in reasons]
+
+
+def explanation_of(reasons: list[Reason], *, language: str) -> str | None:
+    """ "Because you liked …" when the user rated every one of them well, else "Because you watched …"."""
+    if not reasons:
+        return None
+    titles = join_titles([localized_title(r.title, language) for r in reasons])
+    if all(r.rating is not None and r.rating >= LIKED_RATING for r in reasons):
+        return _("Because you liked %(titles)s") % {"titles": titles}
+    return _("Because you watched %(titles)s") % {"titles": titles}
+
+
+def join_titles(titles: list[str]) -> str:
+    """ "Heat", "Heat and Ronin", "Heat, Ronin and Collateral", in the active language."""
+    if len(titles) == 1:
+        return titles[0]
+    return _("%(first)s and %(last)s") % {"first": ", ".join(titles[:-1]), "last": titles[-1]}
+
+
+def recommendation_cards(
+    found: RecommendationPage, *, language: str, user: User | AnonymousUser
+) -> list[RecommendationCard]:
+    """A page of picks as the "For you" page shows them (none is the user's: no status to look up)."""
+    cards = title_cards(found.titles, language=language, user=user, statuses={})
+    return [
+        RecommendationCard(
+            **{f.name: getattr(card, f.name) for f in fields(card)},
+            reasons=tuple(reason_links(found.reasons.get(card.id, []), language=language)),
+            explanation=explanation_of(found.reasons.get(card.id, []), language=language),
+        )
+        for card in cards
+    ]
