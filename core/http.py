@@ -102,7 +102,7 @@ def make_session(
         status_forcelist=RETRY_STATUSES,
         allowed_methods=frozenset({"GET", "HEAD"}),
         respect_retry_after_header=True,
-        retry_after_max=max_retry_after,  # type: ignore[arg-type]  # urllib3 annotates int; floats work
+        retry_after_max=max_retry_after,
         raise_on_status=False,  # the last response is returned; the client maps its status
         gate=gate,
     )

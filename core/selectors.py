@@ -37,10 +37,10 @@ def _database_status() -> str:
 def _broker_status() -> str:
     if not settings.CELERY_BROKER_URL:
         return "eager"
-    from moviesyoudidntwatch.celery import app
+    from celery import current_app  # the project's app (moviesyoudidntwatch/celery.py), which core sits under
 
     try:
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        with current_app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception:  # any transport failure means "down"; kombu raises many types
         logger.warning("Health check: broker unreachable", exc_info=True)

@@ -50,8 +50,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         logger.warning("Database unavailable: %s", exc)
         retry_after = RETRY_AFTER_SECONDS_WHEN_DOWN
         exc = ServiceUnavailable(_("The service is temporarily unavailable. Please try again shortly."))
-    elif isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        exc = _throttled_localized(exc)
+    elif isinstance(exc, exceptions.Throttled) and (wait := _throttle_wait(exc)) is not None:
+        exc = _throttled_localized(exc, wait)
     elif isinstance(exc, RequestDataTooBig):  # Django's limits on a body's form fields, met while parsing it
         exc = RequestTooLarge(_("The request is too large."))
     elif isinstance(exc, TooManyFieldsSent):
@@ -65,13 +65,26 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
-def _throttled_localized(exc: exceptions.Throttled) -> exceptions.Throttled:
+def _throttle_wait(exc: exceptions.Throttled) -> float | None:
+    """The seconds a throttle asked the caller to wait (None when it did not say)."""
+    wait: float | None = exc.wait  # type: ignore[attr-defined]  # set by Throttled.__init__; not in the stubs
+    return wait
+
+
+class LocalizedThrottled(exceptions.Throttled):
+    """A 429 whose message is complete as given: it keeps the wait for `Retry-After` without DRF's tail."""
+
+    def __init__(self, message: str, wait: float) -> None:
+        super().__init__(detail=message)
+        self.wait = wait
+
+
+def _throttled_localized(exc: exceptions.Throttled, wait: float) -> exceptions.Throttled:
     """DRF formats "Expected available in N seconds" before looking it up, so it never gets translated.
 
     A throttle's default message becomes ours, with the wait, in the request's language; a view's own
     message (the login's) is kept, without DRF's English tail. The wait stays: it becomes `Retry-After`.
     """
-    wait = exc.wait
     drf_tail = force_str(
         ngettext(
             exceptions.Throttled.extra_detail_singular.format(wait=wait),
@@ -86,6 +99,4 @@ def _throttled_localized(exc: exceptions.Throttled) -> exceptions.Throttled:
             "Too many requests. Try again in %(wait)d seconds.",
             wait,
         ) % {"wait": wait}
-    localized = exceptions.Throttled(detail=message)
-    localized.wait = wait
-    return localized
+    return LocalizedThrottled(message, wait)

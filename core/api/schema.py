@@ -1,6 +1,6 @@
 """OpenAPI descriptions shared by the views: the page envelope and the API's error bodies."""
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -32,7 +32,7 @@ THROTTLED = OpenApiResponse(DETAIL, description="Too many requests; see the Retr
 class ApiAutoSchema(AutoSchema):
     """Every throttled operation lists its 429, so a new route cannot forget it."""
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if "429" not in responses and self.view.get_throttles():
             responses["429"] = self._get_response_for_code(THROTTLED, "429", direction=direction)

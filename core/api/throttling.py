@@ -7,6 +7,7 @@ counter in the shared cache (Redis when `REDIS_URL` is set), so the limit holds 
 worker. Rates are read per request, so they follow the settings (and tests can lower them).
 """
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -25,21 +26,30 @@ if TYPE_CHECKING:  # rest_framework.views imports the throttle classes while it 
 class WindowCounterThrottle(SimpleRateThrottle):
     """At most `num_requests` per fixed window of `duration` seconds, counted atomically in the cache."""
 
+    # Set by SimpleRateThrottle.__init__ from the rate (both None without one); its stubs leave them out.
+    num_requests: int | None
+    duration: int | None
+
     def get_rate(self) -> str | None:
-        try:
-            return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
-        except KeyError as exc:
-            raise ImproperlyConfigured(f"No throttle rate for the scope {self.scope!r}.") from exc
+        rates: Mapping[str, object] = api_settings.DEFAULT_THROTTLE_RATES
+        if self.scope is None or self.scope not in rates:
+            raise ImproperlyConfigured(f"No throttle rate for the scope {self.scope!r}.")
+        rate = rates[self.scope]
+        if rate is not None and not isinstance(rate, str):
+            raise ImproperlyConfigured(f"The throttle rate of {self.scope!r} is not text like '30/min'.")
+        return rate
 
     def allow_request(self, request: Request | HttpRequest, view: "APIView | None") -> bool:
         if self.rate is None:
             return True
-        key = self.get_cache_key(request, view)
+        # DRF's address and account keys read only the request's META and user, which Django's HttpRequest
+        # has too (the pages call with one and no view); its stubs ask for a DRF Request and a view.
+        key = self.get_cache_key(request, view)  # type: ignore[arg-type]
         return key is None or self.allow_key(key)
 
     def allow_key(self, key: str) -> bool:
         """Count one request under `key` in the current window: whether it is still within the rate."""
-        if self.rate is None:
+        if self.num_requests is None or self.duration is None:  # no rate: not throttled
             return True
         self.now = self.timer()
         self.counted = window_count_increment(key=key, seconds=self.duration, cache=self.cache, now=self.now)
@@ -54,7 +64,7 @@ def client_address(request: Request | HttpRequest) -> str:
     """The caller's address as every throttle and login limit sees it (DRF's rule): the socket's, or with
     `THROTTLE_NUM_PROXIES` proxies in front, the `X-Forwarded-For` entry that the outermost of them appended
     (the entries before it are whatever the caller sent)."""
-    return BaseThrottle().get_ident(request) or ""
+    return BaseThrottle().get_ident(request) or ""  # type: ignore[arg-type]  # reads META only, as above
 
 
 def anonymous_wait_seconds(request: HttpRequest) -> int:
@@ -76,7 +86,7 @@ class UserThrottle(WindowCounterThrottle, UserRateThrottle):
     scope = "user"
 
     def get_cache_key(self, request: Request, view: "APIView") -> str | None:
-        if not (request.user and request.user.is_authenticated):
+        if not request.user.is_authenticated:
             return None
         return super().get_cache_key(request, view)
 
