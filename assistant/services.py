@@ -14,7 +14,6 @@ from accounts.models import User
 from assistant.clients import get_interpreter
 from assistant.clients.offline import OfflineInterpreter
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
-from assistant.describe import describe_request, pick_reason
 from assistant.interpreter import Interpretation
 from assistant.models import ChatMessage, ChatSession
 from assistant.state import ConversationState, RequestFilters
@@ -22,6 +21,7 @@ from catalog.genres import genre_ids_for
 from catalog.models import Genre, MediaType, Title
 from catalog.search import titles_search
 from core.exceptions import NotFound
+from discovery.describe import describe_request, pick_reason
 from discovery.filters import DiscoveryFilters
 from discovery.selectors import titles_discover, titles_filter, titles_search_page, titles_similar
 
@@ -270,7 +270,7 @@ def _reply(
         }
     if notice == "no-title":
         return _("Similar to which title? Name one you liked, for example “something like Heat”.")
-    what = describe_request(state, language=language)
+    what = describe_request(_discovery_filters(state), media_type=state.media_type, language=language)
     opening = _("Let's start over.") + " " if meaning.intent == "reset" else ""
     if not titles:
         return opening + _("I found nothing you haven't seen yet for %(what)s. Try loosening a filter.") % {
@@ -293,7 +293,8 @@ def _reply(
         ) % {"count": len(titles), "what": what}
     lines = [opening]
     for index, title in enumerate(titles, start=1):
-        lines.append(f"{index}. {pick_reason(title, state, anchor, language=language)}")
+        reason = pick_reason(title, people=state.filters.people, anchor=anchor, language=language)
+        lines.append(f"{index}. {reason}")
     lines.append(
         _("Ask for “more”, refine (“only French ones”, “shorter”, “not horror”) or say “something else”.")
     )

@@ -19,10 +19,10 @@ from catalog.selectors import genres_of
 from core.api.throttling import client_address
 from core.parsing import MAX_ID, whole_number
 from discovery.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
+from discovery.describe import language_name
 from discovery.filters import DiscoveryFilters, SortBy
 from library.api.serializers import ImportInputSerializer
 from library.models import ImportJob, Status
-from web.names import language_name
 from web.selectors import original_languages
 
 PAGE_SIZE = 12  # cards per page: fills rows of 1, 2, 3 or 4 columns

@@ -1,25 +1,15 @@
-"""Names of languages and countries in the page's language, from pycountry's own translations."""
+"""Names of countries in the page's language, from pycountry's own translations (languages are named by
+`discovery.describe.language_name`, which the filters' labels use too)."""
 
 import gettext
-import re
 from functools import lru_cache
 
 import pycountry
-from django.utils.text import capfirst
 
 
 @lru_cache(maxsize=8)
 def _translations(domain: str, language: str) -> gettext.NullTranslations:
     return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
-
-
-def language_name(code: str, language: str) -> str:
-    """ "ja" → "Japanese" / "Japonais"; an unknown code stays as it is."""
-    record = pycountry.languages.get(alpha_2=code.lower()) if len(code) == 2 else None
-    if record is None:
-        return code
-    name = _translations("iso639-3", language).gettext(record.name)
-    return capfirst(re.sub(r"\s*\(.*\)$", "", name))  # "Modern Greek (1453-)" → "Modern Greek"
 
 
 def country_name(code: str, language: str) -> str:

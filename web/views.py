@@ -30,6 +30,7 @@ from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
 from core.parsing import MAX_ID, whole_number
 from discovery.cards import title_cards, title_detail_card
+from discovery.describe import filter_chips, language_name
 from discovery.services import discover_page, search_page, similar_page
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
@@ -47,7 +48,6 @@ from web.cards import (
     page_of,
 )
 from web.charts import horizontal_bars, vertical_bars
-from web.chips import filter_chips
 from web.decorators import anonymous_throttled, member_page, page, safe_next
 from web.forms import (
     PAGE_SIZE,
@@ -61,7 +61,7 @@ from web.forms import (
     SignupForm,
     media_type_of,
 )
-from web.names import country_name, language_name
+from web.names import country_name
 from web.selectors import (
     catalog_size,
     chat_sessions_recent,
