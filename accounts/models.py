@@ -1,4 +1,6 @@
-from django.contrib.auth.models import AbstractUser, UserManager
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -17,8 +19,6 @@ class User(AbstractUser):
         _("language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
     )
 
-    objects = UserManager()
-
     REQUIRED_FIELDS = ["email"]
 
     class Meta:
@@ -30,6 +30,6 @@ class User(AbstractUser):
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
         ]
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.email = self.email.strip().lower()
         super().save(*args, **kwargs)

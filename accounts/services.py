@@ -145,8 +145,9 @@ def _digest(text: str) -> str:
 def refresh_token_revoke(*, user: User, token: str) -> None:
     """Blacklist a refresh token of this user; revoking an already revoked token is not an error."""
     try:
-        payload = token_backend.decode(token, verify=True)  # signature and expiry
-        refresh = RefreshToken(token, verify=False)  # already verified above, blacklist aside
+        # simplejwt annotates the encoded token as its Token class; both take the JWT string.
+        payload = token_backend.decode(token, verify=True)  # type: ignore[arg-type]  # signature and expiry
+        refresh = RefreshToken(token, verify=False)  # type: ignore[arg-type]  # verified above, blacklist aside
         refresh.verify_token_type()
     except (TokenBackendError, TokenError) as exc:
         raise ValidationError({"refresh": [_("Token is invalid or expired.")]}) from exc

@@ -11,7 +11,8 @@ def validate_username_not_confusable(username: str) -> None:
     Cyrillic first "a"): it reads as another person's name. Names in one alphabet, any alphabet, are fine."""
     if username.isascii():  # Latin letters, digits and punctuation: one alphabet
         return
-    if len(username) > User._meta.get_field("username").max_length:
+    max_length = User._meta.get_field("username").max_length
+    if max_length is not None and len(username) > max_length:
         return  # refused for its length anyway; the check takes 0.2 s per 100,000 characters
     # About 10 MB of Unicode tables, loaded by the first non-ASCII name a process sees, not at start-up.
     from confusable_homoglyphs import confusables

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -18,15 +20,16 @@ class UsernameField(serializers.CharField):
     """A username as Django's `create_user` stores it: NFKC-normalized first ("ann" in fullwidth letters
     is "ann", so it cannot become a second account), then checked."""
 
-    def to_internal_value(self, data: object) -> str:
+    def to_internal_value(self, data: Any) -> str:  # whatever the client sent; CharField checks it
         return User.normalize_username(super().to_internal_value(data))
 
 
-def _username_field(**kwargs: object) -> serializers.CharField:
+def _username_field(*, required: bool = True, allow_blank: bool = False) -> serializers.CharField:
     return UsernameField(
         max_length=150,
         validators=[UnicodeUsernameValidator(), validate_username_not_confusable],
-        **kwargs,
+        required=required,
+        allow_blank=allow_blank,
     )
 
 

@@ -15,6 +15,7 @@ from accounts.api.serializers import (
     UserOutputSerializer,
     UserUpdateInputSerializer,
 )
+from accounts.selectors import authenticated_user
 from accounts.services import (
     InvalidCredentials,
     LoginThrottled,
@@ -106,7 +107,7 @@ class LogoutApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = LogoutInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        refresh_token_revoke(user=request.user, token=serializer.validated_data["refresh"])
+        refresh_token_revoke(user=authenticated_user(request), token=serializer.validated_data["refresh"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -121,5 +122,5 @@ class UserMeApi(APIView):
     def patch(self, request: Request) -> Response:
         serializer = UserUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_update(user=request.user, **serializer.validated_data)
+        user = user_update(user=authenticated_user(request), **serializer.validated_data)
         return Response(UserOutputSerializer(user).data)
