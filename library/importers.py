@@ -1055,7 +1055,7 @@ def _trakt_item(name: str, index: int, item: dict[str, Any]) -> tuple[bool, _Fac
     if media is None:
         return True, None
     media_type, obj = media
-    ids = obj.get("ids") if isinstance(obj.get("ids"), dict) else {}
+    ids = raw_ids if isinstance(raw_ids := obj.get("ids"), dict) else {}
     title, too_long = _title(obj["title"] if isinstance(obj.get("title"), str) else "")
     fact = _Fact(
         file=name,

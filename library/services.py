@@ -53,11 +53,14 @@ def entry_set_status(
             try:
                 with transaction.atomic():
                     return Entry.objects.create(
-                        user=user, title=title, status=status, rating=None if rating is KEEP else rating
+                        user=user,
+                        title=title,
+                        status=status,
+                        rating=None if isinstance(rating, _Keep) else rating,
                     )
             except IntegrityError:  # a concurrent request created it first: update that row instead
                 entry = Entry.objects.select_for_update().get(user=user, title=title)
-        new_rating = entry.rating if rating is KEEP else rating
+        new_rating = entry.rating if isinstance(rating, _Keep) else rating
         if status != Status.SEEN:
             new_rating = None
         if (entry.status, entry.rating) != (status, new_rating):
@@ -223,7 +226,7 @@ def _import_job_end(
 def _match(rows: list[HistoryRow]) -> list[tuple[HistoryRow, int | None]]:
     """Each row's title: by IMDb id, then TMDB id, then normalized title and year."""
     by_imdb = titles_by_imdb_ids(r.imdb_id for r in rows if r.imdb_id)
-    by_tmdb = {
+    by_tmdb: dict[str, dict[int, Title]] = {  # by the rows' media type, a plain string
         media_type: titles_by_tmdb_ids(
             (r.tmdb_id for r in rows if r.tmdb_id and (r.media_type or MediaType.MOVIE) == media_type),
             media_type=media_type,
@@ -247,7 +250,7 @@ def _match(rows: list[HistoryRow]) -> list[tuple[HistoryRow, int | None]]:
     return matched
 
 
-_RANK = {Status.LATER: 0, Status.HIDDEN: 1, Status.SEEN: 2}
+_RANK: dict[str, int] = {Status.LATER: 0, Status.HIDDEN: 1, Status.SEEN: 2}
 
 
 def history_apply(*, user: User, rows: list[HistoryRow], progress: bool = False) -> ImportResult:

@@ -1,7 +1,8 @@
 from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, base=DjangoTask)  # the class Celery's Django fix-up gives every task anyway
 def history_import_task(job_id: int) -> dict[str, int] | None:
     """Run one history import; safe to redeliver (a finished job is skipped, a re-run ends the same)."""
     from library.services import import_job_run

@@ -1,7 +1,20 @@
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import serializers
+from rest_framework.utils.serializer_helpers import ReturnList
+
+
+def serialize_many(
+    serializer: type[serializers.BaseSerializer[Any]],
+    items: Iterable[Any],
+    *,
+    context: Mapping[str, Any] | None = None,
+) -> ReturnList:
+    """`serializer(items, many=True, context=context).data`, spelled as the ListSerializer that DRF builds
+    for it, so its type is the list it is (DRF's stubs give `many=True` one object's dict)."""
+    return serializers.ListSerializer(items, child=serializer(), context=context or {}).data
 
 
 class StrictInputSerializer(serializers.Serializer):

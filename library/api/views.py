@@ -10,11 +10,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import authenticated_user
 from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType
 from catalog.selectors import title_find
 from core.api.pagination import PageInputSerializer, paginate
 from core.api.schema import errors, page_of
+from core.api.serializers import serialize_many
 from library.api.serializers import (
     IDENTIFIERS,
     EntryCardOutputSerializer,
@@ -38,7 +40,7 @@ def card_context(request: Request) -> dict[str, str]:
 
 
 class EntryUpdateStatusApi(APIView):
-    media_type: str = MediaType.MOVIE
+    media_type: MediaType = MediaType.MOVIE
 
     @extend_schema(
         request=UpdateStatusInputSerializer,
@@ -66,7 +68,10 @@ class EntryUpdateStatusApi(APIView):
         if title.media_type != self.media_type:
             raise exceptions.ValidationError({identifier: [str(WRONG_ROUTE[self.media_type])]})
         entry = entry_set_status(
-            user=request.user, title=title, status=data["status"], rating=data.get("rating", KEEP)
+            user=authenticated_user(request),
+            title=title,
+            status=data["status"],
+            rating=data.get("rating", KEEP),
         )
         card = TitleCardOutputSerializer(
             title, context={**card_context(request), "statuses": {title.pk: entry.status} if entry else {}}
@@ -82,7 +87,7 @@ class EntryUpdateStatusApi(APIView):
 
 
 class EntryListApi(APIView):
-    media_type: str = MediaType.MOVIE
+    media_type: MediaType = MediaType.MOVIE
     status_value: str = ""
 
     @extend_schema(
@@ -93,18 +98,20 @@ class EntryListApi(APIView):
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = paginate(
-            entries_list(user=request.user, media_type=self.media_type, status=self.status_value),
+            entries_list(
+                user=authenticated_user(request), media_type=self.media_type, status=self.status_value
+            ),
             with_count=True,
             **params.validated_data,
         )
-        results = EntryCardOutputSerializer(page.items, many=True, context=card_context(request)).data
+        results = serialize_many(EntryCardOutputSerializer, page.items, context=card_context(request))
         return Response(page.envelope(results))
 
 
 class UserStatsApi(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT, **errors(401)})
     def get(self, request: Request) -> Response:
-        return Response(user_stats(user=request.user, language=request.LANGUAGE_CODE))
+        return Response(user_stats(user=authenticated_user(request), language=request.LANGUAGE_CODE))
 
 
 class ImportCreateApi(APIView):
@@ -131,7 +138,7 @@ class ImportCreateApi(APIView):
         upload = serializer.validated_data["file"]
         try:
             submission = import_job_create(
-                user=request.user,
+                user=authenticated_user(request),
                 source=serializer.validated_data["source"],
                 filename=upload.name or "",
                 data=upload.read(),
@@ -145,7 +152,7 @@ class ImportCreateApi(APIView):
 class ImportDetailApi(APIView):
     @extend_schema(responses={200: ImportJobOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, job_id: int) -> Response:
-        job = import_job_for(user=request.user, job_id=job_id)
+        job = import_job_for(user=authenticated_user(request), job_id=job_id)
         if job is None:
             raise Http404
         return Response(ImportJobOutputSerializer(job).data)
@@ -162,11 +169,12 @@ class ExportApi(APIView):
     def get(self, request: Request) -> HttpResponse | Response:
         params = ExportInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        entries = list(entries_for_export(user=request.user))
+        user = authenticated_user(request)
+        entries = list(entries_for_export(user=user))
         if params.validated_data["format"] == "letterboxd":
             response = HttpResponse(letterboxd_csv(entries), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="moviesyoudidntwatch-letterboxd.csv"'
         else:
-            response = Response(entries_json(entries, email=request.user.email))
+            response = Response(entries_json(entries, email=user.email))
         patch_cache_control(response, private=True, no_store=True)  # someone's whole library: never cached
         return response

@@ -37,7 +37,10 @@ class Command(BaseCommand):
                 ).job
         except ApplicationError as exc:
             raise CommandError(exc.message) from exc
-        job = import_job_run(job_id=job.pk, progress=True)
+        ran = import_job_run(job_id=job.pk, progress=True)
+        if ran is None:  # deleted meanwhile (its user was)
+            raise CommandError(f"Import job {job.pk} no longer exists.")
+        job = ran
         if job.status != ImportJob.State.DONE:
             raise CommandError(f"Import failed: {job.error}")
         counts = job.counts
