@@ -2,6 +2,7 @@
 similarity as the REST routes (so exclusion, ranking and localization are identical), and reply."""
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -71,7 +72,7 @@ def chat_turn(
     session = chat_session_for(user=user, session_id=session_id)
     history = (
         []
-        if session.pk is None
+        if session_id is None  # a new session, not saved yet
         else [Turn(m.role, m.text) for m in session.messages.order_by("-pk")[:HISTORY_TURNS]][::-1]
     )
     result = _interpret(message, history)
@@ -157,7 +158,9 @@ def _next_state(previous: ConversationState | None, meaning: Interpretation) -> 
     return replace(state, mode=mode, filters=filters, page=1)
 
 
-def _adjusted(filters: RequestFilters, adjustment: str, *, shown: list[dict[str, Any]]) -> RequestFilters:
+def _adjusted(
+    filters: RequestFilters, adjustment: str, *, shown: Sequence[Mapping[str, Any]]
+) -> RequestFilters:
     """ "older", "shorter"… relative to what was just shown."""
     years = [t["year"] for t in shown if t["year"]]
     runtimes = [t["runtime"] for t in shown if t["runtime"]]
@@ -225,13 +228,13 @@ def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, li
         state = replace(state, anchor=anchor.pk, media_type=anchor.media_type)
         similar = titles_filter(titles_similar(title=anchor, user=user), _discovery_filters(state))
         return state, _page(similar, state.page), anchor, ""
-    titles = titles_discover(
+    matches = titles_discover(
         media_type=state.media_type,
         filters=_discovery_filters(state),
         user=user,
         language=translation.get_language() or "en",
     )
-    return state, _page(titles, state.page), None, ""
+    return state, _page(matches, state.page), None, ""
 
 
 def _anchor(state: ConversationState) -> Title | None:

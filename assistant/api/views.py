@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import authenticated_user
 from assistant.api.serializers import (
     ChatInputSerializer,
     ChatSessionDetailOutputSerializer,
@@ -15,6 +16,7 @@ from assistant.services import chat_session_delete, chat_turn
 from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.pagination import PageInputSerializer, paginate
 from core.api.schema import errors, page_of
+from core.api.serializers import serialize_many
 from core.api.throttling import chat_turn_wait_seconds
 from discovery.api.serializers import card_data
 from discovery.cards import title_cards
@@ -31,7 +33,7 @@ class ChatApi(APIView):
     throttle_classes = ()  # the chat's own budget, shared with the assistant page, replaces the general ones
 
     def check_throttles(self, request: Request) -> None:
-        if (wait := chat_turn_wait_seconds(request.user)) is not None:
+        if (wait := chat_turn_wait_seconds(authenticated_user(request))) is not None:
             self.throttled(request, wait)
 
     @extend_schema(
@@ -53,14 +55,15 @@ class ChatApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = ChatInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        user = authenticated_user(request)
         turn = chat_turn(
-            user=request.user,
+            user=user,
             message=serializer.validated_data["message"],
             session_id=serializer.validated_data.get("session_id"),
             language=explicit_language(request),
         )
         language = explicit_language(request) or request.LANGUAGE_CODE
-        cards = title_cards(turn.titles, language=language, user=request.user, statuses={})
+        cards = title_cards(turn.titles, language=language, user=user, statuses={})
         return Response(
             {
                 "session_id": turn.session.pk,
@@ -85,20 +88,22 @@ class ChatSessionListApi(APIView):
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = paginate(
-            ChatSession.objects.filter(user=request.user), with_count=True, **params.validated_data
+            ChatSession.objects.filter(user=authenticated_user(request)),
+            with_count=True,
+            **params.validated_data,
         )
-        return Response(page.envelope(ChatSessionOutputSerializer(page.items, many=True).data))
+        return Response(page.envelope(serialize_many(ChatSessionOutputSerializer, page.items)))
 
 
 class ChatSessionDetailApi(APIView):
     @extend_schema(responses={200: ChatSessionDetailOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, session_id: int) -> Response:
         session = get_object_or_404(
-            ChatSession.objects.prefetch_related("messages"), pk=session_id, user=request.user
+            ChatSession.objects.prefetch_related("messages"), pk=session_id, user=authenticated_user(request)
         )
         return Response(ChatSessionDetailOutputSerializer(session).data)
 
     @extend_schema(responses={204: None, **errors(401, 404)})
     def delete(self, request: Request, session_id: int) -> Response:
-        chat_session_delete(user=request.user, session_id=session_id)
+        chat_session_delete(user=authenticated_user(request), session_id=session_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

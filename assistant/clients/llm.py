@@ -10,6 +10,7 @@ from typing import Any
 
 import openai
 from django.conf import settings
+from openai.types.chat import ChatCompletionMessageParam
 
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
 from assistant.interpreter import INTENTS, Interpretation
@@ -47,7 +48,7 @@ FILTERS_SCHEMA = {
     "required": list(_FILTER_PROPERTIES),
     "additionalProperties": False,
 }
-RESPONSE_SCHEMA = {
+RESPONSE_SCHEMA: dict[str, object] = {
     "type": "object",
     "properties": {
         "intent": {"type": "string", "enum": list(INTENTS)},
@@ -68,6 +69,13 @@ SYSTEM_PROMPT = (
 )
 
 
+def _turn_message(turn: Turn) -> ChatCompletionMessageParam:
+    """An earlier turn in its role: the assistant's own replies, anything else as the user's words."""
+    if turn.role == "assistant":
+        return {"role": "assistant", "content": turn.text}
+    return {"role": "user", "content": turn.text}
+
+
 class OpenAICompatibleInterpreter:
     def __init__(self) -> None:
         self.client = openai.OpenAI(
@@ -79,9 +87,9 @@ class OpenAICompatibleInterpreter:
         self.model = settings.OPENAI_MODEL
 
     def interpret(self, message: str, *, history: list[Turn]) -> InterpreterResult:
-        messages: list[dict[str, str]] = [{"role": "system", "content": SYSTEM_PROMPT}]
+        messages: list[ChatCompletionMessageParam] = [{"role": "system", "content": SYSTEM_PROMPT}]
         # Only this session's own turns; the user's words only ever travel in the user role.
-        messages += [{"role": t.role, "content": t.text} for t in history[-6:]]
+        messages += [_turn_message(t) for t in history[-6:]]
         messages.append({"role": "user", "content": message})
         try:
             completion = self.client.chat.completions.create(
@@ -152,7 +160,7 @@ def parse_model_output(data: Any) -> Interpretation:
         raise ValueError("bad adjustment")
     return Interpretation(
         intent=data["intent"],
-        language=data.get("language") if data.get("language") in ("en", "fr") else "en",
+        language=language if (language := data.get("language")) in ("en", "fr") else "en",
         media_type=media_type,
         genres=tuple(GENRES[g] for g in genres),
         exclude_genres=tuple(GENRES[g] for g in excluded),

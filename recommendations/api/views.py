@@ -4,8 +4,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.selectors import authenticated_user
 from core.api.pagination import Page
 from core.api.schema import errors, page_of
+from core.api.serializers import serialize_many
 from discovery.cards import title_cards
 from recommendations.api.serializers import RecommendationCardOutputSerializer, RecommendationsInputSerializer
 from recommendations.selectors import recommendations_page
@@ -31,11 +33,12 @@ class RecommendationListApi(APIView):
     def get(self, request: Request) -> Response:
         params = RecommendationsInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        found = recommendations_page(user=request.user, **params.validated_data)
+        user = authenticated_user(request)
+        found = recommendations_page(user=user, **params.validated_data)
         page = Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more)
         language = request.LANGUAGE_CODE
-        cards = title_cards(found.titles, language=language, user=request.user, statuses={})  # none is theirs
+        cards = title_cards(found.titles, language=language, user=user, statuses={})  # none is theirs
         context = {"language": language, "reasons": found.reasons}
-        body = page.envelope(RecommendationCardOutputSerializer(cards, many=True, context=context).data)
+        body = page.envelope(serialize_many(RecommendationCardOutputSerializer, cards, context=context))
         body["cold_start"] = found.cold_start
         return Response(body)
