@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from library import importers
 from library.importers import SOURCES, HistoryRow, ImportFormatError, parse_history
+from library.importers import common as importers
 
 SAMPLES = Path("/work/shared/import-samples")
 EN_DASH = "\u2013"  # in Letterboxd titles, e.g. "Mission: Impossible <en dash> Fallout"

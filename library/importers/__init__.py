@@ -1,0 +1,63 @@
+"""Turn users' export files from Letterboxd, IMDb and Trakt into rows the import service matches.
+
+Pure parsing: no database and no Django beyond gettext, so the same code checks an upload in the request
+(a bad file is a 400 at once) and reads it again in the background job. Bad input only ever ends as
+`ImportFormatError` (the whole file is refused) or as a skipped row / a `None` field (one odd value
+must not cost the user the rest of their history). Messages are translated when raised, in the
+language active then (the request's Accept-Language).
+
+The format quirks pinned in comments come from the real exports in /work/shared/import-samples.
+
+Memory stays bounded whatever the upload: files are read as streams, one ZIP member at a time, CSV row by
+row and JSON item by item, each under the caps in `common`, so no file is ever held whole in memory.
+One module per source (`letterboxd`, `imdb`, `trakt`) on the shared `common` (rows, caps, files, merging),
+`values` (cell values) and `readers` (CSV and JSON streams).
+"""
+
+import csv
+
+from django.utils.translation import gettext as _
+
+from library.importers.common import MAX_MEMBER_BYTES, MB, Budget, HistoryRow, ImportFormatError, is_zip
+from library.importers.imdb import parse_imdb
+from library.importers.letterboxd import parse_letterboxd
+from library.importers.trakt import parse_trakt
+from library.importers.values import clean_text
+
+__all__ = ["SOURCES", "HistoryRow", "ImportFormatError", "clean_text", "parse_history"]
+
+SOURCES = ("letterboxd", "imdb", "trakt")
+
+
+def parse_history(*, source: str, data: bytes, filename: str = "") -> list[HistoryRow]:
+    """Rows of one export (a ZIP, a CSV or a JSON file, per source), one per title where the source repeats.
+
+    Raises ImportFormatError, and nothing else, when the file cannot be an export of `source`.
+    """
+    if source not in SOURCES:
+        raise ImportFormatError(
+            _("Unknown import source %(source)s: expected one of %(sources)s.")
+            % {"source": repr(source), "sources": ", ".join(SOURCES)}
+        )
+    data = bytes(data)
+    if not data or data.isspace():  # not data.strip(): that would copy the upload
+        raise ImportFormatError(_("The file is empty."))
+    if not is_zip(data) and len(data) > MAX_MEMBER_BYTES:
+        raise ImportFormatError(
+            _("The file is too large (more than %(max)s MB).") % {"max": MAX_MEMBER_BYTES // MB}
+        )
+    filename = clean_text(filename)
+    budget = Budget()
+    try:
+        if source == "letterboxd":
+            return parse_letterboxd(data, filename, budget)
+        if source == "imdb":
+            return parse_imdb(data, filename, budget)
+        return parse_trakt(data, filename, budget)
+    except ImportFormatError:
+        raise
+    except (csv.Error, UnicodeError, ValueError, RecursionError) as exc:  # last net: a file we cannot read
+        raise ImportFormatError(
+            _("The file could not be read as a %(source)s export (%(error)s).")
+            % {"source": source, "error": exc}
+        ) from exc
