@@ -1,41 +1,36 @@
-"""Page forms. Their fields parse and render; the rules live once, in the REST API's input serializers,
-which every form below runs in `clean()` (so a page and the API accept and refuse the same things)."""
+"""Page forms. Their fields parse and render; the rules live once, in the domain validators that the REST
+API's input serializers call too (discovery's filters and keyword query, the import's upload check, the chat
+message limit, the username rules), which every form below runs in `clean()`: a page and the API accept and
+refuse the same things, with the same words."""
 
 from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
 
-from accounts.api.serializers import SignupInputSerializer
-from accounts.models import Language
+from accounts.models import Language, User
 from accounts.services import InvalidCredentials, LoginThrottled, user_login
-from assistant.api.serializers import ChatInputSerializer
-from assistant.state import MAX_MESSAGE_CHARS
+from accounts.validators import validate_username_not_confusable
+from assistant.state import MAX_MESSAGE_CHARS, chat_message_from
 from catalog.models import MediaType
 from catalog.selectors import genres_of
 from core.api.throttling import client_address
 from core.parsing import MAX_ID, whole_number
-from discovery.api.serializers import DiscoverInputSerializer, KeywordSearchInputSerializer
 from discovery.describe import language_name
-from discovery.filters import DiscoveryFilters, SortBy
-from library.api.serializers import ImportInputSerializer
+from discovery.filters import BOUNDS, DiscoveryFilters, SortBy, discovery_filters_from, keyword_query_from
 from library.models import ImportJob, Status
+from library.validators import import_upload_check
 from web.selectors import original_languages
 
 PAGE_SIZE = 12  # cards per page: fills rows of 1, 2, 3 or 4 columns
 MAX_SHOWN = 200
-
-
-def _messages(detail: Any) -> list[str]:
-    """DRF error details, flattened (a list field reports its items' errors by index)."""
-    if isinstance(detail, dict):
-        return [m for value in detail.values() for m in _messages(value)]
-    if isinstance(detail, list):
-        return [m for value in detail for m in _messages(value)]
-    return [str(detail)]
+MAX_PAGE = 10_000  # as the API's page parameter
+USERNAME_MAX_CHARS = 150  # the User model's
+PASSWORD_MAX_CHARS = 4096  # as POST /auth/signup takes
 
 
 class PageForm(forms.Form):
@@ -46,18 +41,25 @@ class PageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-def validate_with(
-    form: forms.Form, serializer: serializers.Serializer, *, renamed: dict[str, str] | None = None
-) -> dict[str, Any] | None:
-    """Run an API input serializer; its errors land on the form's fields (or on the form as a whole)."""
-    if serializer.is_valid():
-        return serializer.validated_data
+def add_errors(
+    form: forms.Form, error: ValidationError, *, renamed: dict[str | None, str] | None = None
+) -> None:
+    """A domain validator's errors on the form's fields (or on the form as a whole); `renamed` maps a
+    validator's field names to the form's (None: an error about the one value it was given)."""
     renamed = renamed or {}
-    for name, detail in serializer.errors.items():
+    by_field: dict[str | None, list[str]] = {None: error.messages}
+    if hasattr(error, "error_dict"):
+        by_field = dict(error.message_dict)
+    for name, messages in by_field.items():
         field = renamed.get(name, name)
-        for message in _messages(detail):
+        for message in messages:
             form.add_error(field if field in form.fields else None, message)
-    return None
+
+
+def _too_long(max_chars: int) -> ValidationError:
+    """The API's words for a text over its limit (Django REST framework's, with its translations)."""
+    message = gettext("Ensure this field has no more than {max_length} characters.")
+    return ValidationError(message.format(max_length=max_chars), code="max_length")
 
 
 def media_type_of(data: Any) -> str:
@@ -66,11 +68,10 @@ def media_type_of(data: Any) -> str:
     return value if value in MediaType.values else MediaType.MOVIE
 
 
-def _bounds(serializer_class: type[serializers.Serializer], name: str) -> dict[str, Any]:
-    """The HTML min/max of a number input, read from the serializer field that enforces them."""
-    field = serializer_class().fields[name]
-    bounds = {"min": getattr(field, "min_value", None), "max": getattr(field, "max_value", None)}
-    return {k: v for k, v in bounds.items() if v is not None}
+def _bounds(name: str) -> dict[str, Any]:
+    """The HTML min/max of a number input: the bounds discovery's validator enforces."""
+    low, high = BOUNDS[name]
+    return {"min": low, "max": high}
 
 
 class DiscoverForm(PageForm):
@@ -96,7 +97,7 @@ class DiscoverForm(PageForm):
             (SortBy.TITLE, _("Title")),
         ],
     )
-    page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
 
     def __init__(self, data: Any, *, language: str) -> None:
         super().__init__(data)
@@ -115,7 +116,7 @@ class DiscoverForm(PageForm):
             ),
         ]
         for name in ("year_from", "year_to", "min_rating", "min_votes", "runtime_min", "runtime_max"):
-            self.fields[name].widget.attrs.update(_bounds(DiscoverInputSerializer, name))
+            self.fields[name].widget.attrs.update(_bounds(name))
         self.fields["min_rating"].widget.attrs["step"] = "0.1"
         self.fields["year_from"].widget.attrs["placeholder"] = "1990"
         self.fields["year_to"].widget.attrs["placeholder"] = "1999"
@@ -127,14 +128,16 @@ class DiscoverForm(PageForm):
         data = {
             name: value
             for name, value in cleaned.items()
-            if name not in ("media", "languages") and value not in (None, "", [])
+            if name not in ("media", "languages", "page") and value not in (None, "", [])
         }
         if cleaned.get("languages"):
             data["languages"] = [cleaned["languages"]]
-        data["page_size"] = PAGE_SIZE
-        serializer = DiscoverInputSerializer(data=data, context={"media_type": self.media_type})
-        if validate_with(self, serializer) is not None:
-            self.filters, self.page = serializer.filters(), serializer.validated_data["page"]
+        try:
+            self.filters = discovery_filters_from(data, media_type=self.media_type)
+        except ValidationError as exc:
+            add_errors(self, exc)
+        else:
+            self.page = cleaned.get("page") or 1
         return cleaned
 
     def is_filtered(self) -> bool:
@@ -144,7 +147,7 @@ class DiscoverForm(PageForm):
 class SearchForm(PageForm):
     q = forms.CharField(label=_("Title, person or words"), max_length=200, strip=True)
     media = forms.ChoiceField(choices=MediaType.choices, required=False, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
@@ -156,10 +159,12 @@ class SearchForm(PageForm):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        data = {"query": cleaned["q"], "page": cleaned.get("page") or 1, "page_size": PAGE_SIZE}
-        validated = validate_with(self, KeywordSearchInputSerializer(data=data), renamed={"query": "q"})
-        if validated is not None:
-            self.page = validated["page"]
+        try:
+            keyword_query_from(cleaned["q"])
+        except ValidationError as exc:
+            add_errors(self, exc, renamed={None: "q"})
+        else:
+            self.page = cleaned.get("page") or 1
         return cleaned
 
 
@@ -215,11 +220,22 @@ class SignupForm(PageForm):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["username"].widget.attrs["autocomplete"] = "username"
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if not self.errors:
-            validate_with(self, SignupInputSerializer(data=cleaned))
-        return cleaned
+    def clean_username(self) -> str:
+        """As the API takes it: NFKC-normalized first (a fullwidth look-alike of a taken name is taken), then
+        Django's characters and our look-alike rule."""
+        username = User.normalize_username(self.cleaned_data["username"])
+        if len(username) > USERNAME_MAX_CHARS:
+            raise _too_long(USERNAME_MAX_CHARS)
+        if username:
+            UnicodeUsernameValidator()(username)
+            validate_username_not_confusable(username)
+        return username
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if len(password) > PASSWORD_MAX_CHARS:
+            raise _too_long(PASSWORD_MAX_CHARS)
+        return password
 
 
 class LoginForm(AuthenticationForm):
@@ -266,7 +282,10 @@ class ImportForm(PageForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         if not self.errors:
-            validate_with(self, ImportInputSerializer(data=cleaned))
+            try:
+                import_upload_check(source=cleaned["source"], size=cleaned["file"].size)
+            except ValidationError as exc:
+                add_errors(self, exc)
         return cleaned
 
 
@@ -274,14 +293,10 @@ class ChatForm(PageForm):
     message = forms.CharField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 2, "maxlength": MAX_MESSAGE_CHARS})
     )
-    session = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    session = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if not self.errors:
-            data = {"message": cleaned["message"], "session_id": cleaned.get("session")}
-            validate_with(self, ChatInputSerializer(data=data), renamed={"session_id": "session"})
-        return cleaned
+    def clean_message(self) -> str:
+        return chat_message_from(self.cleaned_data["message"])
 
 
 class LanguageForm(PageForm):

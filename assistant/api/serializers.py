@@ -1,13 +1,20 @@
+from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
 from assistant.models import ChatMessage, ChatSession
-from assistant.state import MAX_MESSAGE_CHARS
+from assistant.state import MAX_MESSAGE_CHARS, chat_message_from
 from core.api.serializers import StrictInputSerializer
 
 
 class ChatInputSerializer(StrictInputSerializer):
     message = serializers.CharField(max_length=MAX_MESSAGE_CHARS, trim_whitespace=True)
     session_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False, allow_null=True)
+
+    def validate_message(self, value: str) -> str:
+        try:
+            return chat_message_from(value)
+        except ValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
 
 
 class ChatMessageOutputSerializer(serializers.ModelSerializer):

@@ -9,6 +9,7 @@ from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import is_imdb_id
 from core.api.serializers import StrictInputSerializer
 from library.models import Entry, ImportJob, Status
+from library.validators import import_upload_check
 
 STATUS_ALIASES = {
     "seen": Status.SEEN,
@@ -94,6 +95,11 @@ class EntryCardOutputSerializer(TitleCardOutputSerializer):
 class ImportInputSerializer(StrictInputSerializer):
     file = serializers.FileField(allow_empty_file=False)
     source = serializers.ChoiceField(choices=ImportJob.Source.choices)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        import_upload_check(source=attrs["source"], size=attrs["file"].size)  # per field, as DRF reports
+        return attrs
 
 
 class ImportJobOutputSerializer(serializers.ModelSerializer):
