@@ -34,6 +34,7 @@ from catalog.ingest.similarity import neighbours_rebuild
 from catalog.ingest.sources import data_source_sync
 from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour
 from catalog.ranking import titles_rescore
+from catalog.signals import community_ratings_read
 
 BATCH_SIZE = 500
 
@@ -326,11 +327,9 @@ def catalog_load_embedded(
     if report.changed or not TitleNeighbour.objects.exists():
         built = neighbours_rebuild(ratings=ratings, progress=progress)
         report.of("similar-titles").created = sum(built.values())
-    if ratings is not None:
-        from recommendations.services import community_ratings_sync  # the recommender learns from these
-
-        synced = community_ratings_sync(ratings=ratings)
-        report.of("community-ratings").created = synced.stored if synced.changed else 0
+    if ratings is not None:  # the recommender learns from these: it listens (recommendations/receivers.py)
+        stored = community_ratings_read.send(sender=catalog_load_embedded, ratings=ratings)
+        report.of("community-ratings").created = sum(count for _receiver, count in stored)
     return report
 
 
