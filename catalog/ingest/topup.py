@@ -8,6 +8,7 @@ half-written row; a title that failed is simply fetched again by a later request
 import hashlib
 import json
 import logging
+import time
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -113,9 +114,13 @@ def discover_params(filters: TitleFilters, *, media_type: str) -> dict[str, str 
 
 def discover_top_up(*, media_type: str, filters: TitleFilters, unseen: QuerySet[Title], wanted: int) -> int:
     """Fetch TMDB /discover pages until `unseen` (the caller's unseen matches) holds `wanted` titles, TMDB
-    has no more, or this request's page budget is spent; returns how many titles were added.
+    has no more, or this request's page or time budget is spent; returns how many titles were added.
 
-    Where the previous requests stopped is remembered per filter set, so the next one goes further.
+    The time budget (CATALOG_TOPUP_BUDGET_SECONDS) is checked before each page: the page budget alone does
+    not bound a request's time, since one page costs a /discover call and up to 20 titles' details in two
+    languages plus OMDb, each paced by the rate limits and, when TMDB is slow, by its latency and retries.
+    The request then answers with what it holds. Where the previous requests stopped is remembered per
+    filter set, so the next one goes further.
     """
     if not tmdb_is_configured():
         return 0
@@ -128,9 +133,13 @@ def discover_top_up(*, media_type: str, filters: TitleFilters, unseen: QuerySet[
     )
     next_page, last_page = cache.get(cursor_key, (1, TMDB_MAX_PAGE))
     added = 0
+    deadline = time.monotonic() + settings.CATALOG_TOPUP_BUDGET_SECONDS
     try:
         for _ in range(settings.CATALOG_TOPUP_MAX_PAGES):
             if next_page > last_page or unseen.count() >= wanted:
+                break
+            if time.monotonic() >= deadline:
+                logger.info("Discover top-up stopped before page %s: its time is spent", next_page)
                 break
             page = get_tmdb_client().discover(
                 media_type=media_type, params=params, page=next_page, language="en-US"

@@ -310,8 +310,10 @@ SEARCH_INDEX_RECHECK_SECONDS = env.float("SEARCH_INDEX_RECHECK_SECONDS", default
 # Cached titles older than this are refreshed by the daily beat sweep (titles_refresh_sweep_task).
 CATALOG_CACHE_MAX_AGE_DAYS = env.int("CATALOG_CACHE_MAX_AGE_DAYS", default=7)
 CATALOG_REFRESH_BATCH_SIZE = env.int("CATALOG_REFRESH_BATCH_SIZE", default=2000)  # titles per daily sweep
-# Live top-up from TMDB (only with a key): at most this many TMDB result pages fetched per request.
+# Live top-up from TMDB (only with a key): at most this many TMDB result pages fetched per request, and no
+# new page once this many seconds went into it (a page costs many slow calls when TMDB is slow).
 CATALOG_TOPUP_MAX_PAGES = env.int("CATALOG_TOPUP_MAX_PAGES", default=3)
+CATALOG_TOPUP_BUDGET_SECONDS = env.float("CATALOG_TOPUP_BUDGET_SECONDS", default=3.0)
 
 LOGGING = {
     "version": 1,
