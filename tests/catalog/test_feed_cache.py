@@ -1,4 +1,4 @@
-"""The feed's shared ranking (catalog/feed.py): the same pages as the database query, the caller's own titles
+"""The feed's shared ranking (discovery/feed.py): the same pages as the database query, the caller's own titles
 always read fresh, titles written through the ORM seen at once, others after the cache's lifetime."""
 
 import time
