@@ -17,6 +17,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from core.limits import MULTIPART_ENVELOPE_BYTES, upload_max_bytes, upload_max_mb
 from core.views import error_response
 
 SUPPORTED = {code for code, _name in settings.LANGUAGES}
@@ -85,15 +86,6 @@ def accepts_upload(view: View) -> View:
     return view
 
 
-def upload_max_bytes() -> int:
-    """The largest history file accepted (`IMPORT_MAX_UPLOAD_MB`, read at call time)."""
-    return settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024
-
-
-# Room for the multipart envelope and the form's other fields around the largest file accepted.
-MULTIPART_ENVELOPE_BYTES = 64 * 1024
-
-
 def declared_body_size(request: HttpRequest) -> int:
     """The body's size as `Content-Length` declares it; 0 when absent or unreadable (as Django reads it)."""
     try:
@@ -124,9 +116,7 @@ class RequestSizeLimitMiddleware:
         if getattr(view, "accepts_upload", False):
             if size <= upload_max_bytes() + MULTIPART_ENVELOPE_BYTES:
                 return None
-            message = _("The file is too large (%(size)d MB at most).") % {
-                "size": settings.IMPORT_MAX_UPLOAD_MB
-            }
+            message = _("The file is too large (%(size)d MB at most).") % {"size": upload_max_mb()}
         else:
             limit: int | None = settings.DATA_UPLOAD_MAX_MEMORY_SIZE  # None turns Django's check off
             if limit is None or size <= limit:

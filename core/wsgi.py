@@ -8,6 +8,8 @@ answers without reading (404, 405, 403 for a missing CSRF token, 429) would cost
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from core.limits import MULTIPART_ENVELOPE_BYTES, upload_max_bytes
+
 CHUNK_BYTES = 64 * 1024
 
 StartResponse = Callable[..., Callable[[bytes], object]]
@@ -41,8 +43,6 @@ class _CountingInput:
         """Read what is left of the body: up to `length` bytes in all, or to its end when the server marks
         the input as terminated (chunked bodies); never past the largest body a route accepts (an import
         upload with its multipart framing): beyond it the server closes the connection, as it would anyway."""
-        from core.middleware import MULTIPART_ENVELOPE_BYTES, upload_max_bytes  # Django is set up by now
-
         most = upload_max_bytes() + MULTIPART_ENVELOPE_BYTES
         limit = most if length is None else length
         if limit > most:

@@ -18,7 +18,7 @@ from accounts.models import User
 from catalog.models import MediaType, Title
 from catalog.selectors import TitleKeyIndex, titles_by_imdb_ids, titles_by_tmdb_ids
 from core.exceptions import ApplicationError
-from core.middleware import upload_max_bytes
+from core.limits import upload_max_bytes, upload_max_mb
 from library.importers import HistoryRow, ImportFormatError, clean_text, parse_history
 from library.models import Entry, ImportJob, Status
 
@@ -120,7 +120,7 @@ def import_job_create(
     from library.tasks import history_import_task  # services import tasks, not the reverse
 
     if len(data) > upload_max_bytes():
-        message = _("The file is too large (%(size)d MB at most).") % {"size": settings.IMPORT_MAX_UPLOAD_MB}
+        message = _("The file is too large (%(size)d MB at most).") % {"size": upload_max_mb()}
         raise ApplicationError(message, field="file")
     digest = hashlib.sha256(data).hexdigest()
     since = timezone.now() - IMPORT_WINDOW
