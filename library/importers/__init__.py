@@ -1,12 +1,12 @@
 """Turn users' export files from Letterboxd, IMDb and Trakt into rows the import service matches.
 
-Pure parsing: no database and no Django beyond gettext, so the same code checks an upload in the request
-(a bad file is a 400 at once) and reads it again in the background job. Bad input only ever ends as
-`ImportFormatError` (the whole file is refused) or as a skipped row / a `None` field (one odd value
-must not cost the user the rest of their history). Messages are translated when raised, in the
-language active then (the request's Accept-Language).
+Pure parsing: no database and no Django beyond gettext and the upload size setting, so the same code
+checks an upload in the request (a bad file is a 400 at once) and reads it again in the background job.
+Bad input only ever ends as `ImportFormatError` (the whole file is refused) or as a skipped row / a `None`
+field (one odd value must not cost the user the rest of their history). Messages are translated when
+raised, in the language active then (the request's Accept-Language).
 
-The format quirks pinned in comments come from the real exports in /work/shared/import-samples.
+The format quirks pinned in comments come from real exports of each service.
 
 Memory stays bounded whatever the upload: files are read as streams, one ZIP member at a time, CSV row by
 row and JSON item by item, each under the caps in `common`, so no file is ever held whole in memory.
@@ -18,7 +18,8 @@ import csv
 
 from django.utils.translation import gettext as _
 
-from library.importers.common import MAX_MEMBER_BYTES, MB, Budget, HistoryRow, ImportFormatError, is_zip
+from core.limits import MB
+from library.importers.common import Budget, HistoryRow, ImportFormatError, is_zip
 from library.importers.imdb import parse_imdb
 from library.importers.letterboxd import parse_letterboxd
 from library.importers.trakt import parse_trakt
@@ -42,12 +43,12 @@ def parse_history(*, source: str, data: bytes, filename: str = "") -> list[Histo
     data = bytes(data)
     if not data or data.isspace():  # not data.strip(): that would copy the upload
         raise ImportFormatError(_("The file is empty."))
-    if not is_zip(data) and len(data) > MAX_MEMBER_BYTES:
+    budget = Budget()
+    if not is_zip(data) and len(data) > budget.file_bytes:
         raise ImportFormatError(
-            _("The file is too large (more than %(max)s MB).") % {"max": MAX_MEMBER_BYTES // MB}
+            _("The file is too large (more than %(max)s MB).") % {"max": budget.file_bytes // MB}
         )
     filename = clean_text(filename)
-    budget = Budget()
     try:
         if source == "letterboxd":
             return parse_letterboxd(data, filename, budget)

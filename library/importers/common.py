@@ -1,5 +1,9 @@
 """What every source shares: the rows, the error, the caps, one upload's budget, its files (a plain upload
-or ZIP members, each read through a size cap) and the merging of rows of one title."""
+or ZIP members, each read through a size cap) and the merging of rows of one title.
+
+The sizes are one setting, `IMPORT_MAX_UPLOAD_MB` (core.limits): a file, sent as it is or inside a ZIP, is
+at most that large uncompressed, and a ZIP's files together at most ZIP_TOTAL_FILES times that.
+"""
 
 import functools
 import io
@@ -13,12 +17,13 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from core.limits import MB, upload_max_bytes
+
 # Caps, with room to spare over real exports: the largest export file we know of is a Trakt history of
 # just over 4 MiB; IMDb's biggest sample account has 3,369 rows, Trakt's 4,274 items, and no export has
 # more than 18 columns.
 MAX_ROWS = 100_000  # rows (CSV) and items (JSON) of one upload, all the files of a ZIP together
-MAX_MEMBER_BYTES = 16 * 1024 * 1024  # one file, uncompressed: a ZIP member or a plain upload
-MAX_TOTAL_BYTES = 64 * 1024 * 1024  # all the ZIP members we read, uncompressed
+ZIP_TOTAL_FILES = 4  # all the ZIP members we read, uncompressed: four files of the largest size
 MAX_ZIP_DIRECTORY_BYTES = 1024 * 1024  # a ZIP's list of files (about 10,000 names); Trakt's has 82
 MAX_CELLS = 64  # cells in one CSV row
 MAX_ROW_CHARS = 256 * 1024  # characters in one CSV row, quoted line breaks included
@@ -31,7 +36,6 @@ MOVIE = "movie"
 TV = "tv"
 
 CHUNK = 64 * 1024  # bytes (or characters) read at a time
-MB = 1024 * 1024
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _MIN_DAY = datetime.min.replace(tzinfo=UTC)
@@ -188,10 +192,24 @@ _ZIP_ERRORS = (
 
 @dataclass
 class Budget:
-    """What one upload has cost so far, all of its files together: bytes read and rows or items."""
+    """What one upload may cost and has cost so far, all of its files together: bytes read (uncompressed)
+    and rows or items. The sizes are read from the setting once, when the upload's parsing starts."""
 
+    file_bytes: int = field(default_factory=upload_max_bytes)  # one file, uncompressed
     bytes: int = 0
     rows: int = 0
+
+    @property
+    def total_bytes(self) -> int:
+        """All the files of a ZIP, uncompressed."""
+        return ZIP_TOTAL_FILES * self.file_bytes
+
+    def check_file_size(self, file: str, size: int) -> None:
+        if size > self.file_bytes:
+            raise ImportFormatError(
+                _("%(file)s is too large (more than %(max)s MB uncompressed).")
+                % {"file": file, "max": self.file_bytes // MB}
+            )
 
     def add_row(self, file: str, line: int, *, unit: str) -> None:
         self.rows += 1
@@ -216,12 +234,13 @@ class File:
 
 
 class Capped(io.RawIOBase):
-    """A file's bytes, refused past MAX_MEMBER_BYTES (a ZIP header can lie about the size) and, when a
-    budget is given, past MAX_TOTAL_BYTES for the whole upload; ZIP failures become the user's error."""
+    """A file's bytes, refused past the budget's file size (a ZIP header can lie about the size) and, when
+    `counted` (not on a second read of the same file), past its total for the whole upload; ZIP failures
+    become the user's error."""
 
-    def __init__(self, file: File, budget: Budget | None) -> None:
+    def __init__(self, file: File, budget: Budget, *, counted: bool = True) -> None:
         super().__init__()
-        self._file, self._budget, self._size = file, budget, 0
+        self._file, self._budget, self._counted, self._size = file, budget, counted, 0
         self._inner = self._guard(file.open)
 
     def readable(self) -> bool:
@@ -230,17 +249,13 @@ class Capped(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         count = self._guard(lambda: self._inner.readinto(buffer)) or 0
         self._size += count
-        if self._size > MAX_MEMBER_BYTES:
-            raise ImportFormatError(
-                _("%(file)s is too large (more than %(max)s MB uncompressed).")
-                % {"file": self._file.name, "max": MAX_MEMBER_BYTES // MB}
-            )
-        if self._budget is not None:
+        self._budget.check_file_size(self._file.name, self._size)
+        if self._counted:
             self._budget.bytes += count
-            if self._budget.bytes > MAX_TOTAL_BYTES:
+            if self._budget.bytes > self._budget.total_bytes:
                 raise ImportFormatError(
                     _("The ZIP file is too large (more than %(max)s MB uncompressed).")
-                    % {"max": MAX_TOTAL_BYTES // MB}
+                    % {"max": self._budget.total_bytes // MB}
                 )
         return count
 
@@ -283,7 +298,7 @@ def _zip_directory_size(data: bytes) -> int:
 
 
 @contextmanager
-def zip_files(data: bytes, keep: Callable[[list[str]], bool]) -> Iterator[list[File]]:
+def zip_files(data: bytes, keep: Callable[[list[str]], bool], budget: Budget) -> Iterator[list[File]]:
     """The members `keep` accepts, in archive order, each read only when asked for; every ZIP failure is
     the user's."""
     if _zip_directory_size(data) > MAX_ZIP_DIRECTORY_BYTES:
@@ -300,10 +315,6 @@ def zip_files(data: bytes, keep: Callable[[list[str]], bool]) -> Iterator[list[F
             if info.is_dir() or not parts or parts[0].lower() == "__macosx" or not keep(parts):
                 continue
             # Zip bomb: the declared size is checked here, the real one while reading (headers can lie).
-            if info.file_size > MAX_MEMBER_BYTES:
-                raise ImportFormatError(
-                    _("%(file)s is too large (more than %(max)s MB uncompressed).")
-                    % {"file": parts[-1], "max": MAX_MEMBER_BYTES // MB}
-                )
+            budget.check_file_size(parts[-1], info.file_size)
             files.append(File(name=parts[-1], open=functools.partial(archive.open, info)))
         yield files

@@ -50,7 +50,7 @@ def parse_letterboxd(data: bytes, filename: str, budget: Budget) -> list[History
             dirs = {p.lower() for p in parts[:-1]}
             return not dirs & _LB_SKIPPED_DIRS and parts[-1].lower() in _LB_KINDS
 
-        with zip_files(data, keep) as files:
+        with zip_files(data, keep, budget) as files:
             if not files:
                 raise ImportFormatError(
                     _(

@@ -31,9 +31,10 @@ _JSON_SPACE = re.compile(r"[ \t\n\r]*")
 _JSON = json.JSONDecoder()
 
 
-def _text_stream(file: File, budget: Budget | None, encoding: str) -> IO[str]:
+def _text_stream(file: File, budget: Budget, encoding: str, *, counted: bool = True) -> IO[str]:
     # newline="" keeps the CRLF (Letterboxd) or LF (git-normalised copies) for csv to handle.
-    return io.TextIOWrapper(io.BufferedReader(Capped(file, budget), CHUNK), encoding=encoding, newline="")
+    raw = Capped(file, budget, counted=counted)
+    return io.TextIOWrapper(io.BufferedReader(raw, CHUNK), encoding=encoding, newline="")
 
 
 def _csv_encoding(file: File, budget: Budget) -> str:
@@ -126,7 +127,7 @@ def read_csv(file: File, budget: Budget) -> Iterator[tuple[Table, Iterator[tuple
     Parsed with the csv module: Letterboxd quotes titles with commas, and its fields can span lines.
     """
     encoding = _csv_encoding(file, budget)
-    with _text_stream(file, None, encoding) as text:  # counted by the first pass
+    with _text_stream(file, budget, encoding, counted=False) as text:  # counted by the first pass
         lines = _Lines(text, file.name)
         reader = csv.reader(lines)
 

@@ -42,7 +42,7 @@ def parse_trakt(data: bytes, filename: str, budget: Budget) -> list[HistoryRow]:
     """One /sync/* JSON array (watched, ratings, watchlist, history), or the data-export ZIP of them."""
     merger = Merger()
     if is_zip(data):
-        with zip_files(data, lambda parts: bool(_TRAKT_MEMBER.fullmatch(parts[-1].lower()))) as files:
+        with zip_files(data, _trakt_keep, budget) as files:
             if not files:
                 raise ImportFormatError(
                     _(
@@ -57,6 +57,10 @@ def parse_trakt(data: bytes, filename: str, budget: Budget) -> list[HistoryRow]:
     else:
         _trakt_merge(merger, plain_file(data, filename, "trakt.json"), budget)
     return merger.rows()
+
+
+def _trakt_keep(parts: list[str]) -> bool:
+    return bool(_TRAKT_MEMBER.fullmatch(parts[-1].lower()))
 
 
 def _trakt_merge(merger: Merger, file: File, budget: Budget) -> None:

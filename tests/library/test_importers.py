@@ -14,6 +14,8 @@ import pytest
 from library.importers import SOURCES, HistoryRow, ImportFormatError, parse_history
 from library.importers import common as importers
 
+MB = 1024 * 1024
+
 SAMPLES = Path("/work/shared/import-samples")
 EN_DASH = "\u2013"  # in Letterboxd titles, e.g. "Mission: Impossible <en dash> Fallout"
 LB_HEADER = {
@@ -887,18 +889,40 @@ def test_zip_member_with_a_bad_checksum_is_refused() -> None:
         parse_history(source="letterboxd", data=data)
 
 
-def test_zip_member_over_16_mb_uncompressed_is_refused() -> None:
+def test_zip_member_over_16_mb_uncompressed_is_refused(settings) -> None:
+    settings.IMPORT_MAX_UPLOAD_MB = 16
     data = zip_bytes({"watched.csv": lb_csv("watched") + " " * (16 * 1024 * 1024)})
     assert len(data) < 200_000  # a zip bomb: small on the wire
     with pytest.raises(ImportFormatError, match="more than 16 MB"):
         parse_history(source="letterboxd", data=data)
 
 
-def test_zip_members_over_the_total_budget_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(importers, "MAX_TOTAL_BYTES", 1000)
-    data = zip_bytes({f"watched-history-{i}.json": "[]" + " " * 400 for i in range(3)})
+def test_zip_members_over_the_total_budget_are_refused(settings) -> None:
+    settings.IMPORT_MAX_UPLOAD_MB = 1  # four files of 1 MB in all
+    data = zip_bytes({f"watched-history-{i}.json": "[]" + " " * (MB - 100) for i in range(5)})
     with pytest.raises(ImportFormatError, match="ZIP file is too large"):
         parse_history(source="trakt", data=data)
+
+
+def test_a_file_plain_or_zipped_is_at_most_the_upload_limit_uncompressed(settings) -> None:
+    """One setting, IMPORT_MAX_UPLOAD_MB: the upload, each file of a ZIP once uncompressed, four of them."""
+    settings.IMPORT_MAX_UPLOAD_MB = 1
+    count = (MB - 24) // 17
+    at_limit = b"Const,Your Rating,Title\n" + b"tt0113277,8,Heat\n" * count
+    assert len(at_limit) <= MB
+    assert len(parse_history(source="imdb", data=at_limit)) == count
+    over = at_limit + b"tt0113277,8,Heat\n"
+    with pytest.raises(ImportFormatError, match=r"^The file is too large \(more than 1 MB\)\.$"):
+        parse_history(source="imdb", data=over)
+    member = "[]" + " " * MB
+    with pytest.raises(
+        ImportFormatError, match=r"watched-movies\.json is too large \(more than 1 MB uncompressed"
+    ):
+        parse_history(source="trakt", data=zip_bytes({"watched-movies.json": member}))
+    five = {f"watched-history-{i}.json": member[: MB - 100] for i in range(5)}
+    with pytest.raises(ImportFormatError, match=r"ZIP file is too large \(more than 4 MB uncompressed"):
+        parse_history(source="trakt", data=zip_bytes(five))
+    assert parse_history(source="trakt", data=zip_bytes(dict(list(five.items())[:4]))) == []
 
 
 def test_csv_with_more_than_100000_rows_is_refused() -> None:
@@ -1006,6 +1030,17 @@ def refused(source: str, data: bytes, message: str) -> Callable[[], None]:
             parse_history(source=source, data=data, filename="upload")
 
     return action
+
+
+def test_the_largest_plain_file_the_upload_takes_is_read_in_bounded_memory() -> None:
+    """IMPORT_MAX_UPLOAD_MB (20) of IMDb ratings, 100,000 rows: once over the importers' own 16 MB cap."""
+    row = "tt{:07d},8,2020-01-01,{} {:06d},movie,{}\n"
+    header = "Const,Your Rating,Date Rated,Title,Title Type,Genres\n"
+    data = (header + "".join(row.format(i, "T" * 60, i, "g" * 110) for i in range(100_000))).encode()
+    assert 19 * MB < len(data) <= 20 * MB
+    rows: list[HistoryRow] = []
+    assert peak_mb(lambda: rows.extend(parse_history(source="imdb", data=data))) < 100
+    assert len(rows) == 100_000
 
 
 def test_zip_of_comma_lines_is_refused_at_the_first_row_in_bounded_memory() -> None:
