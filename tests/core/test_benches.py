@@ -116,5 +116,7 @@ def test_the_bench_runs_in_smoke_mode(name: str, database_url: str, redis_url: s
 
 
 def test_every_bench_is_run_in_smoke_mode() -> None:
-    benches = {path.stem for path in (ROOT / "bench").glob("*.py")} - {"__init__", "common"}
+    modules = {path.stem for path in (ROOT / "bench").glob("*.py")} - {"__init__", "common"}
+    packages = {path.parent.name for path in (ROOT / "bench").glob("*/__main__.py")}
+    benches = modules | packages
     assert benches == set(EXPECTED)
