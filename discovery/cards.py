@@ -92,9 +92,13 @@ def title_cards(
     have one: one query saved). Serving a title whose provider data is stale queues its refresh."""
     titles = list(titles)
     if statuses is None:
-        statuses = statuses_for(user=user, title_ids=[t.pk for t in titles])
+        statuses = _statuses(user, [t.pk for t in titles])
     titles_refresh_if_stale(titles)
     return [TitleCard(**_card_fields(t, language=language, status=statuses.get(t.pk))) for t in titles]
+
+
+def _statuses(user: User | AnonymousUser, title_ids: list[int]) -> dict[int, str]:
+    return statuses_for(user=user, title_ids=title_ids) if isinstance(user, User) else {}
 
 
 # ---------------------------------------------------------------- a title's page
@@ -145,7 +149,7 @@ def title_detail_card(
     """The title's page in `language` (load it with `catalog.selectors.title_for_detail`); serving it queues
     a refresh of stale provider data, as every card does."""
     if statuses is None:
-        statuses = statuses_for(user=user, title_ids=[title.pk])
+        statuses = _statuses(user, [title.pk])
     titles_refresh_if_stale([title])
     return TitleDetail(
         **_card_fields(title, language=language, status=statuses.get(title.pk)),

@@ -37,12 +37,16 @@ if TYPE_CHECKING:
 RANKINGS_KEPT = 128  # filter sets per process (at most FEED_CACHE_MAX_MATCHES x 4 bytes each)
 TITLES_KEPT = 2000  # titles per process, with their genres (≈ 8 KB each: ≈ 16 MB at most)
 
+Ranking = np.ndarray[tuple[int], np.dtype[np.int32]]
+Rankings = TTLCache[str, Ranking | None]  # None: too many matches to hold
+Titles = TTLCache[int, Title]
+
 _lock = threading.Lock()
-_rankings: TTLCache | None = None
-_titles: TTLCache | None = None
+_rankings: Rankings | None = None
+_titles: Titles | None = None
 
 
-def _caches() -> tuple[TTLCache, TTLCache]:
+def _caches() -> tuple[Rankings, Titles]:
     """The two per-process caches, made on first use (the lifetime comes from the settings)."""
     global _rankings, _titles
     with _lock:
@@ -93,15 +97,18 @@ def cached_feed_page(
     )
 
 
-def _ranking(*, media_type: str, filters: DiscoveryFilters, language: str) -> np.ndarray | None:
+def _ranking(*, media_type: str, filters: DiscoveryFilters, language: str) -> Ranking | None:
     """Every matching title id, best first; None when there are too many to hold."""
     rankings, _titles_held = _caches()
     key = hashlib.sha256(
         json.dumps([media_type, language, asdict(filters)], sort_keys=True, default=str).encode()
     ).hexdigest()
     with _lock:
-        ranked = rankings.get(key, False)
-    if ranked is False:
+        try:
+            ranked, held = rankings[key], True
+        except KeyError:  # never ranked, or expired
+            ranked, held = None, False
+    if not held:
         limit = settings.FEED_CACHE_MAX_MATCHES
         ids = title_ids_ranked(media_type=media_type, filters=filters, language=language, limit=limit + 1)
         ranked = np.array(ids, dtype=np.int32) if len(ids) <= limit else None

@@ -90,9 +90,9 @@ def discovery_filters_from(data: Mapping[str, Any], *, media_type: str) -> Disco
         values["sort_by"] = SortBy(sort_by)
     else:
         errors["sort_by"] = [_('"{input}" is not a valid choice.').format(input=sort_by)]
-    for low, high in RANGES:
-        if values.get(low) is not None and values.get(high) is not None and values[low] > values[high]:
-            errors[high] = [_("Must be greater than or equal to %(field)s.") % {"field": low}]
+    for start, end in RANGES:
+        if values.get(start) is not None and values.get(end) is not None and values[start] > values[end]:
+            errors[end] = [_("Must be greater than or equal to %(field)s.") % {"field": start}]
     if errors:
         raise ValidationError(errors)
     return DiscoveryFilters(**values)

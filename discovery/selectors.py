@@ -5,6 +5,7 @@ inside the query, so a page is full whenever enough unseen matches exist, howeve
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
@@ -18,6 +19,11 @@ from catalog.selectors import titles_for_cards
 from catalog.text import normalize_text
 from discovery.filters import DiscoveryFilters, SortBy
 from library.models import Entry
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable, NegatedExpression, OrderBy
+
+Condition: TypeAlias = "Q | Exists | NegatedExpression[Combinable]"
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def result_page(titles: QuerySet[Title], *, page: int, page_size: int) -> Result
     return ResultPage(items=rows[:page_size], page=page, page_size=page_size, has_more=len(rows) > page_size)
 
 
-def _ordering(sort_by: str, language: str) -> list:
+def _ordering(sort_by: str, language: str) -> "list[OrderBy | Lower | str]":
     if sort_by == SortBy.TITLE:
         localized = Coalesce(NullIf("title_fr", Value("")), "title_en") if language == "fr" else F("title_en")
         return [Lower(localized), "pk"]
@@ -47,10 +53,10 @@ def _ordering(sort_by: str, language: str) -> list:
     return [F(sort_by).desc(nulls_last=True), "pk"]
 
 
-def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Q | Exists]:
+def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Condition]:
     """The filters as conditions on titles, or on rows that point at titles (`prefix="title__"`)."""
     links = Title.genres.through.objects.filter(title_id=OuterRef(f"{prefix}pk" if prefix else "pk"))
-    conditions: list[Q | Exists] = []
+    conditions: list[Condition] = []
     if filters.genres:
         conditions.append(Exists(links.filter(genre_id__in=filters.genres)))
     if filters.exclude_genres:
@@ -104,7 +110,7 @@ def titles_excluded_count(
     media_type: str,
     filters: DiscoveryFilters,
     user: User | AnonymousUser,
-    marked_in_ranking: np.ndarray | None = None,
+    marked_in_ranking: "np.ndarray[tuple[int], np.dtype[np.bool_]] | None" = None,
 ) -> int | None:
     """How many of the user's titles match the filters: the titles every page of the feed leaves out (None
     for an anonymous caller, who has none).

@@ -31,7 +31,9 @@ def _names(max_chars: int) -> serializers.ListField:
     )
 
 
-def _bounded(field: type[serializers.Field], name: str) -> serializers.Field:
+def _bounded(
+    field: type[serializers.IntegerField] | type[serializers.FloatField], name: str
+) -> serializers.IntegerField | serializers.FloatField:
     low, high = BOUNDS[name]
     return field(min_value=low, max_value=high, required=False, allow_null=True)
 
@@ -111,7 +113,8 @@ def _credit_data(credit: Credit | None) -> dict[str, Any] | None:
 class TitleDetailOutputSerializer(TitleCardOutputSerializer):
     """A card with what a title page shows: people, countries, every rating with its source and date."""
 
-    def to_representation(self, instance: TitleDetail) -> dict[str, Any]:
+    # The card serializer's subclass for the schema (TitleDetailOutput); it renders discovery's TitleDetail.
+    def to_representation(self, instance: TitleDetail) -> dict[str, Any]:  # type: ignore[override]
         return {
             **card_data(instance),
             "directors": list(instance.directors),

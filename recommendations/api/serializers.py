@@ -49,7 +49,8 @@ class RecommendationCardOutputSerializer(TitleCardOutputSerializer):
     def get_explanation(self, obj: TitleCard) -> str | None:
         return explanation_of(self._reasons(obj), language=self._language())
 
-    def to_representation(self, instance: TitleCard) -> dict[str, Any]:
+    # The card serializer's subclass for the schema; it renders discovery's TitleCard and the reasons.
+    def to_representation(self, instance: TitleCard) -> dict[str, Any]:  # type: ignore[override]
         return {
             **card_data(instance),
             "reasons": self.get_reasons(instance),
