@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -13,6 +14,14 @@ from catalog.ingest.enrichment import titles_refresh_enqueue
 from catalog.models import DataSource, Genre, MediaType, Movie, Title, TvShow
 from catalog.text import normalize_text
 from core.parsing import whole_number
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
+
+class _Counted(TypedDict):
+    title_count: int  # annotated by the changelist's queryset
+
 
 REFRESH_ACTION_LIMIT = 500  # titles per click: larger sets are the sweep's or `refresh_titles`' job
 
@@ -53,7 +62,9 @@ class StaleCacheFilter(admin.SimpleListFilter):
     title = _("provider cache")
     parameter_name = "cache"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[str, "StrOrPromise"]]:
         return [
             ("never", _("never refreshed")),
             ("stale", _("stale (older than the refresh period)")),
@@ -211,7 +222,7 @@ class TitleAdmin(admin.ModelAdmin):
         # The search columns are accent-free and lowercase: "amelie" finds "Amélie", "tautou" her films.
         return super().get_search_results(request, queryset, normalize_text(search_term))
 
-    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, str]:
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, str | list[str]]:
         return {"media_type": self.media_type}
 
     @admin.display(description=_("genres"))
@@ -271,7 +282,7 @@ class GenreAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(title_count=Count("titles"))
 
     @admin.display(description=_("titles"), ordering="title_count")
-    def title_count(self, obj: Genre) -> int:
+    def title_count(self, obj: "WithAnnotations[Genre, _Counted]") -> int:
         return obj.title_count
 
 
@@ -286,5 +297,5 @@ class DataSourceAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(title_count=Count("titles"))
 
     @admin.display(description=_("titles"), ordering="title_count")
-    def title_count(self, obj: DataSource) -> int:
+    def title_count(self, obj: "WithAnnotations[DataSource, _Counted]") -> int:
         return obj.title_count

@@ -1,5 +1,6 @@
 import re
 from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -224,7 +225,7 @@ class Title(TimeStampedModel):
             cast=self.cast,
         )
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.refresh_search_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
@@ -256,20 +257,20 @@ class TitleNeighbour(models.Model):
         return f"{self.title_id} → {self.neighbour_id} ({self.kind} {self.score:.2f})"
 
 
-class MovieManager(models.Manager["Title"]):
-    def get_queryset(self) -> models.QuerySet["Title"]:
+class MovieManager(models.Manager["Movie"]):
+    def get_queryset(self) -> models.QuerySet["Movie"]:
         return super().get_queryset().filter(media_type=MediaType.MOVIE)
 
 
-class TvShowManager(models.Manager["Title"]):
-    def get_queryset(self) -> models.QuerySet["Title"]:
+class TvShowManager(models.Manager["TvShow"]):
+    def get_queryset(self) -> models.QuerySet["TvShow"]:
         return super().get_queryset().filter(media_type=MediaType.TV)
 
 
 class Movie(Title):
     """Movies only: its own admin entry for staff."""
 
-    objects = MovieManager()
+    objects: ClassVar[MovieManager] = MovieManager()
 
     class Meta:
         proxy = True
@@ -280,7 +281,7 @@ class Movie(Title):
 class TvShow(Title):
     """TV shows only: its own admin entry for staff."""
 
-    objects = TvShowManager()
+    objects: ClassVar[TvShowManager] = TvShowManager()
 
     class Meta:
         proxy = True

@@ -48,12 +48,14 @@ def title_find(
 
 def titles_by_imdb_ids(imdb_ids: Iterable[str]) -> dict[str, Title]:
     ids = {i for i in imdb_ids if i}
-    return {t.imdb_id: t for t in Title.objects.filter(imdb_id__in=ids)} if ids else {}
+    titles = Title.objects.filter(imdb_id__in=ids) if ids else []
+    return {t.imdb_id: t for t in titles if t.imdb_id}
 
 
 def titles_by_tmdb_ids(tmdb_ids: Iterable[int], *, media_type: str) -> dict[int, Title]:
     ids = {i for i in tmdb_ids if i}
-    return {t.tmdb_id: t for t in Title.objects.filter(tmdb_id__in=ids, media_type=media_type)} if ids else {}
+    titles = Title.objects.filter(tmdb_id__in=ids, media_type=media_type) if ids else []
+    return {t.tmdb_id: t for t in titles if t.tmdb_id}
 
 
 class TitleKeyIndex:
@@ -104,13 +106,14 @@ def genres_resolve(values: Iterable[str | int], *, media_type: str) -> tuple[lis
     for alias, ids in SOURCE_GENRES[MediaType(media_type)].items():
         if len(ids) == 1 and ids[0] in by_tmdb_id:
             by_key.setdefault(_genre_key(alias), by_tmdb_id[ids[0]])
-    found, unknown = [], []
+    found: list[Genre] = []
+    unknown: list[str] = []
     for value in values:
-        genre = by_key.get(_genre_key(str(value)))
-        if genre is None:
+        match = by_key.get(_genre_key(str(value)))
+        if match is None:
             unknown.append(str(value))
-        elif genre not in found:
-            found.append(genre)
+        elif match not in found:
+            found.append(match)
     return found, unknown
 
 

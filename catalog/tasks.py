@@ -1,9 +1,23 @@
+from typing import TypedDict
+
 from celery import shared_task
 
 from core.exceptions import ProviderUnavailable
 
+
+class RetryOptions(TypedDict):
+    """`shared_task`'s retry keywords, typed so that the decorator is checked as if they were spelled out."""
+
+    acks_late: bool
+    autoretry_for: tuple[type[Exception], ...]
+    retry_backoff: bool
+    retry_backoff_max: int
+    retry_jitter: bool
+    max_retries: int
+
+
 # Transient provider failures are retried with exponential backoff and jitter; anything else is final.
-RETRY_TRANSIENT = {
+RETRY_TRANSIENT: RetryOptions = {
     "acks_late": True,
     "autoretry_for": (ProviderUnavailable,),
     "retry_backoff": True,

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -240,7 +241,7 @@ def titles_refresh_enqueue(title_ids: Iterable[int], *, force: bool = False) -> 
 
     queued = [pk for pk in title_ids if claim(pk)]
     for pk in queued:
-        transaction.on_commit(lambda pk=pk: send_later(title_refresh_task, pk))
+        transaction.on_commit(partial(send_later, title_refresh_task, pk))
     return queued
 
 

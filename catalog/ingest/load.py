@@ -140,9 +140,11 @@ class _FilmMatcher:
         for item, keys, year in items:
             if year is None:
                 continue
-            candidates = {f.imdb_id: f for key in keys for f in by_key.get(key, ()) if f.year is not None}
+            candidates = {f.imdb_id: f for key in keys for f in by_key.get(key, ())}
             for tolerance in (0, 1):
-                close = [f for f in candidates.values() if abs(f.year - year) <= tolerance]
+                close = [
+                    f for f in candidates.values() if f.year is not None and abs(f.year - year) <= tolerance
+                ]
                 if close:
                     break
             if len(close) == 1:
@@ -238,7 +240,7 @@ class _Upserter:
         existing = {self._key(t): t for t in Title.objects.filter(**lookup)}
         to_create: list[Title] = []
         to_update: list[Title] = []
-        wanted_links: dict[int | None, list[int]] = {}
+        wanted_links: dict[int, list[int]] = {}
         new_titles: list[tuple[Title, list[int]]] = []
         for values, genre_ids in batch:
             title = existing.get(self._key_of(values))
@@ -272,7 +274,7 @@ class _Upserter:
         self.counts.created += len(to_create)
         self.counts.updated += len(to_update)
 
-    def _sync_links(self, wanted: dict[int | None, list[int]]) -> None:
+    def _sync_links(self, wanted: dict[int, list[int]]) -> None:
         current: dict[int, set[int]] = {}
         for title_id, genre_id in self.links.objects.filter(title_id__in=wanted).values_list(
             "title_id", "genre_id"
@@ -316,7 +318,7 @@ def catalog_load_embedded(
     if paths.movies_db is None:
         report.notes.append("bokeh_sampledata is not installed: no films loaded.")
     else:
-        _load_films(paths, limit=limit, progress=progress, report=report, genre_pk=genre_pk)
+        _load_films(paths, paths.movies_db, limit=limit, progress=progress, report=report, genre_pk=genre_pk)
     if paths.curated_tv is None:
         report.notes.append("No curated TV list: no TV shows loaded.")
     else:
@@ -328,13 +330,19 @@ def catalog_load_embedded(
         built = neighbours_rebuild(ratings=ratings, progress=progress)
         report.of("similar-titles").created = sum(built.values())
     if ratings is not None:  # the recommender learns from these: it listens (recommendations/receivers.py)
-        stored = community_ratings_read.send(sender=catalog_load_embedded, ratings=ratings)
-        report.of("community-ratings").created = sum(count for _receiver, count in stored)
+        # What each receiver returned (the stubs say str | None; ours return a count).
+        stored: Sequence[tuple[object, object]] = community_ratings_read.send(
+            sender=catalog_load_embedded, ratings=ratings
+        )
+        report.of("community-ratings").created = sum(
+            count for _receiver, count in stored if isinstance(count, int)
+        )
     return report
 
 
 def _load_films(
     paths: EmbeddedPaths,
+    movies_db: Path,
     *,
     limit: int | None,
     progress: bool,
@@ -344,7 +352,7 @@ def _load_films(
     films_counts = report.of(sources.BOKEH_MOVIES.key)
     films: list[FilmRecord] = []
     seen: set[str] = set()
-    for film in read_films(paths.movies_db):
+    for film in read_films(movies_db):
         films_counts.read += 1
         if film.imdb_id in seen:  # two rows of one IMDb title (a re-release): keep the first
             films_counts.skipped += 1

@@ -4,7 +4,7 @@ neighbours out); `neighbours_rebuild` reads the catalog and rewrites the TitleNe
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -114,22 +114,23 @@ def content_neighbours(
         for token in set(item.tokens()):
             rows.append(row)
             cols.append(vocabulary.setdefault(token, len(vocabulary)))
-    matrix = sparse.csr_matrix(
+    counts = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(items), len(vocabulary))
     )
-    document_frequency = np.asarray(matrix.sum(axis=0)).ravel()
+    document_frequency = np.asarray(counts.sum(axis=0)).ravel()
     kind_weight = np.array([FEATURE_WEIGHTS[kind] for kind, _value in vocabulary], dtype=np.float32)
     idf = np.log((1 + len(items)) / (1 + document_frequency)).astype(np.float32) + 1.0
-    matrix = matrix @ sparse.diags(idf * kind_weight)
-    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    weighted = counts @ sparse.diags(idf * kind_weight)
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
-    matrix = sparse.diags(1.0 / norms) @ matrix
-    matrix = matrix.tocsr()
+    matrix = (sparse.diags(1.0 / norms) @ weighted).tocsr()
     pks = np.array([item.pk for item in items])
     return _blockwise_neighbours(lambda block: (matrix[block] @ matrix.T).toarray(), len(items), pks, k)
 
 
-def _blockwise_neighbours(similarities, n: int, pks: np.ndarray, k: int) -> list[tuple[int, int, float]]:
+def _blockwise_neighbours(
+    similarities: Callable[[np.ndarray], np.ndarray], n: int, pks: np.ndarray, k: int
+) -> list[tuple[int, int, float]]:
     result: list[tuple[int, int, float]] = []
     for start in range(0, n, BLOCK):
         block = np.arange(start, min(start + BLOCK, n))

@@ -72,7 +72,7 @@ class TitleFilters(Protocol):
     def sort_by(self) -> str: ...
 
 
-def discover_params(filters: TitleFilters, *, media_type: str) -> dict[str, str | int] | None:
+def discover_params(filters: TitleFilters, *, media_type: str) -> dict[str, str | int | float] | None:
     """Our filters in TMDB /discover's own parameter names; None when one has no TMDB equivalent."""
     if filters.people:  # TMDB filters people by its own person ids, which we do not hold
         return None
@@ -80,7 +80,7 @@ def discover_params(filters: TitleFilters, *, media_type: str) -> dict[str, str 
         Genre.objects.filter(pk__in=[*filters.genres, *filters.exclude_genres]).values_list("pk", "tmdb_id")
     )
     date_field = _DATE_FIELD[MediaType(media_type)]
-    params: dict[str, str | int] = {
+    params: dict[str, str | int | float] = {
         "sort_by": _SORTS[filters.sort_by][MediaType(media_type)],
         "include_adult": "false",
         # Titles not out yet have no ratings and cannot have been seen: never top up with them.

@@ -37,7 +37,7 @@ def language_code(language: str) -> str:
     return language.split("-", 1)[0].lower()
 
 
-def choose_trailer(videos: Iterable[Mapping[str, Any]], language: str) -> str | None:
+def choose_trailer(videos: Iterable[object], language: str) -> str | None:
     """The YouTube URL of the best trailer for `language`, None when there is no trailer.
 
     Only YouTube videos of type "Trailer" count: a teaser, clip or featurette is never chosen, since
@@ -100,7 +100,8 @@ def _unique_names(people: Iterable[Mapping[str, Any]]) -> tuple[str, ...]:
 
 def parse_summary(item: Mapping[str, Any], *, media_type: str) -> TmdbSummary:
     """One result of a list; /recommendations and /find name each item's media type, lists do not."""
-    kind = item.get("media_type") if item.get("media_type") in (MediaType.MOVIE, MediaType.TV) else media_type
+    named = item.get("media_type")
+    kind = named if named in (MediaType.MOVIE, MediaType.TV) else media_type
     is_movie = kind == MediaType.MOVIE
     popularity = item.get("popularity")
     return TmdbSummary(
@@ -222,7 +223,7 @@ class TmdbHttpClient:
         return None
 
     def discover(
-        self, *, media_type: str, params: Mapping[str, str | int], page: int, language: str
+        self, *, media_type: str, params: Mapping[str, str | int | float], page: int, language: str
     ) -> TmdbPage:
         kind = _media_type(media_type)
         return self._page(f"/discover/{kind}", {**params, "page": page, "language": language}, kind)

@@ -83,7 +83,7 @@ class TmdbClient(Protocol):
         ...
 
     def discover(
-        self, *, media_type: str, params: Mapping[str, str | int], page: int, language: str
+        self, *, media_type: str, params: Mapping[str, str | int | float], page: int, language: str
     ) -> TmdbPage:
         """One /discover page; `params` use TMDB's own names (with_genres, vote_count.gte...), as is."""
         ...

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Field, Q
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -268,14 +268,14 @@ class Merger:
 
     @staticmethod
     def _prep(name: str, value: Any) -> Any:
-        return Title._meta.get_field(name).get_db_prep_save(value, connection)
+        return _title_column(name).get_db_prep_save(value, connection)
 
     def _write_updates(self, updates: list[list[Any]]) -> None:
         if not updates:
             return
         table = Title._meta.db_table
         quote = connection.ops.quote_name
-        columns = [quote(Title._meta.get_field(name).column) for name in _UPDATED_FIELDS]
+        columns = [quote(_column_name(_title_column(name))) for name in _UPDATED_FIELDS]
         if self.staging.postgres:
             # imdb_changes names its columns as the title table does
             self.staging.write("imdb_changes", ["id", *_UPDATED_FIELDS], updates)
@@ -355,7 +355,7 @@ class Merger:
             if model_field.primary_key:
                 continue
             name = model_field.attname
-            columns.append(model_field.column)
+            columns.append(_column_name(model_field))
             if name in staged:
                 expressions.append(staged[name])
             elif name in if_rated:
@@ -365,3 +365,17 @@ class Merger:
                 expressions.append("%s")
                 params.append(self._prep(name, given[name] if name in given else model_field.get_default()))
         return columns, expressions, params
+
+
+def _title_column(name: str) -> "Field[Any, Any]":  # quoted: Django's Field takes no [] at run time
+    """A field of the title table by name (`get_field` also answers reverse relations: no column)."""
+    field = Title._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise LookupError(f"Title.{name} is a relation, not a column")
+    return field
+
+
+def _column_name(field: "Field[Any, Any]") -> str:
+    if field.column is None:  # only fields that are not columns (none of the title's concrete ones)
+        raise LookupError(f"Title.{field.name} has no column")
+    return field.column

@@ -112,10 +112,10 @@ def stage_ratings(ratings: TsvFile, staging: Staging, *, progress: bool) -> None
         for fields in ratings.rows(bar):
             rating, count = fields[average], parse_int(fields[votes], low=0, high=2**31 - 1)
             try:
-                valid = 0 <= float(rating) <= 10 and count is not None
+                valid = 0 <= float(rating) <= 10
             except ValueError:
                 valid = False
-            if not valid:
+            if not valid or count is None:
                 ratings.malformed_lines += 1
                 continue
             batch.append((fields[tconst], rating, count))
