@@ -27,7 +27,7 @@ class ChatMessageOutputSerializer(serializers.ModelSerializer):
 class ChatSessionOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChatSession
-        fields = ("id", "title", "created_at", "updated_at")
+        fields: tuple[str, ...] = ("id", "title", "created_at", "updated_at")  # the detail adds messages
         read_only_fields = fields
 
 

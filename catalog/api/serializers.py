@@ -35,7 +35,7 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Title
-        fields = (
+        fields: tuple[str, ...] = (  # subclasses add theirs
             "id",
             "media_type",
             "tmdb_id",

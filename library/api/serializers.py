@@ -79,7 +79,8 @@ class EntryCardOutputSerializer(TitleCardOutputSerializer):
     class Meta(TitleCardOutputSerializer.Meta):
         fields = (*TitleCardOutputSerializer.Meta.fields, "status", "rating", "updated_at")
 
-    def to_representation(self, entry: Entry) -> dict[str, Any]:
+    # The card serializer's subclass for the schema; it renders an entry (its title's card and more).
+    def to_representation(self, entry: Entry) -> dict[str, Any]:  # type: ignore[override]
         if not hasattr(self, "_card"):  # one card serializer for the whole page: building fields is costly
             self._card = TitleCardOutputSerializer(context=self.context)
         card = self._card.to_representation(entry.title)
@@ -94,7 +95,9 @@ class EntryCardOutputSerializer(TitleCardOutputSerializer):
 
 class ImportInputSerializer(StrictInputSerializer):
     file = serializers.FileField(allow_empty_file=False)
-    source = serializers.ChoiceField(choices=ImportJob.Source.choices)
+    # DRF's metaclass takes declared fields off the class, so this does not shadow Field.source; the stubs
+    # cannot tell.
+    source = serializers.ChoiceField(choices=ImportJob.Source.choices)  # type: ignore[assignment]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
