@@ -51,7 +51,7 @@ def _discover_feed(query: QueryDict, kwargs: dict[str, Any], user: User, languag
     if not form.is_valid() or form.filters is None:
         return None
     titles = titles_discover(media_type=form.media_type, filters=form.filters, user=user, language=language)
-    return Feed(items=titles, start=(form.page - 1) * PAGE_SIZE, size=PAGE_SIZE)
+    return Feed(items=titles, start=(form.page_number - 1) * PAGE_SIZE, size=PAGE_SIZE)
 
 
 def _similar_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: str) -> Feed | None:

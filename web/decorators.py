@@ -5,7 +5,7 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
@@ -14,8 +14,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from core.api.throttling import anonymous_wait_seconds
 from core.middleware import prefers_saved_language
+from web.http import HtmxHttpRequest
 
-PageView = Callable[..., HttpResponse]
+PageView = Callable[..., HttpResponseBase]
 
 
 def page(view: PageView) -> PageView:
@@ -32,7 +33,7 @@ def member_page(view: PageView) -> PageView:
     """
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HtmxHttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         back = request.get_full_path() if request.method == "GET" else safe_next(request, _page_url(request))
@@ -55,7 +56,7 @@ def anonymous_throttled(view: PageView) -> PageView:
     the same counter): each sign-up or log-in hashes a password. Past it, a 429 page with `Retry-After`."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.method != "POST" or not (wait := anonymous_wait_seconds(request)):
             return view(request, *args, **kwargs)
         message = ngettext(

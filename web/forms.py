@@ -3,12 +3,13 @@ API's input serializers call too (discovery's filters and keyword query, the imp
 message limit, the username rules), which every form below runs in `clean()`: a page and the API accept and
 refuse the same things, with the same words."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.validators import UnicodeUsernameValidator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -33,12 +34,28 @@ USERNAME_MAX_CHARS = 150  # the User model's
 PASSWORD_MAX_CHARS = 4096  # as POST /auth/signup takes
 
 
+_Field = TypeVar("_Field", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:
+    """A form's field as the kind it is declared with (to the type checker `form.fields` holds Fields)."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"The field {name!r} is a {type(field).__name__}, not a {kind.__name__}.")
+    return field
+
+
 class PageForm(forms.Form):
     """A page form: labels without Django's trailing colon (the layout sets labels apart)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        """Django's, which returns `cleaned_data` (its stubs allow None, which Form.clean never returns)."""
+        super().clean()
+        return self.cleaned_data
 
 
 def add_errors(
@@ -49,7 +66,7 @@ def add_errors(
     renamed = renamed or {}
     by_field: dict[str | None, list[str]] = {None: error.messages}
     if hasattr(error, "error_dict"):
-        by_field = dict(error.message_dict)
+        by_field = dict(error.message_dict.items())
     for name, messages in by_field.items():
         field = renamed.get(name, name)
         for message in messages:
@@ -77,7 +94,11 @@ def _bounds(name: str) -> dict[str, Any]:
 class DiscoverForm(PageForm):
     """The filters of the Discover page, in the query string (a GET form: links and pages can be shared)."""
 
-    media = forms.ChoiceField(choices=MediaType.choices, required=False, widget=forms.HiddenInput)
+    # Declared fields leave the class (Django's metaclass), so this does not hide Form.media; the stubs cannot
+    # tell.
+    media = forms.ChoiceField(  # type: ignore[assignment]
+        choices=MediaType.choices, required=False, widget=forms.HiddenInput
+    )
     genres = forms.MultipleChoiceField(label=_("Genres"), required=False, widget=forms.CheckboxSelectMultiple)
     year_from = forms.IntegerField(label=_("From year"), required=False)
     year_to = forms.IntegerField(label=_("To year"), required=False)
@@ -103,18 +124,17 @@ class DiscoverForm(PageForm):
         super().__init__(data)
         self.media_type = media_type_of(data)
         self.filters: DiscoveryFilters | None = None
-        self.page = 1
-        self.fields["genres"].choices = sorted(
+        self.page_number = 1
+        genres = sorted(
             ((str(g.tmdb_id), g.name(language)) for g in genres_of(self.media_type)),
             key=lambda choice: choice[1].casefold(),
         )
-        self.fields["languages"].choices = [
-            ("", _("Any")),
-            *sorted(
-                ((code, language_name(code, language)) for code in original_languages(self.media_type)),
-                key=lambda choice: choice[1].casefold(),
-            ),
-        ]
+        languages = sorted(
+            ((code, language_name(code, language)) for code in original_languages(self.media_type)),
+            key=lambda choice: choice[1].casefold(),
+        )
+        field_of(self, "genres", forms.ChoiceField).choices = genres
+        field_of(self, "languages", forms.ChoiceField).choices = [("", _("Any")), *languages]
         for name in ("year_from", "year_to", "min_rating", "min_votes", "runtime_min", "runtime_max"):
             self.fields[name].widget.attrs.update(_bounds(name))
         self.fields["min_rating"].widget.attrs["step"] = "0.1"
@@ -137,7 +157,7 @@ class DiscoverForm(PageForm):
         except ValidationError as exc:
             add_errors(self, exc)
         else:
-            self.page = cleaned.get("page") or 1
+            self.page_number = cleaned.get("page") or 1
         return cleaned
 
     def is_filtered(self) -> bool:
@@ -146,13 +166,17 @@ class DiscoverForm(PageForm):
 
 class SearchForm(PageForm):
     q = forms.CharField(label=_("Title, person or words"), max_length=200, strip=True)
-    media = forms.ChoiceField(choices=MediaType.choices, required=False, widget=forms.HiddenInput)
+    # Declared fields leave the class (Django's metaclass), so this does not hide Form.media; the stubs cannot
+    # tell.
+    media = forms.ChoiceField(  # type: ignore[assignment]
+        choices=MediaType.choices, required=False, widget=forms.HiddenInput
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
         self.media_type = media_type_of(data)
-        self.page = 1
+        self.page_number = 1
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
     def clean(self) -> dict[str, Any]:
@@ -164,7 +188,7 @@ class SearchForm(PageForm):
         except ValidationError as exc:
             add_errors(self, exc, renamed={None: "q"})
         else:
-            self.page = cleaned.get("page") or 1
+            self.page_number = cleaned.get("page") or 1
         return cleaned
 
 
@@ -189,7 +213,8 @@ class MarkForm(PageForm):
         cleaned = super().clean()
         if cleaned.get("status") != Status.SEEN:
             cleaned["rating"] = None  # the card always sends its rating box; only "seen" takes it
-        shown = (whole_number(v, max_value=MAX_ID) for v in self.data.getlist("shown")[:MAX_SHOWN])
+        sent = self.data.getlist("shown") if isinstance(self.data, QueryDict) else []
+        shown = (whole_number(v, max_value=MAX_ID) for v in sent[:MAX_SHOWN])
         self.shown = {title_id for title_id in shown if title_id is not None}
         return cleaned
 
@@ -251,18 +276,20 @@ class LoginForm(AuthenticationForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["username"].label = _("Email or username")
-        self.fields["username"].max_length = 254
+        field_of(self, "username", forms.CharField).max_length = 254
         self.fields["username"].widget.attrs["autocomplete"] = "username"
 
     def clean(self) -> dict[str, Any]:
         identifier, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if identifier and password is not None:
+            if self.request is None:  # LoginView always passes it: the login limits count per address
+                raise ImproperlyConfigured("LoginForm needs the request.")
             try:
                 self.user_cache = user_login(
                     request=self.request,
                     identifier=identifier,
                     password=password,
-                    client_address=client_address(self.request) if self.request else "",
+                    client_address=client_address(self.request),
                 )
             except LoginThrottled as exc:
                 raise ValidationError(self.error_messages["throttled"], code="throttled") from exc

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from accounts.selectors import authenticated_user
 from accounts.services import user_create, user_update
 from assistant.services import chat_turn
 from catalog.localized import localized_title
@@ -61,6 +62,7 @@ from web.forms import (
     SignupForm,
     media_type_of,
 )
+from web.http import HtmxHttpRequest
 from web.names import country_name
 from web.selectors import (
     catalog_size,
@@ -101,7 +103,7 @@ def discover(request: HttpRequest) -> HttpResponse:
             filters=form.filters,
             user=request.user,
             language=language,
-            page=form.page,
+            page=form.page_number,
             page_size=PAGE_SIZE,
         )
         context.update(
@@ -118,7 +120,10 @@ def search(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "media_type": media_type_of(request.GET), "cards": []}
     if form.is_bound and form.is_valid():
         result = search_page(
-            query=form.cleaned_data["q"], media_type=form.media_type, page=form.page, page_size=PAGE_SIZE
+            query=form.cleaned_data["q"],
+            media_type=form.media_type,
+            page=form.page_number,
+            page_size=PAGE_SIZE,
         )
         context.update(
             query=form.cleaned_data["q"],
@@ -159,18 +164,21 @@ def _status_of(entry: Entry | None) -> dict[str, Any]:
 
 @member_page
 @require_POST
-def title_mark(request: HttpRequest, title_id: int) -> HttpResponse:
+def title_mark(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
     title = title_find(title_id=title_id)
     if title is None:
         return not_found(request)
     form = MarkForm(request.POST)
     back = safe_next(request, request.POST.get("next"), reverse("web:title", args=[title.pk]))
     if not form.is_valid():
-        return _mark_refused(request, back, " ".join(m for ms in form.errors.values() for m in ms))
+        return _mark_refused(request, back, " ".join(str(m) for ms in form.errors.values() for m in ms))
     rating = form.cleaned_data["rating"]
     try:
         entry = entry_set_status(
-            user=request.user, title=title, status=form.new_status, rating=KEEP if rating is None else rating
+            user=authenticated_user(request),
+            title=title,
+            status=form.new_status,
+            rating=KEEP if rating is None else rating,
         )
     except ApplicationError as exc:
         return _mark_refused(request, back, exc.message)
@@ -187,14 +195,14 @@ def title_mark(request: HttpRequest, title_id: int) -> HttpResponse:
         entry=entry,
         page=page_of(back),
         shown=form.shown,
-        user=request.user,
+        user=authenticated_user(request),
         language=request.LANGUAGE_CODE,
     )
     context = {"card": card, "focus": is_new, "page_url": back, "announcement": announcement}
     return render(request, "web/_marked.html", context)
 
 
-def _mark_refused(request: HttpRequest, back: str, message: str) -> HttpResponse:
+def _mark_refused(request: HtmxHttpRequest, back: str, message: str) -> HttpResponse:
     if request.htmx:
         response = render(request, "web/_announce.html", {"announcement": message}, status=422)
         return reswap(retarget(response, "#announce"), "innerHTML")
@@ -211,7 +219,7 @@ def lists(request: HttpRequest, status: str) -> HttpResponse:
     if status_value is None:
         return not_found(request)
     media_type = media_type_of(request.GET)
-    entries = entries_list(user=request.user, media_type=media_type, status=status_value)
+    entries = entries_list(user=authenticated_user(request), media_type=media_type, status=status_value)
     result = paginate(entries, page=list_page(request.GET), page_size=PAGE_SIZE, with_count=True)
     context = {
         "media_type": media_type,
@@ -229,7 +237,10 @@ def lists(request: HttpRequest, status: str) -> HttpResponse:
 def for_you(request: HttpRequest) -> HttpResponse:
     media_type = media_type_of(request.GET)
     found = recommendations_page(
-        user=request.user, media_type=media_type, page=list_page(request.GET), page_size=PAGE_SIZE
+        user=authenticated_user(request),
+        media_type=media_type,
+        page=list_page(request.GET),
+        page_size=PAGE_SIZE,
     )
     context = {
         "media_type": media_type,
@@ -242,14 +253,17 @@ def for_you(request: HttpRequest) -> HttpResponse:
 
 @member_page
 def stats(request: HttpRequest) -> HttpResponse:
-    data = user_stats(user=request.user, language=request.LANGUAGE_CODE)
+    data = user_stats(user=authenticated_user(request), language=request.LANGUAGE_CODE)
     charts = {
         "genres": horizontal_bars([(row["genre"], row["count"]) for row in data["top_genres"]]),
         "decades": vertical_bars(
             [(_("%(decade)ss") % {"decade": row["decade"]}, row["count"]) for row in data["seen_by_decade"]]
         ),
         "ratings": vertical_bars(
-            [(str(row["rating"]), row["count"]) for row in ratings_histogram(user=request.user)]
+            [
+                (str(row["rating"]), row["count"])
+                for row in ratings_histogram(user=authenticated_user(request))
+            ]
         ),
     }
     return render(request, "web/stats.html", {"stats": data, "charts": charts})
@@ -281,13 +295,13 @@ def _exchange(
 
 @member_page
 @require_http_methods(["GET", "POST"])
-def assistant(request: HttpRequest) -> HttpResponse:
+def assistant(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _assistant_post(request)
     session_id = whole_number(request.GET.get("session", ""), max_value=MAX_ID)  # else a new conversation
     exchanges: list[Exchange] = []
     if session_id is not None:
-        transcript = chat_transcript(user=request.user, session_id=session_id)
+        transcript = chat_transcript(user=authenticated_user(request), session_id=session_id)
         if transcript is None:
             return not_found(request)
         exchanges = [
@@ -306,15 +320,17 @@ def _assistant_page(
         "form": form,
         "session_id": session_id,
         "exchanges": exchanges,
-        "sessions": chat_sessions_recent(user=request.user),
+        "sessions": chat_sessions_recent(user=authenticated_user(request)),
         "page_url": f"{reverse('web:assistant')}?session={session_id}" if session_id else "",
     }
     return render(request, "web/assistant.html", context, status=status)
 
 
-def _assistant_post(request: HttpRequest) -> HttpResponse:
+def _assistant_post(request: HtmxHttpRequest) -> HttpResponse:
     form = ChatForm(request.POST)
-    if form.is_valid() and (wait := chat_turn_wait_seconds(request.user)):  # one budget with POST /chat
+    if form.is_valid() and (
+        wait := chat_turn_wait_seconds(authenticated_user(request))
+    ):  # one budget with POST /chat
         form.add_error("message", _("Too many messages. Try again in %(seconds)d s.") % {"seconds": wait})
     if not form.is_valid():
         if request.htmx:
@@ -324,7 +340,7 @@ def _assistant_post(request: HttpRequest) -> HttpResponse:
     message = form.cleaned_data["message"]
     try:
         turn = chat_turn(
-            user=request.user,
+            user=authenticated_user(request),
             message=message,
             session_id=form.cleaned_data.get("session"),
             language=request.LANGUAGE_CODE,
@@ -356,7 +372,7 @@ def import_history(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             submission = import_job_create(
-                user=request.user,
+                user=authenticated_user(request),
                 source=form.cleaned_data["source"],
                 filename=upload.name or "",
                 data=upload.read(),
@@ -369,7 +385,7 @@ def import_history(request: HttpRequest) -> HttpResponse:
             if submission.reused:
                 messages.info(request, _("You sent this file less than a day ago: here is that import."))
             return redirect("web:import_report", job_id=submission.job.pk)
-    context = {"form": form, "jobs": import_jobs_recent(user=request.user)}
+    context = {"form": form, "jobs": import_jobs_recent(user=authenticated_user(request))}
     response = render(request, "web/import.html", context, status=429 if retry_after else _status(form))
     if retry_after:
         response["Retry-After"] = str(retry_after)
@@ -378,7 +394,7 @@ def import_history(request: HttpRequest) -> HttpResponse:
 
 @member_page
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
-    job = import_job_for(user=request.user, job_id=job_id)
+    job = import_job_for(user=authenticated_user(request), job_id=job_id)
     if job is None:
         return not_found(request)
     counts = {"matched": 0, "created": 0, "updated": 0, "unmatched": 0, **job.counts}
@@ -390,14 +406,13 @@ def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
 def export(request: HttpRequest, export_format: str) -> HttpResponse:
     if export_format not in ("letterboxd", "json"):
         return not_found(request)
-    entries = list(entries_for_export(user=request.user))
+    user = authenticated_user(request)
+    entries = list(entries_for_export(user=user))
     if export_format == "letterboxd":
         response: HttpResponse = HttpResponse(letterboxd_csv(entries), content_type="text/csv; charset=utf-8")
         filename = "moviesyoudidntwatch-letterboxd.csv"
     else:
-        response = JsonResponse(
-            entries_json(entries, email=request.user.email), json_dumps_params={"indent": 2}
-        )
+        response = JsonResponse(entries_json(entries, email=user.email), json_dumps_params={"indent": 2})
         filename = "moviesyoudidntwatch.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -462,7 +477,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,  # type: ignore[arg-type]  # Django checks it; stubs say str
     )
     return response
 
