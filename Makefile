@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=true DJANGO_SECRET_KEY_FILE=$(SECRET_KEY_FILE)
 SERVE := $(BIN)/gunicorn moviesyoudidntwatch.wsgi --bind 127.0.0.1:$(PORT) --workers 4 --threads 2 \
 	--access-logfile -
 
-.PHONY: run serve dev test install install-dev lint format migrate catalog worker beat clean
+.PHONY: run serve dev test typecheck install install-dev lint format migrate catalog worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,10 +60,16 @@ dev: catalog
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo --no-cache
+	$(BIN)/mypy
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	# The browser tests drive Debian's Chromium (Playwright downloads no browser of its own).
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	$(BIN)/pytest
+
+# mypy alone, as `make test` runs it (settings in pyproject.toml).
+typecheck: install-dev
+	$(BIN)/mypy
 
 lint: install-dev
 	$(BIN)/ruff check --fix .
