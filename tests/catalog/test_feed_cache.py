@@ -1,5 +1,5 @@
-"""The feed's shared ranking (discovery/feed.py): the same pages as the database query, the caller's own titles
-always read fresh, titles written through the ORM seen at once, others after the cache's lifetime."""
+"""The feed's shared ranking (discovery/feed.py): the same pages as the database query, the caller's own
+titles always read fresh, titles written through the ORM seen at once, others after the cache's lifetime."""
 
 import time
 

@@ -80,7 +80,7 @@ def test_unknown_export_format_is_400(auth_client: APIClient) -> None:
     ("title", "cell"),
     [
         ("+1", "'+1"),  # a real film (2013): a spreadsheet would compute it
-        ("=HYPERLINK(\"http://example.org\")", "'=HYPERLINK(\"http://example.org\")"),
+        ('=HYPERLINK("http://example.org")', '\'=HYPERLINK("http://example.org")'),
         ("-1 Below", "'-1 Below"),
         ("@Home", "'@Home"),
         ("\tTabbed", "'\tTabbed"),
