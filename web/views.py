@@ -26,9 +26,9 @@ from assistant.services import chat_turn
 from catalog.localized import localized_title
 from catalog.models import Title
 from catalog.selectors import title_find, title_for_detail
-from core.api.pagination import Page, paginate
 from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
+from core.pagination import Page, paginate
 from core.parsing import MAX_ID, whole_number
 from discovery.cards import title_cards, title_detail_card
 from discovery.describe import filter_chips, language_name

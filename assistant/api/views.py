@@ -14,10 +14,11 @@ from assistant.api.serializers import (
 from assistant.models import ChatSession
 from assistant.services import chat_session_delete, chat_turn
 from catalog.api.serializers import TitleCardOutputSerializer
-from core.api.pagination import PageInputSerializer, paginate
+from core.api.pagination import PageInputSerializer
 from core.api.schema import errors, page_of
 from core.api.serializers import serialize_many
 from core.api.throttling import chat_turn_wait_seconds
+from core.pagination import paginate
 from discovery.api.serializers import card_data
 from discovery.cards import title_cards
 

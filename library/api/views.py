@@ -14,9 +14,10 @@ from accounts.selectors import authenticated_user
 from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType
 from catalog.selectors import title_find
-from core.api.pagination import PageInputSerializer, paginate
+from core.api.pagination import PageInputSerializer
 from core.api.schema import errors, page_of
 from core.api.serializers import serialize_many
+from core.pagination import paginate
 from library.api.serializers import (
     IDENTIFIERS,
     EntryCardOutputSerializer,

@@ -5,9 +5,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import authenticated_user
-from core.api.pagination import Page
 from core.api.schema import errors, page_of
 from core.api.serializers import serialize_many
+from core.pagination import Page
 from discovery.cards import title_cards
 from recommendations.api.serializers import RecommendationCardOutputSerializer, RecommendationsInputSerializer
 from recommendations.selectors import recommendations_page
