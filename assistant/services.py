@@ -24,7 +24,7 @@ from catalog.search import titles_search
 from core.exceptions import NotFound
 from discovery.describe import describe_request, pick_reason
 from discovery.filters import DiscoveryFilters
-from discovery.selectors import titles_discover, titles_filter, titles_search_page, titles_similar
+from discovery.services import discover_page, search_page, similar_page
 
 PICKS = 5
 HISTORY_TURNS = 6
@@ -205,19 +205,14 @@ def _discovery_filters(state: ConversationState) -> DiscoveryFilters:
     )
 
 
-def _page(titles: Any, page: int) -> list[Title]:
-    start = (page - 1) * PICKS
-    return list(titles[start : start + PICKS])
-
-
 def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, list[Title], Title | None, str]:
     """The state as run, the titles to show, the title a similarity is anchored on, and a notice if
     something was not found."""
     if state.mode == "search":
-        titles, _more = titles_search_page(
+        found = search_page(
             query=state.query, media_type=state.media_type, page=state.page, page_size=PICKS, user=user
         )
-        return state, titles, None, ""
+        return state, list(found.items), None, ""
     if state.mode == "similar":
         if not (state.anchor or state.ordinal or state.query):
             return replace(state, mode="discover"), [], None, "no-title"  # "something like" and no title
@@ -226,15 +221,19 @@ def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, li
         if anchor is None:
             return replace(state, mode="discover"), [], None, "no-anchor"
         state = replace(state, anchor=anchor.pk, media_type=anchor.media_type)
-        similar = titles_filter(titles_similar(title=anchor, user=user), _discovery_filters(state))
-        return state, _page(similar, state.page), anchor, ""
-    matches = titles_discover(
+        similar = similar_page(
+            title=anchor, user=user, page=state.page, page_size=PICKS, filters=_discovery_filters(state)
+        )
+        return state, list(similar.items), anchor, ""
+    matches = discover_page(
         media_type=state.media_type,
         filters=_discovery_filters(state),
         user=user,
         language=translation.get_language() or "en",
+        page=state.page,
+        page_size=PICKS,
     )
-    return state, _page(matches, state.page), None, ""
+    return state, list(matches.items), None, ""
 
 
 def _anchor(state: ConversationState) -> Title | None:

@@ -15,6 +15,7 @@ from discovery.selectors import (
     result_page,
     titles_discover,
     titles_excluded_count,
+    titles_filter,
     titles_search_page,
     titles_similar,
 )
@@ -63,8 +64,18 @@ def search_page(
     return ResultPage(items=titles, page=page, page_size=page_size, has_more=has_more)
 
 
-def similar_page(*, title: Title, user: User | AnonymousUser, page: int, page_size: int) -> ResultPage:
-    """Titles like `title` that the user has not marked, best first; TMDB's recommendations are merged in
-    when a key is set."""
+def similar_page(
+    *,
+    title: Title,
+    user: User | AnonymousUser,
+    page: int,
+    page_size: int,
+    filters: DiscoveryFilters | None = None,
+) -> ResultPage:
+    """Titles like `title` that the user has not marked, best first, narrowed by `filters` when given (the
+    assistant's "like Heat but French"); TMDB's recommendations are merged in when a key is set."""
     similar_top_up(title=title)
-    return result_page(titles_similar(title=title, user=user), page=page, page_size=page_size)
+    titles = titles_similar(title=title, user=user)
+    if filters is not None:
+        titles = titles_filter(titles, filters)
+    return result_page(titles, page=page, page_size=page_size)

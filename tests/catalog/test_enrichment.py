@@ -290,6 +290,18 @@ def test_discovery_tops_up_from_tmdb_with_french_titles_trailers_and_imdb_rating
     assert all(int(r.query["page"][0]) <= 500 for r in discover)
 
 
+def test_the_assistant_tops_up_from_tmdb_like_the_api(
+    providers: list[FakeTitle], fake_tmdb: FakeTmdb, auth_client: APIClient
+) -> None:
+    TitleFactory(year=1995)  # the local catalog holds nothing from these years
+    response = auth_client.post("/chat", {"message": "a film from 2019 or later"}, format="json")
+    assert response.status_code == 200
+    picks = response.json()["results"]
+    assert len(picks) == 5 and all(card["year"] >= 2019 for card in picks)
+    assert {card["tmdb_id"] for card in picks} <= {f.tmdb_id for f in providers}
+    assert [r for r in fake_tmdb.requests if r.path == "/discover/movie"]
+
+
 def test_top_up_skips_what_the_user_marked_and_keeps_the_page_full(
     providers: list[FakeTitle], auth_client: APIClient, user: User
 ) -> None:
