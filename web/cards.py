@@ -95,13 +95,14 @@ FEEDS: dict[str, FeedBuilder] = {
 
 
 @dataclass(frozen=True)
-class PageOfCard:
+class CardPage:
     name: str  # the page's URL name: "discover", "search", "lists"…
     kwargs: dict[str, Any]
     query: QueryDict
 
 
-def page_of(url: str) -> PageOfCard | None:
+def card_page_at(url: str) -> CardPage | None:
+    """The page a card was marked on, from the URL the form sends back to; None when it is no page of ours."""
     parts = urlsplit(url)
     try:
         match = resolve(parts.path)
@@ -109,10 +110,10 @@ def page_of(url: str) -> PageOfCard | None:
         return None
     if match.namespace != "web":
         return None
-    return PageOfCard(name=match.url_name or "", kwargs=match.kwargs, query=QueryDict(parts.query))
+    return CardPage(name=match.url_name or "", kwargs=match.kwargs, query=QueryDict(parts.query))
 
 
-def replacement(*, page: PageOfCard, shown: set[int], user: User, language: str) -> Card | None:
+def replacement(*, page: CardPage, shown: set[int], user: User, language: str) -> Card | None:
     """The first card of the page's feed that is not on the page yet: the one that fills the gap."""
     builder = FEEDS.get(page.name)
     feed = builder(page.query, page.kwargs, user, language) if builder else None
@@ -130,7 +131,7 @@ def replacement(*, page: PageOfCard, shown: set[int], user: User, language: str)
 
 
 def card_after_mark(
-    *, title: Title, entry: Entry | None, page: PageOfCard | None, shown: set[int], user: User, language: str
+    *, title: Title, entry: Entry | None, page: CardPage | None, shown: set[int], user: User, language: str
 ) -> tuple[Card | None, bool]:
     """What takes a marked card's place, and whether it is a new card: on Discover, similar titles and lists
     the next card of the page (a list keeps a card whose status is still the list's); elsewhere the same

@@ -44,9 +44,9 @@ from web.cards import (
     SIMILAR_COUNT,
     Card,
     card_after_mark,
+    card_page_at,
     entry_cards,
     list_page,
-    page_of,
 )
 from web.charts import horizontal_bars, vertical_bars
 from web.decorators import anonymous_throttled, member_page, page, safe_next
@@ -193,7 +193,7 @@ def title_mark(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
     card, is_new = card_after_mark(
         title=title,
         entry=entry,
-        page=page_of(back),
+        page=card_page_at(back),
         shown=form.shown,
         user=authenticated_user(request),
         language=request.LANGUAGE_CODE,
