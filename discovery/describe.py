@@ -1,44 +1,23 @@
 """Requests in words, in the reader's language: the assistant's sentence ("French comedies from 1990 to
 1999, rated 7+"), why each pick fits, and the short labels the pages show ("Comedy", "from 1990",
-"rating ≥ 7", "like Heat"). Names of languages come from pycountry's own translations."""
+"rating ≥ 7", "like Heat")."""
 
-import gettext
-import re
-from functools import lru_cache
 from typing import Any
 
-import pycountry
 from django.template.defaultfilters import floatformat
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from catalog.localized import localized_title
 from catalog.models import Genre, MediaType, Title
+from core.names import language_iso_name, language_name
 from discovery.filters import DiscoveryFilters
-
-
-@lru_cache(maxsize=8)
-def _translations(domain: str, language: str) -> gettext.NullTranslations:
-    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
-
-
-def language_name(code: str, language: str) -> str:
-    """A label: "ja" → "Japanese" / "Japonais"; an unknown code stays as it is."""
-    record = pycountry.languages.get(alpha_2=code.lower()) if len(code) == 2 else None
-    if record is None:
-        return code
-    name = _translations("iso639-3", language).gettext(record.name)
-    return capfirst(re.sub(r"\s*\(.*\)$", "", name))  # "Modern Greek (1453-)" → "Modern Greek"
 
 
 def _language_in_sentence(code: str, language: str) -> str:
     """ "films in Japanese" / "films en japonais": the ISO name, lowercase in French."""
-    found = pycountry.languages.get(alpha_2=code) or pycountry.languages.get(alpha_3=code)
-    if found is None:
-        return code
-    name = _translations("iso639-3", language).gettext(found.name)
-    return name.lower() if language == "fr" else name
+    name = language_iso_name(code, language)
+    return name.lower() if language == "fr" and name != code else name
 
 
 def _genre_names(genre_pks: tuple[int, ...], language: str) -> list[str]:

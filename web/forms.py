@@ -20,8 +20,8 @@ from assistant.state import MAX_MESSAGE_CHARS, chat_message_from
 from catalog.models import MediaType
 from catalog.selectors import genres_of
 from core.api.throttling import client_address
+from core.names import language_name
 from core.parsing import MAX_ID, whole_number
-from discovery.describe import language_name
 from discovery.filters import BOUNDS, DiscoveryFilters, SortBy, discovery_filters_from, keyword_query_from
 from library.models import ImportJob, Status
 from library.validators import import_upload_check

@@ -28,10 +28,11 @@ from catalog.models import Title
 from catalog.selectors import title_find, title_for_detail
 from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
+from core.names import country_name, language_name
 from core.pagination import Page, paginate
 from core.parsing import MAX_ID, whole_number
 from discovery.cards import title_cards, title_detail_card
-from discovery.describe import filter_chips, language_name
+from discovery.describe import filter_chips
 from discovery.services import discover_page, search_page, similar_page
 from library.exports import entries_json, letterboxd_csv
 from library.models import Entry, ImportJob, Status
@@ -63,7 +64,6 @@ from web.forms import (
     media_type_of,
 )
 from web.http import HtmxHttpRequest
-from web.names import country_name
 from web.selectors import (
     catalog_size,
     chat_sessions_recent,
