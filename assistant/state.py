@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, TypeGuard
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from core.parsing import bounded_text
 
 VERSION = 1
 MAX_MESSAGE_CHARS = 1000  # one chat message: the API, the page and the interpreter all take this many
@@ -19,13 +18,7 @@ MAX_MESSAGE_CHARS = 1000  # one chat message: the API, the page and the interpre
 def chat_message_from(text: str) -> str:
     """A chat message as a turn takes it: stripped, not empty, at most MAX_MESSAGE_CHARS (the API's and the
     assistant page's one check; the message is Django REST framework's own, as the API has always said)."""
-    message = str(text).strip()
-    if not message:
-        raise ValidationError(_("This field may not be blank."), code="blank")
-    if len(message) > MAX_MESSAGE_CHARS:
-        error = _("Ensure this field has no more than {max_length} characters.")
-        raise ValidationError(error.format(max_length=MAX_MESSAGE_CHARS), code="max_length")
-    return message
+    return bounded_text(text, max_chars=MAX_MESSAGE_CHARS)
 
 
 Mode = Literal["discover", "similar", "search"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from catalog.search import search_query
 from catalog.selectors import genres_resolve
+from core.parsing import bounded_text
 
 
 class SortBy(models.TextChoices):
@@ -100,12 +101,7 @@ def discovery_filters_from(data: Mapping[str, Any], *, media_type: str) -> Disco
 
 def keyword_query_from(value: str) -> str:
     """A keyword search's query, stripped; refused when empty, too long or without a letter or digit."""
-    query = str(value).strip()
-    if not query:
-        raise ValidationError(_("This field may not be blank."), code="blank")
-    if len(query) > MAX_QUERY_CHARS:
-        message = _("Ensure this field has no more than {max_length} characters.")
-        raise ValidationError(message.format(max_length=MAX_QUERY_CHARS), code="max_length")
+    query = bounded_text(value, max_chars=MAX_QUERY_CHARS)
     if not search_query(query):
         raise ValidationError(_("Type at least one letter or digit."), code="invalid")
     return query
