@@ -237,7 +237,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "MoviesYouDidntWatch API",
     "DESCRIPTION": "Movie and TV-show discovery that never recommends what you have already seen.",
-    "VERSION": "1.0.0",
+    "VERSION": "2.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app itself: no CDN needed
