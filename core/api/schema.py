@@ -2,10 +2,20 @@
 
 from typing import Any, Literal
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.plumbing import (
+    ResolvedComponent,
+    build_parameter_type,
+    get_doc,
+    get_override,
+    is_list_serializer,
+    is_serializer,
+)
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
+from rest_framework.views import APIView
 
 
 class JwtScheme(OpenApiAuthenticationExtension):
@@ -30,13 +40,181 @@ THROTTLED = OpenApiResponse(DETAIL, description="Too many requests; see the Retr
 
 
 class ApiAutoSchema(AutoSchema):
-    """Every throttled operation lists its 429, so a new route cannot forget it."""
+    """What every operation of the API shares, described once.
+
+    - Summary and description from the view method's docstring: its first line, then the rest.
+    - The `Accept-Language` header and the `lang` query parameter (which wins) on every operation, and the
+      answer's `Content-Language`.
+    - `ETag` on a GET's 200 and its `304 Not Modified` (with `If-None-Match`); `Location` on 201 and 202;
+      `Retry-After` on 202, 429 and 503; `RateLimit` and `RateLimit-Policy` on throttled operations, whose
+      429 is listed even when the view does not name it.
+    - A response example composed from the items' own when a page has none (`results` of an example card).
+    """
+
+    def get_summary(self) -> str | None:
+        return self._method_doc().partition("\n")[0].strip() or None
+
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's stub says str
+        return self._method_doc().partition("\n")[2].strip()
+
+    def _method_doc(self) -> str:
+        return get_doc(getattr(self.view, self.method.lower(), None))
+
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        parameters = super()._get_parameters()
+        present = {(p["name"].lower(), p["in"]) for p in parameters}
+        shared = [
+            build_parameter_type(
+                name="lang",
+                schema=self._language_schema(),
+                location=OpenApiParameter.QUERY,
+                description="The answer's language; wins over Accept-Language. English by default.",
+            ),
+            build_parameter_type(
+                name="Accept-Language",
+                schema={"type": "string"},
+                location=OpenApiParameter.HEADER,
+                description='The languages the client reads, as browsers send them ("fr-FR,fr;q=0.9").',
+            ),
+        ]
+        if self.method == "GET" and self._sends_etag():
+            shared.append(
+                build_parameter_type(
+                    name="If-None-Match",
+                    schema={"type": "string"},
+                    location=OpenApiParameter.HEADER,
+                    description="The ETag of an answer the client holds: 304, without a body, if unchanged.",
+                )
+            )
+        return parameters + [p for p in shared if (p["name"].lower(), p["in"]) not in present]
+
+    def _language_schema(self) -> dict[str, Any]:
+        """The `LanguageEnum` component (also the account's `language`), so clients get one enum."""
+        component = ResolvedComponent(
+            name="LanguageEnum",
+            type=ResolvedComponent.SCHEMA,
+            object="LanguageEnum",
+            schema={
+                "enum": [code for code, _name in settings.LANGUAGES],
+                "type": "string",
+                "description": "\n".join(f"* `{code}` - {name}" for code, name in settings.LANGUAGES),
+            },
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _throttled(self) -> bool:
+        """Whether requests to this operation are counted: by the view's throttles or its own check."""
+        return (
+            bool(self.view.get_throttles()) or type(self.view).check_throttles is not APIView.check_throttles
+        )
+
+    def _sends_etag(self) -> bool:
+        """GET answers carry an ETag, except those nobody may keep (the exports)."""
+        return str(getattr(self.view, "cache_policy", "")) != "no-store"
 
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
-        if "429" not in responses and self.view.get_throttles():
+        if "429" not in responses and self._throttled():
             responses["429"] = self._get_response_for_code(THROTTLED, "429", direction=direction)
-        return responses
+        if self.method == "GET" and "200" in responses and "304" not in responses and self._sends_etag():
+            responses["304"] = {
+                "description": "Not modified: the `If-None-Match` ETag still names this answer (no body).",
+                "headers": self._get_response_headers_for_code("304", direction),
+            }
+        return dict(sorted(responses.items()))
+
+    def _get_response_headers_for_code(
+        self, status_code: str, direction: Literal["request", "response"] = "response"
+    ) -> dict[str, Any]:
+        headers: dict[str, Any] = {
+            "Content-Language": _header("The language of the answer (`en` or `fr`).", required=True)
+        }
+        if self.method == "GET" and status_code in ("200", "304") and self._sends_etag():
+            headers["ETag"] = _header("The answer's version, for `If-None-Match`.", required=True)
+        if status_code in ("201", "202"):
+            headers["Location"] = _header("The URL of what was created.", required=True)
+        if status_code in ("202", "429", "503"):
+            headers["Retry-After"] = _header(
+                "Seconds to wait before asking again.",
+                schema={"type": "integer"},
+                required=status_code != "503",
+            )
+        if self._throttled() and status_code != "503":
+            counted = status_code == "429"  # earlier refusals (401, a bad body) may come before any count
+            headers["RateLimit-Policy"] = _header(
+                'The limits that counted this request: `"<scope>";q=<requests>;w=<window seconds>`, '
+                "comma-separated.",
+                required=counted,
+            )
+            headers["RateLimit"] = _header(
+                'What is left of each: `"<scope>";r=<remaining>;t=<seconds until the window resets>`.',
+                required=counted,
+            )
+        return {**headers, **super()._get_response_headers_for_code(status_code, direction)}
+
+    def _get_examples(
+        self,
+        serializer: Any,
+        direction: Literal["request", "response"],
+        media_type: str | None,
+        status_code: str | None = None,
+        extras: list[OpenApiExample] | None = None,
+    ) -> dict[str, Any]:
+        examples: dict[str, Any] = super()._get_examples(
+            serializer, direction, media_type, status_code, extras
+        )
+        if examples or direction != "response" or not (status_code or "").startswith("2"):
+            return examples
+        value = composed_example(serializer)
+        return {} if value is None else {"Example": {"value": value}}
+
+
+def _header(
+    description: str, *, schema: dict[str, Any] | None = None, required: bool = False
+) -> dict[str, Any]:
+    header: dict[str, Any] = {"schema": schema or {"type": "string"}, "description": description}
+    if required:
+        header["required"] = True
+    return header
+
+
+def _serializer_example(serializer: Any) -> Any:
+    """The first response example a serializer declares (extend_schema_serializer), or None."""
+    for example in get_override(serializer, "examples", []):
+        if not example.request_only:
+            return example.value
+    return None
+
+
+def composed_example(serializer: Any) -> Any:
+    """An example of an envelope that has none of its own, from its items' (None when they have none)."""
+    if not is_serializer(serializer) or is_list_serializer(serializer) or not hasattr(serializer, "fields"):
+        return None
+    if _serializer_example(serializer) is not None:
+        return None  # drf-spectacular shows it already
+    value: dict[str, Any] = {}
+    found = False
+    for name, field in serializer.fields.items():
+        if is_list_serializer(field):
+            item = _serializer_example(field.child)
+            found = found or item is not None
+            value[name] = [] if item is None else [item]
+        elif is_serializer(field):
+            item = _serializer_example(field)
+            found = found or item is not None
+            value[name] = item
+        elif getattr(field, "allow_null", False):
+            value[name] = None
+        elif isinstance(field, serializers.BooleanField):
+            value[name] = False
+        elif isinstance(field, serializers.IntegerField | serializers.FloatField):
+            value[name] = 0
+        elif isinstance(field, serializers.ListField | serializers.DictField):
+            value[name] = [] if isinstance(field, serializers.ListField) else {}
+        else:
+            value[name] = ""
+    return value if found else None
 
 
 def errors(*codes: int) -> dict[int, OpenApiResponse]:
