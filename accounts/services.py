@@ -4,6 +4,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
@@ -30,6 +31,12 @@ from core.counters import (
 class TokenPair:
     access: str
     refresh: str
+    expires_in: int  # seconds the access token is valid for
+
+
+class InvalidRefreshToken(Exception):
+    """A refresh token that is malformed, expired, revoked (already rotated or logged out), of the wrong
+    type, or whose account is gone or disabled."""
 
 
 def user_create(
@@ -89,7 +96,39 @@ def _username_from_email(email: str) -> str:
 
 def tokens_issue(*, user: User) -> TokenPair:
     refresh = RefreshToken.for_user(user)
-    return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
+    return _pair(refresh)
+
+
+def tokens_refresh(*, refresh_token: str) -> TokenPair:
+    """A new token pair for a valid refresh token, which is revoked: each refresh token works once.
+
+    Revoking is the claim: of two requests racing with the same token only the one that blacklists it first
+    gets a pair (the blacklist holds one row per token), so a stolen token replayed alongside its owner's
+    refresh cannot mint a second line of tokens.
+    """
+    try:
+        # Signature, expiry, type ("refresh") and the blacklist; simplejwt annotates the JWT as its Token.
+        refresh = RefreshToken(refresh_token)  # type: ignore[arg-type]
+    except TokenError as exc:
+        raise InvalidRefreshToken from exc
+    user = User.objects.filter(
+        **{api_settings.USER_ID_FIELD: refresh.payload.get(api_settings.USER_ID_CLAIM)}
+    ).first()
+    if user is None or not api_settings.USER_AUTHENTICATION_RULE(user):
+        raise InvalidRefreshToken
+    with transaction.atomic():
+        # get_or_create's (row, created): simplejwt annotates the row alone.
+        revoking: tuple[object, bool] = refresh.blacklist()  # type: ignore[assignment]
+    if not revoking[1]:  # another request revoked it first
+        raise InvalidRefreshToken
+    return tokens_issue(user=user)
+
+
+def _pair(refresh: RefreshToken) -> TokenPair:
+    lifetime: timedelta = api_settings.ACCESS_TOKEN_LIFETIME
+    return TokenPair(
+        access=str(refresh.access_token), refresh=str(refresh), expires_in=int(lifetime.total_seconds())
+    )
 
 
 class LoginThrottled(Exception):
@@ -150,7 +189,7 @@ def refresh_token_revoke(*, user: User, token: str) -> None:
         refresh = RefreshToken(token, verify=False)  # type: ignore[arg-type]  # verified above, blacklist aside
         refresh.verify_token_type()
     except (TokenBackendError, TokenError) as exc:
-        raise ValidationError({"refresh": [_("Token is invalid or expired.")]}) from exc
+        raise ValidationError({"refresh_token": [_("Token is invalid or expired.")]}) from exc
     if str(payload.get(api_settings.USER_ID_CLAIM)) != str(user.pk):
-        raise ValidationError({"refresh": [_("This token does not belong to you.")]})
+        raise ValidationError({"refresh_token": [_("This token does not belong to you.")]})
     refresh.blacklist()  # get_or_create: idempotent

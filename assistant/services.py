@@ -39,7 +39,9 @@ class TurnResult:
     titles: list[Title]
 
 
-SESSION_NOT_FOUND = "No ChatSession matches the given query."  # what the API has always answered
+def session_not_found() -> NotFound:
+    """Someone else's session, or none: the same answer, which names nothing of the database."""
+    return NotFound(_("No such chat session."))
 
 
 def chat_session_for(*, user: User, session_id: int | None) -> ChatSession:
@@ -52,7 +54,7 @@ def chat_session_for(*, user: User, session_id: int | None) -> ChatSession:
 def _own_session(*, user: User, session_id: int) -> ChatSession:
     session = ChatSession.objects.filter(pk=session_id, user=user).first()
     if session is None:
-        raise NotFound(SESSION_NOT_FOUND)
+        raise session_not_found()
     return session
 
 

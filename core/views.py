@@ -1,18 +1,22 @@
-"""Error answers for what escapes the views: JSON on the API, so API clients never parse an HTML error page,
-and HTML on the pages, so people never read JSON.
+"""Error answers for what escapes the views: problems on the API (core.api.problems), so API clients never
+parse an HTML error page, and HTML on the pages, so people never read JSON.
 
 Django calls these for errors raised outside a view or not handled by it (handler400/403/404/500 in the
 URLconf): an unknown URL, a body too large or with too many fields, an unexpected exception. Inside an API
 view, DRF's exception handler (core.api.exceptions) answers first.
 """
 
+import json
+
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
+
+from core.api.problems import PROBLEM_MEDIA_TYPE, ProblemCode, problem
 
 HTML_NAMESPACES = {"web", "admin"}  # the pages and the admin
 HTML_ROUTES = {"api-docs"}  # the Swagger UI
@@ -30,10 +34,18 @@ def wants_html(request: HttpRequest) -> bool:
     return match.namespace in HTML_NAMESPACES or match.url_name in HTML_ROUTES
 
 
-def error_response(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
-    """`{"detail": message}` on the API, an error page on the site."""
+def problem_response(*, status: int, message: str, code: ProblemCode | None = None) -> HttpResponse:
+    """A problem answer built without DRF (no view, no content negotiation: this may be the 500)."""
+    body = json.dumps(problem(status=status, detail=message, code=code), ensure_ascii=False)
+    return HttpResponse(body, status=status, content_type=PROBLEM_MEDIA_TYPE)
+
+
+def error_response(
+    request: HttpRequest, *, status: int, title: str, message: str, code: ProblemCode | None = None
+) -> HttpResponse:
+    """A problem on the API (`code` by default the status's), an error page on the site."""
     if not wants_html(request):
-        return JsonResponse({"detail": message}, status=status)
+        return problem_response(status=status, message=message, code=code)
     return render(request, "error.html", {"title": title, "message": message}, status=status)
 
 
@@ -49,7 +61,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
         message = _("The request has too many files.")
     else:
         message = _("Malformed request.")  # DRF's words (and translations) for the same thing
-    return error_response(request, status=400, title=_("Bad request"), message=message)
+    return error_response(
+        request, status=400, title=_("Bad request"), message=message, code=ProblemCode.PARSE_ERROR
+    )
 
 
 @requires_csrf_token
@@ -61,7 +75,7 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 @requires_csrf_token
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if not wants_html(request):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        return problem_response(status=404, message=_("Not found."))
     message = _("There is nothing here, or it is not yours to see.")
     return render(request, "error.html", {"title": _("Not found"), "message": message}, status=404)
 
@@ -69,5 +83,5 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def server_error(request: HttpRequest) -> HttpResponse:
     """A standalone page (no request context: whatever failed may fail again while rendering one)."""
     if not wants_html(request):
-        return JsonResponse({"detail": _("Server error.")}, status=500)
+        return problem_response(status=500, message=_("Server error."))
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -57,15 +57,41 @@ class LoginInputSerializer(serializers.Serializer):
         return value
 
 
-class LoginOutputSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
-    access_token = serializers.CharField()
-    token_type = serializers.CharField()
+class RefreshInputSerializer(serializers.Serializer):
+    """OAuth2 refresh (RFC 6749 §6), as JSON or a form: `grant_type`, when sent, must be "refresh_token"."""
+
+    refresh_token = serializers.CharField(max_length=4096)
+    grant_type = serializers.CharField(required=False)
+    # OAuth2 clients may send these; we do not use them.
+    scope = serializers.CharField(required=False, allow_blank=True)
+    client_id = serializers.CharField(required=False, allow_blank=True)
+    client_secret = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_grant_type(self, value: str) -> str:
+        if value != "refresh_token":
+            raise serializers.ValidationError(_('Only the "refresh_token" grant type is supported here.'))
+        return value
+
+
+class TokenOutputSerializer(serializers.Serializer):
+    """The OAuth2 token object (RFC 6749 §5.1)."""
+
+    access_token = serializers.CharField(help_text="Send it as `Authorization: Bearer <access_token>`.")
+    token_type = serializers.ChoiceField(choices=[("bearer", "bearer")], help_text='Always "bearer".')
+    expires_in = serializers.IntegerField(help_text="Seconds the access token is valid for.")
+    refresh_token = serializers.CharField(
+        help_text="Exchanged at /auth/refresh for a new token object; it works once (a refresh rotates it)."
+    )
+
+
+class SignupOutputSerializer(TokenOutputSerializer):
+    """The new account and its first tokens."""
+
+    user = UserOutputSerializer()
 
 
 class LogoutInputSerializer(StrictInputSerializer):
-    refresh = serializers.CharField()
+    refresh_token = serializers.CharField(max_length=4096)
 
 
 class UserUpdateInputSerializer(StrictInputSerializer):

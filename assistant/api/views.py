@@ -1,4 +1,3 @@
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -12,7 +11,7 @@ from assistant.api.serializers import (
     ChatSessionOutputSerializer,
 )
 from assistant.models import ChatSession
-from assistant.services import chat_session_delete, chat_turn
+from assistant.services import chat_session_delete, chat_turn, session_not_found
 from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.pagination import PageInputSerializer
 from core.api.schema import errors, page_of
@@ -99,9 +98,13 @@ class ChatSessionListApi(APIView):
 class ChatSessionDetailApi(APIView):
     @extend_schema(responses={200: ChatSessionDetailOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, session_id: int) -> Response:
-        session = get_object_or_404(
-            ChatSession.objects.prefetch_related("messages"), pk=session_id, user=authenticated_user(request)
+        session = (
+            ChatSession.objects.prefetch_related("messages")
+            .filter(pk=session_id, user=authenticated_user(request))
+            .first()
         )
+        if session is None:
+            raise session_not_found()
         return Response(ChatSessionDetailOutputSerializer(session).data)
 
     @extend_schema(responses={204: None, **errors(401, 404)})

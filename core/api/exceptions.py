@@ -1,20 +1,36 @@
-"""DRF exception handler: our exceptions and Django's keep DRF's body shapes, `{"detail": …}` or
-`{"field": [messages]}`, with the status each deserves (400, 404, 413, 429, 503 with Retry-After)."""
+"""DRF exception handler: every error of an API view is answered as a problem (core.api.problems), with the
+status it deserves (400, 401, 404, 413, 422, 429 and 503 with Retry-After…) and a stable `code`.
+
+Our exceptions and Django's are mapped here, so that views and services raise what they mean and never build
+an error body; simplejwt's token errors get our codes and our (translated) words.
+"""
 
 import logging
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import Http404
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+from rest_framework_simplejwt import exceptions as jwt_exceptions
 
+from core.api.problems import (
+    NON_FIELD_ERRORS,
+    PROBLEM_MEDIA_TYPE,
+    ProblemCode,
+    ProblemJSONRenderer,
+    code_for_status,
+    flatten_errors,
+    problem,
+)
 from core.exceptions import ApplicationError, NotFound, ProviderUnavailable
 
 logger = logging.getLogger(__name__)
@@ -24,45 +40,120 @@ RETRY_AFTER_SECONDS_WHEN_DOWN = 5
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "service_unavailable"
+    default_code = ProblemCode.SERVICE_UNAVAILABLE.value
 
 
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "request_too_large"
+    default_code = ProblemCode.REQUEST_TOO_LARGE.value
+
+
+class TokenNotValid(exceptions.AuthenticationFailed):
+    """A token (access or refresh) that is malformed, expired, revoked or of the wrong type."""
+
+    default_code = ProblemCode.TOKEN_NOT_VALID.value
+
+
+class ProblemResponse(Response):
+    """An error answer: rendered as a problem whatever renderer the content negotiation picked (a 406 is
+    answered too, and in JSON)."""
+
+    @property
+    def rendered_content(self) -> Any:  # bytes; DRF's stubs say Any, Django's (its base) str
+        self.accepted_renderer = ProblemJSONRenderer()
+        self.accepted_media_type = PROBLEM_MEDIA_TYPE
+        return super().rendered_content
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    retry_after: float | None = None
+    """The problem answer for `exc`, or None for an unexpected error (Django's handler500 answers it)."""
+    exc, retry_after = _as_api_exception(exc)
+    if not isinstance(exc, exceptions.APIException):
+        return None
+    code = _code(exc)
+    errors = flatten_errors(exc.detail) if isinstance(exc, exceptions.ValidationError) else None
+    detail = _("Some of the values sent are not valid.") if errors is not None else _detail(exc)
+    headers: dict[str, str] = {}
+    if auth_header := getattr(exc, "auth_header", None):
+        # RFC 6750 §3: a token that was sent and refused is named as such in the challenge.
+        invalid = code == ProblemCode.TOKEN_NOT_VALID
+        headers["WWW-Authenticate"] = f'{auth_header}, error="invalid_token"' if invalid else auth_header
+    wait = retry_after or getattr(exc, "wait", None)
+    if wait:
+        headers["Retry-After"] = str(int(wait))
+    view = context.get("view")
+    if isinstance(exc, exceptions.MethodNotAllowed) and view is not None:
+        headers["Allow"] = ", ".join(view.allowed_methods)
+    set_rollback()
+    body = problem(status=exc.status_code, detail=detail, code=code, errors=errors)
+    return ProblemResponse(body, status=exc.status_code, headers=headers)
+
+
+def _as_api_exception(exc: Exception) -> tuple[Exception, float | None]:
+    """Our exceptions and Django's as DRF's, each with the status it deserves (and a wait, for 503)."""
     if isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(as_serializer_error(exc))
-    elif isinstance(exc, NotFound):
-        exc = exceptions.NotFound(exc.message)
-    elif isinstance(exc, ApplicationError):
-        body = {exc.field: [exc.message]} if exc.field else exc.message
-        exc = exceptions.ValidationError(body) if exc.field else exceptions.ParseError(exc.message)
-    elif isinstance(exc, ProviderUnavailable):
+        return exceptions.ValidationError(as_serializer_error(exc)), None
+    if isinstance(exc, NotFound):
+        return exceptions.NotFound(exc.message), None
+    if isinstance(exc, ApplicationError):
+        return exceptions.ValidationError({exc.field or NON_FIELD_ERRORS: [exc.message]}), None
+    if isinstance(exc, Http404):
+        # get_object_or_404's message names the model ("No ChatSession matches…"): never shown.
+        return exceptions.NotFound(), None
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(), None
+    if isinstance(exc, jwt_exceptions.AuthenticationFailed):
+        return _token_problem(exc), None
+    if isinstance(exc, ProviderUnavailable):
         logger.warning("Provider unavailable: %s", exc)
-        retry_after = exc.retry_after or RETRY_AFTER_SECONDS_WHEN_DOWN
-        exc = ServiceUnavailable(_("An external service is unavailable. Please try again shortly."))
-    elif isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
+        message = _("An external service is unavailable. Please try again shortly.")
+        return ServiceUnavailable(message), exc.retry_after or RETRY_AFTER_SECONDS_WHEN_DOWN
+    if isinstance(exc, OperationalError | InterfaceError) or type(exc) is DatabaseError:
         # The database went away (restart, failover): tell clients to retry rather than 500.
         logger.warning("Database unavailable: %s", exc)
-        retry_after = RETRY_AFTER_SECONDS_WHEN_DOWN
-        exc = ServiceUnavailable(_("The service is temporarily unavailable. Please try again shortly."))
-    elif isinstance(exc, exceptions.Throttled) and (wait := _throttle_wait(exc)) is not None:
-        exc = _throttled_localized(exc, wait)
-    elif isinstance(exc, RequestDataTooBig):  # Django's limits on a body's form fields, met while parsing it
-        exc = RequestTooLarge(_("The request is too large."))
-    elif isinstance(exc, TooManyFieldsSent):
-        exc = exceptions.ParseError(_("The request has too many fields."))
-    elif isinstance(exc, TooManyFilesSent):
-        exc = exceptions.ParseError(_("The request has too many files."))
+        message = _("The service is temporarily unavailable. Please try again shortly.")
+        return ServiceUnavailable(message), RETRY_AFTER_SECONDS_WHEN_DOWN
+    if isinstance(exc, exceptions.Throttled) and (wait := _throttle_wait(exc)) is not None:
+        return _throttled_localized(exc, wait), None
+    if isinstance(exc, RequestDataTooBig):  # Django's limits on a body's form fields, met while parsing it
+        return RequestTooLarge(_("The request is too large.")), None
+    if isinstance(exc, TooManyFieldsSent):
+        return exceptions.ParseError(_("The request has too many fields.")), None
+    if isinstance(exc, TooManyFilesSent):
+        return exceptions.ParseError(_("The request has too many files.")), None
+    return exc, None
 
-    response = drf_exception_handler(exc, context)
-    if response is not None and retry_after is not None:
-        response.headers["Retry-After"] = str(int(retry_after))
-    return response
+
+def _token_problem(exc: jwt_exceptions.AuthenticationFailed) -> exceptions.AuthenticationFailed:
+    """simplejwt's refusals, in our words (its own are neither translated here nor stable) and codes."""
+    detail = exc.detail
+    jwt_code = str(detail.get("code", "")) if isinstance(detail, dict) else ""
+    if isinstance(exc, jwt_exceptions.InvalidToken) or jwt_code == "password_changed":
+        refused: exceptions.AuthenticationFailed = TokenNotValid(_("The token is invalid or expired."))
+    elif jwt_code == "bad_authorization_header":
+        refused = exceptions.AuthenticationFailed(
+            _("The Authorization header must be “Bearer” followed by one token.")
+        )
+    else:  # user_not_found, user_inactive, no_active_account
+        refused = exceptions.AuthenticationFailed(_("The token's account is disabled or no longer exists."))
+    if auth_header := getattr(exc, "auth_header", None):
+        refused.auth_header = auth_header  # type: ignore[attr-defined]  # DRF sets it the same way
+    return refused
+
+
+def _code(exc: exceptions.APIException) -> ProblemCode:
+    """The stable code of a DRF exception: DRF's own codes are the contract's ("parse_error", "throttled"…),
+    as are ours; anything else is known by its status."""
+    if exc.default_code in ProblemCode.__members__.values():
+        return ProblemCode(exc.default_code)
+    return code_for_status(exc.status_code)
+
+
+def _detail(exc: exceptions.APIException) -> str:
+    """The exception's one message (DRF's detail may be a list or a dict when raised with one)."""
+    flat = flatten_errors(exc.detail)
+    messages = [message for field_messages in flat.values() for message in field_messages]
+    return " ".join(messages) if messages else force_str(exc.default_detail)
 
 
 def _throttle_wait(exc: exceptions.Throttled) -> float | None:

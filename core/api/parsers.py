@@ -1,4 +1,9 @@
-"""Request body parsers: DRF's JSON parser with a bound on how deeply a body may nest."""
+"""Request body parsers: DRF's JSON parser with a bound on how deeply a body may nest.
+
+The API takes JSON bodies (the default parser); a form body sent to a JSON route is a 415. Only the OAuth2
+token routes also take `application/x-www-form-urlencoded` (`OAUTH2_PARSERS`), as RFC 6749 has clients send
+it, and the history upload takes `multipart/form-data` only.
+"""
 
 from collections.abc import Mapping
 from typing import IO, Any
@@ -36,6 +41,10 @@ class JSONParser(parsers.JSONParser):
     @staticmethod
     def _too_deep() -> str:
         return _("JSON parse error - nested more than %(depth)d levels deep.") % {"depth": MAX_JSON_DEPTH}
+
+
+# /auth/login (grant_type=password) and /auth/refresh (grant_type=refresh_token): JSON or an OAuth2 form.
+OAUTH2_PARSERS = (JSONParser, parsers.FormParser)
 
 
 def nests_deeper_than(value: Any, limit: int) -> bool:

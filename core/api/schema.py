@@ -17,26 +17,66 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiRespo
 from rest_framework import serializers
 from rest_framework.views import APIView
 
+from core.api.problems import PROBLEM_MEDIA_TYPE, ProblemSerializer
 
-class JwtScheme(OpenApiAuthenticationExtension):
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    """The access token, as a bearer token or through OAuth2's password flow (the same token either way).
+
+    drf-spectacular derives each operation's security from its view: this scheme where the view reads a
+    token, plus `{}` where its permission is AllowAny (discovery: the token is optional). Public views read no
+    token at all (no authentication classes, no permission classes), so they declare no security.
+    """
+
     target_class = "rest_framework_simplejwt.authentication.JWTAuthentication"
-    name = "jwtAuth"
+    match_subclasses = True
+    priority = 1  # over drf-spectacular's own extension for simplejwt
+    name = ["bearerAuth", "oauth2"]
 
-    def get_security_definition(self, auto_schema: object) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    def get_security_definition(self, auto_schema: object) -> list[dict[str, Any]]:
+        bearer = {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+        password_flow = {"tokenUrl": "/auth/login", "refreshUrl": "/auth/refresh", "scopes": {}}
+        return [bearer, {"type": "oauth2", "flows": {"password": password_flow}}]
+
+    def get_security_requirement(self, auto_schema: object) -> list[dict[str, list[Any]]]:
+        return [{"bearerAuth": []}, {"oauth2": []}]  # either one (a list is OR, a dict's keys AND)
 
 
-DETAIL = inline_serializer("ErrorDetail", {"detail": serializers.CharField()})
-VALIDATION = OpenApiResponse(
-    inline_serializer(
-        "ValidationErrors",
-        {"field_name": serializers.ListField(child=serializers.CharField(), required=False)},
-    ),
-    description='{"<field>": ["<message>", …]}: one entry per wrong field ("non_field_errors" otherwise).',
+def problem_response(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ProblemSerializer, description=description)
+
+
+VALIDATION = problem_response(
+    "`invalid`: the values sent break a rule, named per field under `errors`; `parse_error`: the body is not "
+    "JSON, or nests too deeply."
 )
-UNAUTHORIZED = OpenApiResponse(DETAIL, description="Missing, invalid or expired access token.")
-NOT_FOUND = OpenApiResponse(DETAIL, description="No such object (or not yours).")
-THROTTLED = OpenApiResponse(DETAIL, description="Too many requests; see the Retry-After header.")
+UNAUTHORIZED = problem_response(
+    "`not_authenticated`: no access token; `token_not_valid`: the token sent is invalid, expired or revoked; "
+    "`authentication_failed`: its account is disabled or gone (or, at /auth/login, wrong credentials). "
+    "Where the token is optional, one that is sent must be valid: send none to browse anonymously."
+)
+NOT_FOUND = problem_response("`not_found`: no such object, or not yours.")
+THROTTLED = problem_response(
+    "`throttled`: too many requests; retry after the `Retry-After` header's seconds."
+)
+ERRORS = {
+    400: VALIDATION,
+    401: UNAUTHORIZED,
+    403: problem_response("`permission_denied`: this account may not do this."),
+    404: NOT_FOUND,
+    409: problem_response(
+        "`idempotency_key_reused`: a request with this Idempotency-Key is still being answered; retry after "
+        "`Retry-After`."
+    ),
+    413: problem_response("`request_too_large`: the body is larger than this route takes."),
+    415: problem_response("`unsupported_media_type`: the body's Content-Type is not one this route takes."),
+    422: problem_response("`idempotency_key_reused`: this Idempotency-Key came with a different request."),
+    429: THROTTLED,
+    503: problem_response(
+        "`service_unavailable`: the database or an external service is unreachable; retry after "
+        "`Retry-After`."
+    ),
+}
 
 
 class ApiAutoSchema(AutoSchema):
@@ -217,9 +257,9 @@ def composed_example(serializer: Any) -> Any:
     return value if found else None
 
 
-def errors(*codes: int) -> dict[int, OpenApiResponse]:
-    table = {400: VALIDATION, 401: UNAUTHORIZED, 404: NOT_FOUND, 429: THROTTLED}
-    return {code: table[code] for code in codes}
+def errors(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
+    """The operation's error answers, each a problem (`application/problem+json`), described by its codes."""
+    return {(code, PROBLEM_MEDIA_TYPE): ERRORS[code] for code in codes}
 
 
 def page_of(
@@ -239,3 +279,17 @@ def page_of(
     if count:
         fields["count"] = serializers.IntegerField()
     return inline_serializer(name, {**fields, **extra})
+
+
+def problem_media_type_hook(
+    result: dict[str, Any], generator: object, request: object, public: bool
+) -> dict[str, Any]:
+    """Every error answer of the schema is a problem: a 4xx or 5xx that an operation describes in plain JSON
+    (the 429 added for every throttled route) gets the problem media type, as the API sends it."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[:1] in ("4", "5") and "application/json" in content:
+                    content.setdefault(PROBLEM_MEDIA_TYPE, content.pop("application/json"))
+    return result

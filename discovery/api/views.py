@@ -57,7 +57,7 @@ class TitleDiscoverApi(DiscoveryApi):
             200: page_of(
                 "DiscoveryPage", TitleCardOutputSerializer, excluded_count=serializers.IntegerField()
             ),
-            **errors(400),
+            **errors(400, 401),
         },
     )
     def post(self, request: Request) -> Response:
@@ -89,7 +89,7 @@ class TitleDiscoverApi(DiscoveryApi):
 class TitleSearchApi(DiscoveryApi):
     @extend_schema(
         request=KeywordSearchInputSerializer,
-        responses={200: page_of("SearchPage", TitleCardOutputSerializer), **errors(400)},
+        responses={200: page_of("SearchPage", TitleCardOutputSerializer), **errors(400, 401)},
     )
     def post(self, request: Request) -> Response:
         serializer = KeywordSearchInputSerializer(data=request.data)
@@ -102,7 +102,7 @@ class TitleSearchApi(DiscoveryApi):
 
 
 class TitleDetailApi(DiscoveryApi):
-    @extend_schema(responses={200: TitleDetailOutputSerializer, **errors(404)})
+    @extend_schema(responses={200: TitleDetailOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, title_id: int) -> Response:
         detail = title_detail_card(self.title(title_id), language=request.LANGUAGE_CODE, user=request.user)
         return Response(TitleDetailOutputSerializer(detail).data)
@@ -111,7 +111,7 @@ class TitleDetailApi(DiscoveryApi):
 class TitleSimilarApi(DiscoveryApi):
     @extend_schema(
         parameters=[PageInputSerializer],
-        responses={200: page_of("SimilarPage", TitleCardOutputSerializer), **errors(400, 404)},
+        responses={200: page_of("SimilarPage", TitleCardOutputSerializer), **errors(400, 401, 404)},
     )
     def get(self, request: Request, title_id: int) -> Response:
         params = PageInputSerializer(data=request.query_params)

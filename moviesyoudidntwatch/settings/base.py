@@ -214,11 +214,10 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework_simplejwt.authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": [
-        "core.api.parsers.JSONParser",  # DRF's, refusing deeply nested bodies with a 400
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
+    # JSON bodies only (DRF's parser, refusing deeply nested bodies with a 400): a form is a 415, except on
+    # the OAuth2 token routes and the history upload, which name their own parsers.
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # what the test client sends unless told otherwise
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
     "URL_FORMAT_OVERRIDE": None,  # `?format=` belongs to /me/export, not to renderer selection
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
@@ -242,7 +241,15 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",  # served by the app itself: no CDN needed
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "SECURITY": [{"jwtAuth": []}],
+    # No global security: each operation's comes from its view's authentication and permission classes
+    # (core.api.schema.BearerScheme): a token required, optional (discovery) or not read at all (public).
+    "ENUM_NAME_OVERRIDES": {
+        "ProblemCodeEnum": "core.api.problems.PROBLEM_CODES",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.problem_media_type_hook",
+    ],
 }
 
 SIMPLE_JWT = {
