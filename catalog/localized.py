@@ -4,7 +4,9 @@ The one place these rules live: discovery's card presenter and the card serializ
 read a title through them.
 """
 
-from catalog.models import Title
+from dataclasses import dataclass
+
+from catalog.models import Genre, Title
 
 POSTER_BASE_URL = "https://image.tmdb.org/t/p/w500"
 
@@ -25,9 +27,25 @@ def localized_trailer_url(title: Title, language: str) -> str | None:
     return url or None
 
 
-def genre_names(title: Title, language: str) -> list[str]:
+@dataclass(frozen=True)
+class GenreLabel:
+    """A genre as clients see it: TMDB's id (stable, what filters take) and its name in the reader's language.
+    Shown as text, it is its name (the pages print it as such)."""
+
+    id: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def genre_label(genre: Genre, language: str) -> GenreLabel:
+    return GenreLabel(id=genre.tmdb_id, name=genre.name(language))
+
+
+def genre_labels(title: Title, language: str) -> list[GenreLabel]:
     """The title's genres in `language`, in one order whatever the language (prefetch them for a page)."""
-    return [g.name(language) for g in sorted(title.genres.all(), key=lambda g: g.name_en)]
+    return [genre_label(g, language) for g in sorted(title.genres.all(), key=lambda g: g.name_en)]
 
 
 def poster_url(title: Title) -> str | None:

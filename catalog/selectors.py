@@ -3,7 +3,8 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, QuerySet
 
 from catalog.genres import SOURCE_GENRES
 from catalog.models import Genre, MediaType, Title
@@ -119,3 +120,25 @@ def genres_resolve(values: Iterable[str | int], *, media_type: str) -> tuple[lis
 
 def _genre_key(name: str) -> str:
     return "".join(c for c in strip_accents(name).lower() if c.isalnum())
+
+
+LANGUAGES_CACHE_SECONDS = 600  # the catalog's languages change with a load or a top-up, not per request
+
+
+def original_languages(*, media_type: str | None = None) -> list[tuple[str, int]]:
+    """The original languages of the catalog's titles (of one media type, or both) with how many titles
+    each has, most used first; kept in the shared cache for a few minutes (a count over every title)."""
+    key = f"catalog:original-languages:{media_type or 'all'}"
+    languages: list[tuple[str, int]] | None = cache.get(key)
+    if languages is None:
+        titles = Title.objects.exclude(original_language="")
+        if media_type is not None:
+            titles = titles.filter(media_type=media_type)
+        counts = (
+            titles.values("original_language")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "original_language")
+        )
+        languages = [(row["original_language"], row["count"]) for row in counts]
+        cache.set(key, languages, LANGUAGES_CACHE_SECONDS)
+    return languages

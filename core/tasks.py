@@ -2,7 +2,7 @@
 
 from concurrent.futures import ThreadPoolExecutor
 
-from celery import Task
+from celery import Task, shared_task
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -26,3 +26,11 @@ def _run(task: Task, args: tuple[object, ...]) -> None:
         task.apply(args=args)  # Celery records (and logs) a failure in the result; nothing to re-raise here
     finally:
         close_old_connections()
+
+
+@shared_task(acks_late=True)
+def idempotency_records_purge_task() -> int:
+    """Delete the idempotency records older than 24 hours (hourly, from beat); the number deleted."""
+    from core.idempotency import idempotency_records_purge
+
+    return idempotency_records_purge()

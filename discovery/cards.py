@@ -8,14 +8,15 @@ happens: serving a title whose provider data is stale queues its refresh, whiche
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 from catalog.ingest.enrichment import titles_refresh_if_stale
 from catalog.localized import (
-    genre_names,
+    GenreLabel,
+    genre_labels,
     localized_overview,
     localized_title,
     localized_trailer_url,
@@ -40,7 +41,7 @@ class TitleCard:
     overview: str | None
     year: int | None
     release_date: date | None
-    genres: tuple[str, ...]
+    genres: tuple[GenreLabel, ...]  # TMDB id and localized name; printed, a genre is its name
     runtime: int | None
     imdb_rating: float | None
     imdb_votes: int | None
@@ -67,7 +68,7 @@ def _card_fields(title: Title, *, language: str, status: str | None) -> dict[str
         "overview": localized_overview(title, language),
         "year": title.year,
         "release_date": title.release_date,
-        "genres": tuple(genre_names(title, language)),
+        "genres": tuple(genre_labels(title, language)),
         "runtime": title.runtime,
         "imdb_rating": None if title.imdb_rating is None else float(title.imdb_rating),
         "imdb_votes": title.imdb_votes,
@@ -121,7 +122,8 @@ class RatingLine:
     source: str  # "imdb", "critics" or "metacritic"
     provider: str | None
     value: float | int
-    as_of: str | None
+    as_of: date | None  # the day, when known
+    as_of_year: int | None  # the year, when at least that is known (some sources give only a year)
     used_for_score: bool
     votes: int | None = None  # IMDb
     reviews: int | None = None  # critics
@@ -172,6 +174,26 @@ def _credit(source: DataSource | None, *, article: str | None = None) -> Credit 
     )
 
 
+class AsOf(TypedDict):
+    as_of: date | None
+    as_of_year: int | None
+
+
+def _as_of(value: date | str | None) -> AsOf:
+    """A rating's date as `as_of` and `as_of_year`: a day ("2026-10-18") gives both, a source that says only
+    a year ("2005") gives the year alone, nothing (or text we cannot read) neither."""
+    day: date | None = None
+    if isinstance(value, date):
+        day = value
+    elif value:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            year = int(value) if value.isascii() and value.isdigit() and len(value) == 4 else None
+            return {"as_of": None, "as_of_year": year}
+    return {"as_of": day, "as_of_year": day.year if day else None}
+
+
 def title_ratings(title: Title) -> tuple[RatingLine, ...]:
     """Every rating we hold of the title, IMDb's first."""
     ratings: list[RatingLine] = []
@@ -184,9 +206,7 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
                 provider=source.name if source else None,
                 value=float(title.imdb_rating),
                 votes=title.imdb_votes,
-                as_of=title.rating_as_of.isoformat()
-                if title.rating_as_of
-                else (source.data_as_of if source else None),
+                **_as_of(title.rating_as_of or (source.data_as_of if source else None)),
                 used_for_score=score_from_imdb,
             )
         )
@@ -198,7 +218,7 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
                 value=float(title.critics_rating),
                 reviews=title.critics_reviews,
                 meter=title.critics_meter,
-                as_of=title.source.data_as_of or None,
+                **_as_of(title.source.data_as_of),
                 used_for_score=not score_from_imdb and title.score is not None,
             )
         )
@@ -209,7 +229,7 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
                 provider=title.source.name,
                 value=title.metacritic,
                 scale=100,
-                as_of=title.source.data_as_of or None,
+                **_as_of(title.source.data_as_of),
                 used_for_score=False,
             )
         )

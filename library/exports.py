@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from catalog.models import MediaType
+from core.timestamps import utc_iso, utc_iso_or_none
 from library.models import Entry, Status
 
 # Columns Letterboxd's importer reads (letterboxd.com/about/importing-data/).
@@ -46,7 +47,7 @@ def letterboxd_csv(entries: list[Entry]) -> str:
 
 def entries_json(entries: list[Entry], *, email: str) -> dict[str, Any]:
     return {
-        "exported_at": timezone.now().isoformat(),
+        "exported_at": utc_iso(timezone.now()),
         "user": email,
         "entries": [
             {
@@ -58,9 +59,9 @@ def entries_json(entries: list[Entry], *, email: str) -> dict[str, Any]:
                 "year": e.title.year,
                 "status": e.status,
                 "rating": e.rating,
-                "watched_at": e.watched_at.isoformat() if e.watched_at else None,
-                "created_at": e.created_at.isoformat(),
-                "updated_at": e.updated_at.isoformat(),
+                "watched_at": utc_iso_or_none(e.watched_at),
+                "created_at": utc_iso(e.created_at),
+                "updated_at": utc_iso(e.updated_at),
             }
             for e in entries
         ],

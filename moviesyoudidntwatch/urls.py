@@ -2,8 +2,9 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from core.api.schema_view import SchemaApi
 from core.api.views import HealthApi
 
 # The Swagger UI's script is served apart (the "split" view), so the Content-Security-Policy needs no inline
@@ -14,9 +15,10 @@ api_docs = csp_update({"style-src": [UNSAFE_INLINE]})(swagger_ui)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", HealthApi.as_view(), name="healthz"),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaApi.as_view(), name="api-schema"),
     path("api/docs/", api_docs, name="api-docs"),
     path("", include("accounts.api.urls")),
+    path("", include("catalog.api.urls")),
     path("", include("library.api.urls")),
     path("", include("discovery.api.urls")),
     path("", include("assistant.api.urls")),

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -30,6 +31,7 @@ from accounts.services import (
     user_login,
     user_update,
 )
+from core.api.caching import CachePolicy
 from core.api.exceptions import TokenNotValid
 from core.api.parsers import OAUTH2_PARSERS
 from core.api.schema import errors
@@ -66,7 +68,10 @@ class SignupApi(PublicApi):
         return Response(
             {"user": UserOutputSerializer(user).data, **token_object(tokens_issue(user=user))},
             status=status.HTTP_201_CREATED,
-            headers=TOKEN_HEADERS,
+            headers={
+                "Location": request.build_absolute_uri(reverse("users-me")),  # the new account
+                **TOKEN_HEADERS,
+            },
         )
 
 
@@ -148,6 +153,8 @@ class LogoutApi(APIView):
 
 
 class UserMeApi(APIView):
+    cache_policy = CachePolicy.NO_STORE  # the account: never kept by a cache, nor by the client
+
     @extend_schema(responses={200: UserOutputSerializer, **errors(401)})
     def get(self, request: Request) -> Response:
         """Read the caller's account.

@@ -1,3 +1,5 @@
+from functools import partial
+
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.request import Request
@@ -13,10 +15,12 @@ from assistant.api.serializers import (
 from assistant.models import ChatSession
 from assistant.services import chat_session_delete, chat_turn, session_not_found
 from catalog.api.serializers import TitleCardOutputSerializer
+from core.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from core.api.pagination import PageInputSerializer
 from core.api.schema import errors, page_of
 from core.api.serializers import serialize_many
 from core.api.throttling import chat_turn_wait_seconds
+from core.idempotency import fingerprint_of
 from core.pagination import paginate
 from discovery.api.serializers import card_data
 from discovery.cards import title_cards
@@ -33,11 +37,12 @@ class ChatApi(APIView):
     throttle_classes = ()  # the chat's own budget, shared with the assistant page, replaces the general ones
 
     def check_throttles(self, request: Request) -> None:
-        if (wait := chat_turn_wait_seconds(authenticated_user(request))) is not None:
+        if (wait := chat_turn_wait_seconds(authenticated_user(request), request=request)) is not None:
             self.throttled(request, wait)
 
     @extend_schema(
         request=ChatInputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             200: inline_serializer(
                 "ChatTurn",
@@ -55,6 +60,15 @@ class ChatApi(APIView):
     def post(self, request: Request) -> Response:
         serializer = ChatInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # A retry with the same Idempotency-Key gets the same turn back instead of a second one.
+        return idempotent(
+            request,
+            route="chat",
+            fingerprint=fingerprint_of(request.data),
+            respond=partial(self.turn, request, serializer),
+        )
+
+    def turn(self, request: Request, serializer: ChatInputSerializer) -> Response:
         user = authenticated_user(request)
         turn = chat_turn(
             user=user,

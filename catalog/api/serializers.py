@@ -1,13 +1,16 @@
 """The title card of API.md: its schema for every route that shows one, and the card of a title for library's
 routes (the apps above library present titles through discovery's TitleCard, in the same shape)."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import get_language
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from catalog.localized import (
-    genre_names,
+    GenreLabel,
+    genre_labels,
     localized_overview,
     localized_title,
     localized_trailer_url,
@@ -20,6 +23,19 @@ def _language(serializer: serializers.Serializer) -> str:
     return serializer.context.get("language") or (get_language() or "en")[:2]
 
 
+@extend_schema_serializer(component_name="Genre")
+class GenreOutputSerializer(serializers.Serializer):
+    """A genre: TMDB's id (what the discovery filters take) and its name in the request's language."""
+
+    id = serializers.IntegerField(help_text="TMDB's genre id.")
+    name = serializers.CharField(help_text="The genre's name in the request's language.")
+
+
+def genre_data(labels: Iterable[GenreLabel]) -> list[dict[str, Any]]:
+    """Genres as JSON, `[{"id": 18, "name": "Drama"}, …]`: the one spelling of every card's genres."""
+    return [{"id": label.id, "name": label.name} for label in labels]
+
+
 class TitleCardOutputSerializer(serializers.ModelSerializer):
     """MovieCard / TvShowCard. Genres must be prefetched; `user_status` comes from the context's statuses."""
 
@@ -27,7 +43,9 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
     original_title = serializers.CharField(allow_null=True)
     original_language = serializers.CharField(allow_null=True)
     overview = serializers.SerializerMethodField()
-    genres = serializers.SerializerMethodField()
+    genres = GenreOutputSerializer(
+        many=True, read_only=True, help_text="The title's genres, in the order of their English names."
+    )
     imdb_rating = serializers.FloatField(allow_null=True)
     poster_url = serializers.SerializerMethodField()
     trailer_url = serializers.SerializerMethodField()
@@ -63,8 +81,8 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
     def get_overview(self, obj: Title) -> str | None:
         return localized_overview(obj, _language(self))
 
-    def get_genres(self, obj: Title) -> list[str]:
-        return genre_names(obj, _language(self))
+    def get_genres(self, obj: Title) -> list[dict[str, Any]]:
+        return genre_data(genre_labels(obj, _language(self)))
 
     def get_poster_url(self, obj: Title) -> str | None:
         return poster_url(obj)

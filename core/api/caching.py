@@ -1,4 +1,5 @@
-"""A short shared cache for the pages that every anonymous caller gets alike (the feed's first page).
+"""Caching on the API: a view's `Cache-Control` policy, and a short shared cache for the pages that every
+anonymous caller gets alike (the feed's first page).
 
 Only anonymous first pages are cached. A caller with a token always gets a page built from their
 library as it is now, so a title they have just marked never comes back.
@@ -7,11 +8,24 @@ library as it is now, so a title they have just marked never comes back.
 import hashlib
 import json
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.request import Request
+
+
+class CachePolicy(StrEnum):
+    """What a view's successful GET may be kept as, by whom (`core.api.middleware` writes it).
+
+    A view says its own in a `cache_policy` class attribute; PERSONAL is the default.
+    """
+
+    PUBLIC = "public"  # the same for everybody (a token changes nothing): `public, max-age=…`
+    CATALOG = "catalog"  # public for anonymous callers; with a token it holds their statuses: private
+    PERSONAL = "personal"  # `private, max-age=0, must-revalidate`: kept by the caller's client, revalidated
+    NO_STORE = "no-store"  # the account, a whole library: `private, no-store`
 
 
 def anonymous_first_page(

@@ -5,6 +5,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.caching import CachePolicy
 from core.api.exceptions import RETRY_AFTER_SECONDS_WHEN_DOWN, ProblemResponse
 from core.api.problems import PROBLEM_MEDIA_TYPE, ProblemCode, problem
 from core.selectors import health_check
@@ -30,6 +31,7 @@ class HealthApi(PublicApi):
     """Liveness for load balancers: 200, or 503 when the database is down."""
 
     throttle_classes = ()  # load balancers and orchestrators poll it from a few addresses
+    cache_policy = CachePolicy.NO_STORE  # always the state of now
 
     @extend_schema(
         responses={

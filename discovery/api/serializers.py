@@ -7,7 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from rest_framework import serializers
 
-from catalog.api.serializers import TitleCardOutputSerializer
+from catalog.api.serializers import TitleCardOutputSerializer, genre_data
 from catalog.models import MediaType
 from core.api.pagination import PageInputSerializer
 from core.api.serializers import StrictInputSerializer
@@ -81,7 +81,7 @@ _CARD_FIELDS = tuple(f.name for f in fields(TitleCard) if f.name not in _TV_ONLY
 def card_data(card: TitleCard) -> dict[str, Any]:
     """A card as JSON: TitleCardOutput, with a TV show's years and seasons on TV shows only."""
     data = {name: getattr(card, name) for name in _CARD_FIELDS}
-    data["genres"] = list(card.genres)
+    data["genres"] = genre_data(card.genres)
     data["release_date"] = card.release_date.isoformat() if card.release_date else None
     if card.media_type == MediaType.TV:
         data.update({name: getattr(card, name) for name in _TV_ONLY})
@@ -98,7 +98,8 @@ def _rating_data(rating: RatingLine) -> dict[str, Any]:
         "provider": rating.provider,
         "value": rating.value,
         **facts,
-        "as_of": rating.as_of,
+        "as_of": rating.as_of.isoformat() if rating.as_of else None,
+        "as_of_year": rating.as_of_year,
         "used_for_score": rating.used_for_score,
     }
 

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType, Title
 from catalog.selectors import title_for_detail
-from core.api.caching import anonymous_first_page
+from core.api.caching import CachePolicy, anonymous_first_page
 from core.api.pagination import PageInputSerializer
 from core.api.schema import errors, page_of
 from discovery.api.serializers import (
@@ -35,6 +35,7 @@ class DiscoveryApi(APIView):
     """Discovery routes answer anonymous callers too; with a token they know the caller's titles."""
 
     permission_classes = (AllowAny,)
+    cache_policy = CachePolicy.CATALOG  # a GET is public to anonymous callers, private with a token
     media_type: str = MediaType.MOVIE
 
     def cards(

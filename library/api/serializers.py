@@ -8,6 +8,7 @@ from rest_framework import serializers
 from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import is_imdb_id
 from core.api.serializers import StrictInputSerializer
+from core.timestamps import utc_iso
 from library.models import Entry, ImportJob, Status
 from library.validators import import_upload_check
 
@@ -89,7 +90,7 @@ class EntryCardOutputSerializer(TitleCardOutputSerializer):
             **card,
             "status": entry.status,
             "rating": entry.rating,
-            "updated_at": entry.updated_at.isoformat(),
+            "updated_at": utc_iso(entry.updated_at),
         }
 
 

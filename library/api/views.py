@@ -1,4 +1,7 @@
+from functools import partial
+
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,10 +17,13 @@ from accounts.selectors import authenticated_user
 from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType
 from catalog.selectors import title_find
+from core.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from core.api.pagination import PageInputSerializer
 from core.api.schema import errors, page_of
 from core.api.serializers import serialize_many
+from core.idempotency import fingerprint_of
 from core.pagination import paginate
+from core.timestamps import utc_iso
 from library.api.serializers import (
     IDENTIFIERS,
     EntryCardOutputSerializer,
@@ -30,6 +36,7 @@ from library.exports import entries_json, letterboxd_csv
 from library.selectors import entries_for_export, entries_list, import_job_for, user_stats
 from library.services import KEEP, ImportLimitReached, entry_set_status, import_job_create
 
+IMPORT_POLL_SECONDS = 2  # the 202's Retry-After: when the report at its Location is worth reading
 WRONG_ROUTE = {
     MediaType.MOVIE: gettext_lazy("This title is a TV show: use /me/tvshows/update_status."),
     MediaType.TV: gettext_lazy("This title is a movie: use /me/movies/update_status."),
@@ -82,7 +89,7 @@ class EntryUpdateStatusApi(APIView):
                 "title": card,
                 "status": entry.status if entry else None,
                 "rating": entry.rating if entry else None,
-                "updated_at": entry.updated_at.isoformat() if entry else None,
+                "updated_at": utc_iso(entry.updated_at) if entry else None,
             }
         )
 
@@ -120,6 +127,7 @@ class ImportCreateApi(APIView):
 
     @extend_schema(
         request=ImportInputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
             202: inline_serializer(
                 "ImportAccepted",
@@ -137,17 +145,26 @@ class ImportCreateApi(APIView):
         serializer = ImportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
+        source, data = serializer.validated_data["source"], upload.read()
+        # A retry with the same Idempotency-Key (and the same file and source) gets the same job back.
+        return idempotent(
+            request,
+            route="import",
+            fingerprint=fingerprint_of(data, source),
+            respond=partial(self.submit, request, source=source, filename=upload.name or "", data=data),
+        )
+
+    def submit(self, request: Request, *, source: str, filename: str, data: bytes) -> Response:
         try:
             submission = import_job_create(
-                user=authenticated_user(request),
-                source=serializer.validated_data["source"],
-                filename=upload.name or "",
-                data=upload.read(),
+                user=authenticated_user(request), source=source, filename=filename, data=data
             )
         except ImportLimitReached as exc:
             raise exceptions.Throttled(wait=exc.wait_seconds, detail=exc.message) from exc
         body = {"id": submission.job.pk, "reused": submission.reused}
-        return Response(body, status=status.HTTP_202_ACCEPTED)
+        report = request.build_absolute_uri(reverse("me-import-detail", args=[submission.job.pk]))
+        headers = {"Location": report, "Retry-After": str(IMPORT_POLL_SECONDS)}
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers=headers)
 
 
 class ImportDetailApi(APIView):

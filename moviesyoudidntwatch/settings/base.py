@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "corsheaders",
     "core",
     "accounts",
     "catalog",
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that can answer (a 413, a redirect)
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (admin, API docs) served by the app itself
@@ -87,6 +89,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx for the web pages' partial updates
     "django.contrib.messages.middleware.MessageMiddleware",
+    "core.api.middleware.ApiHttpMiddleware",  # the API's Cache-Control, ETag/304, Vary and RateLimit headers
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -269,6 +272,32 @@ FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=30)
 FEED_CACHE_MAX_MATCHES = env.int("FEED_CACHE_MAX_MATCHES", default=50_000)
 
 # The largest history file POST /me/import and the import page take; a larger declared body gets a 413 unread.
+# Seconds a public API answer (an anonymous catalog read, the genre and language lists, the schema) may be
+# kept by clients and shared caches: `Cache-Control: public, max-age=…`.
+API_CACHE_MAX_AGE_SECONDS = env.int("API_CACHE_MAX_AGE_SECONDS", default=60)
+
+# Browsers on other sites may call the API (never the pages or the admin) only from these origins; none by
+# default. Answers carry no cookies: the API authenticates with the Authorization header alone.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_URLS_REGEX = r"^/(?:auth|users|me|movies|tvshows|chat|genres|languages|healthz|api/schema)(?:/|$)"
+CORS_ALLOW_HEADERS = (
+    "accept",
+    "accept-language",
+    "authorization",
+    "content-type",
+    "idempotency-key",
+    "if-none-match",
+)
+CORS_EXPOSE_HEADERS = (
+    "Content-Language",
+    "ETag",
+    "Idempotent-Replayed",
+    "Location",
+    "RateLimit",
+    "RateLimit-Policy",
+    "Retry-After",
+)
+
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 # History files one user may import in 24 hours (POST /me/import and the import page); more get a 429.
 IMPORT_DAILY_LIMIT = env.int("IMPORT_DAILY_LIMIT", default=20)

@@ -54,7 +54,7 @@ def test_the_card_has_the_contract_fields(api_client: APIClient, catalog: dict) 
         "user_status",
     }
     assert (card["imdb_rating"], card["imdb_votes"], card["user_status"]) == (9.2, 1_500_000, None)
-    assert card["genres"] == ["Crime", "Drama"]
+    assert card["genres"] == [{"id": 80, "name": "Crime"}, {"id": 18, "name": "Drama"}]  # TMDB's ids
 
 
 def test_cards_in_french_with_per_field_fallback(api_client: APIClient, catalog: dict) -> None:
@@ -62,12 +62,12 @@ def test_cards_in_french_with_per_field_fallback(api_client: APIClient, catalog:
     assert response["Content-Language"] == "fr"
     cards = {c["title"]: c for c in response.json()["results"]}
     amelie = cards["Le Fabuleux Destin d'Amélie Poulain"]
-    assert amelie["genres"] == ["Comédie", "Romance"]
+    assert amelie["genres"] == [{"id": 35, "name": "Comédie"}, {"id": 10749, "name": "Romance"}]
     assert amelie["overview"].startswith("Le Fabuleux")
     english_only = discover(api_client, {"genres": ["Horror"]}, HTTP_ACCEPT_LANGUAGE="fr").json()["results"]
     alien = next(c for c in english_only if c["year"] == 1979)
     assert alien["title"] == "Alien" and alien["overview"] == "Alien: a film from 1979."  # English fallback
-    assert alien["genres"] == ["Horreur", "Science-Fiction"]
+    assert [g["name"] for g in alien["genres"]] == ["Horreur", "Science-Fiction"]
     assert set(titles_of(discover(api_client, {"languages": ["fr"]}, HTTP_ACCEPT_LANGUAGE="en"))) == {
         "Amélie",
         "La Haine",
@@ -243,10 +243,12 @@ def test_detail_shows_people_and_ratings_with_source_and_date(api_client: APICli
     assert body["directors"] == ["Francis Ford Coppola"]
     assert body["cast"] == ["Marlon Brando", "Al Pacino"]
     imdb = next(r for r in body["ratings"] if r["source"] == "imdb")
-    assert (imdb["value"], imdb["votes"], imdb["as_of"], imdb["used_for_score"]) == (
+    # The source says only a year: `as_of` (a day) stays null, `as_of_year` has it.
+    assert (imdb["value"], imdb["votes"], imdb["as_of"], imdb["as_of_year"], imdb["used_for_score"]) == (
         9.2,
         1_500_000,
-        "2005",
+        None,
+        2005,
         True,
     )
     amelie = api_client.get(f"/movies/{catalog['Amélie'].pk}").json()

@@ -60,7 +60,7 @@ def test_mark_seen_with_rating_returns_the_card(auth_client: APIClient, user: Us
     assert body["updated_at"]
     assert body["title"]["title"] == "Amélie"
     assert body["title"]["user_status"] == "seen"
-    assert body["title"]["genres"] == ["Comedy", "Romance"]
+    assert [g["name"] for g in body["title"]["genres"]] == ["Comedy", "Romance"]
     assert Entry.objects.get(user=user).rating == 9
 
 
@@ -125,7 +125,7 @@ def test_tv_show_route(auth_client: APIClient, titles: dict) -> None:
     card = response.json()["title"]
     assert card["title"] == "Le Bureau des légendes"
     assert (card["media_type"], card["first_air_year"], card["last_air_year"]) == ("tv", 2015, 2020)
-    assert card["genres"] == ["Drame"]
+    assert card["genres"] == [{"id": 18, "name": "Drame"}]
 
 
 HEAT = "heat"  # replaced by Heat's id in the test
@@ -204,12 +204,12 @@ def test_lists_are_paginated_newest_first_and_localized(
         update(auth_client, {"title_id": titles[key].pk, "status": "seen"})
     page1 = auth_client.get("/me/movies/seen?page_size=2", HTTP_ACCEPT_LANGUAGE="fr").json()
     assert [r["title"] for r in page1["results"]] == ["Le Fabuleux destin d'Amélie Poulain", "Heat"]
-    assert (page1["count"], page1["page"], page1["page_size"], page1["has_more"]) == (3, 1, 2, True)
+    assert page1["count"] == 3 and page1["next"] == "http://testserver/me/movies/seen?page=2&page_size=2"
     assert page1["results"][0]["overview"] == "Une serveuse timide."
-    assert page1["results"][0]["genres"] == ["Comédie", "Romance"]
-    page2 = auth_client.get("/me/movies/seen?page_size=2&page=2").json()
+    assert [g["name"] for g in page1["results"][0]["genres"]] == ["Comédie", "Romance"]
+    page2 = auth_client.get(page1["next"]).json()
     assert [r["title"] for r in page2["results"]] == ["Alien"]
-    assert page2["has_more"] is False
+    assert (page2["count"], page2["next"]) == (3, None)
     assert auth_client.get("/me/tvshows/seen").json()["count"] == 0
 
 
@@ -217,7 +217,7 @@ def test_lists_are_paginated_newest_first_and_localized(
 def test_list_pagination_bad_input(auth_client: APIClient, query: str) -> None:
     response = auth_client.get(f"/me/movies/seen?{query}")
     assert response.status_code == 400
-    assert query.split("=")[0] in response.json()
+    assert list(response.json()["errors"]) == [query.split("=")[0]]
 
 
 def test_lists_use_a_constant_number_of_queries(auth_client: APIClient, user: User) -> None:

@@ -1,0 +1,114 @@
+"""The catalog's vocabularies, for clients building filters: its genres and its titles' original languages.
+
+Public (a token is not read) and the same for every caller in a language: `Cache-Control: public`.
+"""
+
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.api.serializers import GenreOutputSerializer, genre_data
+from catalog.localized import genre_label
+from catalog.models import MediaType
+from catalog.selectors import genres_of, original_languages
+from catalog.text import strip_accents
+from core.api.caching import CachePolicy
+from core.names import language_name
+
+
+class GenreListInputSerializer(serializers.Serializer):
+    media_type = serializers.ChoiceField(choices=MediaType.choices, default=MediaType.MOVIE)
+
+
+class LanguageListInputSerializer(serializers.Serializer):
+    media_type = serializers.ChoiceField(
+        choices=MediaType.choices, required=False, help_text="Only the languages of movies, or of TV shows."
+    )
+
+
+@extend_schema_serializer(component_name="Language")
+class LanguageOutputSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="ISO 639-1 code, as the discovery filters' `languages` take it.")
+    name = serializers.CharField(help_text="The language's name in the request's language.")
+    count = serializers.IntegerField(help_text="How many titles of the catalog are originally in it.")
+
+
+def _list_of(name: str, item: serializers.Serializer) -> serializers.Serializer:
+    """The API's list envelope around a whole list: one page, no next one."""
+    return inline_serializer(
+        name,
+        {
+            "results": item,
+            "next": serializers.URLField(allow_null=True, help_text="Always null: the whole list."),
+            "count": serializers.IntegerField(),
+        },
+    )
+
+
+def _whole_list(results: list[dict[str, object]]) -> dict[str, object]:
+    return {"results": results, "next": None, "count": len(results)}
+
+
+class CatalogListApi(APIView):
+    authentication_classes = ()  # public: an Authorization header is not read (and no security declared)
+    permission_classes = ()
+    cache_policy = CachePolicy.PUBLIC
+
+
+class GenreListApi(CatalogListApi):
+    @extend_schema(
+        summary="List the genres",
+        description="TMDB's genres for movies or for TV shows: their ids (what the discovery filters take, "
+        "as do their names) and names in the request's language, in alphabetical order.",
+        parameters=[GenreListInputSerializer],
+        responses={200: _list_of("GenreList", GenreOutputSerializer(many=True))},
+        examples=[
+            OpenApiExample(
+                "French",
+                value=_whole_list([{"id": 28, "name": "Action"}, {"id": 12, "name": "Aventure"}]),
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        params = GenreListInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        language = request.LANGUAGE_CODE
+        labels = sorted(
+            (genre_label(g, language) for g in genres_of(params.validated_data["media_type"])),
+            key=lambda label: strip_accents(label.name).casefold(),
+        )
+        return Response(_whole_list(genre_data(labels)))
+
+
+class LanguageListApi(CatalogListApi):
+    @extend_schema(
+        summary="List the original languages",
+        description="The original languages of the catalog's titles (ISO 639-1 codes, with their names in "
+        "the request's language and how many titles each has), most used first.",
+        parameters=[LanguageListInputSerializer],
+        responses={200: _list_of("LanguageList", LanguageOutputSerializer(many=True))},
+        examples=[
+            OpenApiExample(
+                "English",
+                value=_whole_list(
+                    [
+                        {"code": "en", "name": "English", "count": 12150},
+                        {"code": "fr", "name": "French", "count": 940},
+                    ]
+                ),
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        params = LanguageListInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        language = request.LANGUAGE_CODE
+        languages = original_languages(media_type=params.validated_data.get("media_type"))
+        results = [
+            {"code": code, "name": language_name(code, language), "count": count} for code, count in languages
+        ]
+        return Response(_whole_list(results))
