@@ -123,7 +123,7 @@ class RatingLine:
     provider: str | None
     value: float | int
     as_of: date | None  # the day, when known
-    as_of_year: int | None  # the year, when at least that is known (some sources give only a year)
+    as_of_year: int | None  # the year, when only the year is known (some sources give no more)
     used_for_score: bool
     votes: int | None = None  # IMDb
     reviews: int | None = None  # critics
@@ -180,8 +180,8 @@ class AsOf(TypedDict):
 
 
 def _as_of(value: date | str | None) -> AsOf:
-    """A rating's date as `as_of` and `as_of_year`: a day ("2026-10-18") gives both, a source that says only
-    a year ("2005") gives the year alone, nothing (or text we cannot read) neither."""
+    """A rating's date as `as_of` or `as_of_year`, never both: a day ("2026-10-18") is `as_of`, a source that
+    says only a year ("2005") gives `as_of_year`, nothing (or text we cannot read) neither."""
     day: date | None = None
     if isinstance(value, date):
         day = value
@@ -191,7 +191,7 @@ def _as_of(value: date | str | None) -> AsOf:
         except ValueError:
             year = int(value) if value.isascii() and value.isdigit() and len(value) == 4 else None
             return {"as_of": None, "as_of_year": year}
-    return {"as_of": day, "as_of_year": day.year if day else None}
+    return {"as_of": day, "as_of_year": None}
 
 
 def title_ratings(title: Title) -> tuple[RatingLine, ...]:

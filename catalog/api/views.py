@@ -59,9 +59,6 @@ class CatalogListApi(APIView):
 
 class GenreListApi(CatalogListApi):
     @extend_schema(
-        summary="List the genres",
-        description="TMDB's genres for movies or for TV shows: their ids (what the discovery filters take, "
-        "as do their names) and names in the request's language, in alphabetical order.",
         parameters=[GenreListInputSerializer],
         responses={200: _list_of("GenreList", GenreOutputSerializer(many=True))},
         examples=[
@@ -73,6 +70,12 @@ class GenreListApi(CatalogListApi):
         ],
     )
     def get(self, request: Request) -> Response:
+        """List the genres.
+
+        Anyone may call it (a token is not read). TMDB's genres for movies, or for TV shows with
+        `media_type=tv`: their ids, which the discovery filters take (as they take the names), and their names
+        in the request's language, in alphabetical order. The whole list in one page.
+        """
         params = GenreListInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         language = request.LANGUAGE_CODE
@@ -85,9 +88,6 @@ class GenreListApi(CatalogListApi):
 
 class LanguageListApi(CatalogListApi):
     @extend_schema(
-        summary="List the original languages",
-        description="The original languages of the catalog's titles (ISO 639-1 codes, with their names in "
-        "the request's language and how many titles each has), most used first.",
         parameters=[LanguageListInputSerializer],
         responses={200: _list_of("LanguageList", LanguageOutputSerializer(many=True))},
         examples=[
@@ -104,6 +104,12 @@ class LanguageListApi(CatalogListApi):
         ],
     )
     def get(self, request: Request) -> Response:
+        """List the original languages of the catalog's titles.
+
+        Anyone may call it (a token is not read). ISO 639-1 codes, which the discovery filters' `languages`
+        take, with their names in the request's language and how many titles each has, most used first; of
+        movies or TV shows only with `media_type`. The whole list in one page.
+        """
         params = LanguageListInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         language = request.LANGUAGE_CODE

@@ -7,6 +7,7 @@ Throttle rates are set per test with `/day` windows: a counter's window could ro
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.conf import settings as django_settings
@@ -200,6 +201,16 @@ def test_every_time_the_api_writes_ends_in_z(auth_client: APIClient, catalog: di
     assert exported["exported_at"].endswith("Z")
     assert {e["updated_at"][-1] for e in exported["entries"]} == {"Z"}
     assert auth_client.get("/users/me").json()["date_joined"].endswith("Z")
+
+
+def test_a_rating_is_as_of_a_day_or_of_a_year_never_both(api_client: APIClient, catalog: dict) -> None:
+    heat = catalog["Heat"]
+    heat.rating_as_of = date(2026, 10, 18)
+    heat.save()
+    rating = api_client.get(f"/movies/{heat.pk}").json()["ratings"][0]
+    assert (rating["source"], rating["as_of"], rating["as_of_year"]) == ("imdb", "2026-10-18", None)
+    godfather = api_client.get(f"/movies/{catalog['The Godfather'].pk}").json()["ratings"][0]
+    assert (godfather["as_of"], godfather["as_of_year"]) == (None, 2005)  # the source says only "2005"
 
 
 # ---------------------------------------------------------------- CORS
