@@ -1,5 +1,5 @@
-"""A page of any sequence of rows, read with one extra row to tell whether more follow; the API and the
-pages render it (the API in its envelope: results, page, page_size, has_more, and count for lists)."""
+"""A page of any sequence of rows, read with one extra row to tell whether more follow. The pages render it
+as numbered pages; the API puts it in its one envelope (`core.api.pagination`)."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -14,17 +14,6 @@ class Page:
     page_size: int
     has_more: bool
     count: int | None = None
-
-    def envelope(self, results: list[Any]) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "results": results,
-            "page": self.page,
-            "page_size": self.page_size,
-            "has_more": self.has_more,
-        }
-        if self.count is not None:
-            body["count"] = self.count
-        return body
 
 
 def paginate(queryset: QuerySet, *, page: int, page_size: int, with_count: bool = False) -> Page:

@@ -26,7 +26,7 @@ from django.dispatch import receiver
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
 from discovery.filters import DiscoveryFilters
-from discovery.selectors import ResultPage, title_ids_ranked, titles_excluded_count
+from discovery.selectors import RankKey, ResultPage, feed_key, title_ids_ranked, titles_excluded_count
 from library.selectors import marked_title_ids
 
 if TYPE_CHECKING:
@@ -72,28 +72,45 @@ def cached_feed_page(
     language: str,
     page: int,
     page_size: int,
+    after: RankKey | None = None,
 ) -> ResultPage | None:
-    """The page, with the number of the caller's titles that matched, from the cached ranking; None when
-    the cache cannot answer and the database must."""
+    """The page (or, with `after`, the page of titles ranked after it), with the number of the caller's
+    titles that matched, from the cached ranking; None when the cache cannot answer and the database must.
+
+    `after` is found by its id in the ranking, which holds every match, the caller's too: titles marked
+    since the previous page are only left out. When the ranking no longer holds it (it stopped matching),
+    the database finds its place by value."""
     if settings.FEED_CACHE_SECONDS <= 0:
         return None
     ranked = _ranking(media_type=media_type, filters=filters, language=language)
     if ranked is None:
         return None
+    begin = 0
+    if after is not None:
+        found = np.flatnonzero(ranked == after.pk)
+        if not found.size:
+            return None
+        begin, page = int(found[0]) + 1, 1
     marked = None
+    rest = ranked[begin:]
     if user.is_authenticated:
         marked = np.isin(ranked, np.fromiter(marked_title_ids(user=user), dtype=np.int32))
-        ranked = ranked[~marked]
+        rest = rest[~marked[begin:]]
     start = (page - 1) * page_size
-    ids = ranked[start : start + page_size + 1].tolist()
+    ids = rest[start : start + page_size + 1].tolist()
+    items = _titles_by_id(ids[:page_size])
+    has_more = len(ids) > page_size
     return ResultPage(
-        items=_titles_by_id(ids[:page_size]),
+        items=items,
         page=page,
         page_size=page_size,
-        has_more=len(ids) > page_size,
+        has_more=has_more,
         excluded_count=titles_excluded_count(
             media_type=media_type, filters=filters, user=user, marked_in_ranking=marked
         ),
+        next_after=feed_key(items[-1], sort_by=filters.sort_by, language=language)
+        if has_more and items
+        else None,
     )
 
 

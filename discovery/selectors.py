@@ -4,8 +4,10 @@ Everything here takes the caller (`user`, anonymous included) and removes what t
 inside the query, so a page is full whenever enough unseen matches exist, however many titles they marked.
 """
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeAlias
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
@@ -24,33 +26,123 @@ if TYPE_CHECKING:
     from django.db.models.expressions import Combinable, NegatedExpression, OrderBy
 
 Condition: TypeAlias = "Q | Exists | NegatedExpression[Combinable]"
+SortValue: TypeAlias = float | int | str | None
+
+
+@dataclass(frozen=True)
+class RankKey:
+    """Where a page of a ranked list ended: its last title's sort values and id. The next page holds the
+    titles ranked after it, found by value, so the titles the caller marks meanwhile (which leave the list)
+    never make it skip others."""
+
+    values: tuple[SortValue, ...]
+    pk: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"k": list(self.values), "i": self.pk}
+
+    @classmethod
+    def from_json(cls, data: Any, *, size: int) -> "RankKey | None":
+        """The key `as_json` wrote, with `size` sort values; None when `data` is not one."""
+        if not isinstance(data, dict) or set(data) != {"k", "i"}:
+            return None
+        values, pk = data["k"], data["i"]
+        if not isinstance(values, list) or len(values) != size or type(pk) is not int or pk < 1:
+            return None
+        if not all(v is None or type(v) in (int, float, str) for v in values):
+            return None
+        return cls(values=tuple(values), pk=pk)
 
 
 @dataclass(frozen=True)
 class ResultPage:
     """One page of titles for the caller, and how many of their own titles the request left out (None when
-    not counted: anonymous callers, search and similar titles)."""
+    not counted: anonymous callers, search and similar titles). On a ranked list with more to come,
+    `next_after` is where the next page starts."""
 
     items: list[Title]
     page: int
     page_size: int
     has_more: bool
     excluded_count: int | None = None
+    next_after: RankKey | None = None
 
 
-def result_page(titles: QuerySet[Title], *, page: int, page_size: int) -> ResultPage:
-    """One query for the page; one extra row tells whether more follow."""
+def result_page(
+    titles: QuerySet[Title], *, page: int, page_size: int, key: Callable[[Title], RankKey] | None = None
+) -> ResultPage:
+    """One query for the page; one extra row tells whether more follow. With `key` (a ranked list), the
+    page says where the next one starts."""
     start = (page - 1) * page_size
     rows = list(titles[start : start + page_size + 1])
-    return ResultPage(items=rows[:page_size], page=page, page_size=page_size, has_more=len(rows) > page_size)
+    items, has_more = rows[:page_size], len(rows) > page_size
+    return ResultPage(
+        items=items,
+        page=page,
+        page_size=page_size,
+        has_more=has_more,
+        next_after=key(items[-1]) if key is not None and has_more and items else None,
+    )
+
+
+def _after(columns: Sequence[tuple[str, bool, object]], pk: int) -> Q:
+    """The rows ranked after a key in an order of `columns` (name, descending with NULLs last or else
+    ascending, the key's value), then pk: the keyset condition of the next page."""
+    condition = Q(pk__gt=pk)
+    for name, descending, value in reversed(columns):
+        if value is None:  # NULLs come last: only rows without a value, after the key on what follows
+            condition = Q(**{f"{name}__isnull": True}) & condition
+        elif descending:
+            lower = Q(**{f"{name}__lt": value}) | Q(**{f"{name}__isnull": True})
+            condition = lower | (Q(**{name: value}) & condition)
+        else:
+            condition = Q(**{f"{name}__gt": value}) | (Q(**{name: value}) & condition)
+    return condition
+
+
+def _sort_title(language: str) -> "Coalesce | F":
+    return Coalesce(NullIf("title_fr", Value("")), "title_en") if language == "fr" else F("title_en")
 
 
 def _ordering(sort_by: str, language: str) -> "list[OrderBy | Lower | str]":
     if sort_by == SortBy.TITLE:
-        localized = Coalesce(NullIf("title_fr", Value("")), "title_en") if language == "fr" else F("title_en")
-        return [Lower(localized), "pk"]
+        return [Lower(_sort_title(language)), "pk"]
     # Matches the ranking indexes of catalog's migration 0003: (media type, column DESC NULLS LAST, id).
     return [F(sort_by).desc(nulls_last=True), "pk"]
+
+
+def feed_ranking(*, media_type: str, filters: DiscoveryFilters, language: str) -> str:
+    """What names one ranking of the feed (its cursors are valid for it alone): the media type, the filters
+    and the sort, and the language when titles are sorted by name (the order is the localized names')."""
+    named = language if filters.sort_by == SortBy.TITLE else ""
+    return json.dumps(["feed", media_type, asdict(filters), named], sort_keys=True, default=str)
+
+
+def feed_key(title: Title, *, sort_by: str, language: str) -> RankKey:
+    """A title's place in the feed's order: its sort value (the localized name for a title sort), its id."""
+    if sort_by == SortBy.TITLE:
+        value: SortValue = (title.title_fr or title.title_en) if language == "fr" else title.title_en
+    else:
+        value = getattr(title, sort_by)
+    return RankKey(values=(value,), pk=title.pk)
+
+
+def feed_key_from(data: Any, *, sort_by: str) -> RankKey | None:
+    """The feed's key `RankKey.as_json` wrote for this sort; None when `data` is not one."""
+    key = RankKey.from_json(data, size=1)
+    if key is None or isinstance(key.values[0], str) != (sort_by == SortBy.TITLE):
+        return None
+    return key
+
+
+def titles_after(titles: QuerySet[Title], after: RankKey, *, sort_by: str, language: str) -> QuerySet[Title]:
+    """The titles ranked after `after` in the feed's order (a keyset: the same order and index walk, from
+    the key on). Names compare as the database lowers them, both sides alike."""
+    (value,) = after.values
+    if sort_by == SortBy.TITLE:
+        named = titles.alias(sort_title=Lower(_sort_title(language)))
+        return named.filter(_after([("sort_title", False, Lower(Value(str(value))))], after.pk))
+    return titles.filter(_after([(sort_by, True, value)], after.pk))
 
 
 def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Condition]:
@@ -89,13 +181,21 @@ def titles_unmarked(titles: QuerySet[Title], *, user: User | AnonymousUser) -> Q
 
 
 def titles_discover(
-    *, media_type: str, filters: DiscoveryFilters, user: User | AnonymousUser, language: str = "en"
+    *,
+    media_type: str,
+    filters: DiscoveryFilters,
+    user: User | AnonymousUser,
+    language: str = "en",
+    after: RankKey | None = None,
 ) -> QuerySet[Title]:
-    """Matching titles never seen, saved or hidden by the user, best first, genres prefetched.
+    """Matching titles never seen, saved or hidden by the user, best first (after `after` when given),
+    genres prefetched.
 
     The caller's titles are removed inside the query (NOT EXISTS over their entries); how many were removed
     is `titles_excluded_count`."""
     titles = titles_filter(titles_for_cards().filter(media_type=media_type), filters)
+    if after is not None:
+        titles = titles_after(titles, after, sort_by=filters.sort_by, language=language)
     return titles_unmarked(titles, user=user).order_by(*_ordering(filters.sort_by, language))
 
 
@@ -154,8 +254,22 @@ SIMILARITY_WEIGHTS = {
 }
 
 
-def titles_similar(*, title: Title, user: User | AnonymousUser) -> QuerySet[Title]:
-    """Precomputed neighbours of a title, content and co-ratings blended, minus the caller's titles."""
+def similar_key(title: Title) -> RankKey:
+    """A similar title's place in its list: blended similarity, then score, then id."""
+    return RankKey(values=(getattr(title, "similarity", None), title.score), pk=title.pk)
+
+
+def similar_key_from(data: Any) -> RankKey | None:
+    """The key `similar_key` wrote; None when `data` is not one."""
+    key = RankKey.from_json(data, size=2)
+    return None if key is None or any(isinstance(v, str) for v in key.values) else key
+
+
+def titles_similar(
+    *, title: Title, user: User | AnonymousUser, after: RankKey | None = None
+) -> QuerySet[Title]:
+    """Precomputed neighbours of a title, content and co-ratings blended, minus the caller's titles (and,
+    with `after`, those ranked before it)."""
     similar = titles_for_cards().filter(
         pk__in=TitleNeighbour.objects.filter(title=title).values("neighbour_id")
     )
@@ -167,9 +281,11 @@ def titles_similar(*, title: Title, user: User | AnonymousUser) -> QuerySet[Titl
         .values("total")[:1],
         output_field=FloatField(),
     )
-    return similar.annotate(similarity=blended).order_by(
-        F("similarity").desc(nulls_last=True), F("score").desc(nulls_last=True), "pk"
-    )
+    similar = similar.annotate(similarity=blended)
+    if after is not None:
+        similarity, score = after.values
+        similar = similar.filter(_after([("similarity", True, similarity), ("score", True, score)], after.pk))
+    return similar.order_by(F("similarity").desc(nulls_last=True), F("score").desc(nulls_last=True), "pk")
 
 
 def _kind_weight() -> Case:

@@ -2,6 +2,9 @@
 (`catalog.ingest.topup`) when a key is set and our catalog falls short; without one, from our catalog alone.
 """
 
+from dataclasses import replace
+from functools import partial
+
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
@@ -11,8 +14,11 @@ from catalog.models import Title
 from discovery.feed import cached_feed_page
 from discovery.filters import DiscoveryFilters
 from discovery.selectors import (
+    RankKey,
     ResultPage,
+    feed_key,
     result_page,
+    similar_key,
     titles_discover,
     titles_excluded_count,
     titles_filter,
@@ -27,28 +33,39 @@ def discover_page(
     filters: DiscoveryFilters,
     user: User | AnonymousUser,
     language: str,
-    page: int,
     page_size: int,
+    page: int = 1,
+    after: RankKey | None = None,
 ) -> ResultPage:
-    """One page of the feed (see `titles_discover`), topped up from TMDB when the cache falls short, with
-    how many of the user's titles matched and were left out.
+    """One page of the feed (see `titles_discover`): page `page`, or with `after` the titles ranked after
+    it; topped up from TMDB when the cache falls short, with how many of the user's titles matched and were
+    left out, and where the next page starts.
 
     Served from the shared ranking of `discovery.feed` when it can answer, from the database otherwise."""
+    if after is not None:
+        page = 1  # a keyset: the first page of what follows the key
     cached = cached_feed_page(
-        media_type=media_type, filters=filters, user=user, language=language, page=page, page_size=page_size
+        media_type=media_type,
+        filters=filters,
+        user=user,
+        language=language,
+        page=page,
+        page_size=page_size,
+        after=after,
     )
     if cached is not None and (len(cached.items) == page_size or not tmdb_is_configured()):
         return cached  # a short page goes through the database, where the top-up can fill it
-    titles = titles_discover(media_type=media_type, filters=filters, user=user, language=language)
-    found = result_page(titles, page=page, page_size=page_size)
+    titles = titles_discover(
+        media_type=media_type, filters=filters, user=user, language=language, after=after
+    )
+    key = partial(feed_key, sort_by=filters.sort_by, language=language)
+    found = result_page(titles, page=page, page_size=page_size, key=key)
     if len(found.items) < page_size and discover_top_up(
         media_type=media_type, filters=filters, unseen=titles, wanted=page * page_size
     ):
-        found = result_page(titles.all(), page=page, page_size=page_size)  # again, with what TMDB added
+        found = result_page(titles.all(), page=page, page_size=page_size, key=key)  # with what TMDB added
     excluded = titles_excluded_count(media_type=media_type, filters=filters, user=user)
-    return ResultPage(
-        items=found.items, page=page, page_size=page_size, has_more=found.has_more, excluded_count=excluded
-    )
+    return replace(found, excluded_count=excluded)
 
 
 def search_page(
@@ -68,14 +85,16 @@ def similar_page(
     *,
     title: Title,
     user: User | AnonymousUser,
-    page: int,
     page_size: int,
+    page: int = 1,
     filters: DiscoveryFilters | None = None,
+    after: RankKey | None = None,
 ) -> ResultPage:
-    """Titles like `title` that the user has not marked, best first, narrowed by `filters` when given (the
-    assistant's "like Heat but French"); TMDB's recommendations are merged in when a key is set."""
+    """Titles like `title` that the user has not marked, best first (after `after` when given), narrowed
+    by `filters` when given (the assistant's "like Heat but French"); TMDB's recommendations are merged in
+    when a key is set."""
     similar_top_up(title=title)
-    titles = titles_similar(title=title, user=user)
+    titles = titles_similar(title=title, user=user, after=after)
     if filters is not None:
         titles = titles_filter(titles, filters)
-    return result_page(titles, page=page, page_size=page_size)
+    return result_page(titles, page=1 if after is not None else page, page_size=page_size, key=similar_key)

@@ -12,15 +12,17 @@ the user's library (README, "Recommendations for you").
 
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 import numpy as np
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
 from scipy import sparse
 
 from accounts.models import User
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
-from discovery.selectors import titles_unmarked
 from library.models import Entry, Status
 from recommendations.diversity import Candidate, diversify
 from recommendations.feedback import entry_signals, liked
@@ -45,6 +47,33 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class PicksAnchor:
+    """Where a page of picks ended. The picks are ranked from the user's library as it was at `as_of` (the
+    first page's time), so the titles they mark while paging (which leave the picks) neither reorder nor
+    shift the ranking; `position` is how far into it the previous pages went."""
+
+    as_of: datetime
+    position: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"t": self.as_of.isoformat(), "p": self.position}
+
+    @classmethod
+    def from_json(cls, data: Any) -> "PicksAnchor | None":
+        """The anchor `as_json` wrote; None when `data` is not one."""
+        if not isinstance(data, dict) or set(data) != {"t", "p"}:
+            return None
+        when, position = data["t"], data["p"]
+        if not isinstance(when, str) or type(position) is not int or not 0 < position <= POOL:
+            return None
+        try:
+            as_of = datetime.fromisoformat(when)
+        except ValueError:
+            return None
+        return cls(as_of=as_of, position=position) if as_of.tzinfo is not None else None
+
+
+@dataclass(frozen=True)
 class RecommendationPage:
     titles: list[Title]  # cards, genres prefetched, best first
     page: int
@@ -52,6 +81,7 @@ class RecommendationPage:
     has_more: bool
     cold_start: bool  # no personal signal yet: the best-rated titles, spread over genres
     reasons: dict[int, list[Reason]] = field(default_factory=dict)
+    next_after: PicksAnchor | None = None  # where the next page starts, when there is one
 
 
 # ---------------------------------------------------------------- the learned model, once per process
@@ -156,8 +186,10 @@ class _Library:
     ratings: np.ndarray
 
     @classmethod
-    def of(cls, user: User) -> "_Library":
-        rows = list(Entry.objects.filter(user=user).values_list("title_id", "status", "rating"))
+    def of(cls, user: User, *, as_of: datetime) -> "_Library":
+        """The user's entries made by `as_of` (as they are now)."""
+        entries = Entry.objects.filter(user=user, created_at__lte=as_of)
+        rows = list(entries.values_list("title_id", "status", "rating"))
         return cls(
             titles=np.array([t for t, _s, _r in rows], dtype=np.int64),
             statuses=np.array([s for _t, s, _r in rows], dtype="<U8"),
@@ -165,33 +197,50 @@ class _Library:
         )
 
 
-def recommendations_page(*, user: User, media_type: str, page: int, page_size: int) -> RecommendationPage:
-    """A page of picks for the user, best first, none with a status of theirs."""
+def recommendations_page(
+    *, user: User, media_type: str, page_size: int, page: int = 1, after: PicksAnchor | None = None
+) -> RecommendationPage:
+    """A page of picks for the user, best first, none with a status of theirs: page `page`, or with
+    `after` the picks that follow it in the ranking it was cut from."""
+    as_of = after.as_of if after is not None else timezone.now()
     model = learned_model(media_type=media_type)
-    scores = _scores(model, _Library.of(user))
+    scores = _scores(model, _Library.of(user, as_of=as_of))
     cold_start = not scores.ranked
-    pool = scores.ranked if not cold_start else _popular_pool(user=user, media_type=media_type)
+    pool = scores.ranked if not cold_start else _popular_pool(user=user, media_type=media_type, as_of=as_of)
     held_back = {pk for pk, _s in pool if pk in model.sequels and model.sequels[pk] not in scores.seen}
     pool = [(pk, score) for pk, score in pool if pk not in held_back]
-    start = (page - 1) * page_size
-    order = diversify(_candidates(model, pool), start + page_size + 1)
-    page_ids = order[start : start + page_size]
+    start = after.position if after is not None else (page - 1) * page_size
+    marked_since = (
+        _marked_since(user=user, title_ids=[pk for pk, _s in pool], as_of=as_of) if after else set()
+    )
+    order = diversify(_candidates(model, pool), start + page_size + 1 + len(marked_since))
+    following = [(at, pk) for at, pk in enumerate(order) if at >= start and pk not in marked_since]
+    shown = following[:page_size]
+    page_ids = [pk for _at, pk in shown]
     if not page_ids:
         return RecommendationPage([], page, page_size, has_more=False, cold_start=cold_start)
     by_pk = {t.pk: t for t in titles_for_cards().filter(pk__in=page_ids)}
+    has_more = len(following) > page_size
     return RecommendationPage(
         titles=[by_pk[pk] for pk in page_ids if pk in by_pk],
         page=page,
         page_size=page_size,
-        has_more=len(order) > start + page_size,
+        has_more=has_more,
         cold_start=cold_start,
         reasons={} if cold_start else _reasons(scores, page_ids),
+        next_after=PicksAnchor(as_of=as_of, position=shown[-1][0] + 1) if has_more else None,
     )
+
+
+def _marked_since(*, user: User, title_ids: list[int], as_of: datetime) -> set[int]:
+    """Which of these titles the user marked after `as_of`: they leave the picks without reordering them."""
+    entries = Entry.objects.filter(user=user, title_id__in=title_ids, created_at__gt=as_of)
+    return set(entries.values_list("title_id", flat=True))
 
 
 def user_scores(*, user: User, media_type: str, limit: int = POOL) -> Scores:
     """The user's best `limit` titles of this media type by learned score; none without any signal."""
-    return _scores(learned_model(media_type=media_type), _Library.of(user), limit=limit)
+    return _scores(learned_model(media_type=media_type), _Library.of(user, as_of=timezone.now()), limit=limit)
 
 
 def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL) -> Scores:
@@ -219,9 +268,11 @@ def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL) -> Sco
     )
 
 
-def _popular_pool(*, user: User, media_type: str) -> list[tuple[int, float]]:
-    """The cold start: best vote-weighted titles the user has no status for (unrated ones last)."""
-    titles = titles_unmarked(Title.objects.filter(media_type=media_type), user=user)
+def _popular_pool(*, user: User, media_type: str, as_of: datetime) -> list[tuple[int, float]]:
+    """The cold start: best vote-weighted titles the user had no status for at `as_of` (unrated ones
+    last)."""
+    theirs = Entry.objects.filter(user=user, title_id=OuterRef("pk"), created_at__lte=as_of)
+    titles = Title.objects.filter(media_type=media_type).exclude(Exists(theirs))
     rows = titles.order_by(F("score").desc(nulls_last=True), "pk").values_list("pk", "score")
     return [(pk, score or 0.0) for pk, score in rows[:POOL]]
 

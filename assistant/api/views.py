@@ -16,8 +16,8 @@ from assistant.models import ChatSession
 from assistant.services import chat_session_delete, chat_turn, session_not_found
 from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
-from core.api.pagination import PageInputSerializer
-from core.api.schema import errors, page_of
+from core.api.pagination import PageInputSerializer, page_of, rows_page_body
+from core.api.schema import errors
 from core.api.serializers import serialize_many
 from core.api.throttling import chat_turn_wait_seconds
 from core.idempotency import fingerprint_of
@@ -106,7 +106,8 @@ class ChatSessionListApi(APIView):
             with_count=True,
             **params.validated_data,
         )
-        return Response(page.envelope(serialize_many(ChatSessionOutputSerializer, page.items)))
+        results = serialize_many(ChatSessionOutputSerializer, page.items)
+        return Response(rows_page_body(request, page, results))
 
 
 class ChatSessionDetailApi(APIView):

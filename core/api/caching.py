@@ -31,12 +31,15 @@ class CachePolicy(StrEnum):
 def anonymous_first_page(
     request: Request, *, scope: str, params: dict[str, Any], build: Callable[[], dict[str, Any]]
 ) -> dict[str, Any]:
-    """`build()`'s body, kept `ANONYMOUS_PAGE_CACHE_SECONDS` for anonymous callers asking for page 1 with
-    the same parameters in the same language; built afresh for everyone else."""
+    """`build()`'s body, kept `ANONYMOUS_PAGE_CACHE_SECONDS` for anonymous callers asking for the first
+    page (no `cursor`, page 1) with the same parameters at the same URL (the body's `next` link is built
+    from it) in the same language; built afresh for everyone else."""
     seconds = settings.ANONYMOUS_PAGE_CACHE_SECONDS
-    if seconds <= 0 or request.user.is_authenticated or params.get("page", 1) != 1:
+    first = params.get("page", 1) == 1 and params.get("cursor") is None
+    if seconds <= 0 or request.user.is_authenticated or not first:
         return build()
-    digest = hashlib.sha256(json.dumps(params, sort_keys=True, default=str).encode()).hexdigest()
+    asked = [request.build_absolute_uri(), params]
+    digest = hashlib.sha256(json.dumps(asked, sort_keys=True, default=str).encode()).hexdigest()
     key = f"anonymous-page:{scope}:{request.LANGUAGE_CODE}:{digest}"
     body = cache.get(key)
     if body is None:

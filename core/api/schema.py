@@ -1,4 +1,5 @@
-"""OpenAPI descriptions shared by the views: the page envelope and the API's error bodies."""
+"""OpenAPI descriptions shared by the views: the API's error bodies (the page envelope is
+`core.api.pagination.page_of`)."""
 
 from typing import Any, Literal
 
@@ -13,7 +14,7 @@ from drf_spectacular.plumbing import (
     is_list_serializer,
     is_serializer,
 )
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -260,25 +261,6 @@ def composed_example(serializer: Any) -> Any:
 def errors(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
     """The operation's error answers, each a problem (`application/problem+json`), described by its codes."""
     return {(code, PROBLEM_MEDIA_TYPE): ERRORS[code] for code in codes}
-
-
-def page_of(
-    name: str,
-    item: type[serializers.BaseSerializer] | serializers.BaseSerializer,
-    *,
-    count: bool = False,
-    **extra: serializers.Field,
-) -> serializers.Serializer:
-    """The API's page envelope around `item`: results, page, page_size, has_more (and count)."""
-    fields: dict[str, serializers.Field] = {
-        "results": item(many=True) if isinstance(item, type) else item,
-        "page": serializers.IntegerField(),
-        "page_size": serializers.IntegerField(),
-        "has_more": serializers.BooleanField(),
-    }
-    if count:
-        fields["count"] = serializers.IntegerField()
-    return inline_serializer(name, {**fields, **extra})
 
 
 def problem_media_type_hook(

@@ -9,7 +9,6 @@ from rest_framework import serializers
 
 from catalog.api.serializers import TitleCardOutputSerializer, genre_data
 from catalog.models import MediaType
-from core.api.pagination import PageInputSerializer
 from core.api.serializers import StrictInputSerializer
 from discovery.cards import Credit, RatingLine, TitleCard, TitleDetail
 from discovery.filters import (
@@ -38,7 +37,7 @@ def _bounded(
     return field(min_value=low, max_value=high, required=False, allow_null=True)
 
 
-class DiscoverInputSerializer(StrictInputSerializer, PageInputSerializer):
+class DiscoverInputSerializer(StrictInputSerializer):
     """POST /{movies,tvshows}/search-by-filters: every filter optional (API.md)."""
 
     genres = _names(MAX_GENRE_CHARS)
@@ -62,7 +61,7 @@ class DiscoverInputSerializer(StrictInputSerializer, PageInputSerializer):
         return self._filters
 
 
-class KeywordSearchInputSerializer(StrictInputSerializer, PageInputSerializer):
+class KeywordSearchInputSerializer(StrictInputSerializer):
     query = serializers.CharField(max_length=MAX_QUERY_CHARS, trim_whitespace=True)
 
     def validate_query(self, value: str) -> str:

@@ -13,8 +13,16 @@ from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType, Title
 from catalog.selectors import title_for_detail
 from core.api.caching import CachePolicy, anonymous_first_page
-from core.api.pagination import PageInputSerializer
-from core.api.schema import errors, page_of
+from core.api.pagination import (
+    CursorInputSerializer,
+    PageInputSerializer,
+    cursor_decode,
+    cursor_encode,
+    cursor_page_body,
+    offset_page_body,
+    page_of,
+)
+from core.api.schema import errors
 from discovery.api.serializers import (
     DiscoverInputSerializer,
     KeywordSearchInputSerializer,
@@ -22,13 +30,9 @@ from discovery.api.serializers import (
     card_data,
 )
 from discovery.cards import title_cards, title_detail_card
-from discovery.selectors import ResultPage
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import RankKey, ResultPage, feed_key_from, feed_ranking, similar_key_from
 from discovery.services import discover_page, search_page, similar_page
-
-
-def envelope(page: ResultPage, results: list[Any]) -> dict[str, Any]:
-    """API.md's page envelope around the page's rendered items."""
-    return {"results": results, "page": page.page, "page_size": page.page_size, "has_more": page.has_more}
 
 
 class DiscoveryApi(APIView):
@@ -44,6 +48,10 @@ class DiscoveryApi(APIView):
         cards = title_cards(titles, language=request.LANGUAGE_CODE, user=request.user, statuses=statuses)
         return [card_data(card) for card in cards]
 
+    def next_cursor(self, page: ResultPage, *, ranking: str) -> str | None:
+        """The cursor after the page's last title, for the ranking it was cut from; None on the last page."""
+        return cursor_encode(page.next_after.as_json(), scope=ranking) if page.next_after else None
+
     def title(self, title_id: int) -> Title:
         title = title_for_detail(title_id=title_id, media_type=self.media_type)
         if title is None:
@@ -54,6 +62,7 @@ class DiscoveryApi(APIView):
 class TitleDiscoverApi(DiscoveryApi):
     @extend_schema(
         request=DiscoverInputSerializer,
+        parameters=[CursorInputSerializer],
         responses={
             200: page_of(
                 "DiscoveryPage", TitleCardOutputSerializer, excluded_count=serializers.IntegerField()
@@ -62,44 +71,74 @@ class TitleDiscoverApi(DiscoveryApi):
         },
     )
     def post(self, request: Request) -> Response:
+        params = CursorInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
         serializer = DiscoverInputSerializer(data=request.data, context={"media_type": self.media_type})
         serializer.is_valid(raise_exception=True)
+        filters = serializer.filters()
+        ranking = feed_ranking(media_type=self.media_type, filters=filters, language=request.LANGUAGE_CODE)
+        after = cursor_decode(
+            params.validated_data.get("cursor"),
+            scope=ranking,
+            parse=partial(feed_key_from, sort_by=filters.sort_by),
+        )
         return Response(
             anonymous_first_page(
                 request,
                 scope=f"discover:{self.media_type}",
-                params=serializer.validated_data,
-                build=partial(self.build_page, request, serializer),
+                params={**serializer.validated_data, **params.validated_data},
+                build=partial(
+                    self.build_page,
+                    request,
+                    filters,
+                    ranking=ranking,
+                    after=after,
+                    page_size=params.validated_data["page_size"],
+                ),
             )
         )
 
-    def build_page(self, request: Request, serializer: DiscoverInputSerializer) -> dict[str, Any]:
+    def build_page(
+        self,
+        request: Request,
+        filters: DiscoveryFilters,
+        *,
+        ranking: str,
+        after: RankKey | None,
+        page_size: int,
+    ) -> dict[str, Any]:
         page = discover_page(
             media_type=self.media_type,
-            filters=serializer.filters(),
+            filters=filters,
             user=request.user,
             language=request.LANGUAGE_CODE,
-            page=serializer.validated_data["page"],
-            page_size=serializer.validated_data["page_size"],
+            page_size=page_size,
+            after=after,
         )
-        body = envelope(page, self.cards(request, page.items, statuses={}))  # none of them is the caller's
-        body["excluded_count"] = page.excluded_count or 0
-        return body
+        return cursor_page_body(
+            request,
+            self.cards(request, page.items, statuses={}),  # none of them is the caller's
+            next_cursor=self.next_cursor(page, ranking=ranking),
+            excluded_count=page.excluded_count or 0,
+        )
 
 
 class TitleSearchApi(DiscoveryApi):
     @extend_schema(
         request=KeywordSearchInputSerializer,
+        parameters=[PageInputSerializer],
         responses={200: page_of("SearchPage", TitleCardOutputSerializer), **errors(400, 401)},
     )
     def post(self, request: Request) -> Response:
+        params = PageInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
         serializer = KeywordSearchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
         page = search_page(
-            query=data["query"], media_type=self.media_type, page=data["page"], page_size=data["page_size"]
+            query=serializer.validated_data["query"], media_type=self.media_type, **params.validated_data
         )
-        return Response(envelope(page, self.cards(request, page.items)))
+        results = self.cards(request, page.items)
+        return Response(offset_page_body(request, results, page=page.page, has_more=page.has_more))
 
 
 class TitleDetailApi(DiscoveryApi):
@@ -111,11 +150,19 @@ class TitleDetailApi(DiscoveryApi):
 
 class TitleSimilarApi(DiscoveryApi):
     @extend_schema(
-        parameters=[PageInputSerializer],
+        parameters=[CursorInputSerializer],
         responses={200: page_of("SimilarPage", TitleCardOutputSerializer), **errors(400, 401, 404)},
     )
     def get(self, request: Request, title_id: int) -> Response:
-        params = PageInputSerializer(data=request.query_params)
+        params = CursorInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        page = similar_page(title=self.title(title_id), user=request.user, **params.validated_data)
-        return Response(envelope(page, self.cards(request, page.items, statuses={})))
+        title = self.title(title_id)
+        ranking = f"similar:{title.pk}"
+        after = cursor_decode(params.validated_data.get("cursor"), scope=ranking, parse=similar_key_from)
+        page = similar_page(
+            title=title, user=request.user, page_size=params.validated_data["page_size"], after=after
+        )
+        results = self.cards(request, page.items, statuses={})
+        return Response(
+            cursor_page_body(request, results, next_cursor=self.next_cursor(page, ranking=ranking))
+        )

@@ -18,8 +18,8 @@ from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType
 from catalog.selectors import title_find
 from core.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
-from core.api.pagination import PageInputSerializer
-from core.api.schema import errors, page_of
+from core.api.pagination import PageInputSerializer, page_of, rows_page_body
+from core.api.schema import errors
 from core.api.serializers import serialize_many
 from core.idempotency import fingerprint_of
 from core.pagination import paginate
@@ -113,7 +113,7 @@ class EntryListApi(APIView):
             **params.validated_data,
         )
         results = serialize_many(EntryCardOutputSerializer, page.items, context=card_context(request))
-        return Response(page.envelope(results))
+        return Response(rows_page_body(request, page, results))
 
 
 class UserStatsApi(APIView):

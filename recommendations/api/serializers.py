@@ -7,14 +7,14 @@ from rest_framework import serializers
 
 from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType
-from core.api.pagination import PageInputSerializer
+from core.api.pagination import CursorInputSerializer
 from discovery.api.serializers import card_data
 from discovery.cards import TitleCard
 from recommendations.cards import explanation_of, reason_links
 from recommendations.selectors import Reason
 
 
-class RecommendationsInputSerializer(PageInputSerializer):
+class RecommendationsInputSerializer(CursorInputSerializer):
     media_type = serializers.ChoiceField(choices=MediaType.choices, default=MediaType.MOVIE)
 
 

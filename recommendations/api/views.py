@@ -5,12 +5,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import authenticated_user
-from core.api.schema import errors, page_of
+from core.api.pagination import cursor_decode, cursor_encode, cursor_page_body, page_of
+from core.api.schema import errors
 from core.api.serializers import serialize_many
-from core.pagination import Page
 from discovery.cards import title_cards
 from recommendations.api.serializers import RecommendationCardOutputSerializer, RecommendationsInputSerializer
-from recommendations.selectors import recommendations_page
+from recommendations.selectors import PicksAnchor, recommendations_page
 
 
 class RecommendationListApi(APIView):
@@ -34,11 +34,19 @@ class RecommendationListApi(APIView):
         params = RecommendationsInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         user = authenticated_user(request)
-        found = recommendations_page(user=user, **params.validated_data)
-        page = Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more)
+        media_type, page_size = params.validated_data["media_type"], params.validated_data["page_size"]
+        ranking = f"recommendations:{user.pk}:{media_type}"
+        after = cursor_decode(params.validated_data.get("cursor"), scope=ranking, parse=PicksAnchor.from_json)
+        found = recommendations_page(user=user, media_type=media_type, page_size=page_size, after=after)
         language = request.LANGUAGE_CODE
         cards = title_cards(found.titles, language=language, user=user, statuses={})  # none is theirs
         context = {"language": language, "reasons": found.reasons}
-        body = page.envelope(serialize_many(RecommendationCardOutputSerializer, cards, context=context))
-        body["cold_start"] = found.cold_start
-        return Response(body)
+        next_cursor = cursor_encode(found.next_after.as_json(), scope=ranking) if found.next_after else None
+        return Response(
+            cursor_page_body(
+                request,
+                serialize_many(RecommendationCardOutputSerializer, cards, context=context),
+                next_cursor=next_cursor,
+                cold_start=found.cold_start,
+            )
+        )

@@ -15,23 +15,31 @@ from tests.factories import TitleFactory
 pytestmark = pytest.mark.django_db
 
 FEED = "/movies/search-by-filters"
-BODIES = [
-    {},
-    {"page_size": 7},
-    {"page_size": 7, "page": 2},
-    {"page_size": 7, "page": 4},
-    {"genres": ["Drama"], "page_size": 5},
-    {"min_rating": 7.5, "sort_by": "votes"},
-    {"year_from": 1990, "year_to": 2005, "sort_by": "year"},
-    {"sort_by": "title", "page_size": 10},
-    {"exclude_genres": ["Drama"], "languages": ["en"]},
+CASES = [  # (query string, body): every page of each, following `next`
+    ("", {}),
+    ("?page_size=7", {}),
+    ("?page_size=5", {"genres": ["Drama"]}),
+    ("", {"min_rating": 7.5, "sort_by": "votes"}),
+    ("?page_size=4", {"year_from": 1990, "year_to": 2005, "sort_by": "year"}),
+    ("?page_size=10", {"sort_by": "title"}),
+    ("?page_size=3", {"sort_by": "rating"}),
+    ("", {"exclude_genres": ["Drama"], "languages": ["en"]}),
 ]
 
 
-def feed(client: APIClient, body: dict, **headers: str) -> dict:
-    response = client.post(FEED, body, format="json", **headers)
+def feed(client: APIClient, body: dict, query: str = "", **headers: str) -> dict:
+    response = client.post(f"{FEED}{query}", body, format="json", **headers)
     assert response.status_code == 200, response.json()
     return response.json()
+
+
+def every_page(client: APIClient, query: str, body: dict, **headers: str) -> list[dict]:
+    pages = [feed(client, body, query, **headers)]
+    while pages[-1]["next"] is not None:
+        response = client.post(pages[-1]["next"], body, format="json", **headers)
+        assert response.status_code == 200, response.json()
+        pages.append(response.json())
+    return pages
 
 
 @pytest.fixture
@@ -60,14 +68,19 @@ def test_cached_pages_are_the_database_pages(
 ) -> None:
     settings.FEED_CACHE_SECONDS = 0
     expected = [
-        (feed(auth_client, body, HTTP_ACCEPT_LANGUAGE=language), feed(api_client, body)) for body in BODIES
+        (
+            every_page(auth_client, query, body, HTTP_ACCEPT_LANGUAGE=language),
+            every_page(api_client, query, body),
+        )
+        for query, body in CASES
     ]
     settings.FEED_CACHE_SECONDS = 30
-    for _round in range(2):  # filling the cache, then served from it
-        for body, (as_user, anonymous) in zip(BODIES, expected, strict=True):
-            assert feed(auth_client, body, HTTP_ACCEPT_LANGUAGE=language) == as_user, body
-            assert feed(api_client, body) == anonymous, body
-    assert any(page["excluded_count"] for page, _anonymous in expected)
+    for _round in range(2):  # filling the cache, then served from it: the same pages, the same cursors
+        for (query, body), (as_user, anonymous) in zip(CASES, expected, strict=True):
+            assert every_page(auth_client, query, body, HTTP_ACCEPT_LANGUAGE=language) == as_user, body
+            assert every_page(api_client, query, body) == anonymous, body
+    assert any(pages[0]["excluded_count"] for pages, _anonymous in expected)
+    assert any(len(pages) > 2 for pages, _anonymous in expected)
 
 
 def test_a_title_marked_now_leaves_the_cached_feed_at_once(
@@ -109,9 +122,9 @@ def test_too_many_matches_are_asked_of_the_database(
     settings, auth_client: APIClient, catalog: dict, crowded: list, django_assert_num_queries
 ) -> None:
     settings.FEED_CACHE_SECONDS = 0
-    expected = feed(auth_client, {"page_size": 5})
+    expected = feed(auth_client, {}, "?page_size=5")
     settings.FEED_CACHE_SECONDS, settings.FEED_CACHE_MAX_MATCHES = 30, 10
-    assert feed(auth_client, {"page_size": 5}) == expected
+    assert feed(auth_client, {}, "?page_size=5") == expected
     # Remembered as too many to hold: user, the page, its genres, the skipped count, from the database.
     with django_assert_num_queries(4):
-        assert feed(auth_client, {"page_size": 5}) == expected
+        assert feed(auth_client, {}, "?page_size=5") == expected

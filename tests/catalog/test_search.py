@@ -1,6 +1,8 @@
 """Typo-tolerant search. These cases run on SQLite (rapidfuzz) and on PostgreSQL (pg_trgm) in CI:
 both must give the same best match."""
 
+from urllib.parse import urlencode
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -10,8 +12,10 @@ from library.models import Entry, Status
 pytestmark = pytest.mark.django_db
 
 
-def search(client: APIClient, query: str, route: str = "movies", **extra: object):
-    return client.post(f"/{route}/search-by-keywords", {"query": query, **extra}, format="json")
+def search(client: APIClient, query: str, route: str = "movies", **params: object):
+    """POST a keyword search; `params` (page, page_size) go in the query string."""
+    url = f"/{route}/search-by-keywords" + (f"?{urlencode(params)}" if params else "")
+    return client.post(url, {"query": query}, format="json")
 
 
 def first(client: APIClient, query: str, route: str = "movies") -> str | None:
@@ -67,8 +71,7 @@ def test_search_is_per_media_type(api_client: APIClient, catalog: dict) -> None:
 
 def test_nonsense_finds_nothing(api_client: APIClient, catalog: dict) -> None:
     body = search(api_client, "zzqxv wqpl").json()
-    assert body["results"] == []
-    assert body["has_more"] is False
+    assert body == {"results": [], "next": None, "count": None}
 
 
 def test_search_pagination(api_client: APIClient, catalog: dict) -> None:
@@ -76,6 +79,27 @@ def test_search_pagination(api_client: APIClient, catalog: dict) -> None:
     assert len(everything) >= 3
     page2 = search(api_client, "film", page_size=2, page=2).json()
     assert [c["id"] for c in page2["results"]] == [c["id"] for c in everything[2:4]]
+    # `next` is the same search's following page, POSTed again with the same body, until there is none.
+    body, seen = search(api_client, "film", page_size=2).json(), []
+    while True:
+        seen += [c["id"] for c in body["results"]]
+        assert body["count"] is None
+        if body["next"] is None:
+            break
+        assert "page_size=2" in body["next"]
+        response = api_client.post(body["next"], {"query": "film"}, format="json")
+        assert response.status_code == 200, response.json()
+        body = response.json()
+    assert seen == [c["id"] for c in everything]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("page=0", "page"), ("page=x", "page"), ("page_size=101", "page_size")]
+)
+def test_bad_search_paging(api_client: APIClient, catalog: dict, query: str, field: str) -> None:
+    response = api_client.post(f"/movies/search-by-keywords?{query}", {"query": "heat"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
 
 
 @pytest.mark.parametrize(
@@ -86,7 +110,7 @@ def test_search_pagination(api_client: APIClient, catalog: dict) -> None:
         ({"query": "   "}, "query"),
         ({"query": "!!!"}, "query"),
         ({"query": "x" * 201}, "query"),
-        ({"query": "heat", "page_size": 500}, "page_size"),
+        ({"query": "heat", "page": 2}, "page"),  # paging is in the query string, not the body
         ({"query": "heat", "sort": "x"}, "sort"),
     ],
 )

@@ -53,7 +53,16 @@ def test_co_ratings_blend_in(api_client: APIClient, catalog: dict) -> None:
 def test_similar_paginates_and_checks_input(api_client: APIClient, catalog: dict) -> None:
     neighbours_rebuild()
     everything = similar(api_client, catalog["The Godfather"], page_size=100)
-    assert similar(api_client, catalog["The Godfather"], page_size=2, page=2) == everything[2:4]
+    assert len(everything) > 4
+    body = api_client.get(f"/movies/{catalog['The Godfather'].pk}/similar", {"page_size": 2}).json()
+    followed = []
+    while True:
+        assert body["count"] is None
+        followed += [c["title"] for c in body["results"]]
+        if body["next"] is None:
+            break
+        body = api_client.get(body["next"]).json()
+    assert followed == everything
     assert api_client.get(f"/movies/{catalog['The Godfather'].pk}/similar?page_size=0").status_code == 400
     assert api_client.get(f"/tvshows/{catalog['The Godfather'].pk}/similar").status_code == 404
 

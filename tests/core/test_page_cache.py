@@ -18,8 +18,8 @@ def _cache_on(settings) -> None:
     settings.FEED_CACHE_SECONDS = 0  # this cache alone (the feed cache: tests/catalog/test_feed_cache.py)
 
 
-def first_titles(client: APIClient, body: dict | None = None, **headers: str) -> list[str]:
-    response = client.post(FEED, body or {}, format="json", **headers)
+def first_titles(client: APIClient, body: dict | None = None, query: str = "", **headers: str) -> list[str]:
+    response = client.post(f"{FEED}{query}", body or {}, format="json", **headers)
     assert response.status_code == 200, response.json()
     return [card["title"] for card in response.json()["results"]]
 
@@ -28,8 +28,13 @@ def test_anonymous_callers_share_the_first_page_for_a_while(api_client: APIClien
     before = first_titles(api_client)
     Title.objects.filter(title_en="The Godfather").update(title_en="The Godfather (restored)")
     assert first_titles(api_client) == before  # served from the cache
-    # Another language, other filters or another page are other entries, built now.
-    assert "The Godfather (restored)" in first_titles(api_client, {"page_size": 5})
+    # Another language, other filters, another page size or a following page are other entries, built now.
+    assert "The Godfather (restored)" in first_titles(api_client, query="?page_size=5")
+    assert "The Godfather (restored)" in first_titles(api_client, {"sort_by": "votes"})
+    following = api_client.post(FEED + "?page_size=2", {}, format="json").json()["next"].split(FEED)[1]
+    second = first_titles(api_client, query=following)
+    Title.objects.filter(title_en=second[0]).update(title_en="Renamed")
+    assert first_titles(api_client, query=following)[0] == "Renamed"
     assert first_titles(api_client, HTTP_ACCEPT_LANGUAGE="fr")[0] == "Le Parrain"
 
 

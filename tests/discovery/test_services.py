@@ -32,7 +32,7 @@ def test_a_slow_tmdb_stops_the_top_up_at_the_time_budget(
     settings.CATALOG_TOPUP_BUDGET_SECONDS = budget
 
     response = api_client.post(
-        "/movies/search-by-filters", {"year_from": 2019, "sort_by": "year", "page_size": 100}, format="json"
+        "/movies/search-by-filters?page_size=100", {"year_from": 2019, "sort_by": "year"}, format="json"
     )
 
     assert response.status_code == 200

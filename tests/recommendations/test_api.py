@@ -59,7 +59,7 @@ def test_picks_come_best_first_with_the_users_liked_titles_as_reasons(
     mark(member, crime_world["Heat"], rating=9)
     mark(member, crime_world["Ronin"], rating=8)
     body = recommend(member)
-    assert body["cold_start"] is False and body["has_more"] is False
+    assert body["cold_start"] is False and (body["next"], body["count"]) == (None, None)
     assert names(body) == ["Collateral", "The Insider", "The Usual Suspects"]
     collateral, _insider, suspects = body["results"]
     assert collateral["reasons"] == [
@@ -172,7 +172,7 @@ def test_cold_start_gives_the_best_rated_titles_spread_over_genres(
     hidden = make_title("Hidden best", genre_ids=(CRIME,), score=9.9)
     mark(member, hidden, status=Status.HIDDEN)  # a negative signal only: still a cold start
     body = recommend(member, "?page_size=10")
-    assert body["cold_start"] is True and body["has_more"] is True
+    assert body["cold_start"] is True and body["next"] is not None
     top = names(body)
     assert top[0] == "Great drama 0" and "Hidden best" not in top
     assert sum(name.startswith("Great drama") for name in top) == 3  # the best, but not ten dramas
@@ -224,13 +224,65 @@ def test_pages_follow_each_other_and_media_type_selects_tv(
         link(liked, make_title(f"Film {i}", genre_ids=(genres[i % 6],), directors=[f"D{i}"]), 1 - i / 100)
     show = make_title("A show", media_type="tv", imdb_id=None)
     link(liked, show, 0.05)
-    first, second = recommend(member, "?page_size=20"), recommend(member, "?page_size=20&page=2")
-    assert (first["has_more"], second["has_more"]) == (True, False)
+    first = recommend(member, "?page_size=20")
+    second = bearer_client(member).get(first["next"]).json()
+    assert second["next"] is None
     assert len(first["results"]) == 20 and len(second["results"]) == 5
     assert not set(names(first)) & set(names(second))
     assert "A show" not in names(first) + names(second)
     tv = recommend(member, "?media_type=tv")
     assert names(tv) == ["A show"] and tv["results"][0]["media_type"] == "tv"
+
+
+def test_titles_marked_from_a_page_never_make_the_next_one_skip_picks(
+    member: User, make_title: Callable, link: Callable, mark: Callable
+) -> None:
+    liked = make_title("Liked")
+    mark(member, liked, rating=10)
+    genres = (COMEDY, HORROR, WAR, WESTERN, DRAMA, CRIME)
+    films = [make_title(f"Film {i}", genre_ids=(genres[i % 6],), directors=[f"D{i}"]) for i in range(25)]
+    for i, film in enumerate(films):
+        link(liked, film, 1 - i / 100)
+        link(film, films[-1 - i], 2.0)  # seeing a film lifts another: marking would reorder a live ranking
+    client = bearer_client(member)
+    everything = names(recommend(member, "?page_size=100"))
+    page = recommend(member, "?page_size=5")
+    assert names(page) == everything[:5]
+    followed: list[str] = []
+    while page["next"] is not None:
+        followed += names(page)
+        for card in page["results"]:  # every title of the page marked seen before asking for the next
+            marked = client.post("/me/movies/update_status", {"title_id": card["id"], "status": "seen"})
+            assert marked.status_code == 200, marked.content
+        response = client.get(page["next"])
+        assert response.status_code == 200, response.content
+        page = response.json()
+        assert page["count"] is None
+    followed += names(page)
+    assert followed == everything  # each pick once, none skipped: the ranking of the first page's library
+    assert set(names(recommend(member))) == set(names(page))  # the others are seen now
+
+
+def test_a_cursor_is_for_its_own_list(
+    member: User, make_title: Callable, link: Callable, mark: Callable
+) -> None:
+    liked = make_title("Liked")
+    mark(member, liked, rating=10)
+    for i in range(4):
+        link(liked, make_title(f"Film {i}", directors=[f"D{i}"]), 1 - i / 100)
+    next_url = recommend(member, "?page_size=2")["next"]
+    cursor = next_url.split("cursor=")[1].split("&")[0]
+    tampered = cursor[:-2] + ("AA" if not cursor.endswith("AA") else "BB")
+    for client, query in [
+        (bearer_client(member), f"?cursor={tampered}"),
+        (bearer_client(member), f"?cursor={cursor}&media_type=tv"),  # made for the movies
+        (bearer_client(UserFactory()), f"?cursor={cursor}"),  # made for another user's picks
+    ]:
+        response = client.get(f"/me/recommendations{query}")
+        assert response.status_code == 400, query
+        assert response["Content-Type"] == "application/problem+json"
+        assert list(response.json()["errors"]) == ["cursor"]
+    assert bearer_client(member).get(next_url).status_code == 200
 
 
 def test_query_count_does_not_grow_with_the_library(
@@ -262,9 +314,10 @@ def test_query_count_does_not_grow_with_the_library(
     ("query", "field"),
     [
         ("?media_type=book", "media_type"),
-        ("?page=0", "page"),
+        ("?page_size=0", "page_size"),
         ("?page_size=500", "page_size"),
-        ("?page=x", "page"),
+        ("?page_size=x", "page_size"),
+        ("?cursor=bm90LWEtY3Vyc29y", "cursor"),
     ],
 )
 def test_bad_parameters_are_400_naming_the_field(member: User, query: str, field: str) -> None:
