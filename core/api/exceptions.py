@@ -81,9 +81,6 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     wait = retry_after or getattr(exc, "wait", None)
     if wait:
         headers["Retry-After"] = str(int(wait))
-    view = context.get("view")
-    if isinstance(exc, exceptions.MethodNotAllowed) and view is not None:
-        headers["Allow"] = ", ".join(view.allowed_methods)
     set_rollback()
     body = problem(status=exc.status_code, detail=detail, code=code, errors=errors)
     return ProblemResponse(body, status=exc.status_code, headers=headers)

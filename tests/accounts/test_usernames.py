@@ -69,7 +69,7 @@ def test_a_username_in_one_alphabet_is_accepted(username: str) -> None:
 def test_a_username_that_normalizes_into_forbidden_characters_is_refused() -> None:
     response = api_signup("a\u00bd")  # "a" and one half: NFKC makes it "a1", a fraction slash, "2"
     assert response.status_code == 400
-    assert "username" in response.json()
+    assert "username" in response.json()["errors"]
     assert not User.objects.exists()
 
 
@@ -80,7 +80,7 @@ def test_the_french_message_for_a_confusable_username() -> None:
         format="json",
         HTTP_ACCEPT_LANGUAGE="fr",
     )
-    assert response.json() == {
+    assert response.json()["errors"] == {
         "username": [
             "Ce nom d\u2019utilisateur mélange des alphabets dont les lettres se ressemblent. "
             "Utilisez un seul alphabet."
@@ -92,9 +92,9 @@ def test_changing_the_username_normalizes_and_checks_it() -> None:
     UserFactory(username="ann")
     client = bearer_client(bob := UserFactory(username="bob"))
     taken = client.patch("/users/me", {"username": fullwidth("ANN")}, format="json")
-    assert taken.status_code == 400 and "username" in taken.json()
+    assert taken.status_code == 400 and "username" in taken.json()["errors"]
     confusable = client.patch("/users/me", {"username": cyrillic_a("anna")}, format="json")
-    assert confusable.json() == {"username": [CONFUSABLE]}
+    assert confusable.json()["errors"] == {"username": [CONFUSABLE]}
     assert client.patch("/users/me", {"username": fullwidth("bobby")}, format="json").status_code == 200
     bob.refresh_from_db()
     assert bob.username == "bobby"

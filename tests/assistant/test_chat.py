@@ -175,7 +175,7 @@ def test_someone_elses_session_is_not_found_with_the_same_message(
     deleted = auth_client.delete(f"/chat/sessions/{theirs.pk}")
     for response in (posted, deleted):
         assert response.status_code == 404
-        assert response.json() == {"detail": "No ChatSession matches the given query."}
+        assert (response.json()["code"], response.json()["detail"]) == ("not_found", "No such chat session.")
     assert ChatSession.objects.filter(pk=theirs.pk).exists()
 
 

@@ -133,11 +133,16 @@ def test_requests_during_an_outage_are_503_and_the_next_ones_succeed(
         client.get("/healthz"),
     ]
     assert [r.status_code for r in during] == [503, 503, 503, 503]
-    assert [r["Retry-After"] for r in during[:3]] == ["5", "5", "5"]
+    assert [r["Retry-After"] for r in during] == ["5", "5", "5", "5"]
+    assert {r["Content-Type"] for r in during} == {"application/problem+json"}
     assert during[0].json() == {
-        "detail": "Le service est temporairement indisponible. Réessayez dans quelques instants."
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "Le service est temporairement indisponible. Réessayez dans quelques instants.",
+        "code": "service_unavailable",
     }
-    assert during[3].json()["database"] == "down"
+    assert (during[3].json()["code"], during[3].json()["database"]) == ("service_unavailable", "down")
 
     relay.restore()
     assert client.post("/me/movies/update_status", update, format="json").status_code == 200

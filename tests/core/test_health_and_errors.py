@@ -55,14 +55,17 @@ def test_healthz_is_503_when_the_database_is_down() -> None:
         timeout=60,
         check=True,
     )
-    assert result.stdout.startswith('503 {"database":"down","broker":"eager"}'), result.stdout + result.stderr
+    status, body = result.stdout.split(" ", 1)
+    assert status == "503", result.stdout + result.stderr
+    report = json.loads(body)
+    assert (report["code"], report["database"], report["broker"]) == ("service_unavailable", "down", "eager")
 
 
-def test_unknown_route_is_a_json_404(api_client: APIClient) -> None:
+def test_unknown_route_is_a_problem_404(api_client: APIClient) -> None:
     response = api_client.get("/no/such/route", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"detail": "Introuvable."}
+    assert response["Content-Type"] == "application/problem+json"
+    assert (response.json()["code"], response.json()["detail"]) == ("not_found", "Introuvable.")
 
 
 @pytest.mark.parametrize(
@@ -98,7 +101,8 @@ NESTED_1000 = "[" * 1000 + "]" * 1000  # a 2 KB body whose decoding used to rais
 def test_deeply_nested_json_is_a_400_parse_error_without_login(api_client: APIClient, body: str) -> None:
     response = api_client.post("/auth/login", body, content_type="application/json")
     assert response.status_code == 400
-    assert response.json() == {"detail": "JSON parse error - nested more than 32 levels deep."}
+    assert response.json()["code"] == "parse_error"
+    assert response.json()["detail"] == "JSON parse error - nested more than 32 levels deep."
 
 
 def test_deeply_nested_json_is_a_400_parse_error_with_a_token(auth_client: APIClient) -> None:
@@ -114,7 +118,7 @@ def test_json_nested_as_deep_as_allowed_is_parsed(auth_client: APIClient) -> Non
     body = '{"status": "seen", "title_id": ' + "[" * 31 + "]" * 31 + "}"
     response = auth_client.post("/me/movies/update_status", body, content_type="application/json")
     assert response.status_code == 400
-    assert "title_id" in response.json()
+    assert "title_id" in response.json()["errors"]
 
 
 def multipart_import(client: APIClient, **fields: object):
@@ -126,14 +130,20 @@ def test_too_many_form_fields_on_the_api_is_a_json_400(api_client: APIClient) ->
     body = "&".join(f"field{i}=1" for i in range(1001))  # DATA_UPLOAD_MAX_NUMBER_FIELDS is 1000
     response = api_client.post("/auth/login", body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
-    assert response.json() == {"detail": "The request has too many fields."}
+    assert (response.json()["code"], response.json()["detail"]) == (
+        "parse_error",
+        "The request has too many fields.",
+    )
 
 
 def test_too_many_files_on_the_api_is_a_json_400(auth_client: APIClient) -> None:
     files = {f"file{i}": SimpleUploadedFile(f"{i}.csv", b"Const\n") for i in range(101)}  # at most 100
     response = multipart_import(auth_client, **files)
     assert response.status_code == 400
-    assert response.json() == {"detail": "The request has too many files."}
+    assert (response.json()["code"], response.json()["detail"]) == (
+        "parse_error",
+        "The request has too many files.",
+    )
 
 
 def test_form_fields_over_django_s_limit_on_the_api_are_a_json_413(auth_client: APIClient) -> None:
@@ -142,13 +152,22 @@ def test_form_fields_over_django_s_limit_on_the_api_are_a_json_413(auth_client: 
         auth_client, note="x" * 3_000_000, file=SimpleUploadedFile("ratings.csv", b"Const\n")
     )
     assert response.status_code == 413
-    assert response.json() == {"detail": "The request is too large."}
+    assert (response.json()["code"], response.json()["detail"]) == (
+        "request_too_large",
+        "The request is too large.",
+    )
 
 
-def test_server_error_is_json_on_the_api_and_a_page_on_the_site(rf: RequestFactory) -> None:
+def test_server_error_is_a_problem_on_the_api_and_a_page_on_the_site(rf: RequestFactory) -> None:
     api = server_error(rf.get("/me/movies/seen"))
-    assert (api.status_code, api["Content-Type"]) == (500, "application/json")
-    assert json.loads(api.content) == {"detail": "Server error."}
+    assert (api.status_code, api["Content-Type"]) == (500, "application/problem+json")
+    assert json.loads(api.content) == {
+        "type": "about:blank",
+        "title": "Internal Server Error",
+        "status": 500,
+        "detail": "Server error.",
+        "code": "server_error",
+    }
     page = server_error(rf.get("/discover/"))
     assert (page.status_code, page["Content-Type"]) == (500, "text/html; charset=utf-8")
     assert b"<h1>Server error</h1>" in page.content

@@ -68,8 +68,9 @@ def _stats(w: World) -> None:
 
 
 def _logout(w: World) -> None:
-    assert w.client.post("/auth/logout", {"refresh": w.owner_refresh}, format="json").status_code == 400
-    assert APIClient().post("/auth/refresh", {"refresh": w.owner_refresh}, format="json").status_code == 200
+    assert w.client.post("/auth/logout", {"refresh_token": w.owner_refresh}, format="json").status_code == 400
+    refreshed = APIClient().post("/auth/refresh", {"refresh_token": w.owner_refresh}, format="json")
+    assert refreshed.status_code == 200
 
 
 def _update(route: str) -> Callable[[World], None]:

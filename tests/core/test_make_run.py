@@ -154,7 +154,7 @@ def test_a_token_signed_with_the_public_development_key_is_refused(served: Serve
     login = requests.post(
         f"{served.url}/auth/login", data={"username": "home", "password": PASSWORD}, timeout=30
     )
-    access = login.json()["access"]
+    access = login.json()["access_token"]
     me = requests.get(f"{served.url}/users/me", headers={"Authorization": f"Bearer {access}"}, timeout=30)
     assert me.status_code == 200
     claims = jwt.decode(access, options={"verify_signature": False})

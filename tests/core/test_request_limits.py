@@ -32,10 +32,14 @@ def declared_post(client: Client, path: str, size: int, **headers: str):
     )
 
 
-def test_an_upload_declared_over_the_limit_is_a_json_413_unread(auth_client: APIClient, user: User) -> None:
+def test_an_upload_declared_over_the_limit_is_a_problem_413_unread(
+    auth_client: APIClient, user: User
+) -> None:
     response = declared_post(auth_client, "/me/import", 21 * MB)
     assert response.status_code == 413
-    assert response.json() == {"detail": "The file is too large (20 MB at most)."}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "request_too_large"
+    assert response.json()["detail"] == "The file is too large (20 MB at most)."
     assert not ImportJob.objects.exists()
 
 
@@ -67,9 +71,9 @@ def test_a_declared_size_that_is_no_number_reads_as_no_body() -> None:
 def test_the_upload_limit_is_one_setting(auth_client: APIClient, settings) -> None:
     settings.IMPORT_MAX_UPLOAD_MB = 1
     refused_unread = declared_post(auth_client, "/me/import", 2 * MB)
-    assert refused_unread.json() == {"detail": "The file is too large (1 MB at most)."}
+    assert refused_unread.json()["detail"] == "The file is too large (1 MB at most)."
     # Just over 1 MB declares less than the limit and its envelope: read, then refused by the service.
     upload = SimpleUploadedFile("ratings.csv", b"Const\n" + b"x" * MB)
     response = auth_client.post("/me/import", {"source": "imdb", "file": upload}, format="multipart")
     assert response.status_code == 400
-    assert response.json() == {"file": ["The file is too large (1 MB at most)."]}
+    assert response.json()["errors"] == {"file": ["The file is too large (1 MB at most)."]}

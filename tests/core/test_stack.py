@@ -216,7 +216,7 @@ def test_the_compose_services_start_and_work_together(stack_urls: tuple[str, str
     login = requests.post(
         f"{base}/auth/login", json={"username": "stack", "password": credentials["password"]}, timeout=30
     )
-    headers = {"Authorization": f"Bearer {login.json()['access']}"}
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
     upload = requests.post(
         f"{base}/me/import",
         data={"source": "imdb"},

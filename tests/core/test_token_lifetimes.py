@@ -25,7 +25,8 @@ def _login(client: APIClient, user: User) -> dict:
 
 def test_tokens_live_as_long_as_the_settings_say(api_client: APIClient, user: User, settings) -> None:
     tokens = _login(api_client, user)
-    access, refresh = AccessToken(tokens["access"]), RefreshToken(tokens["refresh"])
+    access, refresh = AccessToken(tokens["access_token"]), RefreshToken(tokens["refresh_token"])
+    assert tokens["expires_in"] == access["exp"] - access["iat"]
     assert access["exp"] - access["iat"] == settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"].total_seconds()
     assert refresh["exp"] - refresh["iat"] == settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds()
     assert settings.SIMPLE_JWT["ACCESS_TOKEN_LIFETIME"] == timedelta(minutes=30)  # JWT_ACCESS_MINUTES default
@@ -42,4 +43,5 @@ def test_an_expired_access_token_is_401(api_client: APIClient, user: User) -> No
 def test_an_expired_refresh_token_cannot_be_refreshed(api_client: APIClient, user: User) -> None:
     token = RefreshToken.for_user(user)
     token.set_exp(from_time=timezone.now() - timedelta(days=15))
-    assert api_client.post("/auth/refresh", {"refresh": str(token)}, format="json").status_code == 401
+    response = api_client.post("/auth/refresh", {"refresh_token": str(token)}, format="json")
+    assert (response.status_code, response.json()["code"]) == (401, "token_not_valid")

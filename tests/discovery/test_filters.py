@@ -40,7 +40,7 @@ def test_the_api_and_the_discover_page_refuse_the_same_filters_in_the_same_words
 ) -> None:
     api = api_client.post(f"/movies/search-by-filters?lang={language}", body, format="json")
     assert api.status_code == 400
-    assert page_errors(client, f"/discover/?{query}", language) == api.json()
+    assert page_errors(client, f"/discover/?{query}", language) == api.json()["errors"]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -49,7 +49,7 @@ def test_the_api_and_the_search_page_refuse_a_query_without_letters_alike(
 ) -> None:
     api = api_client.post(f"/movies/search-by-keywords?lang={language}", {"query": "?!"}, format="json")
     assert api.status_code == 400
-    assert page_errors(client, "/search/?q=%3F%21", language) == {"q": api.json()["query"]}
+    assert page_errors(client, "/search/?q=%3F%21", language) == {"q": api.json()["errors"]["query"]}
 
 
 def test_the_validator_resolves_genres_and_languages_as_the_api_always_has(catalog: dict) -> None:

@@ -163,7 +163,7 @@ def test_bad_input_is_400_naming_the_field(
     body = {k: titles["heat"].pk if v == HEAT else v for k, v in body.items()}
     response = update(auth_client, body)
     assert response.status_code == 400
-    assert field in response.json(), response.json()
+    assert field in response.json()["errors"], response.json()
     assert not Entry.objects.filter(user=user).exists()
 
 
@@ -174,18 +174,18 @@ def test_errors_in_french(auth_client: APIClient, titles: dict) -> None:
         HTTP_ACCEPT_LANGUAGE="fr",
     )
     assert response.status_code == 400
-    assert "vu" in response.json()["rating"][0]
+    assert "vu" in response.json()["errors"]["rating"][0]
     response = update(auth_client, {"status": "seen"}, HTTP_ACCEPT_LANGUAGE="fr")
-    assert "exactement" in response.json()["title_id"][0]
+    assert "exactement" in response.json()["errors"]["title_id"][0]
 
 
 def test_wrong_media_route_is_400(auth_client: APIClient, user: User, titles: dict) -> None:
     on_movies = update(auth_client, {"title_id": titles["bureau"].pk, "status": "seen"})
     assert on_movies.status_code == 400
-    assert "tvshows" in on_movies.json()["title_id"][0]
+    assert "tvshows" in on_movies.json()["errors"]["title_id"][0]
     on_tv = update(auth_client, {"imdb_id": "tt0113277", "status": "seen"}, route="tvshows")
     assert on_tv.status_code == 400
-    assert "imdb_id" in on_tv.json()
+    assert "imdb_id" in on_tv.json()["errors"]
     assert not Entry.objects.filter(user=user).exists()
 
 

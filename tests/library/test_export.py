@@ -73,7 +73,7 @@ def test_json_export_holds_every_entry(auth_client: APIClient, user: User, entri
 def test_unknown_export_format_is_400(auth_client: APIClient) -> None:
     response = auth_client.get("/me/export?format=xlsx")
     assert response.status_code == 400
-    assert "format" in response.json()
+    assert "format" in response.json()["errors"]
 
 
 @pytest.mark.parametrize(

@@ -208,7 +208,7 @@ def test_corrupt_or_unknown_files_are_400_and_write_nothing(
 ) -> None:
     response = upload(auth_client, source, name, data)
     assert response.status_code == 400
-    assert field in response.json(), response.json()
+    assert field in response.json()["errors"], response.json()
     assert not ImportJob.objects.exists()
     assert not Entry.objects.exists()
 
@@ -216,13 +216,13 @@ def test_corrupt_or_unknown_files_are_400_and_write_nothing(
 def test_import_errors_in_french(upload: Callable, auth_client: APIClient, catalog: dict) -> None:
     response = upload(auth_client, "netflix", "h.csv", b"x", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 400
-    assert "choix valide" in response.json()["source"][0]
+    assert "choix valide" in response.json()["errors"]["source"][0]
 
 
 def test_missing_upload_is_400(auth_client: APIClient) -> None:
     response = auth_client.post("/me/import", {"source": "imdb"}, format="multipart")
     assert response.status_code == 400
-    assert "file" in response.json()
+    assert "file" in response.json()["errors"]
 
 
 def test_another_users_import_is_404(
@@ -286,7 +286,7 @@ def test_real_samples_import(
         response = upload(auth_client, "trakt", sample.name, sample.read_bytes())
         if "episodes" in sample.name:  # episode ratings only: no movie or show to mark
             assert response.status_code == 400
-            assert "file" in response.json()
+            assert "file" in response.json()["errors"]
         else:
             assert response.status_code == 202, sample.name
     assert ImportJob.objects.filter(user=user).exclude(status="done").count() == 0
@@ -295,8 +295,8 @@ def test_real_samples_import(
 def test_corrupt_file_error_in_french(upload: Callable, auth_client: APIClient) -> None:
     response = upload(auth_client, "letterboxd", "broken.zip", b"PK\x03\x04 nope", HTTP_ACCEPT_LANGUAGE="fr")
     assert response.status_code == 400
-    assert "ZIP" in response.json()["file"][0]
-    assert "endommagé" in response.json()["file"][0]
+    assert "ZIP" in response.json()["errors"]["file"][0]
+    assert "endommagé" in response.json()["errors"]["file"][0]
 
 
 # ---------------------------------------------------------------- jobs always end, and never half-write

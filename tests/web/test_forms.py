@@ -25,7 +25,7 @@ def test_a_chat_message_over_the_limit_is_refused_alike(browser: Client, member:
     api = bearer_client(member).post(f"/chat?lang={language}", {"message": message}, format="json")
     page = browser.post(f"/assistant/?lang={language}", {"message": message})
     assert (api.status_code, page.status_code) == (400, 400)
-    assert form_errors(page, "message", language) == api.json()["message"]
+    assert form_errors(page, "message", language) == api.json()["errors"]["message"]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -36,4 +36,4 @@ def test_an_empty_history_file_is_refused_alike(browser: Client, member: User, l
     empty.seek(0)
     page = browser.post(f"/import/?lang={language}", {"source": "imdb", "file": empty})
     assert (refused.status_code, page.status_code) == (400, 400)
-    assert form_errors(page, "file", language) == refused.json()["file"]
+    assert form_errors(page, "file", language) == refused.json()["errors"]["file"]
