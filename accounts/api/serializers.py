@@ -2,14 +2,36 @@ from typing import Any
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Language, User
 from accounts.validators import validate_username_not_confusable
 from core.api.serializers import StrictInputSerializer
 
+USER_EXAMPLE = {
+    "id": 1,
+    "email": "ann@example.org",
+    "username": "ann",
+    "language": "en",
+    "date_joined": "2026-11-02T20:15:00Z",
+}
 
+
+TOKEN_EXAMPLE = {
+    "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
+    "token_type": "bearer",
+    "expires_in": 1800,
+    "refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…",
+}
+
+
+@extend_schema_serializer(
+    component_name="User", examples=[OpenApiExample("An account", value=USER_EXAMPLE, response_only=True)]
+)
 class UserOutputSerializer(serializers.ModelSerializer):
+    """The caller's account. `language` is the one the assistant answers in when a message does not say."""
+
     class Meta:
         model = User
         fields = ("id", "email", "username", "language", "date_joined")
@@ -33,13 +55,35 @@ def _username_field(*, required: bool = True, allow_blank: bool = False) -> seri
     )
 
 
+@extend_schema_serializer(
+    component_name="Signup",
+    examples=[
+        OpenApiExample(
+            "An account",
+            value={"email": "ann@example.org", "password": "plum-tiger-42-velvet", "language": "fr"},
+            request_only=True,
+        )
+    ],
+)
 class SignupInputSerializer(StrictInputSerializer):
+    """A new account: the email address logs in (as does the username); `language` is `en` or `fr`."""
+
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=4096)
     username = _username_field(required=False, allow_blank=True)
     language = serializers.ChoiceField(choices=Language.choices, required=False, default=Language.ENGLISH)
 
 
+@extend_schema_serializer(
+    component_name="PasswordGrant",
+    examples=[
+        OpenApiExample(
+            "JSON",
+            value={"username": "ann@example.org", "password": "plum-tiger-42-velvet"},
+            request_only=True,
+        ),
+    ],
+)
 class LoginInputSerializer(serializers.Serializer):
     """OAuth2 password flow (RFC 6749 §4.3): `username` may also be the email address."""
 
@@ -57,6 +101,39 @@ class LoginInputSerializer(serializers.Serializer):
         return value
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
+# The same fields as a form, under a name of their own: a client generated from the schema picks the
+# request's content type by the body's class, so JSON and the form need a class each.
+@extend_schema_serializer(
+    component_name="PasswordGrantForm",
+    examples=[
+        OpenApiExample(
+            "OAuth2 form",
+            value={
+                "grant_type": "password",
+                "username": "ann@example.org",
+                "password": "plum-tiger-42-velvet",
+            },
+            request_only=True,
+            media_type=FORM,
+        ),
+    ],
+)
+class LoginFormInputSerializer(LoginInputSerializer):
+    """OAuth2 password flow (RFC 6749 §4.3), as OAuth2 clients send it: `username` may also be the email
+    address."""
+
+
+@extend_schema_serializer(
+    component_name="RefreshGrant",
+    examples=[
+        OpenApiExample(
+            "JSON", value={"refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…"}, request_only=True
+        ),
+    ],
+)
 class RefreshInputSerializer(serializers.Serializer):
     """OAuth2 refresh (RFC 6749 §6), as JSON or a form: `grant_type`, when sent, must be "refresh_token"."""
 
@@ -73,6 +150,24 @@ class RefreshInputSerializer(serializers.Serializer):
         return value
 
 
+@extend_schema_serializer(
+    component_name="RefreshGrantForm",
+    examples=[
+        OpenApiExample(
+            "OAuth2 form",
+            value={"grant_type": "refresh_token", "refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…"},
+            request_only=True,
+            media_type=FORM,
+        ),
+    ],
+)
+class RefreshFormInputSerializer(RefreshInputSerializer):
+    """OAuth2 refresh (RFC 6749 §6), as OAuth2 clients send it: `grant_type` is "refresh_token"."""
+
+
+@extend_schema_serializer(
+    component_name="Token", examples=[OpenApiExample("Tokens", value=TOKEN_EXAMPLE, response_only=True)]
+)
 class TokenOutputSerializer(serializers.Serializer):
     """The OAuth2 token object (RFC 6749 §5.1)."""
 
@@ -84,16 +179,40 @@ class TokenOutputSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(
+    component_name="SignupResult",
+    examples=[
+        OpenApiExample("A new account", value={**TOKEN_EXAMPLE, "user": USER_EXAMPLE}, response_only=True)
+    ],
+)
 class SignupOutputSerializer(TokenOutputSerializer):
     """The new account and its first tokens."""
 
     user = UserOutputSerializer()
 
 
+@extend_schema_serializer(
+    component_name="Logout",
+    examples=[
+        OpenApiExample(
+            "A refresh token",
+            value={"refresh_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…"},
+            request_only=True,
+        )
+    ],
+)
 class LogoutInputSerializer(StrictInputSerializer):
+    """The refresh token to revoke."""
+
     refresh_token = serializers.CharField(max_length=4096)
 
 
+@extend_schema_serializer(
+    component_name="UserUpdate",
+    examples=[OpenApiExample("Answers in French", value={"language": "fr"}, request_only=True)],
+)
 class UserUpdateInputSerializer(StrictInputSerializer):
+    """What to change: either field, or both."""
+
     username = _username_field(required=False)
     language = serializers.ChoiceField(choices=Language.choices, required=False)

@@ -9,8 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.serializers import (
+    FORM,
+    LoginFormInputSerializer,
     LoginInputSerializer,
     LogoutInputSerializer,
+    RefreshFormInputSerializer,
     RefreshInputSerializer,
     SignupInputSerializer,
     SignupOutputSerializer,
@@ -81,7 +84,8 @@ class LoginApi(PublicApi):
     parser_classes = OAUTH2_PARSERS
 
     @extend_schema(
-        request=LoginInputSerializer, responses={200: TokenOutputSerializer, **errors(400, 401, 429)}
+        request={"application/json": LoginInputSerializer, FORM: LoginFormInputSerializer},
+        responses={200: TokenOutputSerializer, **errors(400, 401, 429)},
     )
     def post(self, request: Request) -> Response:
         """Log in: get an access token and a refresh token.
@@ -116,7 +120,8 @@ class RefreshApi(PublicApi):
     parser_classes = OAUTH2_PARSERS
 
     @extend_schema(
-        request=RefreshInputSerializer, responses={200: TokenOutputSerializer, **errors(400, 401, 429)}
+        request={"application/json": RefreshInputSerializer, FORM: RefreshFormInputSerializer},
+        responses={200: TokenOutputSerializer, **errors(400, 401, 429)},
     )
     def post(self, request: Request) -> Response:
         """Exchange a refresh token for a new token object.

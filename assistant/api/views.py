@@ -1,7 +1,7 @@
 from functools import partial
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,10 +11,10 @@ from assistant.api.serializers import (
     ChatInputSerializer,
     ChatSessionDetailOutputSerializer,
     ChatSessionOutputSerializer,
+    ChatTurnOutputSerializer,
 )
 from assistant.models import ChatSession
 from assistant.services import chat_session_delete, chat_turn, session_not_found
-from catalog.api.serializers import TitleCardOutputSerializer
 from core.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from core.api.pagination import PageInputSerializer, page_of, rows_page_body
 from core.api.schema import errors
@@ -44,20 +44,21 @@ class ChatApi(APIView):
         request=ChatInputSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
-            200: inline_serializer(
-                "ChatTurn",
-                {
-                    "session_id": serializers.IntegerField(),
-                    "reply": serializers.CharField(),
-                    "intent": serializers.CharField(),
-                    "filters": serializers.DictField(),
-                    "results": TitleCardOutputSerializer(many=True),
-                },
-            ),
+            200: ChatTurnOutputSerializer,
             **errors(400, 401, 404, 429),
         },
     )
     def post(self, request: Request) -> Response:
+        """Ask the assistant for titles, in English or French.
+
+        Needs the access token. A message such as "a french comedy from the 90s" starts a conversation; send
+        its `session_id` back with a follow-up ("only recent ones", "more like the second one"), which refines
+        what it understood. The answer gives the reply, the `intent` and `filters` it understood, and titles
+        the caller has not marked. It replies in the language of `lang` or `Accept-Language` when one is sent,
+        else in the message's own. Another account's `session_id` is 404 (`not_found`). Chat turns have their
+        own rate limit per account (429 `throttled`, with `Retry-After`). Send an `Idempotency-Key` to retry a
+        turn safely.
+        """
         serializer = ChatInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # A retry with the same Idempotency-Key gets the same turn back instead of a second one.
@@ -99,6 +100,11 @@ class ChatSessionListApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
+        """List the caller's conversations, most recent first.
+
+        Needs the access token. Paged with `page` and `page_size` (at most 100); `count` is their number,
+        `next` the URL of the following page (null on the last).
+        """
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = paginate(
@@ -113,6 +119,11 @@ class ChatSessionListApi(APIView):
 class ChatSessionDetailApi(APIView):
     @extend_schema(responses={200: ChatSessionDetailOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, session_id: int) -> Response:
+        """Read a conversation with its messages.
+
+        Needs the access token; another account's conversation is 404 (`not_found`). Messages oldest first;
+        the assistant's say what it understood and which titles it showed.
+        """
         session = (
             ChatSession.objects.prefetch_related("messages")
             .filter(pk=session_id, user=authenticated_user(request))
@@ -124,5 +135,9 @@ class ChatSessionDetailApi(APIView):
 
     @extend_schema(responses={204: None, **errors(401, 404)})
     def delete(self, request: Request, session_id: int) -> Response:
+        """Delete a conversation and its messages.
+
+        Needs the access token; another account's conversation is 404 (`not_found`). 204, without a body.
+        """
         chat_session_delete(user=authenticated_user(request), session_id=session_id)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,11 +1,14 @@
-"""The title card of API.md: its schema for every route that shows one, and the card of a title for library's
-routes (the apps above library present titles through discovery's TitleCard, in the same shape)."""
+"""The title card: its schema for every route that shows one, and the card of a title for library's routes
+(the apps above library present titles through discovery's TitleCard, in the same shape).
+
+Class docstrings and help texts here are published in the OpenAPI schema: they speak to client authors.
+"""
 
 from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import get_language
-from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from catalog.localized import (
@@ -36,20 +39,75 @@ def genre_data(labels: Iterable[GenreLabel]) -> list[dict[str, Any]]:
     return [{"id": label.id, "name": label.name} for label in labels]
 
 
-class TitleCardOutputSerializer(serializers.ModelSerializer):
-    """MovieCard / TvShowCard. Genres must be prefetched; `user_status` comes from the context's statuses."""
+# library.models.Status's values (catalog sits below library; tests/core/test_schema.py checks they agree):
+# one enum, EntryStatusEnum, for a card's `user_status` and an entry's `status`.
+USER_STATUSES = ("seen", "later", "hidden")
 
-    title = serializers.SerializerMethodField()
+# A movie card, as every route shows one (the schema's example of TitleCard).
+CARD_EXAMPLE: dict[str, Any] = {
+    "id": 42,
+    "media_type": "movie",
+    "tmdb_id": 550,
+    "imdb_id": "tt0137523",
+    "title": "Fight Club",
+    "original_title": "Fight Club",
+    "original_language": "en",
+    "overview": "A ticking-time-bomb insomniac and a slippery soap salesman channel primal male aggression "
+    "into a shocking new form of therapy.",
+    "year": 1999,
+    "release_date": "1999-10-15",
+    "genres": [{"id": 18, "name": "Drama"}],
+    "runtime": 139,
+    "imdb_rating": 8.8,
+    "imdb_votes": 2300000,
+    "score": 8.71,
+    "poster_url": "https://image.tmdb.org/t/p/w500/pB8BM7pdSp6B6Ih7QZ4DrQ3PmJK.jpg",
+    "trailer_url": None,
+    "user_status": None,
+    "first_air_year": None,
+    "last_air_year": None,
+    "number_of_seasons": None,
+}
+
+
+@extend_schema_serializer(
+    component_name="TitleCard", examples=[OpenApiExample("A movie", value=CARD_EXAMPLE, response_only=True)]
+)
+class TitleCardOutputSerializer(serializers.ModelSerializer):
+    """A movie or a TV show, in the request's language, with the caller's status.
+
+    Every card has every field: those a title does not have are null (`first_air_year`, `last_air_year` and
+    `number_of_seasons` are for TV shows, null on movies).
+    """
+
+    id = serializers.IntegerField(help_text="The title's id here (the paths' `title_id`).")
+    media_type = serializers.ChoiceField(choices=MediaType.choices)
+    tmdb_id = serializers.IntegerField(allow_null=True, help_text="The Movie Database's id.")
+    imdb_id = serializers.CharField(allow_null=True, help_text="IMDb's id, such as `tt0137523`.")
+    title = serializers.SerializerMethodField(help_text="In the request's language when we have it.")
     original_title = serializers.CharField(allow_null=True)
-    original_language = serializers.CharField(allow_null=True)
+    original_language = serializers.CharField(allow_null=True, help_text="ISO 639-1 code, such as `fr`.")
     overview = serializers.SerializerMethodField()
+    year = serializers.IntegerField(allow_null=True)
+    release_date = serializers.DateField(allow_null=True)
     genres = GenreOutputSerializer(
         many=True, read_only=True, help_text="The title's genres, in the order of their English names."
     )
-    imdb_rating = serializers.FloatField(allow_null=True)
+    runtime = serializers.IntegerField(allow_null=True, help_text="Minutes.")
+    imdb_rating = serializers.FloatField(allow_null=True, help_text="Out of 10.")
+    imdb_votes = serializers.IntegerField(allow_null=True)
+    score = serializers.FloatField(
+        allow_null=True, help_text="The ranking score, out of 10: the rating weighed by how many voted."
+    )
     poster_url = serializers.SerializerMethodField()
     trailer_url = serializers.SerializerMethodField()
-    user_status = serializers.SerializerMethodField()
+    user_status = serializers.SerializerMethodField(
+        help_text="The caller's status for this title; null for anonymous callers and titles they have not "
+        "marked."
+    )
+    first_air_year = serializers.IntegerField(allow_null=True, help_text="TV shows only: null on movies.")
+    last_air_year = serializers.IntegerField(allow_null=True, help_text="TV shows only: null on movies.")
+    number_of_seasons = serializers.IntegerField(allow_null=True, help_text="TV shows only: null on movies.")
 
     class Meta:
         model = Title
@@ -72,24 +130,31 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
             "poster_url",
             "trailer_url",
             "user_status",
+            "first_air_year",
+            "last_air_year",
+            "number_of_seasons",
         )
         read_only_fields = fields
 
     def get_title(self, obj: Title) -> str:
         return localized_title(obj, _language(self))
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_overview(self, obj: Title) -> str | None:
         return localized_overview(obj, _language(self))
 
     def get_genres(self, obj: Title) -> list[dict[str, Any]]:
         return genre_data(genre_labels(obj, _language(self)))
 
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_poster_url(self, obj: Title) -> str | None:
         return poster_url(obj)
 
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_trailer_url(self, obj: Title) -> str | None:
         return localized_trailer_url(obj, _language(self))
 
+    @extend_schema_field(serializers.ChoiceField(choices=USER_STATUSES, allow_null=True))
     def get_user_status(self, obj: Title) -> str | None:
         return self.context.get("statuses", {}).get(obj.pk)
 
@@ -116,8 +181,8 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
             "trailer_url": self.get_trailer_url(instance),
             "user_status": self.get_user_status(instance),
         }
-        if instance.media_type == MediaType.TV:
-            data["first_air_year"] = instance.first_air_year
-            data["last_air_year"] = instance.last_air_year
-            data["number_of_seasons"] = instance.number_of_seasons
+        tv = instance.media_type == MediaType.TV
+        data["first_air_year"] = instance.first_air_year if tv else None
+        data["last_air_year"] = instance.last_air_year if tv else None
+        data["number_of_seasons"] = instance.number_of_seasons if tv else None
         return data

@@ -114,7 +114,7 @@ class ProblemJSONRenderer(JSONRenderer):
 
 
 class ProblemSerializer(serializers.Serializer):
-    """An error answer (RFC 9457), for the schema."""
+    """An error answer: an RFC 9457 problem, sent as `application/problem+json`."""
 
     type = serializers.CharField(help_text='Always "about:blank".')
     title = serializers.CharField(help_text="The HTTP status's reason phrase.")

@@ -1,20 +1,19 @@
 """OpenAPI descriptions shared by the views: the API's error bodies (the page envelope is
 `core.api.pagination.page_of`)."""
 
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import (
     ResolvedComponent,
-    build_parameter_type,
     get_doc,
     get_override,
     is_list_serializer,
     is_serializer,
 )
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.views import APIView
 
@@ -84,6 +83,9 @@ class ApiAutoSchema(AutoSchema):
     """What every operation of the API shares, described once.
 
     - Summary and description from the view method's docstring: its first line, then the rest.
+    - A nullable object is `oneOf` it and `NullEnum`, as drf-spectacular writes a nullable enum.
+    - Components named after their serializers, without the `Output` of output serializers, and described
+      by their own docstring only.
     - The `Accept-Language` header and the `lang` query parameter (which wins) on every operation, and the
       answer's `Content-Language`.
     - `ETag` on a GET's 200 and its `304 Not Modified` (with `If-None-Match`); `Location` on 201 and 202;
@@ -98,36 +100,63 @@ class ApiAutoSchema(AutoSchema):
     def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's stub says str
         return self._method_doc().partition("\n")[2].strip()
 
+    def get_serializer_name(
+        self, serializer: serializers.Serializer, direction: Literal["request", "response"]
+    ) -> str:
+        """`RatingOutputSerializer` is the `Rating` component: the suffix says nothing to a client."""
+        name: str = super().get_serializer_name(serializer, direction)
+        return name.removesuffix("Serializer").removesuffix("Output") or name
+
+    def _map_serializer_field(
+        self,
+        field: serializers.Field,
+        direction: Literal["request", "response"],
+        bypass_extensions: bool = False,
+    ) -> dict[str, Any]:
+        """A nullable object is `oneOf: [<object>, NullEnum]`, as a nullable enum is: OpenAPI 3.0's
+        `nullable` does not reach into the `allOf` drf-spectacular wraps a nested object in."""
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        parts = schema.get("allOf", [])
+        if schema.get("nullable") and len(parts) == 1 and "$ref" in parts[0]:
+            schema = {**schema, "oneOf": [parts[0], self._null_schema()]}
+            del schema["allOf"]
+        return schema
+
+    def _null_schema(self) -> dict[str, str]:
+        component = ResolvedComponent(
+            name="NullEnum", type=ResolvedComponent.SCHEMA, object="NullEnum", schema={"enum": [None]}
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
+
+    def _map_basic_serializer(
+        self, serializer: serializers.Serializer, direction: Literal["request", "response"]
+    ) -> dict[str, Any]:
+        """A component's description is its own class's docstring, never a base class's (written for us)."""
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        if type(serializer).__dict__.get("__doc__") is None:
+            schema.pop("description", None)
+        return schema
+
     def _method_doc(self) -> str:
         return get_doc(getattr(self.view, self.method.lower(), None))
 
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameters = super()._get_parameters()
         present = {(p["name"].lower(), p["in"]) for p in parameters}
-        shared = [
-            build_parameter_type(
-                name="lang",
-                schema=self._language_schema(),
-                location=OpenApiParameter.QUERY,
-                description="The answer's language; wins over Accept-Language. English by default.",
-            ),
-            build_parameter_type(
-                name="Accept-Language",
-                schema={"type": "string"},
-                location=OpenApiParameter.HEADER,
-                description='The languages the client reads, as browsers send them ("fr-FR,fr;q=0.9").',
-            ),
-        ]
+        shared = [("lang", "query"), ("accept-language", "header")]
         if self.method == "GET" and self._sends_etag():
-            shared.append(
-                build_parameter_type(
-                    name="If-None-Match",
-                    schema={"type": "string"},
-                    location=OpenApiParameter.HEADER,
-                    description="The ETag of an answer the client holds: 304, without a body, if unchanged.",
-                )
-            )
-        return parameters + [p for p in shared if (p["name"].lower(), p["in"]) not in present]
+            shared.append(("if-none-match", "header"))
+        return parameters + [self._component(*key) for key in shared if key not in present]
+
+    def _component(self, name: str, location: str) -> dict[str, str]:
+        """A shared parameter or header, registered once under components and referenced."""
+        kind, spec = SHARED_PARAMETERS[name] if location != "response" else SHARED_HEADERS[name]
+        if name == "lang":
+            spec = {**spec, "schema": self._language_schema()}
+        component = ResolvedComponent(name=kind, type=_COMPONENT_TYPES[location], object=kind, schema=spec)
+        self.registry.register_on_missing(component)
+        return component.ref
 
     def _language_schema(self) -> dict[str, Any]:
         """The `LanguageEnum` component (also the account's `language`), so clients get one enum."""
@@ -154,10 +183,21 @@ class ApiAutoSchema(AutoSchema):
         """GET answers carry an ETag, except those nobody may keep (the exports)."""
         return str(getattr(self.view, "cache_policy", "")) != "no-store"
 
+    def _idempotent(self) -> bool:
+        """Whether the operation honours an `Idempotency-Key` (`core.api.idempotency`)."""
+        return any(p.get("name") == "Idempotency-Key" for p in super()._get_parameters())
+
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
+        for code in ("409", "422") if self._idempotent() else ():  # the key still running, or reused
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    ERRORS[int(code)], code, media_types=[PROBLEM_MEDIA_TYPE], direction=direction
+                )
         if "429" not in responses and self._throttled():
-            responses["429"] = self._get_response_for_code(THROTTLED, "429", direction=direction)
+            responses["429"] = self._get_response_for_code(
+                THROTTLED, "429", media_types=[PROBLEM_MEDIA_TYPE], direction=direction
+            )
         if self.method == "GET" and "200" in responses and "304" not in responses and self._sends_etag():
             responses["304"] = {
                 "description": "Not modified: the `If-None-Match` ETag still names this answer (no body).",
@@ -168,30 +208,18 @@ class ApiAutoSchema(AutoSchema):
     def _get_response_headers_for_code(
         self, status_code: str, direction: Literal["request", "response"] = "response"
     ) -> dict[str, Any]:
-        headers: dict[str, Any] = {
-            "Content-Language": _header("The language of the answer (`en` or `fr`).", required=True)
-        }
+        names = ["Content-Language"]
         if self.method == "GET" and status_code in ("200", "304") and self._sends_etag():
-            headers["ETag"] = _header("The answer's version, for `If-None-Match`.", required=True)
+            names.append("ETag")
         if status_code in ("201", "202"):
-            headers["Location"] = _header("The URL of what was created.", required=True)
-        if status_code in ("202", "429", "503"):
-            headers["Retry-After"] = _header(
-                "Seconds to wait before asking again.",
-                schema={"type": "integer"},
-                required=status_code != "503",
-            )
+            names.append("Location")
+        if status_code in ("202", "429", "503") or (status_code == "409" and self._idempotent()):
+            names.append("Retry-After")
+        if status_code.startswith("2") and self._idempotent():
+            names.append("Idempotent-Replayed")
         if self._throttled() and status_code != "503":
-            counted = status_code == "429"  # earlier refusals (401, a bad body) may come before any count
-            headers["RateLimit-Policy"] = _header(
-                'The limits that counted this request: `"<scope>";q=<requests>;w=<window seconds>`, '
-                "comma-separated.",
-                required=counted,
-            )
-            headers["RateLimit"] = _header(
-                'What is left of each: `"<scope>";r=<remaining>;t=<seconds until the window resets>`.',
-                required=counted,
-            )
+            names += ["RateLimit-Policy", "RateLimit"]
+        headers = {name: self._component(name, "response") for name in names}
         return {**headers, **super()._get_response_headers_for_code(status_code, direction)}
 
     def _get_examples(
@@ -211,13 +239,100 @@ class ApiAutoSchema(AutoSchema):
         return {} if value is None else {"Example": {"value": value}}
 
 
-def _header(
-    description: str, *, schema: dict[str, Any] | None = None, required: bool = False
-) -> dict[str, Any]:
-    header: dict[str, Any] = {"schema": schema or {"type": "string"}, "description": description}
-    if required:
-        header["required"] = True
-    return header
+_COMPONENT_TYPES = {
+    "query": ResolvedComponent.PARAMETER,
+    "header": ResolvedComponent.PARAMETER,
+    "response": ResolvedComponent.HEADER,
+}
+SHARED_PARAMETERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "lang": (
+        "Lang",
+        {
+            "in": "query",
+            "name": "lang",
+            "description": "The answer's language; wins over Accept-Language. English by default.",
+        },
+    ),
+    "accept-language": (
+        "AcceptLanguage",
+        {
+            "in": "header",
+            "name": "Accept-Language",
+            "schema": {"type": "string"},
+            "description": 'The languages the client reads, as browsers send them ("fr-FR,fr;q=0.9").',
+        },
+    ),
+    "if-none-match": (
+        "IfNoneMatch",
+        {
+            "in": "header",
+            "name": "If-None-Match",
+            "schema": {"type": "string"},
+            "description": "The ETag of an answer the client holds: 304, without a body, if unchanged.",
+        },
+    ),
+}
+
+
+SHARED_HEADERS: dict[str, tuple[str, dict[str, Any]]] = {
+    "Idempotent-Replayed": (
+        "IdempotentReplayed",
+        {
+            "schema": {"type": "string", "enum": ["true"]},
+            "required": False,
+            "description": "`true` when this is the answer to an earlier request with the same "
+            "Idempotency-Key, sent again: nothing was done twice.",
+        },
+    ),
+    "Content-Language": (
+        "ContentLanguage",
+        {
+            "schema": {"type": "string"},
+            "required": True,
+            "description": "The answer's language (`en` or `fr`).",
+        },
+    ),
+    "ETag": (
+        "ETag",
+        {
+            "schema": {"type": "string"},
+            "required": True,
+            "description": "The answer's version, for If-None-Match.",
+        },
+    ),
+    "Location": (
+        "Location",
+        {
+            "schema": {"type": "string"},
+            "required": True,
+            "description": "The URL of what was created or queued.",
+        },
+    ),
+    "Retry-After": (
+        "RetryAfter",
+        {
+            "schema": {"type": "integer"},
+            "required": True,
+            "description": "Seconds to wait before asking again.",
+        },
+    ),
+    "RateLimit-Policy": (
+        "RateLimitPolicy",
+        {
+            "schema": {"type": "string"},
+            "description": 'The limits that counted this request, comma-separated: `"<scope>";q=<requests>;'
+            "w=<window in seconds>`. On every answer a limit counted, 429s included.",
+        },
+    ),
+    "RateLimit": (
+        "RateLimit",
+        {
+            "schema": {"type": "string"},
+            "description": 'What is left of each limit: `"<scope>";r=<remaining>;t=<seconds until the window '
+            "resets>`.",
+        },
+    ),
+}
 
 
 def _serializer_example(serializer: Any) -> Any:
@@ -236,7 +351,8 @@ def composed_example(serializer: Any) -> Any:
         return None  # drf-spectacular shows it already
     value: dict[str, Any] = {}
     found = False
-    for name, field in serializer.fields.items():
+    fields = cast("dict[str, serializers.Field]", serializer.fields)  # is_serializer narrows to a union
+    for name, field in fields.items():
         if is_list_serializer(field):
             item = _serializer_example(field.child)
             found = found or item is not None

@@ -2,6 +2,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.utils.serializer_helpers import ReturnList
 
@@ -26,3 +27,17 @@ class StrictInputSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError({name: [_("Unknown field.")] for name in unknown})
         return attrs
+
+
+@extend_schema_serializer(
+    component_name="Health",
+    examples=[OpenApiExample("Serving", value={"database": "ok", "broker": "eager"}, response_only=True)],
+)
+class HealthOutputSerializer(serializers.Serializer):
+    """What the service depends on, and whether it answers."""
+
+    database = serializers.ChoiceField(choices=("ok", "down"))
+    broker = serializers.ChoiceField(
+        choices=("ok", "down", "eager"),
+        help_text="`eager`: no task broker is configured, and tasks run in the serving process.",
+    )

@@ -1,6 +1,6 @@
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from core.api.caching import CachePolicy
 from core.api.exceptions import RETRY_AFTER_SECONDS_WHEN_DOWN, ProblemResponse
 from core.api.problems import PROBLEM_MEDIA_TYPE, ProblemCode, problem
+from core.api.serializers import HealthOutputSerializer
 from core.selectors import health_check
 
 BEARER_CHALLENGE = 'Bearer realm="api"'  # simplejwt's, for the 401s of routes that read no token
@@ -35,16 +36,17 @@ class HealthApi(PublicApi):
 
     @extend_schema(
         responses={
-            200: inline_serializer(
-                "Health", {"database": serializers.CharField(), "broker": serializers.CharField()}
-            ),
+            200: HealthOutputSerializer,
             (503, PROBLEM_MEDIA_TYPE): OpenApiResponse(
                 {  # a problem, with the same report as extension members
                     "allOf": [
                         {"$ref": "#/components/schemas/Problem"},
                         {
                             "type": "object",
-                            "properties": {"database": {"type": "string"}, "broker": {"type": "string"}},
+                            "properties": {
+                                "database": {"$ref": "#/components/schemas/DatabaseEnum"},
+                                "broker": {"$ref": "#/components/schemas/BrokerEnum"},
+                            },
                             "required": ["database", "broker"],
                         },
                     ]
@@ -54,6 +56,12 @@ class HealthApi(PublicApi):
         }
     )
     def get(self, request: Request) -> Response:
+        """Check that the service is up.
+
+        For load balancers and monitors: anyone may call it, as often as needed (no rate limit), and it is
+        never cached. 200 when the database answers; 503 (`service_unavailable`, with `Retry-After`) when it
+        does not, with the same report in the problem.
+        """
         health = health_check()
         report = {"database": health.database, "broker": health.broker}
         if health.is_healthy:

@@ -5,10 +5,10 @@ from dataclasses import fields
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from catalog.api.serializers import TitleCardOutputSerializer, genre_data
-from catalog.models import MediaType
+from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer, genre_data
 from core.api.serializers import StrictInputSerializer
 from discovery.cards import Credit, RatingLine, TitleCard, TitleDetail
 from discovery.filters import (
@@ -37,8 +37,33 @@ def _bounded(
     return field(min_value=low, max_value=high, required=False, allow_null=True)
 
 
+@extend_schema_serializer(
+    component_name="DiscoverFilters",
+    examples=[
+        OpenApiExample(
+            "Dramas of the nineties",
+            value={
+                "genres": ["Drama"],
+                "year_from": 1990,
+                "year_to": 1999,
+                "min_rating": 7,
+                "sort_by": "score",
+            },
+            request_only=True,
+        ),
+        OpenApiExample(
+            "Unset filters",
+            value={"genres": [], "year_from": None, "min_rating": None, "languages": ["fr"]},
+            request_only=True,
+        ),
+    ],
+)
 class DiscoverInputSerializer(StrictInputSerializer):
-    """POST /{movies,tvshows}/search-by-filters: every filter optional (API.md)."""
+    """The filters of a discovery: each optional, null the same as absent; an unknown field is refused.
+
+    Genres are named in English or French, or given by TMDB id; `languages` are original languages (ISO
+    639-1 codes). A title matches every filter set, and none of `exclude_genres`.
+    """
 
     genres = _names(MAX_GENRE_CHARS)
     exclude_genres = _names(MAX_GENRE_CHARS)
@@ -61,7 +86,13 @@ class DiscoverInputSerializer(StrictInputSerializer):
         return self._filters
 
 
+@extend_schema_serializer(
+    component_name="KeywordSearch",
+    examples=[OpenApiExample("A title with a typo", value={"query": "pulp fiktion"}, request_only=True)],
+)
 class KeywordSearchInputSerializer(StrictInputSerializer):
+    """Words of a title, or a person's name: typos are forgiven."""
+
     query = serializers.CharField(max_length=MAX_QUERY_CHARS, trim_whitespace=True)
 
     def validate_query(self, value: str) -> str:
@@ -73,30 +104,64 @@ class KeywordSearchInputSerializer(StrictInputSerializer):
 
 # ---------------------------------------------------------------- output
 
-_TV_ONLY = ("first_air_year", "last_air_year", "number_of_seasons")
-_CARD_FIELDS = tuple(f.name for f in fields(TitleCard) if f.name not in _TV_ONLY)
+_CARD_FIELDS = tuple(f.name for f in fields(TitleCard))
 
 
 def card_data(card: TitleCard) -> dict[str, Any]:
-    """A card as JSON: TitleCardOutput, with a TV show's years and seasons on TV shows only."""
+    """A card as JSON (the schema's TitleCard): every field on every card, a TV show's years and seasons
+    null on movies (the card presenter leaves them None there)."""
     data = {name: getattr(card, name) for name in _CARD_FIELDS}
     data["genres"] = genre_data(card.genres)
     data["release_date"] = card.release_date.isoformat() if card.release_date else None
-    if card.media_type == MediaType.TV:
-        data.update({name: getattr(card, name) for name in _TV_ONLY})
     return data
 
 
-_RATING_FACTS = {"imdb": ("votes",), "critics": ("reviews", "meter"), "metacritic": ("scale",)}
+RATING_SOURCES = ("imdb", "critics", "movielens", "metacritic")  # RatingLine.source
+
+
+class RatingOutputSerializer(serializers.Serializer[RatingLine]):
+    """One rating of the title, who gives it and as of when. Every rating has every field: those of another
+    source are null (`votes` is IMDb's and MovieLens's; `reviews` and `meter` the critics'; `scale`
+    Metacritic's and MovieLens's)."""
+
+    # A declared field, taken off the class by DRF's metaclass: it does not shadow Field.source.
+    source = serializers.ChoiceField(choices=RATING_SOURCES)  # type: ignore[assignment]
+    provider = serializers.CharField(allow_null=True, help_text="The data set the rating comes from.")
+    value = serializers.FloatField(help_text="Out of 10, or out of `scale` when it is set.")
+    votes = serializers.IntegerField(allow_null=True, help_text="IMDb, MovieLens: how many voted.")
+    reviews = serializers.IntegerField(allow_null=True, help_text="Critics: how many reviews.")
+    meter = serializers.IntegerField(allow_null=True, help_text="Critics: the share of good reviews, in %.")
+    scale = serializers.IntegerField(
+        allow_null=True, help_text="Metacritic, MovieLens: the scale of `value` (100, 5 stars)."
+    )
+    as_of = serializers.DateField(allow_null=True, help_text="The day the rating was read, when known.")
+    as_of_year = serializers.IntegerField(
+        allow_null=True, help_text="The year the rating was read, when only the year is known."
+    )
+    used_for_score = serializers.BooleanField(
+        help_text="Whether the title's `score` is computed from it (a critics' or MovieLens rating after "
+        "calibration onto IMDb's scale)."
+    )
+
+
+class CreditOutputSerializer(serializers.Serializer[Credit]):
+    """Where some of the title's data comes from, and on what terms."""
+
+    name = serializers.CharField()
+    licence = serializers.CharField()
+    attribution = serializers.CharField(help_text="The credit the licence asks for; may be empty.")
+    article = serializers.URLField(allow_null=True, help_text="The article an overview was taken from.")
 
 
 def _rating_data(rating: RatingLine) -> dict[str, Any]:
-    facts = {name: getattr(rating, name) for name in _RATING_FACTS[rating.source]}
     return {
         "source": rating.source,
         "provider": rating.provider,
         "value": rating.value,
-        **facts,
+        "votes": rating.votes,
+        "reviews": rating.reviews,
+        "meter": rating.meter,
+        "scale": rating.scale,
         "as_of": rating.as_of.isoformat() if rating.as_of else None,
         "as_of_year": rating.as_of_year,
         "used_for_score": rating.used_for_score,
@@ -106,20 +171,105 @@ def _rating_data(rating: RatingLine) -> dict[str, Any]:
 def _credit_data(credit: Credit | None) -> dict[str, Any] | None:
     if credit is None:
         return None
-    data = {"name": credit.name, "licence": credit.licence, "attribution": credit.attribution}
-    return data | ({"article": credit.article} if credit.article else {})
+    return {
+        "name": credit.name,
+        "licence": credit.licence,
+        "attribution": credit.attribution,
+        "article": credit.article or None,
+    }
 
 
+DETAIL_EXAMPLE: dict[str, Any] = {
+    **CARD_EXAMPLE,
+    "directors": ["David Fincher"],
+    "writers": ["Jim Uhls", "Chuck Palahniuk"],
+    "actors": ["Brad Pitt", "Edward Norton", "Helena Bonham Carter"],
+    "countries": ["US"],
+    "alternate_titles": ["El club de la lucha"],
+    "ratings": [
+        {
+            "source": "imdb",
+            "provider": "ggplot2movies",
+            "value": 8.8,
+            "votes": 2300000,
+            "reviews": None,
+            "meter": None,
+            "scale": None,
+            "as_of": None,
+            "as_of_year": 2005,
+            "used_for_score": True,
+        },
+        {
+            "source": "critics",
+            "provider": "Wikidata",
+            "value": 7.4,
+            "votes": None,
+            "reviews": 165,
+            "meter": 79,
+            "scale": None,
+            "as_of": "2026-10-18",
+            "as_of_year": None,
+            "used_for_score": False,
+        },
+    ],
+    "overview_source": {
+        "name": "Wikipedia",
+        "licence": "CC BY-SA 4.0",
+        "attribution": "Wikipedia contributors",
+        "article": "https://en.wikipedia.org/wiki/Fight_Club",
+    },
+    "source": {
+        "name": "Wikidata",
+        "licence": "CC0 1.0",
+        "attribution": "Wikidata contributors",
+        "article": None,
+    },
+}
+
+
+@extend_schema_serializer(
+    component_name="TitleDetail",
+    examples=[OpenApiExample("A movie's page", value=DETAIL_EXAMPLE, response_only=True)],
+)
 class TitleDetailOutputSerializer(TitleCardOutputSerializer):
-    """A card with what a title page shows: people, countries, every rating with its source and date."""
+    """A title's card with what its page shows: people, countries, every rating with its source and date."""
 
-    # The card serializer's subclass for the schema (TitleDetailOutput); it renders discovery's TitleDetail.
+    directors = serializers.ListField(child=serializers.CharField())
+    writers = serializers.ListField(child=serializers.CharField())
+    # Not `cast`: a Python client generated by openapi-python-client cannot read a property of that name
+    # (its models call typing.cast).
+    actors = serializers.ListField(child=serializers.CharField(), help_text="The cast, in billing order.")
+    countries = serializers.ListField(child=serializers.CharField(), help_text="ISO 3166-1 alpha-2 codes.")
+    alternate_titles = serializers.ListField(child=serializers.CharField())
+    ratings = RatingOutputSerializer(many=True, help_text="IMDb's first.")
+    overview_source = CreditOutputSerializer(allow_null=True, help_text="Null when there is no overview.")
+    # DRF's metaclass takes declared fields off the class, so `source` does not shadow Field.source; the
+    # stubs cannot tell.
+    source = CreditOutputSerializer(  # type: ignore[assignment]
+        allow_null=True, help_text="The data set the title comes from."
+    )
+
+    class Meta(TitleCardOutputSerializer.Meta):
+        fields = (
+            *TitleCardOutputSerializer.Meta.fields,
+            "directors",
+            "writers",
+            "actors",
+            "countries",
+            "alternate_titles",
+            "ratings",
+            "overview_source",
+            "source",
+        )
+        read_only_fields = fields
+
+    # Renders discovery's TitleDetail (the card serializer's fields describe it).
     def to_representation(self, instance: TitleDetail) -> dict[str, Any]:  # type: ignore[override]
         return {
             **card_data(instance),
             "directors": list(instance.directors),
             "writers": list(instance.writers),
-            "cast": list(instance.cast),
+            "actors": list(instance.cast),
             "countries": list(instance.countries),
             "alternate_titles": list(instance.alternate_titles),
             "ratings": [_rating_data(r) for r in instance.ratings],

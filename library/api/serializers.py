@@ -2,11 +2,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from catalog.api.serializers import TitleCardOutputSerializer
-from catalog.models import is_imdb_id
+from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer
+from catalog.models import MediaType, is_imdb_id
 from core.api.serializers import StrictInputSerializer
 from core.timestamps import utc_iso
 from library.models import Entry, ImportJob, Status
@@ -45,7 +45,23 @@ class StatusField(serializers.Field):
         return value
 
 
+@extend_schema_serializer(
+    component_name="StatusUpdate",
+    examples=[
+        OpenApiExample(
+            "Seen and rated", value={"title_id": 42, "status": "seen", "rating": 9}, request_only=True
+        ),
+        OpenApiExample(
+            "Later, by IMDb id", value={"imdb_id": "tt0137523", "status": "later"}, request_only=True
+        ),
+        OpenApiExample("Cleared", value={"tmdb_id": 550, "status": "none"}, request_only=True),
+    ],
+)
 class UpdateStatusInputSerializer(StrictInputSerializer):
+    """The title, by exactly one of `title_id`, `tmdb_id` or `imdb_id`, and its new status: `seen` (with an
+    optional rating from 1 to 10), `later`, `hidden`, or `none` to clear it. `towatchlater`, `watch_later`
+    and `not_interested` are accepted too."""
+
     title_id = serializers.IntegerField(min_value=1, max_value=2**63 - 1, required=False)
     tmdb_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
     imdb_id = serializers.CharField(required=False, max_length=16)
@@ -70,17 +86,36 @@ class UpdateStatusInputSerializer(StrictInputSerializer):
         return attrs
 
 
-class EntryCardOutputSerializer(TitleCardOutputSerializer):
-    """A list item: the title's card with the entry's status, rating and time of change."""
+ENTRY_STATUSES = Status.values  # as the schema's EntryStatusEnum (and a card's `user_status`) lists them
 
-    status = serializers.CharField()
-    rating = serializers.IntegerField(allow_null=True)
+
+@extend_schema_serializer(
+    component_name="EntryCard",
+    examples=[
+        OpenApiExample(
+            "A film seen and rated",
+            value={
+                **CARD_EXAMPLE,
+                "user_status": "seen",
+                "status": "seen",
+                "rating": 9,
+                "updated_at": "2026-11-02T20:15:00Z",
+            },
+            response_only=True,
+        )
+    ],
+)
+class EntryCardOutputSerializer(TitleCardOutputSerializer):
+    """A title of the caller's list: its card, with the status, the caller's rating and when it changed."""
+
+    status = serializers.ChoiceField(choices=ENTRY_STATUSES)
+    rating = serializers.IntegerField(allow_null=True, help_text="The caller's rating, 1 to 10.")
     updated_at = serializers.DateTimeField()
 
     class Meta(TitleCardOutputSerializer.Meta):
         fields = (*TitleCardOutputSerializer.Meta.fields, "status", "rating", "updated_at")
 
-    # The card serializer's subclass for the schema; it renders an entry (its title's card and more).
+    # Renders an entry: its title's card and more.
     def to_representation(self, entry: Entry) -> dict[str, Any]:  # type: ignore[override]
         if not hasattr(self, "_card"):  # one card serializer for the whole page: building fields is costly
             self._card = TitleCardOutputSerializer(context=self.context)
@@ -94,7 +129,21 @@ class EntryCardOutputSerializer(TitleCardOutputSerializer):
         }
 
 
+@extend_schema_serializer(
+    component_name="ImportUpload",
+    examples=[
+        OpenApiExample(
+            "An IMDb ratings export",
+            value={"source": "imdb", "file": "Const,Your Rating,Date Rated,Title,Title Type,Year\r\n…"},
+            request_only=True,
+            media_type="multipart/form-data",
+        )
+    ],
+)
 class ImportInputSerializer(StrictInputSerializer):
+    """A history file: a Letterboxd export (its ZIP, or a CSV of it), an IMDb ratings or watchlist CSV, or a
+    Trakt export (ZIP or JSON)."""
+
     file = serializers.FileField(allow_empty_file=False)
     # DRF's metaclass takes declared fields off the class, so this does not shadow Field.source; the stubs
     # cannot tell.
@@ -106,8 +155,75 @@ class ImportInputSerializer(StrictInputSerializer):
         return attrs
 
 
+class ImportCountsOutputSerializer(serializers.Serializer):
+    """What became of the file's rows."""
+
+    matched = serializers.IntegerField(help_text="Rows that named a title we know.")
+    created = serializers.IntegerField(help_text="Titles added to the caller's lists.")
+    updated = serializers.IntegerField(
+        help_text="Titles of the caller's lists moved on (watch later → seen)."
+    )
+    unmatched = serializers.IntegerField(help_text="Rows that named no title we know.")
+
+
+UNMATCHED_REASONS = ("not_found", "title_too_long")
+
+
+class UnmatchedRowOutputSerializer(serializers.Serializer):
+    """A row of the file that named no title we know (the first 100 are kept)."""
+
+    file = serializers.CharField(help_text="The file it came from (a ZIP holds several).")
+    line = serializers.IntegerField(help_text="Its row (CSV) or item (JSON) number in that file, from 1.")
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    imdb_id = serializers.CharField(allow_null=True)
+    tmdb_id = serializers.IntegerField(allow_null=True)
+    reason = serializers.ChoiceField(
+        choices=UNMATCHED_REASONS,
+        help_text="`not_found`: no title matches; `title_too_long`: too long a title to be matched by name.",
+    )
+
+
+@extend_schema_serializer(
+    component_name="ImportJob",
+    examples=[
+        OpenApiExample(
+            "A finished import",
+            value={
+                "id": 7,
+                "source": "imdb",
+                "filename": "ratings.csv",
+                "status": "done",
+                "counts": {"matched": 2, "created": 2, "updated": 0, "unmatched": 1},
+                "unmatched": [
+                    {
+                        "file": "ratings.csv",
+                        "line": 3,
+                        "title": "A Film Nobody Made",
+                        "year": 2031,
+                        "imdb_id": None,
+                        "tmdb_id": None,
+                        "reason": "not_found",
+                    }
+                ],
+                "error": "",
+                "created_at": "2026-11-02T20:15:00Z",
+                "finished_at": "2026-11-02T20:15:03Z",
+            },
+            response_only=True,
+        )
+    ],
+)
 class ImportJobOutputSerializer(serializers.ModelSerializer):
+    """A history import and what became of it: read it again until `status` is `done` or `failed`."""
+
+    source = serializers.ChoiceField(choices=ImportJob.Source.choices)  # type: ignore[assignment]
+    status = serializers.ChoiceField(choices=ImportJob.State.choices)
     counts = serializers.SerializerMethodField()
+    unmatched = UnmatchedRowOutputSerializer(many=True)
+    error = serializers.CharField(help_text="Why the import failed; empty unless `status` is `failed`.")
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
 
     class Meta:
         model = ImportJob
@@ -124,8 +240,153 @@ class ImportJobOutputSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
+    @extend_schema_field(ImportCountsOutputSerializer)
     def get_counts(self, job: ImportJob) -> dict[str, int]:
         return {"matched": 0, "created": 0, "updated": 0, "unmatched": 0, **job.counts}
+
+
+@extend_schema_serializer(
+    component_name="ImportAccepted",
+    examples=[
+        OpenApiExample("Queued", value={"id": 7, "reused": False}, response_only=True, status_codes=[202])
+    ],
+)
+class ImportAcceptedOutputSerializer(serializers.Serializer):
+    """The import is queued: its report is at the `Location` header's URL."""
+
+    id = serializers.IntegerField(help_text="The import's id, for GET /me/import/{job_id}.")
+    reused = serializers.BooleanField(
+        help_text="The same file was sent within a day: this is that import, not a new one."
+    )
+
+
+@extend_schema_serializer(
+    component_name="StatusChange",
+    examples=[
+        OpenApiExample(
+            "Marked as seen",
+            value={
+                "title": {**CARD_EXAMPLE, "user_status": "seen"},
+                "status": "seen",
+                "rating": 9,
+                "updated_at": "2026-11-02T20:15:00Z",
+            },
+            response_only=True,
+        ),
+        OpenApiExample(
+            "Status cleared",
+            value={"title": CARD_EXAMPLE, "status": None, "rating": None, "updated_at": None},
+            response_only=True,
+        ),
+    ],
+)
+class StatusChangeOutputSerializer(serializers.Serializer):
+    """The title's card and the caller's status for it now (all null once cleared with `none`)."""
+
+    title = TitleCardOutputSerializer()
+    status = serializers.ChoiceField(choices=ENTRY_STATUSES, allow_null=True)
+    rating = serializers.IntegerField(allow_null=True)
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class StatusCountsOutputSerializer(serializers.Serializer):
+    """How many titles the caller has of each status."""
+
+    seen = serializers.IntegerField()
+    later = serializers.IntegerField()
+    hidden = serializers.IntegerField()
+
+
+class GenreCountOutputSerializer(serializers.Serializer):
+    genre = serializers.CharField(help_text="The genre's name in the request's language.")
+    count = serializers.IntegerField()
+
+
+class DecadeCountOutputSerializer(serializers.Serializer):
+    decade = serializers.IntegerField(help_text="Its first year: 1990 for the nineties.")
+    count = serializers.IntegerField()
+
+
+@extend_schema_serializer(
+    component_name="UserStats",
+    examples=[
+        OpenApiExample(
+            "A small library",
+            value={
+                "movies": {"seen": 12, "later": 4, "hidden": 2},
+                "tvshows": {"seen": 3, "later": 1, "hidden": 0},
+                "watch_count": 15,
+                "average_rating": 7.4,
+                "average_imdb_rating": 7.9,
+                "top_genres": [{"genre": "Drama", "count": 8}, {"genre": "Comedy", "count": 5}],
+                "seen_by_decade": [{"decade": 1990, "count": 6}, {"decade": 2000, "count": 9}],
+            },
+            response_only=True,
+        )
+    ],
+)
+class UserStatsOutputSerializer(serializers.Serializer):
+    """Counts and averages over the caller's titles."""
+
+    movies = StatusCountsOutputSerializer()
+    tvshows = StatusCountsOutputSerializer()
+    watch_count = serializers.IntegerField(help_text="Titles seen.")
+    average_rating = serializers.FloatField(
+        allow_null=True, help_text="Of the caller's ratings; null if none."
+    )
+    average_imdb_rating = serializers.FloatField(allow_null=True, help_text="IMDb's, of the titles seen.")
+    top_genres = GenreCountOutputSerializer(many=True, help_text="The five genres most seen, most first.")
+    seen_by_decade = DecadeCountOutputSerializer(many=True, help_text="Titles seen by release decade.")
+
+
+class ExportEntryOutputSerializer(serializers.Serializer):
+    title_id = serializers.IntegerField()
+    media_type = serializers.ChoiceField(choices=MediaType.choices)
+    imdb_id = serializers.CharField(allow_null=True)
+    tmdb_id = serializers.IntegerField(allow_null=True)
+    title = serializers.CharField(help_text="The English title.")
+    year = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=ENTRY_STATUSES)
+    rating = serializers.IntegerField(allow_null=True)
+    watched_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+@extend_schema_serializer(
+    component_name="LibraryExport",
+    examples=[
+        OpenApiExample(
+            "One film",
+            value={
+                "exported_at": "2026-11-02T20:15:00Z",
+                "user": "ann@example.org",
+                "entries": [
+                    {
+                        "title_id": 42,
+                        "media_type": "movie",
+                        "imdb_id": "tt0137523",
+                        "tmdb_id": 550,
+                        "title": "Fight Club",
+                        "year": 1999,
+                        "status": "seen",
+                        "rating": 9,
+                        "watched_at": "2026-10-30T00:00:00Z",
+                        "created_at": "2026-10-30T21:04:11Z",
+                        "updated_at": "2026-11-02T20:15:00Z",
+                    }
+                ],
+            },
+            response_only=True,
+        )
+    ],
+)
+class ExportOutputSerializer(serializers.Serializer):
+    """All the caller's titles, with their statuses and ratings."""
+
+    exported_at = serializers.DateTimeField()
+    user = serializers.EmailField(help_text="The account's email address.")
+    entries = ExportEntryOutputSerializer(many=True)
 
 
 class ExportInputSerializer(serializers.Serializer):

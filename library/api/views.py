@@ -5,9 +5,8 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
-from rest_framework import exceptions, serializers, status
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,6 +16,7 @@ from accounts.selectors import authenticated_user
 from catalog.api.serializers import TitleCardOutputSerializer
 from catalog.models import MediaType
 from catalog.selectors import title_find
+from core.api.caching import CachePolicy
 from core.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from core.api.pagination import PageInputSerializer, page_of, rows_page_body
 from core.api.schema import errors
@@ -28,9 +28,13 @@ from library.api.serializers import (
     IDENTIFIERS,
     EntryCardOutputSerializer,
     ExportInputSerializer,
+    ExportOutputSerializer,
+    ImportAcceptedOutputSerializer,
     ImportInputSerializer,
     ImportJobOutputSerializer,
+    StatusChangeOutputSerializer,
     UpdateStatusInputSerializer,
+    UserStatsOutputSerializer,
 )
 from library.exports import entries_json, letterboxd_csv
 from library.selectors import entries_for_export, entries_list, import_job_for, user_stats
@@ -43,6 +47,10 @@ WRONG_ROUTE = {
 }
 
 
+# The Letterboxd export, as the schema describes it: CSV text, one row per film seen.
+EXPORT_CSV = {"type": "string", "description": "CSV (RFC 4180): Letterboxd's import columns."}
+
+
 def card_context(request: Request) -> dict[str, str]:
     return {"language": request.LANGUAGE_CODE}
 
@@ -53,19 +61,19 @@ class EntryUpdateStatusApi(APIView):
     @extend_schema(
         request=UpdateStatusInputSerializer,
         responses={
-            200: inline_serializer(
-                "StatusResult",
-                {
-                    "title": TitleCardOutputSerializer(),
-                    "status": serializers.CharField(allow_null=True),
-                    "rating": serializers.IntegerField(allow_null=True),
-                    "updated_at": serializers.DateTimeField(allow_null=True),
-                },
-            ),
+            200: StatusChangeOutputSerializer,
             **errors(400, 401, 404),
         },
     )
     def post(self, request: Request) -> Response:
+        """Mark a title: seen, watch later, not interested, or none.
+
+        Needs the access token. Name the title by exactly one of `title_id`, `tmdb_id` or `imdb_id`; a movie
+        on the /me/movies route, a TV show on /me/tvshows (400 `invalid` on the other). A title marked is
+        never shown again by discovery, similar titles, recommendations or the assistant. `rating` (1 to 10)
+        goes with `seen` only; left out, a rating given before is kept. `none` clears the status and the
+        rating. 404 (`not_found`) when no title has that id.
+        """
         serializer = UpdateStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -103,6 +111,13 @@ class EntryListApi(APIView):
         responses={200: page_of("EntryPage", EntryCardOutputSerializer, count=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
+        """List the caller's titles of one status, most recently changed first.
+
+        Needs the access token. The route says which list: seen, watch later (`towatchlater`) or not
+        interested (`hidden`), of movies or of TV shows. Paged with `page` and `page_size` (at most 100);
+        `count` is the list's length, and `next` the URL of the following page (null on the last). 400
+        (`invalid`) for a page out of range.
+        """
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         page = paginate(
@@ -117,8 +132,13 @@ class EntryListApi(APIView):
 
 
 class UserStatsApi(APIView):
-    @extend_schema(responses={200: OpenApiTypes.OBJECT, **errors(401)})
+    @extend_schema(responses={200: UserStatsOutputSerializer, **errors(401)})
     def get(self, request: Request) -> Response:
+        """Read the caller's statistics.
+
+        Needs the access token. How many titles of each status, the average ratings, the five genres most seen
+        (named in the request's language) and the titles seen by decade.
+        """
         return Response(user_stats(user=authenticated_user(request), language=request.LANGUAGE_CODE))
 
 
@@ -129,19 +149,21 @@ class ImportCreateApi(APIView):
         request=ImportInputSerializer,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         responses={
-            202: inline_serializer(
-                "ImportAccepted",
-                {
-                    "id": serializers.IntegerField(),
-                    "reused": serializers.BooleanField(
-                        help_text="The same file was sent within a day: the id of that import."
-                    ),
-                },
-            ),
+            202: ImportAcceptedOutputSerializer,
             **errors(400, 401, 429),
         },
     )
     def post(self, request: Request) -> Response:
+        """Import a viewing history from Letterboxd, IMDb or Trakt.
+
+        Needs the access token. A `multipart/form-data` upload of `file` (at most the server's upload limit,
+        20 MB by default: 413 `request_too_large` beyond) and its `source`. The file is checked now (400
+        `invalid` for an unreadable one) and imported in the background: 202 with the import's `id`, its
+        report's URL in `Location` and `Retry-After`, the seconds after which reading it is worthwhile. Titles
+        only move forward (watch later to seen), never back. The same file again within a day gives the same
+        import back (`reused`); more than the daily number of imports is 429 (`throttled`). Send an
+        `Idempotency-Key` to retry safely.
+        """
         serializer = ImportInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = serializer.validated_data["file"]
@@ -170,6 +192,12 @@ class ImportCreateApi(APIView):
 class ImportDetailApi(APIView):
     @extend_schema(responses={200: ImportJobOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, job_id: int) -> Response:
+        """Read an import's report.
+
+        Needs the access token; another account's import is 404 (`not_found`). Read it again until `status` is
+        `done` or `failed`: `counts` says what became of the rows, `unmatched` lists the first rows that named
+        no title we know.
+        """
         job = import_job_for(user=authenticated_user(request), job_id=job_id)
         if job is None:
             raise Http404
@@ -177,14 +205,34 @@ class ImportDetailApi(APIView):
 
 
 class ExportApi(APIView):
+    cache_policy = CachePolicy.NO_STORE  # someone's whole library: never cached (no ETag either)
+
     @extend_schema(
         parameters=[ExportInputSerializer],
         responses={
-            200: OpenApiResponse(OpenApiTypes.OBJECT, description="JSON, or a CSV for Letterboxd"),
+            # The CSV first: a client generated from the schema reads the answer as text, whichever format.
+            (200, "text/csv"): OpenApiResponse(
+                EXPORT_CSV,
+                description="`format=json`: the JSON document below; `format=letterboxd`: a CSV file.",
+                examples=[
+                    OpenApiExample(
+                        "Letterboxd",
+                        value="imdbID,tmdbID,Title,Year,Directors,WatchedDate,Rating,Rating10\r\n"
+                        "tt0137523,550,Fight Club,1999,David Fincher,2026-10-30,4.5,9\r\n",
+                    )
+                ],
+            ),
+            (200, "application/json"): ExportOutputSerializer,
             **errors(400, 401),
         },
     )
     def get(self, request: Request) -> HttpResponse | Response:
+        """Export the caller's titles.
+
+        Needs the access token. `format=json` (the default): every title of every status, with ratings and
+        dates, as JSON. `format=letterboxd`: the films seen, as a CSV file Letterboxd imports (`text/csv`).
+        Never cached (`Cache-Control: no-store`).
+        """
         params = ExportInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         user = authenticated_user(request)

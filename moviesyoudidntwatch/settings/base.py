@@ -246,8 +246,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     # No global security: each operation's comes from its view's authentication and permission classes
     # (core.api.schema.BearerScheme): a token required, optional (discovery) or not read at all (public).
+    # One named enum per choice set, where fields of the same name hold different sets ("status", "source").
     "ENUM_NAME_OVERRIDES": {
         "ProblemCodeEnum": "core.api.problems.PROBLEM_CODES",
+        "EntryStatusEnum": "library.api.serializers.ENTRY_STATUSES",
+        "ImportStatusEnum": "library.models.ImportJob.State",
+        "ImportSourceEnum": "library.models.ImportJob.Source",
+        "RatingSourceEnum": "discovery.api.serializers.RATING_SOURCES",
+        "UnmatchedReasonEnum": "library.api.serializers.UNMATCHED_REASONS",
+        "InterpreterEnum": "assistant.api.serializers.BACKENDS",
+        "IntentEnum": "assistant.interpreter.INTENTS",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

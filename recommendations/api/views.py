@@ -31,6 +31,14 @@ class RecommendationListApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
+        """List personal picks, best first: never a title the caller has marked.
+
+        Needs the access token. `media_type` chooses movies (the default) or TV shows. Picks are learned from
+        the titles the caller has seen and rated; each names up to three of them as its `reasons`. Until the
+        caller has a history, `cold_start` is true and the picks are the best-rated titles across genres,
+        without reasons. Paged by cursor: `page_size` (at most 100), and `next`, the URL of the following page
+        (null on the last).
+        """
         params = RecommendationsInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         user = authenticated_user(request)

@@ -55,8 +55,12 @@ def test_the_card_has_the_contract_fields(api_client: APIClient, catalog: dict) 
         "poster_url",
         "trailer_url",
         "user_status",
+        "first_air_year",  # a TV show's: null on a movie, as every field a title lacks
+        "last_air_year",
+        "number_of_seasons",
     }
     assert (card["imdb_rating"], card["imdb_votes"], card["user_status"]) == (9.2, 1_500_000, None)
+    assert (card["first_air_year"], card["last_air_year"], card["number_of_seasons"]) == (None, None, None)
     assert card["genres"] == [{"id": 80, "name": "Crime"}, {"id": 18, "name": "Drama"}]  # TMDB's ids
 
 
@@ -243,7 +247,7 @@ def test_detail_shows_people_and_ratings_with_source_and_date(api_client: APICli
     body = api_client.get(f"/movies/{godfather.pk}", HTTP_ACCEPT_LANGUAGE="fr").json()
     assert body["title"] == "Le Parrain"
     assert body["directors"] == ["Francis Ford Coppola"]
-    assert body["cast"] == ["Marlon Brando", "Al Pacino"]
+    assert body["actors"] == ["Marlon Brando", "Al Pacino"]
     imdb = next(r for r in body["ratings"] if r["source"] == "imdb")
     # The source says only a year: `as_of` (a day) stays null, `as_of_year` has it.
     assert (imdb["value"], imdb["votes"], imdb["as_of"], imdb["as_of_year"], imdb["used_for_score"]) == (
