@@ -139,7 +139,12 @@ class ApiAutoSchema(AutoSchema):
         return schema
 
     def _method_doc(self) -> str:
-        return get_doc(getattr(self.view, self.method.lower(), None))
+        """The method's docstring. One view serves several routes, set apart by the URLconf: `{media}` in it
+        names the route's media type (the view's `media_type`), `{status}` its list (`status_value`)."""
+        doc = get_doc(getattr(self.view, self.method.lower(), None))
+        media = MEDIA_WORDS.get(str(getattr(self.view, "media_type", "")), "titles")
+        status = STATUS_WORDS.get(str(getattr(self.view, "status_value", "")), "marked")
+        return doc.replace("{media}", media).replace("{status}", status)
 
     def _get_parameters(self) -> list[dict[str, Any]]:
         parameters = super()._get_parameters()
@@ -239,6 +244,9 @@ class ApiAutoSchema(AutoSchema):
         return {} if value is None else {"Example": {"value": value}}
 
 
+# catalog's MediaType and library's Status values, as the docstrings say them.
+MEDIA_WORDS = {"movie": "movies", "tv": "TV shows"}
+STATUS_WORDS = {"seen": "has seen", "later": "saved to watch later", "hidden": "is not interested in"}
 _COMPONENT_TYPES = {
     "query": ResolvedComponent.PARAMETER,
     "header": ResolvedComponent.PARAMETER,

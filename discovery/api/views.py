@@ -71,15 +71,15 @@ class TitleDiscoverApi(DiscoveryApi):
         },
     )
     def post(self, request: Request) -> Response:
-        """Discover titles by filters, never one the caller has marked.
+        """Discover {media} by filters, never one the caller has marked.
 
-        The route says movies or TV shows. Anyone may call it: with an access token, the caller's seen,
-        watch-later and hidden titles are left out (`excluded_count` says how many matched), and a token that
-        is invalid or expired is 401 (`token_not_valid`) rather than a page that might show them. Every filter
-        is optional and null is the same as absent; an unknown genre or field is 400 (`invalid`), named under
-        `errors`. Best first by `sort_by`. Paged by cursor: `page_size` (at most 100) in the query string, and
-        `next`, the URL of the following page, to POST again with the same body (null on the last). Titles
-        marked in between never make the next page skip others.
+        Anyone may call it: with an access token, the caller's seen, watch-later and hidden titles are left
+        out (`excluded_count` says how many matched), and a token that is invalid or expired is 401
+        (`token_not_valid`) rather than a page that might show them. Every filter is optional and null is the
+        same as absent; an unknown genre or field is 400 (`invalid`), named under `errors`. Best first by
+        `sort_by`. Paged by cursor: `page_size` (at most 100) in the query string, and `next`, the URL of the
+        following page, to POST again with the same body (null on the last). Titles marked in between never
+        make the next page skip others.
         """
         params = CursorInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -140,13 +140,12 @@ class TitleSearchApi(DiscoveryApi):
         responses={200: page_of("SearchPage", TitleCardOutputSerializer), **errors(400, 401)},
     )
     def post(self, request: Request) -> Response:
-        """Search titles by words of their title or a person's name.
+        """Search {media} by words of their title or a person's name.
 
-        The route says movies or TV shows. Typos are forgiven ("pulp fiktion"), English and French titles both
-        count. Anyone may call it; with an access token each card has the caller's `user_status` (marked
-        titles are found too), and an invalid or expired token is 401 (`token_not_valid`). Paged with `page`
-        and `page_size` in the query string; `next` is the URL of the following page, to POST again with the
-        same body.
+        Typos are forgiven ("pulp fiktion"), English and French titles both count. Anyone may call it; with an
+        access token each card has the caller's `user_status` (marked titles are found too), and an invalid or
+        expired token is 401 (`token_not_valid`). Paged with `page` and `page_size` in the query string;
+        `next` is the URL of the following page, to POST again with the same body.
         """
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -162,10 +161,10 @@ class TitleSearchApi(DiscoveryApi):
 class TitleDetailApi(DiscoveryApi):
     @extend_schema(responses={200: TitleDetailOutputSerializer, **errors(401, 404)})
     def get(self, request: Request, title_id: int) -> Response:
-        """Read a title's page.
+        """Read a title's page ({media}).
 
-        The route says movies or TV shows: a title of the other kind is 404 (`not_found`). Anyone may call it;
-        with an access token `user_status` is the caller's, and an invalid or expired token is 401
+        A title of the other kind is 404 (`not_found`), as is an unknown one. Anyone may call it; with an
+        access token `user_status` is the caller's, and an invalid or expired token is 401
         (`token_not_valid`). People, countries, every rating with its source and date, and where the data
         comes from, with its licence.
         """
@@ -179,7 +178,7 @@ class TitleSimilarApi(DiscoveryApi):
         responses={200: page_of("SimilarPage", TitleCardOutputSerializer), **errors(400, 401, 404)},
     )
     def get(self, request: Request, title_id: int) -> Response:
-        """List titles similar to one, never one the caller has marked.
+        """List {media} similar to one, never one the caller has marked.
 
         Anyone may call it; with an access token the caller's titles are left out, and an invalid or expired
         token is 401 (`token_not_valid`). Most similar first. Paged by cursor: `page_size` (at most 100), and

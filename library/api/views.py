@@ -66,13 +66,13 @@ class EntryUpdateStatusApi(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        """Mark a title: seen, watch later, not interested, or none.
+        """Mark one of the {media}: seen, watch later, not interested, or none.
 
-        Needs the access token. Name the title by exactly one of `title_id`, `tmdb_id` or `imdb_id`; a movie
-        on the /me/movies route, a TV show on /me/tvshows (400 `invalid` on the other). A title marked is
-        never shown again by discovery, similar titles, recommendations or the assistant. `rating` (1 to 10)
-        goes with `seen` only; left out, a rating given before is kept. `none` clears the status and the
-        rating. 404 (`not_found`) when no title has that id.
+        Needs the access token. Name the title by exactly one of `title_id`, `tmdb_id` or `imdb_id`; a title
+        of the other kind is 400 (`invalid`): use the other route. A title marked is never shown again by
+        discovery, similar titles, recommendations or the assistant. `rating` (1 to 10) goes with `seen` only;
+        left out, a rating given before is kept. `none` clears the status and the rating. 404 (`not_found`)
+        when no title has that id.
         """
         serializer = UpdateStatusInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -111,12 +111,10 @@ class EntryListApi(APIView):
         responses={200: page_of("EntryPage", EntryCardOutputSerializer, count=True), **errors(400, 401)},
     )
     def get(self, request: Request) -> Response:
-        """List the caller's titles of one status, most recently changed first.
+        """List the {media} the caller {status}, most recently changed first.
 
-        Needs the access token. The route says which list: seen, watch later (`towatchlater`) or not
-        interested (`hidden`), of movies or of TV shows. Paged with `page` and `page_size` (at most 100);
-        `count` is the list's length, and `next` the URL of the following page (null on the last). 400
-        (`invalid`) for a page out of range.
+        Needs the access token. Paged with `page` and `page_size` (at most 100); `count` is the list's length,
+        and `next` the URL of the following page (null on the last). 400 (`invalid`) for a page out of range.
         """
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
