@@ -23,6 +23,14 @@ class MediaType(models.TextChoices):
     TV = "tv", _("TV show")
 
 
+class ScoreSource(models.TextChoices):
+    """Where a title's ranking score comes from: IMDb's rating, else a fallback calibrated onto its scale."""
+
+    IMDB = "imdb", _("IMDb rating")
+    CRITICS = "critics", _("critics' average, calibrated to IMDb's scale")
+    MOVIELENS = "movielens", _("MovieLens community rating, calibrated to IMDb's scale")
+
+
 class DataSource(TimeStampedModel):
     """Where catalog data came from, under which licence, and how to credit it (the "About the data" page)."""
 
@@ -143,11 +151,25 @@ class Title(TimeStampedModel):
     critics_reviews = models.PositiveIntegerField(_("critics' reviews"), null=True, blank=True)
     critics_meter = models.PositiveSmallIntegerField(_("critics' meter (%)"), null=True, blank=True)
     metacritic = models.PositiveSmallIntegerField(_("Metacritic"), null=True, blank=True)
-    # The rating we rank by: IMDb's where it has votes, else the critics' average with their review count.
+    # The MovieLens community's mean (0.5 to 5 stars), without the users kept aside for evaluation.
+    movielens_rating = models.DecimalField(
+        _("MovieLens community rating"),
+        max_digits=3,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Mean of 0.5 to 5 stars"),
+    )
+    movielens_ratings = models.PositiveIntegerField(_("MovieLens community ratings"), null=True, blank=True)
+    # The rating we rank by, on IMDb's scale: IMDb's where it has votes, else a fallback calibrated onto
+    # that scale (catalog.ranking), with its count (votes, reviews or ratings); `score_source` says which.
     rating = models.FloatField(_("rating"), null=True, blank=True, editable=False)
     votes = models.PositiveIntegerField(_("votes"), null=True, blank=True, editable=False)
     score = models.FloatField(
         _("score"), null=True, blank=True, help_text=_("Vote-weighted rating used for ranking (0 to 10).")
+    )
+    score_source = models.CharField(
+        _("score source"), max_length=10, choices=ScoreSource.choices, blank=True, editable=False
     )
 
     directors = models.JSONField(_("directors"), default=list, blank=True)

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 from catalog.ingest.enrichment import titles_refresh_if_stale
+from catalog.ingest.sources import MOVIELENS
 from catalog.localized import (
     GenreLabel,
     genre_labels,
@@ -22,7 +23,7 @@ from catalog.localized import (
     localized_trailer_url,
     poster_url,
 )
-from catalog.models import DataSource, MediaType, Title
+from catalog.models import DataSource, MediaType, ScoreSource, Title
 from library.models import Entry
 from library.selectors import statuses_for
 
@@ -117,18 +118,20 @@ class Credit:
 
 @dataclass(frozen=True)
 class RatingLine:
-    """One rating we hold, with who gave it and as of when; `used_for_score` marks the ranking one."""
+    """One rating we hold, with who gave it and as of when; `used_for_score` marks the ranking one (a
+    fallback's value is calibrated onto IMDb's scale first: `calibrated`)."""
 
-    source: str  # "imdb", "critics" or "metacritic"
+    source: str  # "imdb", "critics", "movielens" or "metacritic"
     provider: str | None
     value: float | int
     as_of: date | None  # the day, when known
     as_of_year: int | None  # the year, when only the year is known (some sources give no more)
     used_for_score: bool
-    votes: int | None = None  # IMDb
+    votes: int | None = None  # IMDb; MovieLens: how many community members rated it
     reviews: int | None = None  # critics
     meter: int | None = None  # critics
-    scale: int | None = None  # Metacritic (out of 100)
+    scale: int | None = None  # Metacritic (out of 100), MovieLens (out of 5 stars)
+    calibrated: float | None = None  # the value on IMDb's scale, when the score is calibrated from it
 
 
 @dataclass(frozen=True)
@@ -197,7 +200,8 @@ def _as_of(value: date | str | None) -> AsOf:
 def title_ratings(title: Title) -> tuple[RatingLine, ...]:
     """Every rating we hold of the title, IMDb's first."""
     ratings: list[RatingLine] = []
-    score_from_imdb = title.imdb_rating is not None and bool(title.imdb_votes)
+    score_from = title.score_source if title.score is not None else ""
+    calibrated = title.rating if score_from != ScoreSource.IMDB else None
     if title.imdb_rating is not None:
         source = title.rating_source
         ratings.append(
@@ -207,7 +211,7 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
                 value=float(title.imdb_rating),
                 votes=title.imdb_votes,
                 **_as_of(title.rating_as_of or (source.data_as_of if source else None)),
-                used_for_score=score_from_imdb,
+                used_for_score=score_from == ScoreSource.IMDB,
             )
         )
     if title.critics_rating is not None:
@@ -219,7 +223,21 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
                 reviews=title.critics_reviews,
                 meter=title.critics_meter,
                 **_as_of(title.source.data_as_of),
-                used_for_score=not score_from_imdb and title.score is not None,
+                used_for_score=score_from == ScoreSource.CRITICS,
+                calibrated=calibrated if score_from == ScoreSource.CRITICS else None,
+            )
+        )
+    if title.movielens_rating is not None:
+        ratings.append(
+            RatingLine(
+                source="movielens",
+                provider=MOVIELENS.name,
+                value=float(title.movielens_rating),
+                scale=5,
+                votes=title.movielens_ratings,
+                **_as_of(MOVIELENS.data_as_of),
+                used_for_score=score_from == ScoreSource.MOVIELENS,
+                calibrated=calibrated if score_from == ScoreSource.MOVIELENS else None,
             )
         )
     if title.metacritic is not None:

@@ -230,18 +230,32 @@ class RatingRecord:
     year: int
     rating: float
     votes: int
+    # IMDb's genre flags that are set ("Action", "Drama"…); None when the file has no flag columns.
+    genres: tuple[str, ...] | None = None
+
+
+# ggplot2movies' genre flags (0/1 columns): IMDb's genres, as of 2005, for these seven.
+IMDB_FLAG_COLUMNS = ("Action", "Animation", "Comedy", "Drama", "Documentary", "Romance", "Short")
 
 
 def read_ratings(path: Path) -> dict[str, list[RatingRecord]]:
-    """IMDb rating and votes by title key; a key may hold several films of different years."""
+    """IMDb rating, votes and genre flags by title key; a key may hold several films of different years."""
     import pandas as pd  # only the loader needs pandas
 
     frame = pd.read_pickle(path, compression="xz")  # noqa: S301 - a file of an installed, pinned package
+    flags = [name for name in IMDB_FLAG_COLUMNS if name in frame.columns]
     ratings: dict[str, list[RatingRecord]] = defaultdict(list)
-    for title, year, rating, votes in frame[["title", "year", "rating", "votes"]].itertuples(index=False):
+    for title, year, rating, votes, *set_flags in frame[
+        ["title", "year", "rating", "votes", *flags]
+    ].itertuples(index=False):
         if not isinstance(title, str) or pd.isna(year) or pd.isna(rating) or pd.isna(votes):
             continue
-        ratings[title_key(title)].append(RatingRecord(year=int(year), rating=float(rating), votes=int(votes)))
+        genres = tuple(name for name, value in zip(flags, set_flags, strict=True) if value == 1)
+        ratings[title_key(title)].append(
+            RatingRecord(
+                year=int(year), rating=float(rating), votes=int(votes), genres=genres if flags else None
+            )
+        )
     return ratings
 
 
@@ -331,6 +345,25 @@ def read_movielens_ratings(path: Path) -> list[tuple[int, int, float]]:
         (int(u), int(m), float(r))
         for u, m, r in frame[["userId", "movieId", "rating"]].itertuples(index=False)
     ]
+
+
+@dataclass(frozen=True)
+class CommunityMean:
+    """The MovieLens community's mean rating of a film (0.5 to 5 stars) and how many rated it."""
+
+    stars: float
+    count: int
+
+
+def movielens_means(ratings: list[tuple[int, int, float]]) -> dict[int, CommunityMean]:
+    """Mean and count per MovieLens movie id, of the ratings `read_movielens_ratings` returns (the users
+    kept aside for evaluation are already out: a catalog mean must not see them either)."""
+    sums: dict[int, list[float]] = {}
+    for _user, movie_id, rating in ratings:
+        total = sums.setdefault(movie_id, [0.0, 0.0])
+        total[0] += rating
+        total[1] += 1
+    return {movie_id: CommunityMean(stars=s / n, count=int(n)) for movie_id, (s, n) in sums.items()}
 
 
 # ---------------------------------------------------------------- Wikipedia summaries

@@ -93,11 +93,13 @@ def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> 
         _write_tmdb(title, enrichment, tmdb_source)
         if enrichment.ratings is not None and omdb_source is not None:
             _write_omdb(title, enrichment.ratings, omdb_source)
-        title.rating, title.votes, title.score = ranking_values(
+        title.rating, title.votes, title.score, title.score_source = ranking_values(
             imdb_rating=title.imdb_rating,
             imdb_votes=title.imdb_votes,
             critics_rating=title.critics_rating,
             critics_reviews=title.critics_reviews,
+            movielens_rating=title.movielens_rating,
+            movielens_ratings=title.movielens_ratings,
             parameters=parameters,
         )
         now = timezone.now()
@@ -106,10 +108,10 @@ def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> 
         title.refresh_error = ""
         title.save()
         title.genres.set(genres)
-    if title.score is None and (title.imdb_votes or title.critics_reviews):
+    if title.score is None and (title.imdb_votes or title.critics_reviews or title.movielens_ratings):
         # The first rated title of its kind: there were no parameters to score it with until now.
         titles_rescore(media_type=title.media_type)
-        title.refresh_from_db(fields=["rating", "votes", "score"])
+        title.refresh_from_db(fields=["rating", "votes", "score", "score_source"])
     return title
 
 

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from tqdm import tqdm
 
-from catalog.genres import tmdb_genre_ids
+from catalog.genres import film_genre_ids
 from catalog.ingest import sources
 from catalog.ingest.embedded import (
+    CommunityMean,
     CuratedShow,
     EmbeddedPaths,
     FilmRecord,
@@ -22,6 +23,7 @@ from catalog.ingest.embedded import (
     RatingRecord,
     Summary,
     best_rating,
+    movielens_means,
     read_curated_tv,
     read_films,
     read_movielens,
@@ -84,6 +86,8 @@ _FILM_FIELDS = (
     "critics_reviews",
     "critics_meter",
     "metacritic",
+    "movielens_rating",
+    "movielens_ratings",
     "directors",
     "writers",
     "cast",
@@ -113,7 +117,7 @@ def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 1)))
 
 
-class _FilmMatcher:
+class FilmMatcher:
     """Finds, for each film of the base, its IMDb rating, MovieLens titles and Wikipedia overview."""
 
     def __init__(
@@ -162,9 +166,19 @@ class _FilmMatcher:
         return None
 
 
-def _film_values(film: FilmRecord, matcher: _FilmMatcher, src: dict[str, DataSource]) -> dict[str, Any]:
+def _decimal2(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value, 2)))
+
+
+def _film_values(
+    film: FilmRecord,
+    matcher: FilmMatcher,
+    src: dict[str, DataSource],
+    community: dict[int, CommunityMean],
+) -> dict[str, Any]:
     rating = matcher.rating(film)
     lens: MovieLensTitle | None = matcher.movielens.get(film.imdb_id)
+    mean = community.get(lens.movie_id) if lens else None
     summary: Summary | None = matcher.summaries.get(film.imdb_id)
     language = film.languages[0] if film.languages else ""
     # MovieLens puts the original-language title in parentheses ("Hate (Haine, La)").
@@ -179,6 +193,8 @@ def _film_values(film: FilmRecord, matcher: _FilmMatcher, src: dict[str, DataSou
         provenance["movielens_title"] = lens.title
     if summary:
         provenance["overview_article"] = summary.article
+    if rating and rating.genres is not None:  # IMDb's genre flags as of 2005: they decide six genres
+        provenance["imdb_genres"] = list(rating.genres)
     return {
         "media_type": MediaType.MOVIE,
         "imdb_id": film.imdb_id,
@@ -199,6 +215,8 @@ def _film_values(film: FilmRecord, matcher: _FilmMatcher, src: dict[str, DataSou
         "critics_reviews": film.critics_reviews,
         "critics_meter": film.critics_meter,
         "metacritic": film.metacritic,
+        "movielens_rating": _decimal2(mean.stars) if mean else None,
+        "movielens_ratings": mean.count if mean else None,
         "directors": list(film.directors),
         "writers": list(film.writers),
         "cast": list(film.cast),
@@ -315,17 +333,26 @@ def catalog_load_embedded(
         genres_import(live=False)
     genre_pk = dict(Genre.objects.values_list("tmdb_id", "pk"))
 
+    # Community ratings: the recommender learns from them (below), and each film keeps their mean.
+    ratings = read_movielens_ratings(paths.movielens) if paths.movielens else None
     if paths.movies_db is None:
         report.notes.append("bokeh_sampledata is not installed: no films loaded.")
     else:
-        _load_films(paths, paths.movies_db, limit=limit, progress=progress, report=report, genre_pk=genre_pk)
+        _load_films(
+            paths,
+            paths.movies_db,
+            limit=limit,
+            progress=progress,
+            report=report,
+            genre_pk=genre_pk,
+            community=movielens_means(ratings or []),
+        )
     if paths.curated_tv is None:
         report.notes.append("No curated TV list: no TV shows loaded.")
     else:
         _load_curated_tv(paths.curated_tv, limit=limit, report=report)
     for media_type in MediaType:
         titles_rescore(media_type=media_type)
-    ratings = read_movielens_ratings(paths.movielens) if paths.movielens else None
     if report.changed or not TitleNeighbour.objects.exists():
         built = neighbours_rebuild(ratings=ratings, progress=progress)
         report.of("similar-titles").created = sum(built.values())
@@ -348,6 +375,7 @@ def _load_films(
     progress: bool,
     report: CatalogLoadReport,
     genre_pk: dict[int, int],
+    community: dict[int, CommunityMean],
 ) -> None:
     films_counts = report.of(sources.BOKEH_MOVIES.key)
     films: list[FilmRecord] = []
@@ -375,7 +403,7 @@ def _load_films(
     report.of(sources.MOVIELENS.key).read = len(movielens)
     report.of(sources.WIKIPEDIA.key).read = len(summaries)
 
-    matcher = _FilmMatcher(films, ratings, movielens, summaries)
+    matcher = FilmMatcher(films, ratings, movielens, summaries)
     src = {
         "films": data_source_sync(sources.BOKEH_MOVIES, loaded=True),
         "ggplot2movies": data_source_sync(sources.GGPLOT2_MOVIES, loaded=bool(ratings)),
@@ -388,11 +416,15 @@ def _load_films(
         chunk = films[start : start + BATCH_SIZE]
         batch = []
         for film in chunk:
-            values = _film_values(film, matcher, src)
+            values = _film_values(film, matcher, src, community)
             lens = matcher.movielens.get(film.imdb_id)
-            names = [*film.genres, *(lens.genres if lens else ())]
-            genres = [genre_pk[i] for i in tmdb_genre_ids(names, media_type=MediaType.MOVIE) if i in genre_pk]
-            batch.append((values, genres))
+            rating = matcher.rating(film)
+            ids = film_genre_ids(
+                wikidata=film.genres,
+                movielens=lens.genres if lens else (),
+                imdb_flags=rating.genres if rating else None,
+            )
+            batch.append((values, [genre_pk[i] for i in ids if i in genre_pk]))
         upserter.run(batch, {"source": src["films"], "source_key__in": [f.imdb_id for f in chunk]})
         bar.update(len(chunk))
     bar.close()

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from catalog.genres import MOVIE_GENRES, TV_GENRES, UnknownSourceGenre, tmdb_genre_ids
+from catalog.genres import MOVIE_GENRES, TV_GENRES, UnknownSourceGenre, film_genre_ids, tmdb_genre_ids
 from catalog.ingest.clients import get_tmdb_client
 from catalog.ingest.genres import genres_import
 from catalog.models import Genre, MediaType
@@ -212,3 +212,36 @@ def test_every_mapped_genre_exists_for_its_media_type() -> None:
     tv_ids = set(Genre.objects.filter(for_tv=True).values_list("tmdb_id", flat=True))
     assert {i for ids in MOVIE_GENRES.values() for i in ids} <= movie_ids
     assert {i for ids in TV_GENRES.values() for i in ids} <= tv_ids
+
+
+# Each source's say in a film's genres (catalog.genres.film_genre_ids; measured by bench/genres.py).
+@pytest.mark.parametrize(
+    ("wikidata", "movielens", "flags", "expected"),
+    [
+        # Heat (1995): Wikidata's superset; MovieLens knows the film, IMDb's flags add Drama.
+        (
+            ("Thriller", "Mystery", "Drama", "Crime", "History", "Action", "Adventure"),
+            ("Action", "Crime", "Thriller"),
+            ("Action", "Drama"),
+            [28, 80, 18, 53],
+        ),
+        # Reservoir Dogs (1992): IMDb flags none of the six, so not Action, Comedy or Drama.
+        (
+            ("Thriller", "Mystery", "Comedy", "Drama", "Crime", "Action", "Adventure"),
+            ("Crime", "Mystery", "Thriller"),
+            (),
+            [80, 9648, 53],
+        ),
+        # After 2005 (no flags): MovieLens's list as it is, Wikidata's Biography still makes it History.
+        (("Drama", "Biography", "Sport"), ("Drama",), None, [18, 36]),
+        # MovieLens does not know it: Wikidata's, without the tags it attaches loosely.
+        (("Drama", "Mystery", "History", "Music", "Romance"), (), None, [18, 10749]),
+        # MovieLens names only a format: as good as not knowing the film.
+        (("Comedy",), ("IMAX",), None, [35]),
+    ],
+)
+def test_film_genres_trust_each_source_for_what_it_knows(
+    wikidata: tuple[str, ...], movielens: tuple[str, ...], flags: tuple[str, ...] | None, expected: list[int]
+) -> None:
+    genres = film_genre_ids(wikidata=wikidata, movielens=movielens, imdb_flags=flags)
+    assert sorted(genres) == sorted(expected)

@@ -80,7 +80,7 @@ FILMS = [
         "Apocalypse Now",
         1979,
         153.0,
-        "War, Drama",
+        "War, Drama, History, Mystery",
         "1979-08-15",
         "Francis Ford Coppola",
         "",
@@ -143,18 +143,26 @@ def sources(tmp_path: Path) -> dict[str, Path]:
             "year": [1999, 1995, 1979, 1979, 1940],
             "rating": [8.5, 7.8, 8.4, 6.1, 5.0],
             "votes": [112092, 5714, 51000, 12, 9],
+            # IMDb's genre flags (2005): they decide these six genres where a film has them
+            "Action": [0, 0, 1, 0, 0],
+            "Animation": [0, 0, 0, 0, 0],
+            "Comedy": [0, 0, 0, 0, 1],
+            "Drama": [1, 1, 1, 0, 0],
+            "Documentary": [0, 0, 0, 0, 0],
+            "Romance": [0, 0, 0, 0, 0],
+            "Short": [0, 0, 0, 0, 0],
         }
     ).to_pickle(ratings, compression="xz")
     movielens = tmp_path / "movielens.pkl.xz"
     pd.DataFrame(
         {
-            "movieId": [4973, 4973, 97, 2959, 1],
-            "title": ["Amelie (Fabuleux destin d'Amélie Poulain, Le)"] * 2
+            "movieId": [4973, 4973, 4973, 97, 2959, 1],
+            "title": ["Amelie (Fabuleux destin d'Amélie Poulain, Le)"] * 3
             + ["Hate (Haine, La)", "Fight Club", "Toy Story"],
-            "year": [2001.0, 2001.0, 1995.0, 1999.0, 1995.0],
-            "genres": ["Comedy|Romance"] * 2 + ["Crime|Drama", "Action|Crime|Drama|Thriller", "Children"],
-            "userId": [1, 2, 3, 4, 5],
-            "rating": [4.0, 5.0, 4.5, 5.0, 3.0],
+            "year": [2001.0, 2001.0, 2001.0, 1995.0, 1999.0, 1995.0],
+            "genres": ["Comedy|Romance"] * 3 + ["Crime|Drama", "Action|Crime|Drama|Thriller", "Children"],
+            "userId": [1, 2, 10, 3, 4, 5],  # users 5 and 10 are kept aside for evaluation
+            "rating": [4.0, 5.0, 0.5, 4.5, 5.0, 3.0],
         }
     ).to_pickle(movielens, compression="xz")
     summaries = tmp_path / "summaries.json"
@@ -231,6 +239,10 @@ def test_load_catalog_builds_titles_from_every_source(sources: dict[str, Path]) 
     assert amelie.imdb_rating is None and amelie.imdb_votes is None  # no rating source: nothing invented
     assert (float(amelie.critics_rating), amelie.critics_reviews, amelie.critics_meter) == (8.1, 231, 89)
     assert amelie.score is not None  # ranked by the critics' average where IMDb has no votes
+    assert amelie.score_source == "critics"  # two community ratings are too few to go first
+    assert amelie.rating == 7.66  # 8.1 calibrated onto IMDb's scale: 2.33 + 0.658 x 8.1
+    # The community's mean without the users kept aside for evaluation (user 10's half star).
+    assert (float(amelie.movielens_rating), amelie.movielens_ratings) == (4.5, 2)
     assert sorted(g.name_fr for g in amelie.genres.all()) == ["Comédie", "Romance"]
     assert "tautou" in amelie.search_people and "amelie poulain" in amelie.search_title
 
@@ -245,12 +257,17 @@ def test_load_catalog_builds_titles_from_every_source(sources: dict[str, Path]) 
     assert fight_club.overview_source.key == "wikipedia"
     assert fight_club.provenance["overview_article"] == "Fight Club"
     assert fight_club.countries == ["US", "DE"]
-    # Wikidata's Drama+Sci-Fi, plus MovieLens's Action|Crime|Drama|Thriller, mapped onto TMDB genres.
-    assert sorted(g.tmdb_id for g in fight_club.genres.all()) == [18, 28, 53, 80, 878]
+    # MovieLens knows it: its Action|Crime|Drama|Thriller, not Wikidata's Sci-Fi; then IMDb's flags say
+    # Drama but not Action.
+    assert sorted(g.tmdb_id for g in fight_club.genres.all()) == [18, 53, 80]
+    assert fight_club.provenance["imdb_genres"] == ["Drama"]
+    assert fight_club.score_source == "imdb" and fight_club.rating == 8.5
     assert fight_club.score > haine.score  # more votes and a higher rating
 
     apocalypse = Title.objects.get(imdb_id="tt0078788")
     assert apocalypse.imdb_votes == 51000  # the most-voted of two same-title same-year rows
+    # Not in MovieLens: Wikidata's War and Drama without its loose History and Mystery, plus IMDb's Action.
+    assert sorted(g.name_en for g in apocalypse.genres.all()) == ["Action", "Drama", "War"]
 
     documentary = Title.objects.get(imdb_id="tt9999999")
     assert (
