@@ -27,10 +27,12 @@ EXPECTED = {
     "assistant": r"'comme Heat' +p50 +[\d.]+ ms +p95 +[\d.]+ ms",
     "discovery": r"'pulp fiktion' +[\d.]+ +[\d.]+ +first: ",
     "enrichment": r"8 threads +8 +[\d.]+ +[\d.]+ ",
+    "genres": r"summary: served min P [\d.]+ min R [\d.]+; without flags",
     "imdb_datasets": r"same files again: [\d,]+ lines .* 0 created, 0 updated",
     "library": r"same file again +100 rows in",
     "load": r"PASS: no duplicates, no lost updates",
     "quality": r"ours: EASE \+ content, as served +[\d.]+ +[\d.]+",
+    "ratings": r"summary: critics [\d.]+ \+ [\d.]+ x m \d+; community",
 }
 
 
