@@ -194,3 +194,7 @@ def test_the_schema_declares_the_header(api_client: APIClient) -> None:
     for path in ("/chat", "/me/import"):
         parameters = schema["paths"][path]["post"].get("parameters", [])
         assert any(p["name"] == "Idempotency-Key" and p["in"] == "header" for p in parameters), path
+        responses = schema["paths"][path]["post"]["responses"]
+        assert {"409", "422"} <= set(responses), path
+        success = next(r for code, r in responses.items() if code.startswith("2"))
+        assert "Idempotent-Replayed" in success["headers"], path
