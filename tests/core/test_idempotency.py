@@ -20,8 +20,8 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 IMDB_RATINGS = (
-    b"Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres,"
-    b"Num Votes,Release Date,Directors\n"
+    b"Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,"
+    b"Genres,Num Votes,Release Date,Directors\n"
     b'tt0113277,8,2024-02-01,"Heat","Heat",https://www.imdb.com/title/tt0113277,Movie,8.3,170,1995,"Crime",'
     b'700000,"1995-12-15","Michael Mann"\n'
 )
