@@ -272,14 +272,6 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
-# Seconds the first page of the discovery feed is shared between anonymous callers (0: never cached).
-ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=30)
-# Seconds each process keeps a filter set's ranked matches and the titles it served as cards (0: never),
-# and the most matches it holds for one filter set (beyond that the feed asks the database every time).
-FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=30)
-FEED_CACHE_MAX_MATCHES = env.int("FEED_CACHE_MAX_MATCHES", default=50_000)
-
-# The largest history file POST /me/import and the import page take; a larger declared body gets a 413 unread.
 # Seconds a public API answer (an anonymous catalog read, the genre and language lists, the schema) may be
 # kept by clients and shared caches: `Cache-Control: public, max-age=…`.
 API_CACHE_MAX_AGE_SECONDS = env.int("API_CACHE_MAX_AGE_SECONDS", default=60)
@@ -306,6 +298,14 @@ CORS_EXPOSE_HEADERS = (
     "Retry-After",
 )
 
+# Seconds the first page of the discovery feed is shared between anonymous callers (0: never cached).
+ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=30)
+# Seconds each process keeps a filter set's ranked matches and the titles it served as cards (0: never),
+# and the most matches it holds for one filter set (beyond that the feed asks the database every time).
+FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=30)
+FEED_CACHE_MAX_MATCHES = env.int("FEED_CACHE_MAX_MATCHES", default=50_000)
+
+# The largest history file POST /me/import and the import page take; a larger declared body gets a 413 unread.
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 # History files one user may import in 24 hours (POST /me/import and the import page); more get a 429.
 IMPORT_DAILY_LIMIT = env.int("IMPORT_DAILY_LIMIT", default=20)

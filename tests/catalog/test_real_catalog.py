@@ -76,7 +76,9 @@ def test_neighbours_of_a_classic_gangster_film_are_mostly_crime_films(
     names = [c["title"] for c in results]
     assert "The Godfather Part II" in names[:3]  # its sequel ranks high
     names = [[g["name"] for g in c["genres"]] for c in results]
-    assert sum("Crime" in n for n in names) >= 6, [(c["title"], n) for c, n in zip(results, names, strict=True)]
+    assert sum("Crime" in n for n in names) >= 6, [
+        (c["title"], n) for c, n in zip(results, names, strict=True)
+    ]
 
 
 @pytest.mark.django_db
