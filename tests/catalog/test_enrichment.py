@@ -273,7 +273,7 @@ def test_discovery_tops_up_from_tmdb_with_french_titles_trailers_and_imdb_rating
 ) -> None:
     TitleFactory(year=1995)  # the local catalog holds nothing from these years
     response = api_client.post(
-        "/movies/search-by-filters?lang=fr", {"year_from": 2019, "page_size": 10}, format="json"
+        "/movies/search-by-filters?lang=fr&page_size=10", {"year_from": 2019}, format="json"
     )
     assert response.status_code == 200
     cards = response.json()["results"]
@@ -305,13 +305,11 @@ def test_the_assistant_tops_up_from_tmdb_like_the_api(
 def test_top_up_skips_what_the_user_marked_and_keeps_the_page_full(
     providers: list[FakeTitle], auth_client: APIClient, user: User
 ) -> None:
-    first = auth_client.post("/movies/search-by-filters", {"year_from": 2019, "page_size": 10}, format="json")
+    first = auth_client.post("/movies/search-by-filters?page_size=10", {"year_from": 2019}, format="json")
     ids = [c["id"] for c in first.json()["results"]]
     for title_id in ids:
         Entry.objects.create(user=user, title_id=title_id, status=Status.SEEN)
-    second = auth_client.post(
-        "/movies/search-by-filters", {"year_from": 2019, "page_size": 10}, format="json"
-    )
+    second = auth_client.post("/movies/search-by-filters?page_size=10", {"year_from": 2019}, format="json")
     cards = second.json()["results"]
     assert len(cards) == 10 and not set(ids) & {c["id"] for c in cards}
     assert second.json()["excluded_count"] == 10
@@ -327,7 +325,7 @@ def test_with_30_percent_of_upstream_calls_failing_users_see_no_error_and_rows_a
     movies = [f for f in providers if f.media_type == MediaType.MOVIE and f.vote_count >= RATING_VOTE_FLOOR]
     for _ in range(6):
         response = api_client.post(
-            "/movies/search-by-filters", {"year_from": 2019, "page_size": 50}, format="json"
+            "/movies/search-by-filters?page_size=50", {"year_from": 2019}, format="json"
         )
         assert response.status_code == 200
         # Every cached title is complete: written only after both languages and OMDb answered.
@@ -335,9 +333,7 @@ def test_with_30_percent_of_upstream_calls_failing_users_see_no_error_and_rows_a
             assert title.title_fr and title.overview_fr and title.imdb_rating is not None
             assert title.cache_update_date is not None and title.genres.exists()
     fake_tmdb.failure_rate = fake_omdb.failure_rate = 0.0
-    response = api_client.post(
-        "/movies/search-by-filters", {"year_from": 2019, "page_size": 50}, format="json"
-    )
+    response = api_client.post("/movies/search-by-filters?page_size=50", {"year_from": 2019}, format="json")
     # Converged: every film of the world is cached once, and the page holds them all.
     assert Title.objects.filter(media_type=MediaType.MOVIE, tmdb_id__isnull=False).count() == len(movies)
     assert len(response.json()["results"]) == len(movies)
