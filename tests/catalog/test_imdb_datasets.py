@@ -506,7 +506,11 @@ def test_a_title_page_credits_imdb_and_dates_the_rating(files: dict[str, Path]) 
         "provider": "IMDb non-commercial datasets",
         "value": 9.3,
         "votes": 3_000_456,
+        "reviews": None,
+        "meter": None,
+        "scale": None,
         "as_of": FILES_DATE.isoformat(),
+        "as_of_year": None,
         "used_for_score": True,
     }
 
