@@ -12,8 +12,8 @@ from core.api.caching import CachePolicy
 class SchemaApi(SpectacularAPIView):
     """The OpenAPI document: YAML, or JSON with `?format=json` (or an `Accept` header asking for JSON).
 
-    DRF's `?format=` override is off for the whole API (`/me/export` has a `format` parameter of its own),
-    so this view reads the parameter itself. The document is the same for everybody: public, cacheable.
+    DRF's `?format=` override is off for the whole API (a format is a route of its own there), so this view
+    reads the parameter itself. The document is the same for everybody: public, cacheable.
     """
 
     authentication_classes = ()  # public: the same document for everybody, whatever the token

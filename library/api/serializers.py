@@ -387,7 +387,3 @@ class ExportOutputSerializer(serializers.Serializer):
     exported_at = serializers.DateTimeField()
     user = serializers.EmailField(help_text="The account's email address.")
     entries = ExportEntryOutputSerializer(many=True)
-
-
-class ExportInputSerializer(serializers.Serializer):
-    format = serializers.ChoiceField(choices=["letterboxd", "json"], default="json")

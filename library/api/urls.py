@@ -8,6 +8,7 @@ from library.api.views import (
     ExportApi,
     ImportCreateApi,
     ImportDetailApi,
+    LetterboxdExportApi,
     UserStatsApi,
 )
 from library.models import Status
@@ -20,6 +21,7 @@ urlpatterns = [
     path("me/import", accepts_upload(ImportCreateApi.as_view()), name="me-import"),
     path("me/import/<int:job_id>", ImportDetailApi.as_view(), name="me-import-detail"),
     path("me/export", ExportApi.as_view(), name="me-export"),
+    path("me/export/letterboxd", LetterboxdExportApi.as_view(), name="me-export-letterboxd"),
 ]
 for prefix, media_type in MEDIA_ROUTES.items():
     urlpatterns.append(

@@ -1,4 +1,5 @@
 from functools import partial
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.urls import reverse
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.parsers import MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,7 +29,6 @@ from core.timestamps import utc_iso
 from library.api.serializers import (
     IDENTIFIERS,
     EntryCardOutputSerializer,
-    ExportInputSerializer,
     ExportOutputSerializer,
     ImportAcceptedOutputSerializer,
     ImportInputSerializer,
@@ -202,16 +203,43 @@ class ImportDetailApi(APIView):
         return Response(ImportJobOutputSerializer(job).data)
 
 
+class CsvRenderer(BaseRenderer):
+    """Lets a client that asks for `text/csv` get the Letterboxd file (the view writes the CSV itself)."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> Any:
+        return data
+
+
 class ExportApi(APIView):
     cache_policy = CachePolicy.NO_STORE  # someone's whole library: never cached (no ETag either)
 
+    @extend_schema(responses={200: ExportOutputSerializer, **errors(401)})
+    def get(self, request: Request) -> Response:
+        """Export the caller's titles as JSON.
+
+        Needs the access token. Every title of every status, with ratings and dates. Never cached
+        (`Cache-Control: no-store`). `GET /me/export/letterboxd` gives the films seen as a CSV file for
+        Letterboxd.
+        """
+        user = authenticated_user(request)
+        response = Response(entries_json(list(entries_for_export(user=user)), email=user.email))
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class LetterboxdExportApi(APIView):
+    cache_policy = CachePolicy.NO_STORE
+    renderer_classes = (JSONRenderer, CsvRenderer)  # JSON first: the problem answers
+
     @extend_schema(
-        parameters=[ExportInputSerializer],
         responses={
-            # The CSV first: a client generated from the schema reads the answer as text, whichever format.
             (200, "text/csv"): OpenApiResponse(
                 EXPORT_CSV,
-                description="`format=json`: the JSON document below; `format=letterboxd`: a CSV file.",
+                description="A CSV file (RFC 4180) with Letterboxd's import columns.",
                 examples=[
                     OpenApiExample(
                         "Letterboxd",
@@ -220,25 +248,18 @@ class ExportApi(APIView):
                     )
                 ],
             ),
-            (200, "application/json"): ExportOutputSerializer,
-            **errors(400, 401),
+            **errors(401),
         },
     )
-    def get(self, request: Request) -> HttpResponse | Response:
-        """Export the caller's titles.
+    def get(self, request: Request) -> HttpResponse:
+        """Export the films the caller has seen as a CSV file Letterboxd imports.
 
-        Needs the access token. `format=json` (the default): every title of every status, with ratings and
-        dates, as JSON. `format=letterboxd`: the films seen, as a CSV file Letterboxd imports (`text/csv`).
-        Never cached (`Cache-Control: no-store`).
+        Needs the access token. `text/csv`, one row per film seen, with its rating on Letterboxd's scale
+        and on ours; a cell that a spreadsheet would compute starts with an apostrophe. Never cached
+        (`Cache-Control: no-store`).
         """
-        params = ExportInputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        user = authenticated_user(request)
-        entries = list(entries_for_export(user=user))
-        if params.validated_data["format"] == "letterboxd":
-            response = HttpResponse(letterboxd_csv(entries), content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = 'attachment; filename="moviesyoudidntwatch-letterboxd.csv"'
-        else:
-            response = Response(entries_json(entries, email=user.email))
-        patch_cache_control(response, private=True, no_store=True)  # someone's whole library: never cached
+        entries = list(entries_for_export(user=authenticated_user(request)))
+        response = HttpResponse(letterboxd_csv(entries), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="moviesyoudidntwatch-letterboxd.csv"'
+        patch_cache_control(response, private=True, no_store=True)
         return response

@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["core.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",  # what the test client sends unless told otherwise
     "EXCEPTION_HANDLER": "core.api.exceptions.exception_handler",
-    "URL_FORMAT_OVERRIDE": None,  # `?format=` belongs to /me/export, not to renderer selection
+    "URL_FORMAT_OVERRIDE": None,  # formats are routes (/me/export/letterboxd), not a query parameter
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.ApiAutoSchema",
     # Per client address without a token, per account with one, counted in the shared cache (429 +
     # Retry-After). Failed logins have their own limit on top; chat turns have theirs instead.

@@ -97,6 +97,10 @@ def _export(w: World) -> None:
     assert w.client.get("/me/export").json()["entries"] == []
 
 
+def _export_letterboxd(w: World) -> None:
+    assert w.movie.title_en not in w.client.get("/me/export/letterboxd").content.decode()
+
+
 def _chat(w: World) -> None:
     assert (
         w.client.post("/chat", {"message": "more", "session_id": w.session.pk}, format="json").status_code
@@ -175,6 +179,7 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "me/import": lambda w: None,  # creates the intruder's own job only; reading it back is checked below
     "me/import/<int:job_id>": _import,
     "me/export": _export,
+    "me/export/letterboxd": _export_letterboxd,
     "chat": _chat,
     "chat/sessions": _sessions,
     "chat/sessions/<int:session_id>": _session,

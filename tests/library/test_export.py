@@ -33,7 +33,7 @@ def entries(user: User) -> dict[str, Entry]:
 def test_letterboxd_export_lists_seen_films_in_the_importers_columns(
     auth_client: APIClient, entries: dict
 ) -> None:
-    response = auth_client.get("/me/export?format=letterboxd")
+    response = auth_client.get("/me/export/letterboxd", HTTP_ACCEPT="text/csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -58,7 +58,9 @@ def test_letterboxd_export_lists_seen_films_in_the_importers_columns(
 
 
 def test_json_export_holds_every_entry(auth_client: APIClient, user: User, entries: dict) -> None:
-    body = auth_client.get("/me/export?format=json").json()
+    response = auth_client.get("/me/export")
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
     assert body["user"] == user.email
     by_title = {e["title"]: e for e in body["entries"]}
     assert set(by_title) == {"Heat", "Amélie", "Alien", "The Bureau"}
@@ -67,13 +69,14 @@ def test_json_export_holds_every_entry(auth_client: APIClient, user: User, entri
     assert by_title["Heat"]["rating"] == 7
     assert by_title["Heat"]["watched_at"].startswith("2024-03-09")
     assert by_title["Heat"]["imdb_id"] == "tt0113277"
-    assert auth_client.get("/me/export").json()["entries"]  # JSON is the default
 
 
-def test_unknown_export_format_is_400(auth_client: APIClient) -> None:
-    response = auth_client.get("/me/export?format=xlsx")
-    assert response.status_code == 400
-    assert "format" in response.json()["errors"]
+def test_an_export_without_a_token_is_a_problem_whatever_the_client_accepts(api_client: APIClient) -> None:
+    for path, accept in (("/me/export", "application/json"), ("/me/export/letterboxd", "text/csv")):
+        response = api_client.get(path, HTTP_ACCEPT=accept)
+        assert response.status_code == 401
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["code"] == "not_authenticated"
 
 
 @pytest.mark.parametrize(
@@ -94,6 +97,6 @@ def test_letterboxd_export_keeps_spreadsheets_from_running_cells_as_formulas(
 ) -> None:
     film = TitleFactory(title_en=title, year=2013, imdb_id="tt2011311", directors=["=cmd|' /C calc'!A0"])
     Entry.objects.create(user=user, title=film, status=Status.SEEN)
-    [row] = csv.DictReader(io.StringIO(auth_client.get("/me/export?format=letterboxd").content.decode()))
+    [row] = csv.DictReader(io.StringIO(auth_client.get("/me/export/letterboxd").content.decode()))
     assert row["Title"] == cell
     assert row["Directors"] == "'=cmd|' /C calc'!A0"

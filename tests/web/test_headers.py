@@ -81,8 +81,8 @@ def test_account_pages_are_never_cached(path: str) -> None:
     assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
 
 
-@pytest.mark.parametrize("export_format", ["json", "letterboxd"])
-def test_api_exports_are_never_cached(auth_client: APIClient, export_format: str) -> None:
-    response = auth_client.get("/me/export", {"format": export_format})
+@pytest.mark.parametrize("path", ["/me/export", "/me/export/letterboxd"])
+def test_api_exports_are_never_cached(auth_client: APIClient, path: str) -> None:
+    response = auth_client.get(path)
     assert response.status_code == 200
     assert response["Cache-Control"] == "private, no-store"
