@@ -12,8 +12,13 @@ POSTER_BASE_URL = "https://image.tmdb.org/t/p/w500"
 
 
 def localized_title(title: Title, language: str) -> str:
-    if language == "fr" and title.title_fr:
-        return title.title_fr
+    """In French, the French title; else, for a French-language work, its original title (a title from
+    TMDB or IMDb's datasets may have one without the other): Les Quatre Cents Coups, not The 400 Blows."""
+    if language == "fr":
+        if title.title_fr:
+            return title.title_fr
+        if title.original_language == "fr" and title.original_title:
+            return title.original_title
     return title.title_en or title.original_title
 
 

@@ -301,7 +301,7 @@ def _reasons(scores: Scores, title_ids: list[int]) -> dict[int, list[Reason]]:
     for i in np.lexsort((sources, -contributions, picks)).tolist():  # per pick: strongest, then by id
         if len(reasons := chosen.setdefault(int(picks[i]), [])) < MAX_REASONS:
             reasons.append(int(sources[i]))
-    names = Title.objects.only("title_en", "title_fr", "original_title").in_bulk(
+    names = Title.objects.only("title_en", "title_fr", "original_title", "original_language").in_bulk(
         {source for sources in chosen.values() for source in sources}
     )
     return {

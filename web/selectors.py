@@ -59,7 +59,9 @@ def chat_sessions_recent(*, user: User, limit: int = 8) -> QuerySet[ChatSession]
 
 
 def titles_named(title_ids: list[int]) -> dict[int, Title]:
-    return Title.objects.only("pk", "title_en", "title_fr", "original_title", "year").in_bulk(title_ids)
+    return Title.objects.only(
+        "pk", "title_en", "title_fr", "original_title", "original_language", "year"
+    ).in_bulk(title_ids)
 
 
 def ratings_histogram(*, user: User) -> list[dict[str, Any]]:

