@@ -21,6 +21,7 @@ from assistant.state import ConversationState, RequestFilters
 from catalog.genres import genre_ids_for
 from catalog.models import Genre, MediaType, Title
 from catalog.search import titles_search
+from catalog.selectors import embedded_catalog_end
 from core.exceptions import NotFound
 from discovery.describe import describe_request, pick_reason
 from discovery.filters import DiscoveryFilters
@@ -258,6 +259,17 @@ def _anchor(state: ConversationState) -> Title | None:
 # ---------------------------------------------------------------- the reply
 
 
+def _catalog_end_note() -> str:
+    """Said after "nothing found" while the catalog is the embedded one: where it ends, how to go further."""
+    end = embedded_catalog_end()
+    if end is None:
+        return ""
+    return " " + _(
+        "The embedded catalog holds films up to %(year)s and a list of well-known TV series; newer titles "
+        "come with a TMDB key or IMDb's datasets."
+    ) % {"year": end.films_until}
+
+
 def _reply(
     state: ConversationState,
     meaning: Interpretation,
@@ -269,17 +281,21 @@ def _reply(
 ) -> str:
     if notice == "no-anchor":
         wanted = state.query or _("that title")
-        return _("I could not find “%(title)s” in the catalog. Could you give its exact title?") % {
-            "title": wanted
-        }
+        return (
+            _("I could not find “%(title)s” in the catalog. Could you give its exact title?")
+            % {"title": wanted}
+            + _catalog_end_note()
+        )
     if notice == "no-title":
         return _("Similar to which title? Name one you liked, for example “something like Heat”.")
     what = describe_request(_discovery_filters(state), media_type=state.media_type, language=language)
     opening = _("Let's start over.") + " " if meaning.intent == "reset" else ""
     if not titles:
-        return opening + _("I found nothing you haven't seen yet for %(what)s. Try loosening a filter.") % {
-            "what": what
-        }
+        return (
+            opening
+            + _("I found nothing you haven't seen yet for %(what)s. Try loosening a filter.") % {"what": what}
+            + _catalog_end_note()
+        )
     if state.mode == "similar" and anchor is not None:
         opening += _("Because you mentioned %(title)s (%(year)s), here are titles close to it") % {
             "title": anchor.title_fr if language == "fr" and anchor.title_fr else anchor.title_en,

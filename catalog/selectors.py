@@ -2,12 +2,15 @@
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from catalog.genres import SOURCE_GENRES
-from catalog.models import Genre, MediaType, Title
+from catalog.ingest.clients import tmdb_is_configured
+from catalog.ingest.sources import IMDB_DATASETS
+from catalog.models import DataSource, Genre, MediaType, Title
 from catalog.text import strip_accents, title_key
 
 
@@ -142,3 +145,27 @@ def original_languages(*, media_type: str | None = None) -> list[tuple[str, int]
         languages = [(row["original_language"], row["count"]) for row in counts]
         cache.set(key, languages, LANGUAGES_CACHE_SECONDS)
     return languages
+
+
+@dataclass(frozen=True)
+class EmbeddedCatalogEnd:
+    """Where the embedded catalog stops, for the pages and the assistant to say when they find nothing."""
+
+    films_until: int  # the newest film's year (2016: MovieLens ml-latest-small; Wikidata's snapshot: 2014)
+
+
+def embedded_catalog_end() -> EmbeddedCatalogEnd | None:
+    """The embedded catalog's end, while the catalog is only the embedded one: None once a TMDB key is set
+    or IMDb's datasets were imported (then newer titles are there). Kept in the shared cache a few minutes."""
+    if tmdb_is_configured():
+        return None
+    key = "catalog:embedded-end"
+    year: int | None = cache.get(key)
+    if year is None:
+        if DataSource.objects.filter(key=IMDB_DATASETS.key, loaded_at__isnull=False).exists():
+            year = 0
+        else:
+            year = Title.objects.filter(media_type=MediaType.MOVIE).aggregate(last=Max("year"))["last"] or 0
+        if year:  # an empty catalog is about to be loaded: ask again
+            cache.set(key, year, LANGUAGES_CACHE_SECONDS)
+    return EmbeddedCatalogEnd(films_until=year) if year else None

