@@ -1,3 +1,6 @@
+import threading
+from collections.abc import Iterator
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -6,6 +9,7 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from discovery.feed import feed_cache_clear
 from tests.clients import bearer_client
+from tests.contract import contract, from_django
 from tests.factories import UserFactory
 
 pytest_plugins = [
@@ -19,6 +23,40 @@ def _clear_cache() -> None:
     """Login-failure counters live in the cache, rankings in the feed's: every test starts with none."""
     cache.clear()
     feed_cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _answers_follow_the_schema(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every answer an API route gives the test client (DRF's APIClient too) must be one the published
+    schema describes (tests/contract.py): an undocumented status, media type, header or field fails the
+    test that got it, naming the operation, the status and where the answer differs.
+
+    `@pytest.mark.outside_contract("why")` exempts a test whose answers are outside the contract on
+    purpose (a view broken on purpose). A request made in another thread fails the test when it ends."""
+    if request.node.get_closest_marker("outside_contract"):
+        yield
+        return
+    send = Client.request
+    in_threads: list[str] = []
+
+    def checked(client: Client, **environ: object):
+        response = send(client, **environ)
+        exchange = from_django(response)
+        failures = contract().failures(*exchange) if exchange else []
+        if failures:
+            message = "An answer the schema does not describe:\n" + "\n".join(failures)
+            if threading.current_thread() is not threading.main_thread():
+                in_threads.append(message)
+            else:
+                pytest.fail(message)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
+    yield
+    if in_threads:
+        pytest.fail("\n".join(in_threads))
 
 
 @pytest.fixture

@@ -1,5 +1,9 @@
 """The OpenAPI document made strict for validation: an object that does not declare additional properties
-allows none, so a field the schema does not name fails validation instead of passing unseen."""
+allows none, so a field the schema does not name fails validation instead of passing unseen.
+
+An `allOf` of objects (a component extended by more fields, as /healthz's 503 extends `Problem`) is merged
+into one closed object first: closing each part would refuse the other parts' fields, and leaving the parts
+open would let any field through."""
 
 import copy
 from typing import Any
@@ -9,6 +13,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 SPEC_URI = "urn:moviesyoudidntwatch:openapi"
+COMPONENT = "#/components/schemas/"
 _NESTED = ("properties", "patternProperties")
 _SCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
 
@@ -16,6 +21,8 @@ _SCHEMA_LISTS = ("allOf", "oneOf", "anyOf")
 def strict(spec: dict[str, Any]) -> dict[str, Any]:
     """A copy of `spec` with `additionalProperties: false` on every object schema that does not say."""
     spec = copy.deepcopy(spec)
+    components = copy.deepcopy(spec.get("components", {}).get("schemas", {}))  # as written, for merging
+    _merge_all_of(spec, components)
     for name, schema in spec.get("components", {}).get("schemas", {}).items():
         spec["components"]["schemas"][name] = _strict_schema(schema)
     for operations in spec.get("paths", {}).values():
@@ -28,6 +35,32 @@ def strict(spec: dict[str, Any]) -> dict[str, Any]:
                 if "schema" in media:
                     media["schema"] = _strict_schema(media["schema"])
     return spec
+
+
+def _merge_all_of(node: Any, components: dict[str, Any]) -> None:
+    """Every `allOf` of several objects (inline, or components by `$ref`) in `node`, made one object."""
+    if isinstance(node, list):
+        for item in node:
+            _merge_all_of(item, components)
+        return
+    if not isinstance(node, dict):
+        return
+    for value in node.values():
+        _merge_all_of(value, components)
+    parts = node.get("allOf", [])
+    if len(parts) < 2:
+        return
+    resolved = [components.get(part.get("$ref", "").removeprefix(COMPONENT), part) for part in parts]
+    if not all(part.get("type") == "object" or "properties" in part for part in resolved):
+        return  # not all objects: left composed
+    if any(part.get("additionalProperties") not in (None, False) for part in resolved):
+        return
+    del node["allOf"]
+    node["type"] = "object"
+    node["properties"] = {
+        k: copy.deepcopy(v) for part in resolved for k, v in part.get("properties", {}).items()
+    }
+    node["required"] = sorted({name for part in resolved for name in part.get("required", [])})
 
 
 def _strict_schema(schema: Any, *, composed: bool = False) -> Any:

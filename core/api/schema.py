@@ -68,6 +68,7 @@ ERRORS = {
         "`idempotency_key_reused`: a request with this Idempotency-Key is still being answered; retry after "
         "`Retry-After`."
     ),
+    406: problem_response("`not_acceptable`: the `Accept` header names no media type this route sends."),
     413: problem_response("`request_too_large`: the body is larger than this route takes."),
     415: problem_response("`unsupported_media_type`: the body's Content-Type is not one this route takes."),
     422: problem_response("`idempotency_key_reused`: this Idempotency-Key came with a different request."),
@@ -88,6 +89,8 @@ class ApiAutoSchema(AutoSchema):
       by their own docstring only.
     - The `Accept-Language` header and the `lang` query parameter (which wins) on every operation, and the
       answer's `Content-Language`.
+    - The errors any operation may answer, whatever its view names: 406 and 503 on every one; 400, 413 and
+      415 where a body is sent; 400 where query parameters are read.
     - `ETag` on a GET's 200 and its `304 Not Modified` (with `If-None-Match`); `Location` on 201 and 202;
       `Retry-After` on 202, 429 and 503; `RateLimit` and `RateLimit-Policy` on throttled operations, whose
       429 is listed even when the view does not name it.
@@ -192,9 +195,22 @@ class ApiAutoSchema(AutoSchema):
         """Whether the operation honours an `Idempotency-Key` (`core.api.idempotency`)."""
         return any(p.get("name") == "Idempotency-Key" for p in super()._get_parameters())
 
+    def _general_errors(self) -> list[str]:
+        """The errors an operation may answer besides those its view names: an `Accept` it cannot satisfy and
+        a database or service that is down anywhere; a body that is not JSON (or not the media type taken)
+        or is too large; a query parameter out of bounds (`lang` is never refused)."""
+        codes = ["406", "503"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes += ["400", "413", "415"]
+        if any(p.get("in") == "query" for p in super()._get_parameters()):
+            codes.append("400")
+        if self._idempotent():
+            codes += ["409", "422"]  # the key still running, or reused
+        return codes
+
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
-        for code in ("409", "422") if self._idempotent() else ():  # the key still running, or reused
+        for code in self._general_errors():
             if code not in responses:
                 responses[code] = self._get_response_for_code(
                     ERRORS[int(code)], code, media_types=[PROBLEM_MEDIA_TYPE], direction=direction

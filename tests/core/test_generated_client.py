@@ -1,10 +1,11 @@
 """The schema's proof: a client generated from it works.
 
-openapi-python-client generates a client from the live schema (`/api/schema/?format=json`), once per test
-session; every generated module imports; then a scenario drives the API through that client, in-process
-(httpx's WSGI transport into our WSGI app), and every answer it gets is validated against the schema by
-openapi-core, with `additionalProperties: false` on every object that does not declare more: a field the
-schema does not name fails the test, as does a status it does not list.
+openapi-python-client generates a client from the published schema (`/api/schema/?format=json`, built once
+per test session by `tests.contract`); every generated module imports; then a scenario drives the API
+through that client, in-process (httpx's WSGI transport into our WSGI app), and every answer it gets is
+validated against the schema by the same contract as every test client's answer (tests/conftest.py):
+openapi-core, with `additionalProperties: false` on every object that does not declare more, so a field the
+schema does not name fails the test, as does a status, a media type or a required header it does not list.
 """
 
 import importlib
@@ -12,7 +13,6 @@ import io
 import json
 import os
 import pkgutil
-import re
 import subprocess
 import sys
 import time
@@ -26,18 +26,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-import yaml
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from django.test import Client as DjangoClient
-from openapi_core import Config, OpenAPI
-from openapi_core.datatypes import RequestParameters
-from openapi_core.deserializing.media_types.util import json_loads, plain_loads
-from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 from moviesyoudidntwatch.wsgi import application
+from tests.contract import contract, from_httpx
 from tests.factories import TitleFactory
-from tests.strict_schema import strict
 
 PACKAGE = "moviesyoudidntwatch_client"
 BASE_URL = "http://localhost"
@@ -73,20 +67,10 @@ class Generated:
         return importlib.import_module(self.package)
 
 
-def live_schema() -> dict[str, Any]:
-    """The schema as clients fetch it: JSON at `?format=json` (the YAML document where JSON is not served)."""
-    response = DjangoClient().get("/api/schema/", {"format": "json"})
-    if response.status_code == 200 and "json" in response["Content-Type"]:
-        return json.loads(response.content)
-    response = DjangoClient().get("/api/schema/")
-    assert response.status_code == 200, response.content[:500]
-    return yaml.safe_load(response.content)
-
-
 @pytest.fixture(scope="session")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Generated:
     """The client, generated once per test session into a temporary folder and imported whole."""
-    spec = live_schema()
+    spec = contract().spec  # the published document (tests/core/test_schema.py proves they are the same)
     folder = tmp_path_factory.mktemp("generated")
     (folder / "openapi.json").write_text(json.dumps(spec))
     venv = Path(sys.executable).parent  # openapi-python-client, and ruff for its post hooks
@@ -134,49 +118,6 @@ def _keep_the_test_connection() -> Iterator[None]:
     request_finished.connect(close_old_connections)
 
 
-# ---------------------------------------------------------------- openapi-core, for httpx's messages
-
-
-class OpenApiRequest:
-    def __init__(self, request: httpx.Request) -> None:
-        url = urlsplit(str(request.url))
-        self.host_url = f"{url.scheme}://{url.netloc}"
-        self.path = url.path
-        self.method = request.method.lower()
-        self.body = request.content
-        self.content_type = request.headers.get("Content-Type", "")
-        self.parameters = RequestParameters(
-            query=ImmutableMultiDict(parse_qsl(url.query, keep_blank_values=True)),
-            header=Headers(list(request.headers.items())),
-            cookie=ImmutableMultiDict(),
-        )
-
-
-class OpenApiResponse:
-    def __init__(self, response: httpx.Response) -> None:
-        self.status_code = response.status_code
-        self.content_type = response.headers.get("Content-Type", "")
-        self.headers = Headers(list(response.headers.items()))
-        self.data = response.content
-
-
-def mismatches(error: BaseException) -> list[str]:
-    """Where an openapi-core error says the answer differs from the schema: "path/in/body: message"."""
-    found: list[str] = []
-    seen: set[int] = set()
-    pending: list[BaseException] = [error]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        for schema_error in getattr(current, "schema_errors", ()) or ():
-            where = "/".join(str(part) for part in schema_error.absolute_path) or "(body)"
-            found.append(f"{where}: {schema_error.message}")
-        pending += [e for e in (current.__cause__, current.__context__) if e is not None]
-    return found or [f"{type(error).__name__}: {error}"]
-
-
 @dataclass
 class Recorder:
     """Every exchange of the scenario, kept to be validated against the schema at the end."""
@@ -187,28 +128,10 @@ class Recorder:
         response.read()
         self.exchanges.append(response)
 
-    def invalid(self, spec: dict[str, Any]) -> list[str]:
-        # openapi-core reads JSON and plain text; the API's problems and CSV too.
-        readers = {"application/problem+json": json_loads, "text/csv": plain_loads}
-        openapi = OpenAPI.from_dict(strict(spec), config=Config(extra_media_type_deserializers=readers))
-        problems = []
-        for response in self.exchanges:
-            label = operation_of(spec, response.request)
-            result = openapi.unmarshal_response(OpenApiRequest(response.request), OpenApiResponse(response))
-            for error in result.errors:
-                for mismatch in mismatches(error):
-                    problems.append(f"{label} answered {response.status_code}: {mismatch}")
-        return problems
-
-
-def operation_of(spec: dict[str, Any], request: httpx.Request) -> str:
-    """`POST /movies/search-by-filters (movies_search_by_filters_create)`, for a request."""
-    path, method = request.url.path, request.method.lower()
-    for template, operations in spec["paths"].items():
-        pattern = "^" + re.sub(r"\{[^}]+\}", "[^/]+", template) + "$"
-        if re.match(pattern, path) and method in operations:
-            return f"{method.upper()} {template} ({operations[method]['operationId']})"
-    return f"{method.upper()} {path} (no such operation)"
+    def invalid(self) -> list[str]:
+        """Every way the answers differ from the schema, each naming its operation and status."""
+        judge = contract()
+        return [failure for response in self.exchanges for failure in judge.failures(*from_httpx(response))]
 
 
 # ---------------------------------------------------------------- the scenario
@@ -445,7 +368,7 @@ def test_a_client_generated_from_the_schema_works(
     steps.run("refresh after rotation (the old refresh token refused)", refresh_after_rotation)
     steps.run("log out", logout)
 
-    invalid = recorder.invalid(generated.spec)
+    invalid = recorder.invalid()
     report = "\n".join(
         [f"generated in {generated.seconds:.1f} s; {len(recorder.exchanges)} answers validated"]
         + [f"step failed: {failure}" for failure in steps.failed]

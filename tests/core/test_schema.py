@@ -326,6 +326,20 @@ def test_shared_parameters_and_headers(published: dict) -> None:
     assert list(letterboxd) == ["text/csv"]
 
 
+def test_every_operation_lists_the_errors_any_route_may_answer(published: dict) -> None:
+    """An Accept it cannot satisfy (406) and a database that is down (503) anywhere; a body that is not
+    JSON, too large or of a media type not taken (400, 413, 415); a query parameter out of bounds (400)."""
+    for label, method, operation in operations(published):
+        codes = set(operation["responses"])
+        assert {"406", "503"} <= codes, label
+        if method in ("post", "put", "patch"):
+            assert {"400", "413", "415"} <= codes, label
+        if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+            assert "400" in codes, label
+    genres = published["paths"]["/genres"]["get"]["responses"]["400"]["content"]
+    assert genres["application/problem+json"]["schema"]["$ref"] == "#/components/schemas/Problem"
+
+
 def test_no_internal_notes_are_published(published: dict) -> None:
     text = json.dumps(published)
     found = [note for note in INTERNAL_NOTES if note in text]
