@@ -241,7 +241,7 @@ def test_the_compose_services_start_and_work_together(stack_urls: tuple[str, str
 
     # The feed is served from the loaded catalog, without the two films just marked seen.
     feed = requests.post(
-        f"{base}/movies/search-by-filters", json={"page_size": 50}, headers=headers, timeout=30
+        f"{base}/movies/search-by-filters?page_size=50", json={}, headers=headers, timeout=30
     )
     assert feed.status_code == 200 and len(feed.json()["results"]) == 50
     assert feed.json()["excluded_count"] >= 2
