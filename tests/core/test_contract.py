@@ -6,6 +6,7 @@ import json
 from dataclasses import replace
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from rest_framework.test import APIClient
 from werkzeug.datastructures import Headers
@@ -43,6 +44,24 @@ def test_an_answer_outside_the_schema_fails_the_test_that_got_it(monkeypatch: py
     )
     with pytest.raises(pytest.fail.Exception, match=expected):
         Client(raise_request_exception=False).get("/healthz")
+
+
+def test_a_database_gone_mid_request_is_a_503_the_operation_lists(
+    auth_client: APIClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any operation may meet a database that went away (tests/core/test_db_outage.py does it for real on
+    PostgreSQL): its 503, with Retry-After, is one the schema lists, so the check above lets it through."""
+
+    def gone(*args: object, **kwargs: object) -> None:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("discovery.api.views.discover_page", gone)
+    monkeypatch.setattr("library.api.views.entries_list", gone)
+    feed = auth_client.post("/movies/search-by-filters", {}, format="json")
+    seen = auth_client.get("/me/movies/seen")
+    assert [(r.status_code, r["Retry-After"], r.json()["code"]) for r in (feed, seen)] == [
+        (503, "5", "service_unavailable")
+    ] * 2
 
 
 def test_a_field_the_schema_does_not_name_or_type_is_refused_where_it_is(
