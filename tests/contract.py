@@ -95,7 +95,13 @@ class Contract:
         if template is None or call.method.lower() not in self.spec["paths"][template]:
             return self._problem_mismatches(answer)
         errors = self._openapi.response_validator.iter_errors(call, answer)  # validates, converts nothing
-        return [found for error in errors for found in _mismatches(error)]
+        found = [found for error in errors for found in _mismatches(error)]
+        response = self.spec["paths"][template][call.method.lower()]["responses"].get(str(answer.status_code))
+        if (
+            response is not None and "content" not in response and answer.data
+        ):  # openapi-core looks no further
+            found.append(f"(body): {len(answer.data)} bytes where the schema lists no body")
+        return found
 
     def failures(self, call: Call, answer: Answer) -> list[str]:
         """The mismatches, each naming the operation and the status: what a failing test reports."""

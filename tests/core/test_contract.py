@@ -93,6 +93,10 @@ def test_a_status_media_type_or_required_header_the_operation_does_not_list_is_r
     ]
     [media] = judge.mismatches(call, replace(answer, content_type="text/html; charset=utf-8"))
     assert media.startswith("MediaTypeNotFound: Content for the following mimetype not found: text/html")
+    not_modified = replace(answer, status_code=304)
+    assert judge.mismatches(call, not_modified) == [
+        f"(body): {len(answer.data)} bytes where the schema lists no body"
+    ]
     without_etag = Headers([(k, v) for k, v in answer.headers.items() if k != "ETag"])
     assert judge.mismatches(call, replace(answer, headers=without_etag)) == [
         "MissingRequiredHeader: Missing required header: ETag"
