@@ -4,6 +4,7 @@ from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from catalog.text import normalize_text
@@ -253,6 +254,8 @@ class Title(TimeStampedModel):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "search_title", "search_people"}
         super().save(*args, **kwargs)
+        if update_fields is None or not PEOPLE_FIELDS.isdisjoint(update_fields):
+            Credit.objects.sync([self])
 
 
 class TitleNeighbour(models.Model):
@@ -277,6 +280,124 @@ class TitleNeighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title_id} → {self.neighbour_id} ({self.kind} {self.score:.2f})"
+
+
+class CreditRole(models.TextChoices):
+    """What a person did on a title, in the order a search names them by ("Films by …" before "with …")."""
+
+    DIRECTOR = "director", _("director")
+    ACTOR = "actor", _("actor")
+    WRITER = "writer", _("writer")
+
+
+PEOPLE_FIELDS = frozenset({"directors", "cast", "writers"})  # a title's fields that credit people
+MAX_NAME_CHARS = 300
+# Pieces of names that lists split on commas leave behind ("Sammy Davis, Jr."): nobody's name.
+_NOT_NAMES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+
+def person_key(name: str) -> str:
+    """A person's name as keyword search compares it: lowercase, accent-free, single spaces; "" when it is
+    not a name."""
+    key = normalize_text(name)[:MAX_NAME_CHARS]
+    return "" if key in _NOT_NAMES or sum(c.isalpha() for c in key) < 2 else key
+
+
+def title_credits(
+    directors: Sequence[str], writers: Sequence[str], cast: Sequence[str]
+) -> dict[tuple[str, str], str]:
+    """A title's credits as {(person key, role): name as credited}, one per person and role."""
+    credits: dict[tuple[str, str], str] = {}
+    for role, names in (
+        (CreditRole.DIRECTOR, directors),
+        (CreditRole.ACTOR, cast),
+        (CreditRole.WRITER, writers),
+    ):
+        for name in names:
+            key = person_key(name)
+            if key:
+                credits.setdefault((key, role.value), name.strip()[:MAX_NAME_CHARS])
+    return credits
+
+
+def people_recount(person_model: Any, credit_model: Any, pks: Sequence[int] | None = None) -> None:
+    """Set people's `titles` from their credits: these people's, or everyone's. The models are parameters
+    so that a migration can pass its historical ones."""
+    credited = (
+        credit_model.objects.filter(person=models.OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(n=models.Count("title", distinct=True))
+        .values("n")
+    )
+    people = person_model.objects.all() if pks is None else person_model.objects.filter(pk__in=pks)
+    people.update(titles=Coalesce(models.Subquery(credited), 0))
+
+
+class Person(models.Model):
+    """Someone the titles credit (director, actor, writer), once per name: the index keyword search finds
+    people in (trigram-indexed on PostgreSQL). Derived from the titles' credits: Title.save() keeps a
+    title's, `catalog.people.credits_rebuild` the whole catalog's after a bulk load."""
+
+    name = models.CharField(_("name"), max_length=MAX_NAME_CHARS)
+    search_name = models.CharField(_("searchable name"), max_length=MAX_NAME_CHARS, unique=True)
+    # How many titles credit them: of the many people a surname names ("smith"), the search looks at the
+    # most credited first.
+    titles = models.PositiveIntegerField(_("titles"), default=0)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CreditManager(models.Manager["Credit"]):
+    def sync(self, titles: Sequence[Title]) -> None:
+        """Make these titles' credits those of their directors, cast and writers, and recount the titles of
+        the people concerned: what Title.save() calls. One query when nothing changed."""
+        wanted = {
+            (title.pk, key, role): name
+            for title in titles
+            for (key, role), name in title_credits(title.directors, title.writers, title.cast).items()
+        }
+        held = {
+            (pk, key, role): person
+            for pk, key, role, person in self.filter(title__in=[t.pk for t in titles]).values_list(
+                "title_id", "person__search_name", "role", "person_id"
+            )
+        }
+        if held.keys() == wanted.keys():
+            return
+        names = {key: name for (_pk, key, _role), name in wanted.items()}
+        Person.objects.bulk_create(
+            [Person(name=name, search_name=key) for key, name in names.items()], ignore_conflicts=True
+        )
+        person_pk = dict(Person.objects.filter(search_name__in=names).values_list("search_name", "pk"))
+        self.filter(title__in=[t.pk for t in titles]).delete()
+        self.bulk_create(Credit(person_id=person_pk[key], title_id=pk, role=role) for pk, key, role in wanted)
+        people_recount(Person, Credit, [*held.values(), *person_pk.values()])
+
+
+class Credit(models.Model):
+    """A person's part in a title: what "Films by Stanley Kubrick" lists."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(_("role"), max_length=8, choices=CreditRole.choices)
+
+    objects: ClassVar[CreditManager] = CreditManager()
+
+    class Meta:
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "title", "role"], name="credit_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.role} {self.title_id}"
 
 
 class MovieManager(models.Manager["Movie"]):

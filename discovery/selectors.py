@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import User
 from catalog.models import Title, TitleNeighbour
-from catalog.search import titles_search
+from catalog.search import PersonHit, search
 from catalog.selectors import titles_for_cards
 from catalog.text import normalize_text
 from discovery.filters import DiscoveryFilters, SortBy
@@ -227,21 +227,50 @@ def titles_excluded_count(
     ).count()
 
 
+@dataclass(frozen=True)
+class SearchResultPage(ResultPage):
+    """A page of keyword search results, with what the search understood: the people whose titles lead
+    it, whether anything matched well, and the other media type's better match (a card's title)."""
+
+    people: tuple[PersonHit, ...] = ()
+    good_match: bool = True
+    other_media_type: str | None = None
+    other_title: Title | None = None
+
+
 def titles_search_page(
-    *, query: str, media_type: str, page: int, page_size: int, user: User | AnonymousUser | None = None
-) -> tuple[list[Title], bool]:
-    """One page of search results with genres prefetched, and whether more follow.
+    *,
+    query: str,
+    media_type: str,
+    page: int,
+    page_size: int,
+    user: User | AnonymousUser | None = None,
+    other_media_type: bool = False,
+) -> SearchResultPage:
+    """One page of search results with genres prefetched, and whether more follow; with
+    `other_media_type`, the other media type's best match when it is clearly better.
 
     With a `user`, titles they have a status for are left out (the assistant never shows them); without,
     every match is there (the search routes show the caller's status on each card instead)."""
-    hits = [h.pk for h in titles_search(query=query, media_type=media_type)]
+    found = search(query=query, media_type=media_type, other_media_type=other_media_type)
+    hits = [h.pk for h in found.hits]
     if user is not None:
         keep = set(titles_unmarked(Title.objects.filter(pk__in=hits), user=user).values_list("pk", flat=True))
         hits = [pk for pk in hits if pk in keep]
     start = (page - 1) * page_size
     window = hits[start : start + page_size]
-    by_pk = titles_for_cards().in_bulk(window)
-    return [by_pk[pk] for pk in window if pk in by_pk], len(hits) > start + page_size
+    other = found.other
+    by_pk = titles_for_cards().in_bulk([*window, *([other.pk] if other else [])])
+    return SearchResultPage(
+        items=[by_pk[pk] for pk in window if pk in by_pk],
+        page=page,
+        page_size=page_size,
+        has_more=len(hits) > start + page_size,
+        people=tuple(found.people),
+        good_match=found.good_match,
+        other_media_type=other.media_type if other and other.pk in by_pk else None,
+        other_title=by_pk.get(other.pk) if other else None,
+    )
 
 
 # ---------------------------------------------------------------- similar titles

@@ -16,6 +16,7 @@ from discovery.filters import DiscoveryFilters
 from discovery.selectors import (
     RankKey,
     ResultPage,
+    SearchResultPage,
     feed_key,
     result_page,
     similar_key,
@@ -69,16 +70,26 @@ def discover_page(
 
 
 def search_page(
-    *, query: str, media_type: str, page: int, page_size: int, user: User | AnonymousUser | None = None
-) -> ResultPage:
+    *,
+    query: str,
+    media_type: str,
+    page: int,
+    page_size: int,
+    user: User | AnonymousUser | None = None,
+    other_media_type: bool = False,
+) -> SearchResultPage:
     """One page of keyword search results, with TMDB asked first when our best match is weak; with a `user`,
-    without their titles."""
+    without their titles; with `other_media_type`, the other media type's clearly better match."""
     if page == 1:
         search_top_up(query=query, media_type=media_type)
-    titles, has_more = titles_search_page(
-        query=query, media_type=media_type, page=page, page_size=page_size, user=user
+    return titles_search_page(
+        query=query,
+        media_type=media_type,
+        page=page,
+        page_size=page_size,
+        user=user,
+        other_media_type=other_media_type,
     )
-    return ResultPage(items=titles, page=page, page_size=page_size, has_more=has_more)
 
 
 def similar_page(

@@ -4,6 +4,7 @@ Every page works without JavaScript (links, GET filter forms, POST then redirect
 is swapped for the next one and a chat answer is appended in place.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -24,7 +25,8 @@ from accounts.selectors import authenticated_user
 from accounts.services import user_create, user_update
 from assistant.services import chat_turn
 from catalog.localized import localized_title
-from catalog.models import Title
+from catalog.models import CreditRole, MediaType, Title
+from catalog.search import PersonHit
 from catalog.selectors import title_find, title_for_detail
 from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
@@ -119,18 +121,53 @@ def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET if "q" in request.GET else None)
     context: dict[str, Any] = {"form": form, "media_type": media_type_of(request.GET), "cards": []}
     if form.is_bound and form.is_valid():
+        language = request.LANGUAGE_CODE
         result = search_page(
             query=form.cleaned_data["q"],
             media_type=form.media_type,
             page=form.page_number,
             page_size=PAGE_SIZE,
+            other_media_type=True,
         )
+        other = None
+        if result.other_media_type and result.other_title is not None:
+            other = {
+                "media_type": result.other_media_type,
+                "card": title_cards([result.other_title], language=language, user=request.user)[0],
+                "url": reverse("web:search")
+                + "?"
+                + urlencode({"q": form.cleaned_data["q"], "media": result.other_media_type}),
+            }
         context.update(
             query=form.cleaned_data["q"],
             page=result,
-            cards=title_cards(result.items, language=request.LANGUAGE_CODE, user=request.user),
+            cards=title_cards(result.items, language=language, user=request.user),
+            people_heading=_people_heading(result.people, media_type=form.media_type),
+            good_match=result.good_match,
+            other=other,
         )
     return render(request, "web/search.html", context, status=_status(form))
+
+
+def _people_heading(people: Sequence[PersonHit], *, media_type: str) -> str:
+    """Who the first results belong to: "Films by Stanley Kubrick", "TV shows with Bryan Cranston"."""
+    if not people:
+        return ""
+    names = ", ".join(person.name for person in people)
+    role = people[0].role
+    if media_type == MediaType.TV:
+        headings = {
+            CreditRole.DIRECTOR: _("TV shows by %(names)s"),
+            CreditRole.ACTOR: _("TV shows with %(names)s"),
+            CreditRole.WRITER: _("TV shows written by %(names)s"),
+        }
+    else:
+        headings = {
+            CreditRole.DIRECTOR: _("Films by %(names)s"),
+            CreditRole.ACTOR: _("Films with %(names)s"),
+            CreditRole.WRITER: _("Films written by %(names)s"),
+        }
+    return headings[CreditRole(role)] % {"names": names}
 
 
 @page

@@ -9,6 +9,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer, genre_data
+from catalog.models import CreditRole, MediaType
+from catalog.search import PersonHit
 from core.api.serializers import StrictInputSerializer
 from discovery.cards import Credit, RatingLine, TitleCard, TitleDetail
 from discovery.filters import (
@@ -103,6 +105,74 @@ class KeywordSearchInputSerializer(StrictInputSerializer):
 
 
 # ---------------------------------------------------------------- output
+
+CREDIT_ROLES = tuple(CreditRole.values)  # SearchPerson.role, named CreditRoleEnum in the schema
+
+
+@extend_schema_serializer(
+    component_name="SearchPerson",
+    examples=[
+        OpenApiExample(
+            "A director",
+            value={"name": "David Fincher", "role": "director", "titles": 10},
+            response_only=True,
+        )
+    ],
+)
+class SearchPersonOutputSerializer(serializers.Serializer[PersonHit]):
+    """A person the query names: their titles lead the results, best first."""
+
+    name = serializers.CharField(help_text="As the titles credit them.")
+    role = serializers.ChoiceField(
+        choices=CREDIT_ROLES,
+        help_text='What they are known for, and what their first titles are: `director` ("Films by …"), '
+        '`actor` ("Films with …") or `writer`.',
+    )
+    titles = serializers.IntegerField(help_text="How many of their titles of this media type are listed.")
+
+
+@extend_schema_serializer(component_name="OtherMediaTypeMatch")
+class OtherMediaTypeOutputSerializer(serializers.Serializer[Any]):
+    """The other media type matches the query clearly better: its best match there."""
+
+    media_type = serializers.ChoiceField(
+        choices=MediaType.choices, help_text="Search this media type's route for more."
+    )
+    title = TitleCardOutputSerializer(help_text="Its best match there.")
+
+
+def search_person_data(person: PersonHit) -> dict[str, Any]:
+    return {"name": person.name, "role": person.role, "titles": len(person.title_ids)}
+
+
+SEARCH_PAGE_EXAMPLES = [  # the request's examples too: an operation's examples replace its body's
+    OpenApiExample("A title with a typo", value={"query": "pulp fiktion"}, request_only=True),
+    OpenApiExample("A person's name", value={"query": "fincher"}, request_only=True),
+    OpenApiExample(
+        "A person's name",
+        value={
+            "results": [CARD_EXAMPLE],
+            "next": "https://example.org/movies/search-by-keywords?page=2&page_size=1",
+            "count": None,
+            "people": [{"name": "David Fincher", "role": "director", "titles": 10}],
+            "good_match": True,
+            "other_media_type": None,
+        },
+        response_only=True,
+    ),
+    OpenApiExample(
+        "No good match",
+        value={
+            "results": [],
+            "next": None,
+            "count": None,
+            "people": [],
+            "good_match": False,
+            "other_media_type": None,
+        },
+        response_only=True,
+    ),
+]
 
 _CARD_FIELDS = tuple(f.name for f in fields(TitleCard))
 

@@ -24,10 +24,14 @@ from core.api.pagination import (
 )
 from core.api.schema import errors
 from discovery.api.serializers import (
+    SEARCH_PAGE_EXAMPLES,
     DiscoverInputSerializer,
     KeywordSearchInputSerializer,
+    OtherMediaTypeOutputSerializer,
+    SearchPersonOutputSerializer,
     TitleDetailOutputSerializer,
     card_data,
+    search_person_data,
 )
 from discovery.cards import title_cards, title_detail_card
 from discovery.filters import DiscoveryFilters
@@ -137,25 +141,69 @@ class TitleSearchApi(DiscoveryApi):
     @extend_schema(
         request=KeywordSearchInputSerializer,
         parameters=[PageInputSerializer],
-        responses={200: page_of("SearchPage", TitleCardOutputSerializer), **errors(400, 401)},
+        responses={
+            200: page_of(
+                "SearchPage",
+                TitleCardOutputSerializer,
+                people=SearchPersonOutputSerializer(
+                    many=True,
+                    help_text="The people the query names, whose titles come first (best first): empty "
+                    "when it names nobody.",
+                ),
+                good_match=serializers.BooleanField(
+                    help_text="False when nothing matches the query well: `results` is then empty, rather "
+                    "than showing unrelated titles."
+                ),
+                other_media_type=OtherMediaTypeOutputSerializer(
+                    allow_null=True,
+                    help_text='When the other media type matches clearly better ("breaking bad" on the '
+                    "movies route): its best match there; else null.",
+                ),
+            ),
+            **errors(400, 401),
+        },
+        examples=SEARCH_PAGE_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
-        """Search {media} by words of their title or a person's name.
+        """Search {media} by any of their titles or a person's name.
 
-        Typos are forgiven ("pulp fiktion"), English and French titles both count. Anyone may call it; with an
-        access token each card has the caller's `user_status` (marked titles are found too), and an invalid or
-        expired token is 401 (`token_not_valid`). Paged with `page` and `page_size` in the query string;
-        `next` is the URL of the following page, to POST again with the same body.
+        Typos are forgiven ("pulp fiktion", "kubrik"); English, French, original and alternate titles all
+        count, and near-ties go to the better-known title ("godfater": The Godfather). A query that names a
+        person (a director, an actor, a writer: "kubrick", "de niro") lists that person's titles first, best
+        first, and says who in `people`. When nothing matches well, `results` is empty and `good_match`
+        false; `other_media_type` points at a clearly better match among the other kind of titles. Anyone
+        may call it; with an access token each card has the caller's `user_status` (marked titles are found
+        too), and an invalid or expired token is 401 (`token_not_valid`). Paged with `page` and
+        `page_size` in the query string; `next` is the URL of the following page, to POST again with the
+        same body.
         """
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         serializer = KeywordSearchInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         page = search_page(
-            query=serializer.validated_data["query"], media_type=self.media_type, **params.validated_data
+            query=serializer.validated_data["query"],
+            media_type=self.media_type,
+            other_media_type=True,
+            **params.validated_data,
         )
-        results = self.cards(request, page.items)
-        return Response(offset_page_body(request, results, page=page.page, has_more=page.has_more))
+        other = None
+        if page.other_media_type and page.other_title is not None:
+            other = {
+                "media_type": page.other_media_type,
+                "title": self.cards(request, [page.other_title])[0],
+            }
+        return Response(
+            offset_page_body(
+                request,
+                self.cards(request, page.items),
+                page=page.page,
+                has_more=page.has_more,
+                people=[search_person_data(person) for person in page.people],
+                good_match=page.good_match,
+                other_media_type=other,
+            )
+        )
 
 
 class TitleDetailApi(DiscoveryApi):

@@ -256,6 +256,7 @@ SPECTACULAR_SETTINGS = {
         "UnmatchedReasonEnum": "library.api.serializers.UNMATCHED_REASONS",
         "InterpreterEnum": "assistant.api.serializers.BACKENDS",
         "IntentEnum": "assistant.interpreter.INTENTS",
+        "CreditRoleEnum": "discovery.api.serializers.CREDIT_ROLES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -71,7 +71,14 @@ def test_search_is_per_media_type(api_client: APIClient, catalog: dict) -> None:
 
 def test_nonsense_finds_nothing(api_client: APIClient, catalog: dict) -> None:
     body = search(api_client, "zzqxv wqpl").json()
-    assert body == {"results": [], "next": None, "count": None}
+    assert body == {
+        "results": [],
+        "next": None,
+        "count": None,
+        "people": [],
+        "good_match": False,
+        "other_media_type": None,
+    }
 
 
 def test_search_pagination(api_client: APIClient, catalog: dict) -> None:

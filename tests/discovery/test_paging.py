@@ -85,7 +85,11 @@ def test_every_list_answers_results_next_and_count(
         "seen": auth_client.get("/me/movies/seen"),
         "chat sessions": auth_client.get("/chat/sessions"),
     }
-    extras = {"feed": {"excluded_count"}, "recommendations": {"cold_start"}}
+    extras = {
+        "feed": {"excluded_count"},
+        "recommendations": {"cold_start"},
+        "keywords": {"people", "good_match", "other_media_type"},
+    }
     for name, response in lists.items():
         body = ok(response)
         assert set(body) == {"results", "next", "count", *extras.get(name, ())}, name

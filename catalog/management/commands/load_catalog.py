@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from catalog.ingest.embedded import EmbeddedPaths
 from catalog.ingest.load import catalog_counts, catalog_load_embedded
 from catalog.models import Title
+from catalog.people import credits_rebuild
 
 
 class Command(BaseCommand):
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         report = catalog_load_embedded(
             paths=paths, limit=options["limit"], progress=not options["no_progress"]
         )
+        credits_rebuild()  # the person index keyword search finds people in (bulk writes bypass save())
         elapsed = time.monotonic() - started
 
         self.stdout.write(
