@@ -65,7 +65,8 @@ test: install-dev
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 	# The browser tests drive Debian's Chromium (Playwright downloads no browser of its own).
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
-	$(BIN)/pytest
+	# On every core (pytest-xdist, options in pyproject.toml); `make test PYTEST_ARGS="-n 0"` runs serially.
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 # mypy alone, as `make test` runs it (settings in pyproject.toml).
 typecheck: install-dev

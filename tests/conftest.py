@@ -15,6 +15,7 @@ from tests.factories import UserFactory
 pytest_plugins = [
     "tests.catalog_fixture",  # the `catalog` fixture: a small catalog of real films
     "tests.fakes.fixtures",  # fake_tmdb, fake_omdb, fake_world: local fake providers
+    "tests.workers",  # under pytest-xdist: the longest files handed out first
 ]
 
 

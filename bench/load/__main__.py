@@ -13,7 +13,7 @@ from django.db import connection
 import bench.load
 from bench.load.phases import phase_races, phase_restart, phase_throughput
 from bench.load.private_cluster import restart_unavailable
-from bench.load.server import Server
+from bench.load.server import Server, free_port
 
 # The smoke run's options: every phase in seconds (see main()).
 SMOKE = {
@@ -61,7 +61,9 @@ def main() -> None:
     parser.add_argument("--race-threads", type=int, default=50)
     args = arguments(parser)
     if args.smoke:
-        vars(args).update(SMOKE, redis_url=settings.REDIS_URL)  # the cache the environment has, if any
+        # The cache the environment has, if any; a free port for the private cluster (the test suite runs
+        # in parallel, and a fixed port may be another run's).
+        vars(args).update(SMOKE, redis_url=settings.REDIS_URL, private_port=free_port())
 
     print(
         f"database: {connection.vendor} {settings.DATABASES['default'].get('NAME')}; "

@@ -1,6 +1,7 @@
 """Every bench in bench/ still runs: `python -m bench.<name> --smoke` on tiny sizes, as a subprocess, against
 a database of its own on the suite's engine (SQLite, or PostgreSQL in CI) and, when the suite has Redis, a
-Redis database of its own. A schema change that breaks a bench fails here, not months later.
+Redis database of its own (per pytest-xdist worker: tests/workers.py). A schema change that breaks a bench
+fails here, not months later. One worker runs them all (their template database is made once).
 """
 
 import os
@@ -19,9 +20,10 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from tests.workers import BENCH_REDIS_OFFSET, own_name, own_redis_url
+
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = "myw_bench_smoke_template"
-SMOKE_REDIS_DB = 12
+TEMPLATE = own_name("myw_bench_smoke_template")
 # A line each bench prints only when it got to its figures.
 EXPECTED = {
     "assistant": r"'comme Heat' +p50 +[\d.]+ ms +p95 +[\d.]+ ms",
@@ -84,7 +86,7 @@ def database_url(template: str, request: pytest.FixtureRequest, tmp_path: Path) 
         shutil.copyfile(urlsplit(template).path, copy)
         yield f"sqlite:///{copy}"
         return
-    name = f"myw_bench_smoke_{request.node.callspec.id}"
+    name = own_name(f"myw_bench_smoke_{request.node.callspec.id}")
     with psycopg.connect(_admin_url(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
@@ -99,7 +101,7 @@ def redis_url() -> Iterator[str]:
     if not settings.REDIS_URL:
         yield ""
         return
-    url = urlunsplit(urlsplit(settings.REDIS_URL)._replace(path=f"/{SMOKE_REDIS_DB}"))
+    url = own_redis_url(BENCH_REDIS_OFFSET)
     redis.Redis.from_url(url).flushdb()
     yield url
     redis.Redis.from_url(url).flushdb()

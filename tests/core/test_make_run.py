@@ -23,9 +23,10 @@ import requests
 from django.db import connection
 
 from tests.core.test_stack import dockerfile_command, free_port, until
+from tests.workers import own_name
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE = "myw_make_run_test"
+DATABASE = own_name("myw_make_run_test")
 PUBLIC_DEVELOPMENT_KEY = "insecure-local-development-key-never-use-in-production"  # the settings' DEBUG key
 PASSWORD = "plum-tiger-42-velvet"
 # Form-encoded bodies a fuzzer sends: valid, malformed, binary, oversized; to routes that read the body

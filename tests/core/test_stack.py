@@ -28,6 +28,8 @@ import yaml
 from django.conf import settings
 from django.db import connection
 
+from tests.workers import STACK_REDIS_OFFSET, own_name, own_redis_url
+
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
@@ -38,8 +40,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-STACK_DATABASE = "myw_stack_test"
-STACK_REDIS_DB = 14
+STACK_DATABASE = own_name("myw_stack_test")
 RATINGS = (
     "Const,Your Rating,Date Rated,Title,Original Title,URL,Title Type,IMDb Rating,Runtime (mins),Year,Genres,"
     "Num Votes,Release Date,Directors\n"
@@ -114,8 +115,7 @@ def stack_urls() -> Iterator[tuple[str, str]]:
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {STACK_DATABASE} WITH (FORCE)")
         admin.execute(f"CREATE DATABASE {STACK_DATABASE}")
-    broker = urlsplit(settings.REDIS_URL)._replace(path=f"/{STACK_REDIS_DB}")
-    redis_url = urlunsplit(broker)
+    redis_url = own_redis_url(STACK_REDIS_OFFSET)
     redis.Redis.from_url(redis_url).flushdb()
     try:
         yield urlunsplit(server._replace(path=f"/{STACK_DATABASE}")), redis_url
