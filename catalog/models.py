@@ -223,6 +223,8 @@ class Title(TimeStampedModel):
         indexes = [
             models.Index(fields=["media_type", "original_language"], name="title_media_lang_idx"),
             models.Index(fields=["cache_update_date"], name="title_cache_date_idx"),
+            # Each process checks the latest change before reusing its in-process search index.
+            models.Index(fields=["updated_at"], name="title_updated_idx"),
         ]
 
     def __str__(self) -> str:

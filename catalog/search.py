@@ -18,6 +18,7 @@ A search can also look at the other media type, and say when its best match ther
 ("breaking bad" on movies: the TV show).
 """
 
+import functools
 import itertools
 import math
 import re
@@ -28,7 +29,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
 from django.db.models.functions import Length
 from rapidfuzz import fuzz, process
 
@@ -40,8 +41,6 @@ OTHER_CANDIDATES = 20  # for the other media type's best match
 PEOPLE_CANDIDATES = 30
 NAME_SEPARATOR = " | "
 WORD_SIMILARITY = 0.6  # pg_trgm's word similarity a name needs to be a candidate (PostgreSQL)
-LOOSE_WORD_SIMILARITY = 0.45  # and when nothing so close is named well enough
-LOOSE_PASS_BELOW = 0.8
 
 PART_WEIGHT = 0.9  # the query is a run of words inside a longer name ("dark knight" in "… Rises")
 ARTICLE_WEIGHT = 0.99  # equal once a leading article is dropped ("heat", "The Heat"): just below the same
@@ -56,6 +55,10 @@ OTHER_MEDIA_MARGIN = 0.05  # the other media type's best match must beat ours by
 FAME_SCALES = (("imdb_votes", 150_000, 1.0), ("movielens_ratings", 300, 1.0), ("critics_reviews", 400, 0.6))
 
 _ARTICLE_COST = 1 - ARTICLE_WEIGHT + 1e-9
+PREFIX = 3  # letters of a word that the in-process index finds names by
+_ARTICLE_WORDS = frozenset(
+    {"the", "a", "an", "le", "la", "les", "l", "un", "une", "el", "il", "der", "die", "das", "of", "de"}
+)
 _ARTICLES = (
     "the ",
     "a ",
@@ -141,6 +144,7 @@ def search_query(raw: str) -> str:
     return normalize_text(re.sub(r"[^\w'&:.-]+", " ", raw))
 
 
+@functools.lru_cache(maxsize=200_000)
 def _plain(text: str) -> str:
     """Words only: "face/off" and "face off", "fast & furious" and "fast and furious" are the same."""
     return " ".join(_WORDS.findall(normalize_text(text).replace("&", " and ")))
@@ -474,10 +478,17 @@ def _other_media_type(found: Candidates, ours: list[SearchHit], tuning: Tuning) 
 
 
 def _title_rows(query: Query, limits: dict[str, int]) -> dict[str, list[TitleCandidate]]:
-    """Per media type, at most its limit of titles whose names look like the query, unscored."""
-    if connection.vendor == "postgresql":
-        return _postgres_title_rows(query, limits)
-    return {kind: _memory_index(kind).title_rows(query.text, limit) for kind, limit in limits.items()}
+    """Per media type, titles whose names look like the query, unscored: from the in-process index (every
+    title on SQLite; the SEARCH_MEMORY_TITLES most voted on PostgreSQL, where typos people make in the
+    titles they look for are found as on SQLite) and, on PostgreSQL, from the trigram index too (the
+    others), each at most the media type's limit."""
+    indexes = {kind: _memory_index(kind) for kind in limits}
+    found = {kind: indexes[kind].title_rows(query.text, limit) for kind, limit in limits.items()}
+    beyond = {kind: limit for kind, limit in limits.items() if not indexes[kind].complete}
+    if beyond and connection.vendor == "postgresql":
+        for kind, rows in _postgres_matches(query.bare, beyond, WORD_SIMILARITY).items():
+            found[kind] = _unique([*found[kind], *rows])
+    return found
 
 
 def _person_candidates(query: Query) -> list[tuple[int, str, str]]:
@@ -516,32 +527,18 @@ def _overview_words(overview_en: str, overview_fr: str) -> frozenset[str]:
     return frozenset(_WORDS.findall(normalize_text(f"{overview_en}\n{overview_fr}")))
 
 
-def _postgres_title_rows(query: Query, limits: dict[str, int]) -> dict[str, list[TitleCandidate]]:
-    """Trigram matches on the names (the GIN index of migration 0003), at most each media type's limit.
-
-    Bounded whatever the words: each media type's matches come most-voted first with a LIMIT, so where
-    they are few (a real title, misspelt) the index finds them all, and where they are many (a query of
-    common words, "silent river" among a million titles) PostgreSQL may walk the votes index instead and
-    stop at the limit: the best-known of them are ranked, never every one. Word similarity first at
-    WORD_SIMILARITY; only when that finds nothing named well, again at LOOSE_WORD_SIMILARITY (a short,
-    badly misspelt title). The words go without a leading article: "the" is in every other title."""
-    found = _postgres_matches(query.bare, limits, WORD_SIMILARITY)
-    if not any(
-        name_relevance(query, name) >= LOOSE_PASS_BELOW
-        for rows in found.values()
-        for row in rows
-        for name in row.names.split(NAME_SEPARATOR)
-    ):
-        loose = _postgres_matches(query.bare, limits, LOOSE_WORD_SIMILARITY)
-        found = {kind: _unique([*found[kind], *loose[kind]])[: limits[kind]] for kind in limits}
-    return found
-
-
 def _unique(rows: list[TitleCandidate]) -> list[TitleCandidate]:
     return list({row.pk: row for row in rows}.values())
 
 
 def _postgres_matches(text: str, limits: dict[str, int], threshold: float) -> dict[str, list[TitleCandidate]]:
+    """Trigram matches on the names (the GIN index of migration 0003), at most each media type's limit.
+
+    Bounded whatever the words: each media type's matches come most-voted first with a LIMIT, so where
+    they are few (a real title, misspelt) the index finds them all, and where they are many (a query of
+    common words, "silent river" among a million titles) PostgreSQL may walk the votes index instead and
+    stop at the limit: the best-known of them are ranked, never every one. The words go without a leading
+    article: "the" is in every other title."""
     columns = "id, media_type, search_title, score, imdb_votes, movielens_ratings, critics_reviews"
     one = (
         f"(SELECT {columns} FROM catalog_title WHERE media_type = %s AND %s <%% search_title "  # noqa: S608
@@ -566,16 +563,21 @@ def _postgres_matches(text: str, limits: dict[str, int], threshold: float) -> di
 
 
 class _MemoryIndex:
-    """Every title's names, score, fame and summary for one media type, rebuilt when the catalog changes."""
+    """The titles' names, score, fame and summary for one media type, rebuilt when the catalog changes:
+    every title on SQLite, the SEARCH_MEMORY_TITLES most voted on PostgreSQL (about 15 MB for 100,000)."""
 
-    def __init__(self, media_type: str, version: tuple) -> None:
+    def __init__(self, media_type: str, version: tuple, limit: int | None) -> None:
         self.version = version
         self.checked_at = time.monotonic()
         self.names: list[str] = []  # each name of each title, in words only
         self.name_owner: list[int] = []
         self.rows: dict[int, tuple[str, float | None, float]] = {}  # pk: (names, score, fame)
+        self.starts: dict[str, list[int]] = {}  # a word's first letters: the names holding such a word
         self.overviews: list[tuple[float, int, frozenset[str]]] = []  # (score, pk, words), best first
-        values = Title.objects.filter(media_type=media_type).values_list(
+        titles = Title.objects.filter(media_type=media_type)
+        if limit is not None:
+            titles = titles.order_by(F("votes").desc(nulls_last=True), "pk")[:limit]
+        values = titles.values_list(
             "pk",
             "search_title",
             "score",
@@ -590,19 +592,29 @@ class _MemoryIndex:
         ):
             self.rows[pk] = (names, score, fame(votes, ratings, reviews))
             for name in filter(None, names.split(NAME_SEPARATOR)):
-                self.names.append(_plain(name))
+                plain = _plain(name)
+                for word in set(plain.split()):
+                    self.starts.setdefault(word[:PREFIX], []).append(len(self.names))
+                self.names.append(plain)
                 self.name_owner.append(pk)
             if overview_en or overview_fr:
                 self.overviews.append((score or 0.0, pk, _overview_words(overview_en, overview_fr)))
         self.overviews.sort(key=lambda row: (-row[0], row[1]))
+        self.complete = limit is None or len(self.rows) < limit  # every title of the media type
 
     def title_rows(self, text: str, limit: int) -> list[TitleCandidate]:
-        """The same candidates as on PostgreSQL, near enough: names close to the query as a whole, and names
-        holding it."""
+        """The names closest to the query as a whole, and the names that hold it best among those with a
+        word beginning like one of its words (comparing parts of every name would cost ten times as much;
+        a query whose every word is misspelt in its first letters is found whole, or not at all)."""
         found: dict[int, None] = {}
-        for scorer in (fuzz.ratio, fuzz.partial_ratio):
-            for _match, _score, position in process.extract(text, self.names, scorer=scorer, limit=limit):
-                found[self.name_owner[position]] = None
+        for _match, _score, position in process.extract(text, self.names, scorer=fuzz.ratio, limit=limit):
+            found[self.name_owner[position]] = None
+        words = {w[:PREFIX] for w in _bare(text).split() if w not in _ARTICLE_WORDS}
+        positions = sorted({i for start in words for i in self.starts.get(start, ())})
+        if positions:
+            holding = [self.names[i] for i in positions]
+            for _match, _score, j in process.extract(text, holding, scorer=fuzz.partial_ratio, limit=limit):
+                found[self.name_owner[positions[j]]] = None
         return [
             TitleCandidate(pk=pk, names=self.rows[pk][0], score=self.rows[pk][1], fame=self.rows[pk][2])
             for pk in found
@@ -618,13 +630,15 @@ class _MemoryIndex:
 class _PeopleIndex:
     """Every person's name and each end of it ("stanley kubrick", "kubrick"; "de niro", "niro"), once, with
     the people it names, most credited first. In-process on every database: some 100,000 short keys for
-    the embedded catalog, which rapidfuzz compares with a query in about 10 ms."""
+    the embedded catalog, a query compared by rapidfuzz with those under its first two letters (~2 ms)."""
 
     def __init__(self, version: tuple) -> None:
         self.version = version
         self.checked_at = time.monotonic()
         self.people: dict[int, tuple[str, str]] = {}
         owners: dict[str, list[int]] = {}
+        self.first: dict[str, list[str]] = {}  # the keys by their first letter
+        self.second: dict[str, list[str]] = {}  # and by their second, when it is another
         rows = Person.objects.order_by("-titles", "pk").values_list("pk", "name", "search_name")
         for pk, name, search_name in rows.iterator(chunk_size=20000):
             self.people[pk] = (name, search_name)
@@ -632,15 +646,23 @@ class _PeopleIndex:
             for i in range(len(words)):
                 owners.setdefault(" ".join(words[i:]), []).append(pk)
         self.owners = owners
-        self.keys = list(owners)
+        # Each key under its first letter and its second: a query is compared with the keys under its own
+        # first two letters, a tenth of them, and one slip in either still finds its key ("ubrick",
+        # "bubrick", "ukbrick": kubrick).
+        for key in owners:
+            self.first.setdefault(key[:1], []).append(key)
+            if key[1:2] != key[:1]:
+                self.second.setdefault(key[1:2], []).append(key)
 
     def candidates(self, text: str) -> list[tuple[int, str, str]]:
         """The people of the keys closest to the query (a name spelt right too: "gillam" is an actress's
         name, and a letter away from Terry Gilliam's), most credited first within a key."""
         cutoff = 100 * PERSON_CANDIDATE_MIN - 1
-        matches = process.extract(
-            text, self.keys, scorer=fuzz.ratio, limit=PEOPLE_CANDIDATES, score_cutoff=cutoff
-        )
+        keys: list[str] = []
+        for letter in dict.fromkeys(text[:2]):
+            keys += self.first.get(letter, [])
+            keys += self.second.get(letter, [])
+        matches = process.extract(text, keys, scorer=fuzz.ratio, limit=PEOPLE_CANDIDATES, score_cutoff=cutoff)
         pks = dict.fromkeys(pk for key, _score, _i in matches for pk in self.owners[key][:PEOPLE_CANDIDATES])
         return [(pk, *self.people[pk]) for pk in itertools.islice(pks, 2 * PEOPLE_CANDIDATES)]
 
@@ -654,12 +676,14 @@ def _memory_index(media_type: str) -> _MemoryIndex:
     index = _indexes.get(media_type)
     if index is not None and time.monotonic() - index.checked_at < settings.SEARCH_INDEX_RECHECK_SECONDS:
         return index
-    titles = Title.objects.filter(media_type=media_type)
-    version = tuple(titles.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at")).values())
+    # The newest title and the latest change, both read from an index: cheap at a million titles. (A
+    # title deleted meanwhile stays in the index until the next change: its cards are simply not found.)
+    version = tuple(Title.objects.aggregate(last=Max("pk"), changed=Max("updated_at")).values())
+    limit = settings.SEARCH_MEMORY_TITLES if connection.vendor == "postgresql" else None
     with _lock:
         index = _indexes.get(media_type)
         if index is None or index.version != version:
-            index = _indexes[media_type] = _MemoryIndex(media_type, version)
+            index = _indexes[media_type] = _MemoryIndex(media_type, version, limit)
         index.checked_at = time.monotonic()
     return index
 

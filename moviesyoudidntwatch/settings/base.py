@@ -349,8 +349,12 @@ OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=8.0)
 HTTP_USER_AGENT = "MoviesYouDidntWatch/0.1 (+https://moviesyoudidntwatch.com)"
 
-# How stale the in-process search index (SQLite only) may get before the catalog is checked for changes.
+# How stale each process's in-process search indexes (titles, people) may get before the catalog is checked
+# for changes.
 SEARCH_INDEX_RECHECK_SECONDS = env.float("SEARCH_INDEX_RECHECK_SECONDS", default=5.0)
+# PostgreSQL: how many of the most-voted titles of each media type each process also searches in-process
+# (typos in well-known titles found as on SQLite); the trigram index finds the others.
+SEARCH_MEMORY_TITLES = env.int("SEARCH_MEMORY_TITLES", default=100_000)
 
 # Cached titles older than this are refreshed by the daily beat sweep (titles_refresh_sweep_task).
 CATALOG_CACHE_MAX_AGE_DAYS = env.int("CATALOG_CACHE_MAX_AGE_DAYS", default=7)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from catalog.models import DataSource, Genre, Title
+from catalog.models import Credit, DataSource, Genre, Person, Title
 from catalog.ranking import CRITICS_CALIBRATION, MOVIELENS_CALIBRATION
 from catalog.text import title_key
 
@@ -33,6 +33,7 @@ def real_catalog(django_db_setup: None, django_db_blocker) -> Iterator[None]:
         Title.objects.all().delete()
         DataSource.objects.all().delete()
         Genre.objects.all().delete()
+        Person.objects.all().delete()
 
 
 def movie(title: str, year: int) -> Title:
@@ -70,6 +71,83 @@ def test_typo_search_on_the_real_catalog(
     api_client: APIClient, real_catalog: None, query: str, expected: str
 ) -> None:
     assert search_first(api_client, query) == expected
+
+
+def keyword_search(client: APIClient, query: str, route: str = "movies") -> dict:
+    response = client.post(f"/{route}/search-by-keywords?page_size=40", {"query": query}, format="json")
+    assert response.status_code == 200, response.json()
+    return response.json()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("query", "name", "role"),
+    [
+        ("kubrick", "Stanley Kubrick", "director"),
+        ("kubrik", "Stanley Kubrick", "director"),
+        ("tarantino", "Quentin Tarantino", "director"),
+        ("tarantion", "Quentin Tarantino", "director"),
+        ("hitchcock", "Alfred Hitchcock", "director"),
+        ("godard", "Jean-Luc Godard", "director"),
+        ("miyazaki", "Hayao Miyazaki", "director"),
+        ("de niro", "Robert De Niro", "actor"),
+        ("jean reno", "Jean Reno", "actor"),
+    ],
+)
+def test_a_persons_name_lists_their_films_first_best_first(
+    api_client: APIClient, real_catalog: None, query: str, name: str, role: str
+) -> None:
+    body = keyword_search(api_client, query)
+    assert body["people"][0]["name"] == name and body["people"][0]["role"] == role, body["people"]
+    theirs = {
+        pk: credit_role
+        for pk, credit_role in Credit.objects.filter(
+            person__name=name, title__media_type="movie"
+        ).values_list("title_id", "role")
+        if credit_role == role
+    }
+    cards = body["results"]
+    others = [c["title"] for c in cards[: len(theirs) + 1] if c["id"] not in theirs]
+    assert len(others) <= 1, others  # at most one title that merely holds the words comes first
+    listed = [c for c in cards if c["id"] in theirs]
+    assert len(listed) == min(len(theirs), len(cards) - len(others)), [c["title"] for c in cards]
+    scores = [c["score"] for c in listed]
+    assert scores == sorted(scores, reverse=True), [c["title"] for c in listed]  # best first
+    if query == "jean reno":
+        renoir = set(Credit.objects.filter(person__name="Jean Renoir").values_list("title_id", flat=True))
+        assert not renoir & {c["id"] for c in cards[: len(theirs)]}
+
+
+@pytest.mark.django_db
+def test_famous_films_win_near_ties_on_the_real_catalog(api_client: APIClient, real_catalog: None) -> None:
+    assert search_first(api_client, "godfater") == "The Godfather"  # not 3 Godfathers (1948)
+    names = [c["title"] for c in keyword_search(api_client, "dark knight")["results"]]
+    assert names[:2] == ["The Dark Knight", "The Dark Knight Rises"]
+
+
+@pytest.mark.django_db
+def test_a_film_is_found_by_its_french_title_on_the_real_catalog(
+    api_client: APIClient, real_catalog: None
+) -> None:
+    godfather = movie("The Godfather", 1972)
+    assert godfather.title_fr  # whatever French title the load gave it ("Le Parrain")
+    for query in (godfather.title_fr, godfather.title_fr.lower().replace("rr", "r")):
+        assert keyword_search(api_client, query)["results"][0]["id"] == godfather.pk, query
+    assert search_first(api_client, "le parrain") == "The Godfather"
+
+
+@pytest.mark.django_db
+def test_no_good_match_and_the_other_media_type_on_the_real_catalog(
+    api_client: APIClient, real_catalog: None
+) -> None:
+    made_up = keyword_search(api_client, "zorvath quendelmar")
+    assert (made_up["results"], made_up["good_match"]) == ([], False)
+    body = keyword_search(api_client, "breaking bad")
+    assert body["other_media_type"]["media_type"] == "tv"
+    assert body["other_media_type"]["title"]["title"] == "Breaking Bad"
+    assert (
+        keyword_search(api_client, "breaking bad", route="tvshows")["results"][0]["title"] == "Breaking Bad"
+    )
 
 
 @pytest.mark.django_db

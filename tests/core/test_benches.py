@@ -35,6 +35,7 @@ EXPECTED = {
     "load": r"PASS: no duplicates, no lost updates",
     "quality": r"ours: EASE \+ content, as served +[\d.]+ +[\d.]+",
     "ratings": r"summary: critics [\d.]+ \+ [\d.]+ x m \d+; community",
+    "search": r"summary: top-1 test [\d.]+ validation [\d.]+ \(trigram baseline [\d.]+\); people [\d.]+",
 }
 
 
