@@ -210,7 +210,7 @@ def test_anonymous_callers_get_the_same_feed_without_exclusion(
 def test_pages_stay_full_after_marking_hundreds_of_top_titles(auth_client: APIClient, user: User) -> None:
     titles = [TitleFactory(imdb_rating=9.0 - i * 0.01, imdb_votes=10_000 + i) for i in range(300)]
     titles_rescore(media_type=MediaType.MOVIE)
-    ranked = list(Title.objects.order_by("-score").values_list("pk", flat=True))
+    ranked = list(Title.objects.order_by("-score", "pk").values_list("pk", flat=True))  # the feed's order
     Entry.objects.bulk_create([Entry(user=user, title_id=pk, status=Status.SEEN) for pk in ranked[:260]])
     first = discover(auth_client, query="?page_size=20").json()
     assert len(first["results"]) == 20
