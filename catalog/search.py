@@ -24,7 +24,7 @@ import math
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -280,11 +280,16 @@ def candidates(
     limits: dict[str, int] = {media_type: CANDIDATES}
     if other_media_type:
         limits[other] = OTHER_CANDIDATES
-    found = _title_rows(parsed, limits)
-    for row in itertools.chain.from_iterable(found.values()):
-        row.relevance = max(
-            (name_relevance(parsed, name) for name in row.names.split(NAME_SEPARATOR) if name), default=0.0
-        )
+    indexes = _memory_indexes(limits)
+    found = _scored(_title_rows(parsed, limits, indexes), parsed)
+    if len(found[media_type]) < CANDIDATES and not any(
+        row.relevance >= tuning.min_relevance for row in found[media_type]
+    ):
+        # Nothing named well among the few names that begin like the query: compare it with every name (a
+        # slip in each of its first letters, "les niaérables"; or nothing to find, and the answer says so).
+        # Not when they were many: words that common ("silent river") were found where they are.
+        again = _scored(_title_rows(parsed, {media_type: CANDIDATES}, indexes, thorough=True), parsed)
+        found[media_type] = _unique([*found[media_type], *again[media_type]])
     titles = sorted(found.get(media_type, []), key=lambda r: -r.relevance)
     people = _people(parsed)
     named = bool(people) or any(row.relevance >= tuning.min_relevance for row in titles)
@@ -296,6 +301,14 @@ def candidates(
         overview=[] if named else _overview_matches(parsed, media_type),
         other_titles=found.get(other, []) if other_media_type else None,
     )
+
+
+def _scored(found: dict[str, list[TitleCandidate]], query: Query) -> dict[str, list[TitleCandidate]]:
+    for row in itertools.chain.from_iterable(found.values()):
+        row.relevance = max(
+            (name_relevance(query, name) for name in row.names.split(NAME_SEPARATOR) if name), default=0.0
+        )
+    return found
 
 
 def rank(found: Candidates, *, tuning: Tuning = TUNING) -> tuple[list[SearchHit], list[PersonHit]]:
@@ -477,15 +490,19 @@ def _other_media_type(found: Candidates, ours: list[SearchHit], tuning: Tuning) 
 # ---------------------------------------------------------------- candidates
 
 
-def _title_rows(query: Query, limits: dict[str, int]) -> dict[str, list[TitleCandidate]]:
+def _title_rows(
+    query: Query, limits: dict[str, int], indexes: dict[str, "_MemoryIndex"], *, thorough: bool = False
+) -> dict[str, list[TitleCandidate]]:
     """Per media type, titles whose names look like the query, unscored: from the in-process index (every
     title on SQLite; the SEARCH_MEMORY_TITLES most voted on PostgreSQL, where typos people make in the
     titles they look for are found as on SQLite) and, on PostgreSQL, from the trigram index too (the
-    others), each at most the media type's limit."""
-    indexes = {kind: _memory_index(kind) for kind in limits}
-    found = {kind: indexes[kind].title_rows(query.text, limit) for kind, limit in limits.items()}
+    others), each at most the media type's limit; `thorough`, comparing the query as a whole with every
+    name in process rather than with those beginning like it (the trigram index has been asked already)."""
+    found = {
+        kind: indexes[kind].title_rows(query.text, limit, thorough=thorough) for kind, limit in limits.items()
+    }
     beyond = {kind: limit for kind, limit in limits.items() if not indexes[kind].complete}
-    if beyond and connection.vendor == "postgresql":
+    if beyond and not thorough and connection.vendor == "postgresql":
         for kind, rows in _postgres_matches(query.bare, beyond, WORD_SIMILARITY).items():
             found[kind] = _unique([*found[kind], *rows])
     return found
@@ -505,7 +522,7 @@ def _overview_matches(query: Query, media_type: str) -> list[tuple[int, float | 
     if not words:
         return []
     if connection.vendor != "postgresql":
-        return _memory_index(media_type).overviews_with(words)
+        return _memory_indexes([media_type])[media_type].overviews_with(words)
     # ILIKE, which the overviews' trigram indexes answer, then whole words here ("peak" is not "speak").
     clause = " AND ".join(["(overview_en ILIKE %s OR overview_fr ILIKE %s)"] * len(words))
     params = [p for w in words for p in (f"%{w}%", f"%{w}%")]
@@ -562,6 +579,34 @@ def _postgres_matches(text: str, limits: dict[str, int], threshold: float) -> di
 # ---------------------------------------------------------------- in-process indexes
 
 
+class _Beginnings:
+    """Strings filed under three signatures of their first three letters, so that those a query could be
+    with at most one slip in its first letters are found among a few hundredth of them: a letter replaced
+    ("bubrick"), left out ("ubrick", "krubick"), added ("kkubrick") or two swapped ("ukbrick") still reach
+    "kubrick". Two slips there, and only the other ways of finding it are left."""
+
+    def __init__(self) -> None:
+        self.filed: dict[tuple[int, str], list[int]] = {}
+
+    def add(self, text: str, position: int) -> None:
+        for kind, signature in ((0, text[0:2]), (1, text[1:3]), (2, text[0:1] + text[2:3])):
+            self.filed.setdefault((kind, signature), []).append(position)
+
+    def near(self, text: str) -> list[int]:
+        q = text
+        wanted = {
+            (0, q[0:2]),  # the same two first letters
+            (0, q[1:3]),  # a letter added in front
+            (0, q[1:2] + q[0:1]),  # the first two swapped
+            (0, q[0:1] + q[2:3]),  # a second letter added
+            (1, q[1:3]),  # the first letter replaced
+            (1, q[0:2]),  # the first letter left out
+            (2, q[0:1] + q[2:3]),  # the second letter replaced
+            (2, q[0:2]),  # the second letter left out
+        }
+        return sorted({i for signature in wanted for i in self.filed.get(signature, ())})
+
+
 class _MemoryIndex:
     """The titles' names, score, fame and summary for one media type, rebuilt when the catalog changes:
     every title on SQLite, the SEARCH_MEMORY_TITLES most voted on PostgreSQL (about 15 MB for 100,000)."""
@@ -573,6 +618,7 @@ class _MemoryIndex:
         self.name_owner: list[int] = []
         self.rows: dict[int, tuple[str, float | None, float]] = {}  # pk: (names, score, fame)
         self.starts: dict[str, list[int]] = {}  # a word's first letters: the names holding such a word
+        self.beginnings = _Beginnings()  # the names, by how they begin (after an article)
         self.overviews: list[tuple[float, int, frozenset[str]]] = []  # (score, pk, words), best first
         titles = Title.objects.filter(media_type=media_type)
         if limit is not None:
@@ -595,6 +641,8 @@ class _MemoryIndex:
                 plain = _plain(name)
                 for word in set(plain.split()):
                     self.starts.setdefault(word[:PREFIX], []).append(len(self.names))
+                for beginning in {plain, _bare(plain)}:
+                    self.beginnings.add(beginning, len(self.names))
                 self.names.append(plain)
                 self.name_owner.append(pk)
             if overview_en or overview_fr:
@@ -602,13 +650,21 @@ class _MemoryIndex:
         self.overviews.sort(key=lambda row: (-row[0], row[1]))
         self.complete = limit is None or len(self.rows) < limit  # every title of the media type
 
-    def title_rows(self, text: str, limit: int) -> list[TitleCandidate]:
-        """The names closest to the query as a whole, and the names that hold it best among those with a
-        word beginning like one of its words (comparing parts of every name would cost ten times as much;
-        a query whose every word is misspelt in its first letters is found whole, or not at all)."""
+    def title_rows(self, text: str, limit: int, *, thorough: bool = False) -> list[TitleCandidate]:
+        """The names closest to the query as a whole among those beginning like it, and the names that
+        hold it best among those with a word beginning like one of its words: a few thousand of the names
+        compared, not all (the words' beginnings bear typos: see _Beginnings)."""
         found: dict[int, None] = {}
-        for _match, _score, position in process.extract(text, self.names, scorer=fuzz.ratio, limit=limit):
-            found[self.name_owner[position]] = None
+        tokens = text.split()
+        # The query, without its article, and without a short first word (an article misspelt: "hte")
+        starts = {text, _bare(text), " ".join(tokens[1:]) if len(tokens) > 1 and len(tokens[0]) <= 3 else ""}
+        if thorough:
+            near = list(range(len(self.names)))
+        else:
+            near = sorted({i for start in starts if start for i in self.beginnings.near(start)})
+        whole = [self.names[i] for i in near]
+        for _match, _score, j in process.extract(text, whole, scorer=fuzz.ratio, limit=limit):
+            found[self.name_owner[near[j]]] = None
         words = {w[:PREFIX] for w in _bare(text).split() if w not in _ARTICLE_WORDS}
         positions = sorted({i for start in words for i in self.starts.get(start, ())})
         if positions:
@@ -630,15 +686,14 @@ class _MemoryIndex:
 class _PeopleIndex:
     """Every person's name and each end of it ("stanley kubrick", "kubrick"; "de niro", "niro"), once, with
     the people it names, most credited first. In-process on every database: some 100,000 short keys for
-    the embedded catalog, a query compared by rapidfuzz with those under its first two letters (~2 ms)."""
+    the embedded catalog, a query compared by rapidfuzz with those beginning like it (about a millisecond)."""
 
     def __init__(self, version: tuple) -> None:
         self.version = version
         self.checked_at = time.monotonic()
         self.people: dict[int, tuple[str, str]] = {}
         owners: dict[str, list[int]] = {}
-        self.first: dict[str, list[str]] = {}  # the keys by their first letter
-        self.second: dict[str, list[str]] = {}  # and by their second, when it is another
+        self.beginnings = _Beginnings()
         rows = Person.objects.order_by("-titles", "pk").values_list("pk", "name", "search_name")
         for pk, name, search_name in rows.iterator(chunk_size=20000):
             self.people[pk] = (name, search_name)
@@ -646,22 +701,15 @@ class _PeopleIndex:
             for i in range(len(words)):
                 owners.setdefault(" ".join(words[i:]), []).append(pk)
         self.owners = owners
-        # Each key under its first letter and its second: a query is compared with the keys under its own
-        # first two letters, a tenth of them, and one slip in either still finds its key ("ubrick",
-        # "bubrick", "ukbrick": kubrick).
-        for key in owners:
-            self.first.setdefault(key[:1], []).append(key)
-            if key[1:2] != key[:1]:
-                self.second.setdefault(key[1:2], []).append(key)
+        self.keys = list(owners)
+        for position, key in enumerate(self.keys):
+            self.beginnings.add(key, position)
 
     def candidates(self, text: str) -> list[tuple[int, str, str]]:
         """The people of the keys closest to the query (a name spelt right too: "gillam" is an actress's
         name, and a letter away from Terry Gilliam's), most credited first within a key."""
         cutoff = 100 * PERSON_CANDIDATE_MIN - 1
-        keys: list[str] = []
-        for letter in dict.fromkeys(text[:2]):
-            keys += self.first.get(letter, [])
-            keys += self.second.get(letter, [])
+        keys = [self.keys[i] for i in self.beginnings.near(text)]
         matches = process.extract(text, keys, scorer=fuzz.ratio, limit=PEOPLE_CANDIDATES, score_cutoff=cutoff)
         pks = dict.fromkeys(pk for key, _score, _i in matches for pk in self.owners[key][:PEOPLE_CANDIDATES])
         return [(pk, *self.people[pk]) for pk in itertools.islice(pks, 2 * PEOPLE_CANDIDATES)]
@@ -672,20 +720,26 @@ _people_indexes: dict[str, _PeopleIndex] = {}
 _lock = threading.Lock()
 
 
-def _memory_index(media_type: str) -> _MemoryIndex:
-    index = _indexes.get(media_type)
-    if index is not None and time.monotonic() - index.checked_at < settings.SEARCH_INDEX_RECHECK_SECONDS:
-        return index
+def _memory_indexes(kinds: Iterable[str]) -> dict[str, _MemoryIndex]:
+    """This process's in-process index of each media type, rebuilt when the catalog changed (checked at
+    most every SEARCH_INDEX_RECHECK_SECONDS, in one query for them all)."""
+    kinds = list(kinds)
+    now = time.monotonic()
+    if all(
+        k in _indexes and now - _indexes[k].checked_at < settings.SEARCH_INDEX_RECHECK_SECONDS for k in kinds
+    ):
+        return {k: _indexes[k] for k in kinds}
     # The newest title and the latest change, both read from an index: cheap at a million titles. (A
     # title deleted meanwhile stays in the index until the next change: its cards are simply not found.)
     version = tuple(Title.objects.aggregate(last=Max("pk"), changed=Max("updated_at")).values())
     limit = settings.SEARCH_MEMORY_TITLES if connection.vendor == "postgresql" else None
     with _lock:
-        index = _indexes.get(media_type)
-        if index is None or index.version != version:
-            index = _indexes[media_type] = _MemoryIndex(media_type, version, limit)
-        index.checked_at = time.monotonic()
-    return index
+        for kind in kinds:
+            index = _indexes.get(kind)
+            if index is None or index.version != version:
+                index = _indexes[kind] = _MemoryIndex(kind, version, limit)
+            index.checked_at = time.monotonic()
+        return {k: _indexes[k] for k in kinds}
 
 
 def _people_index() -> _PeopleIndex:
