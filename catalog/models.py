@@ -261,11 +261,13 @@ class Title(TimeStampedModel):
 
 
 class TitleNeighbour(models.Model):
-    """A precomputed "similar title": by content (genres, people, era…) or by MovieLens co-ratings."""
+    """A precomputed "similar title": the served list (co-ratings and content, diversified), the nearest
+    titles by content alone (the recommender blends them in), or TMDB's recommendations (with a key)."""
 
     class Kind(models.TextChoices):
+        SIMILAR = "similar", _("similar list")
         CONTENT = "content", _("content")
-        RATINGS = "ratings", _("co-ratings")
+        RATINGS = "ratings", _("co-ratings")  # no longer written: the similar list holds them
         TMDB = "tmdb", _("TMDB recommendations")
 
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="neighbours")

@@ -275,10 +275,10 @@ def titles_search_page(
 
 # ---------------------------------------------------------------- similar titles
 
-# TMDB's recommendations (with a key) count like co-ratings: both come from what audiences watched together.
+# The precomputed list (co-ratings and content, at most 3 titles by one director or of one franchise: see
+# catalog.ingest.similarity) is served in its order; TMDB's recommendations (with a key) are merged into it.
 SIMILARITY_WEIGHTS = {
-    TitleNeighbour.Kind.CONTENT: 0.6,
-    TitleNeighbour.Kind.RATINGS: 0.4,
+    TitleNeighbour.Kind.SIMILAR: 1.0,
     TitleNeighbour.Kind.TMDB: 0.4,
 }
 
@@ -297,14 +297,13 @@ def similar_key_from(data: Any) -> RankKey | None:
 def titles_similar(
     *, title: Title, user: User | AnonymousUser, after: RankKey | None = None
 ) -> QuerySet[Title]:
-    """Precomputed neighbours of a title, content and co-ratings blended, minus the caller's titles (and,
-    with `after`, those ranked before it)."""
-    similar = titles_for_cards().filter(
-        pk__in=TitleNeighbour.objects.filter(title=title).values("neighbour_id")
-    )
+    """A title's precomputed similar list (with TMDB's recommendations when a key merged some), minus the
+    caller's titles (and, with `after`, those ranked before it)."""
+    served = TitleNeighbour.objects.filter(title=title, kind__in=list(SIMILARITY_WEIGHTS))
+    similar = titles_for_cards().filter(pk__in=served.values("neighbour_id"))
     similar = titles_unmarked(similar.exclude(pk=title.pk), user=user)
     blended = Subquery(
-        TitleNeighbour.objects.filter(title=title, neighbour_id=OuterRef("pk"))
+        served.filter(neighbour_id=OuterRef("pk"))
         .values("neighbour_id")
         .annotate(total=Sum(F("score") * _kind_weight()))
         .values("total")[:1],

@@ -534,7 +534,8 @@ def catalog_load_embedded(
         _load_curated_tv(paths.curated_tv, limit=limit, report=report)
     for media_type in MediaType:
         titles_rescore(media_type=media_type)
-    if report.changed or not TitleNeighbour.objects.exists():
+    # A database built before the similar lists existed gets them from its next (otherwise unchanged) load.
+    if report.changed or not TitleNeighbour.objects.filter(kind=TitleNeighbour.Kind.SIMILAR).exists():
         built = neighbours_rebuild(ratings=ratings, progress=progress)
         report.of("similar-titles").created = sum(built.values())
     if ratings is not None:  # the recommender learns from these: it listens (recommendations/receivers.py)

@@ -346,3 +346,61 @@ def test_twin_peaks_is_a_tv_show_without_a_rating(api_client: APIClient, real_ca
 def test_an_empty_search_says_the_embedded_catalog_ends_in_2016(real_catalog: None) -> None:
     page = Client().get("/search/", {"q": "zqxwvy"}).content.decode()
     assert "The embedded catalog holds films up to 2016" in page
+
+
+# ---------------------------------------------------------------- similar titles people agree with
+
+
+def similar_shows(client: APIClient, show: Title) -> list[dict]:
+    return client.get(f"/tvshows/{show.pk}/similar?page_size=10").json()["results"]
+
+
+@pytest.mark.django_db
+def test_heats_list_is_not_a_michael_mann_filmography(api_client: APIClient, real_catalog: None) -> None:
+    cards = similar(api_client, movie("Heat", 1995))
+    films = Title.objects.in_bulk([c["id"] for c in cards])
+    by_mann = [c["title"] for c in cards if "Michael Mann" in films[c["id"]].directors]
+    assert len(cards) == 10 and len(by_mann) <= 3, [c["title"] for c in cards]
+
+
+@pytest.mark.django_db
+def test_aliens_list_is_what_its_audience_liked(api_client: APIClient, real_catalog: None) -> None:
+    names = [c["title"] for c in similar(api_client, movie("Alien", 1979))]
+    assert {"Aliens", "Blade Runner", "The Thing", "Predator"} & set(names), names
+    assert "Alien from L.A." not in names
+
+
+@pytest.mark.django_db
+def test_breaking_bads_list_holds_tv_crime_dramas(api_client: APIClient, real_catalog: None) -> None:
+    crime_dramas = Title.objects.filter(media_type="tv", genres__name_en="Crime").filter(
+        genres__name_en="Drama"
+    )
+    assert crime_dramas.count() >= 10
+    cards = similar_shows(api_client, Title.objects.get(media_type="tv", title_en="Breaking Bad"))
+    names = [c["title"] for c in cards]
+    assert len(cards) == 10 and {c["media_type"] for c in cards} == {"tv"}, names
+    assert "The O.C." not in names
+    assert all({"Crime", "Drama"} <= set(genre_names(c)) for c in cards), names
+
+
+@pytest.mark.django_db
+def test_no_list_of_the_most_voted_films_crowds_one_director_or_franchise(
+    api_client: APIClient, real_catalog: None
+) -> None:
+    films = Title.objects.filter(media_type="movie").exclude(votes=None).order_by("-votes", "pk")[:200]
+    directors = dict(Title.objects.filter(media_type="movie").values_list("pk", "directors"))
+    crowded = []
+    for film in films:
+        cards = similar(api_client, film)
+        assert len(cards) == 10, film
+        counts = Counter(name for card in cards for name in directors[card["id"]])
+        if max(counts.values(), default=0) > 3:
+            crowded.append((film.title_en, counts.most_common(1)))
+    assert not crowded
+    for title, year, franchise in [
+        ("Harry Potter and the Philosopher's Stone", 2001, "Harry Potter"),
+        ("Star Wars: Episode IV \u2013 A New Hope", 1977, "Star Wars"),
+        ("Star Trek", 2009, "Star Trek"),
+    ]:
+        names = [c["title"] for c in similar(api_client, movie(title, year))]
+        assert sum(name.startswith(franchise) for name in names) <= 3, names

@@ -36,6 +36,7 @@ EXPECTED = {
     "quality": r"ours: EASE \+ content, as served +[\d.]+ +[\d.]+",
     "ratings": r"summary: critics [\d.]+ \+ [\d.]+ x m \d+; community",
     "search": r"summary: top-1 test [\d.]+ validation [\d.]+ \(trigram baseline [\d.]+\); people [\d.]+",
+    "similar": r"\(b\) ours, as served +[\d.]+ +[\d,]+ ",
 }
 
 

@@ -74,7 +74,7 @@ def test_every_list_answers_results_next_and_count(
 ) -> None:
     title = ranked[0]
     for neighbour in ranked[1:4]:
-        TitleNeighbour.objects.create(title=title, neighbour=neighbour, kind="content", score=0.5)
+        TitleNeighbour.objects.create(title=title, neighbour=neighbour, kind="similar", score=0.5)
     Entry.objects.create(user=user, title=ranked[5], status=Status.SEEN)
     ChatSession.objects.create(user=user)
     lists = {
@@ -237,10 +237,10 @@ def test_marking_a_page_of_similar_titles_never_makes_the_next_one_skip_any(
     title, *others = ranked
     for i, neighbour in enumerate(others):  # ties on the blended similarity, broken by score then id
         TitleNeighbour.objects.create(
-            title=title, neighbour=neighbour, kind="content", score=1 - (i // 4) / 10
+            title=title, neighbour=neighbour, kind="similar", score=1 - (i // 4) / 10
         )
-        if i % 3 == 0:
-            TitleNeighbour.objects.create(title=title, neighbour=neighbour, kind="ratings", score=0.25)
+        if i % 3 == 0:  # TMDB's recommendations (with a key) blend in
+            TitleNeighbour.objects.create(title=title, neighbour=neighbour, kind="tmdb", score=0.25)
     route = f"/movies/{title.pk}/similar"
     everything = ids(ok(auth_client.get(f"{route}?page_size=100")))
     assert len(everything) == len(others)
