@@ -20,6 +20,8 @@ from django.test import Client
 
 from accounts.models import User
 from accounts.services import tokens_issue
+from catalog.ingest.embedded import EmbeddedPaths, FilmRecord, read_films, read_movielens, read_ratings
+from catalog.ingest.load import FilmMatcher
 
 
 # Films and TV shows of the embedded catalog a smoke run loads into an empty database (about 3 s).
@@ -59,3 +61,21 @@ def percentiles(call: Callable[[], object], n: int = 50) -> tuple[float, float]:
         samples.append((time.perf_counter() - started) * 1000)
     samples.sort()
     return statistics.median(samples), samples[math.ceil(len(samples) * 0.95) - 1]  # nearest rank
+
+
+def embedded_films(limit: int | None) -> tuple[EmbeddedPaths, list[FilmRecord], FilmMatcher]:
+    """The embedded catalog's films as the loader reads and matches them (the first row of a repeated IMDb
+    id), for the benches that measure what the load makes of them."""
+    paths = EmbeddedPaths.installed()
+    if not (paths.movies_db and paths.ratings and paths.movielens):
+        raise SystemExit("the catalog packages are not installed")
+    records: list[FilmRecord] = []
+    seen: set[str] = set()
+    for record in read_films(paths.movies_db):
+        if record.imdb_id not in seen:
+            seen.add(record.imdb_id)
+            records.append(record)
+        if limit and len(records) >= limit:
+            break
+    matcher = FilmMatcher(records, read_ratings(paths.ratings), read_movielens(paths.movielens), [])
+    return paths, records, matcher

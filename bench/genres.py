@@ -15,7 +15,7 @@ its variants are compared on the validation half of the films (even IMDb ids), a
 reported on the other half (odd IMDb ids), beside today's rule (every genre of Wikidata and MovieLens).
 """
 
-from bench.common import arguments  # first: it sets Django up
+from bench.common import arguments, embedded_films  # first: it sets Django up
 
 import time
 from collections.abc import Callable
@@ -30,8 +30,6 @@ from catalog.genres import (
     source_genres,
     tmdb_genre_ids,
 )
-from catalog.ingest.embedded import EmbeddedPaths, FilmRecord, read_films, read_movielens, read_ratings
-from catalog.ingest.load import FilmMatcher
 
 MIN_VOTES = 1_000
 SMOKE_FILMS = 3_000
@@ -59,18 +57,7 @@ Rule = Callable[[Film], set[int]]
 
 def films_read(limit: int | None) -> list[Film]:
     """Every film as the loader reads and matches it (first row of a repeated IMDb id)."""
-    paths = EmbeddedPaths.installed()
-    if not (paths.movies_db and paths.ratings and paths.movielens):
-        raise SystemExit("the catalog packages are not installed")
-    records: list[FilmRecord] = []
-    seen: set[str] = set()
-    for record in read_films(paths.movies_db):
-        if record.imdb_id not in seen:
-            seen.add(record.imdb_id)
-            records.append(record)
-        if limit and len(records) >= limit:
-            break
-    matcher = FilmMatcher(records, read_ratings(paths.ratings), read_movielens(paths.movielens), [])
+    _paths, records, matcher = embedded_films(limit)
     films = []
     for record in records:
         rating = matcher.rating(record)

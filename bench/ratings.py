@@ -23,7 +23,7 @@ MovieLens users whose id is divisible by 5 are kept aside for evaluating recomme
 means leave them out (`read_movielens_ratings`), as the catalog's do.
 """
 
-from bench.common import arguments  # first: it sets Django up
+from bench.common import arguments, embedded_films  # first: it sets Django up
 
 import math
 import time
@@ -33,15 +33,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from catalog.ingest.embedded import (
-    EmbeddedPaths,
-    FilmRecord,
     movielens_means,
-    read_films,
-    read_movielens,
     read_movielens_ratings,
-    read_ratings,
 )
-from catalog.ingest.load import FilmMatcher
 from catalog.ranking import (
     CRITICS_CALIBRATION,
     MOVIELENS_BEFORE_CRITICS,
@@ -78,18 +72,7 @@ class Film:
 
 
 def films_read(limit: int | None) -> list[Film]:
-    paths = EmbeddedPaths.installed()
-    if not (paths.movies_db and paths.ratings and paths.movielens):
-        raise SystemExit("the catalog packages are not installed")
-    records: list[FilmRecord] = []
-    seen: set[str] = set()
-    for record in read_films(paths.movies_db):
-        if record.imdb_id not in seen:
-            seen.add(record.imdb_id)
-            records.append(record)
-        if limit and len(records) >= limit:
-            break
-    matcher = FilmMatcher(records, read_ratings(paths.ratings), read_movielens(paths.movielens), [])
+    paths, records, matcher = embedded_films(limit)
     community = movielens_means(read_movielens_ratings(paths.movielens))
     films = []
     for record in records:
