@@ -45,6 +45,7 @@ from catalog.ingest.similarity import (
     ContentFeatures,
     ListWeights,
     catalog_features,
+    content_matrix,
     rating_neighbours,
     similar_lists,
 )
@@ -340,22 +341,9 @@ def legacy_lists(
     pks = np.array([item.pk for item in items])
     position = {int(pk): i for i, pk in enumerate(pks)}
     rows = np.array(sorted(position[s] for s in seeds if s in position), dtype=np.int64)
-    vocabulary: dict[tuple[str, str], int] = {}
-    r, c = [], []
-    for i, item in enumerate(items):
-        for token in set(_legacy_tokens(item, originals.get(item.pk, ""))):
-            r.append(i)
-            c.append(vocabulary.setdefault(token, len(vocabulary)))
-    counts = sparse.csr_matrix(
-        (np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(items), len(vocabulary))
+    matrix = content_matrix(
+        items, LEGACY_WEIGHTS, tokens_of=lambda item: _legacy_tokens(item, originals.get(item.pk, ""))
     )
-    frequency = np.asarray(counts.sum(axis=0)).ravel()
-    kind = np.array([LEGACY_WEIGHTS[k] for k, _v in vocabulary], dtype=np.float32)
-    idf = np.log((1 + len(items)) / (1 + frequency)).astype(np.float32) + 1.0
-    weighted = counts @ sparse.diags(idf * kind)
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    matrix = (sparse.diags(1.0 / norms) @ weighted).tocsr()
     blended: dict[int, Counter[int]] = {int(pks[i]): Counter() for i in rows}
     for start in range(0, len(rows), 1024):
         block = rows[start : start + 1024]

@@ -13,7 +13,7 @@ catalog and rewrites the table.
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -246,14 +246,15 @@ def content_matrix(
     items: Sequence[ContentFeatures],
     weights: dict[str, float] = NEIGHBOUR_FEATURES,
     franchise: Sequence[int] | None = None,
+    tokens_of: Callable[[ContentFeatures], Iterable[tuple[str, Hashable]]] = ContentFeatures.tokens,
 ) -> sparse.csr_matrix:
-    """Rows of TF-IDF features (those `weights` names; with `franchise`, a title's franchise when it has
-    one), unit length: their dot product is the content similarity."""
+    """Rows of TF-IDF features (`tokens_of` an item, those `weights` names; with `franchise`, a title's
+    franchise when it has one), unit length: their dot product is the content similarity."""
     sizes = Counter(franchise or ())
     vocabulary: dict[tuple[str, Hashable], int] = {}
     rows, cols = [], []
     for row, item in enumerate(items):
-        tokens = {token for token in item.tokens() if token[0] in weights}
+        tokens = {token for token in tokens_of(item) if token[0] in weights}
         if franchise is not None and sizes[franchise[row]] > 1:
             tokens.add(("franchise", franchise[row]))
         for token in tokens:
