@@ -1,6 +1,7 @@
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
@@ -74,6 +75,24 @@ class SignupInputSerializer(StrictInputSerializer):
     language = serializers.ChoiceField(choices=Language.choices, required=False, default=Language.ENGLISH)
 
 
+class OAuth2GrantSerializer(serializers.Serializer):
+    """What every OAuth2 token request may carry (RFC 6749): `grant_type`, which when sent must be the
+    route's own, and fields OAuth2 clients send that we do not use."""
+
+    grant: ClassVar[str]
+    wrong_grant: ClassVar[Promise]
+
+    grant_type = serializers.CharField(required=False)
+    scope = serializers.CharField(required=False, allow_blank=True)
+    client_id = serializers.CharField(required=False, allow_blank=True)
+    client_secret = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_grant_type(self, value: str) -> str:
+        if value != self.grant:
+            raise serializers.ValidationError(str(self.wrong_grant))
+        return value
+
+
 @extend_schema_serializer(
     component_name="PasswordGrant",
     examples=[
@@ -84,21 +103,14 @@ class SignupInputSerializer(StrictInputSerializer):
         ),
     ],
 )
-class LoginInputSerializer(serializers.Serializer):
+class LoginInputSerializer(OAuth2GrantSerializer):
     """OAuth2 password flow (RFC 6749 §4.3): `username` may also be the email address."""
+
+    grant = "password"
+    wrong_grant = _('Only the "password" grant type is supported.')
 
     username = serializers.CharField(max_length=254)
     password = serializers.CharField(trim_whitespace=False, max_length=4096)
-    grant_type = serializers.CharField(required=False)
-    # OAuth2 clients may send these; we do not use them.
-    scope = serializers.CharField(required=False, allow_blank=True)
-    client_id = serializers.CharField(required=False, allow_blank=True)
-    client_secret = serializers.CharField(required=False, allow_blank=True)
-
-    def validate_grant_type(self, value: str) -> str:
-        if value != "password":
-            raise serializers.ValidationError(_('Only the "password" grant type is supported.'))
-        return value
 
 
 FORM = "application/x-www-form-urlencoded"
@@ -134,20 +146,13 @@ class LoginFormInputSerializer(LoginInputSerializer):
         ),
     ],
 )
-class RefreshInputSerializer(serializers.Serializer):
+class RefreshInputSerializer(OAuth2GrantSerializer):
     """OAuth2 refresh (RFC 6749 §6), as JSON or a form: `grant_type`, when sent, must be "refresh_token"."""
 
-    refresh_token = serializers.CharField(max_length=4096)
-    grant_type = serializers.CharField(required=False)
-    # OAuth2 clients may send these; we do not use them.
-    scope = serializers.CharField(required=False, allow_blank=True)
-    client_id = serializers.CharField(required=False, allow_blank=True)
-    client_secret = serializers.CharField(required=False, allow_blank=True)
+    grant = "refresh_token"
+    wrong_grant = _('Only the "refresh_token" grant type is supported here.')
 
-    def validate_grant_type(self, value: str) -> str:
-        if value != "refresh_token":
-            raise serializers.ValidationError(_('Only the "refresh_token" grant type is supported here.'))
-        return value
+    refresh_token = serializers.CharField(max_length=4096)
 
 
 @extend_schema_serializer(
