@@ -3,11 +3,10 @@
 Public (a token is not read) and the same for every caller in a language: `Cache-Control: public`.
 """
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer, inline_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from catalog.api.serializers import GenreOutputSerializer, genre_data
 from catalog.localized import genre_label
@@ -15,6 +14,8 @@ from catalog.models import MediaType
 from catalog.selectors import genres_of, original_languages
 from catalog.text import strip_accents
 from core.api.caching import CachePolicy
+from core.api.pagination import page_body, page_of
+from core.api.views import PublicApi
 from core.names import language_name
 
 
@@ -35,32 +36,19 @@ class LanguageOutputSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="How many titles of the catalog are originally in it.")
 
 
-def _list_of(name: str, item: serializers.Serializer) -> serializers.Serializer:
-    """The API's list envelope around a whole list: one page, no next one."""
-    return inline_serializer(
-        name,
-        {
-            "results": item,
-            "next": serializers.URLField(allow_null=True, help_text="Always null: the whole list."),
-            "count": serializers.IntegerField(),
-        },
-    )
-
-
 def _whole_list(results: list[dict[str, object]]) -> dict[str, object]:
-    return {"results": results, "next": None, "count": len(results)}
+    """A whole list in the API's page envelope: one page, no next one."""
+    return page_body(results, next_url=None, count=len(results))
 
 
-class CatalogListApi(APIView):
-    authentication_classes = ()  # public: an Authorization header is not read (and no security declared)
-    permission_classes = ()
+class CatalogListApi(PublicApi):
     cache_policy = CachePolicy.PUBLIC
 
 
 class GenreListApi(CatalogListApi):
     @extend_schema(
         parameters=[GenreListInputSerializer],
-        responses={200: _list_of("GenreList", GenreOutputSerializer(many=True))},
+        responses={200: page_of("GenreList", GenreOutputSerializer, count=True)},
         examples=[
             OpenApiExample(
                 "French",
@@ -89,7 +77,7 @@ class GenreListApi(CatalogListApi):
 class LanguageListApi(CatalogListApi):
     @extend_schema(
         parameters=[LanguageListInputSerializer],
-        responses={200: _list_of("LanguageList", LanguageOutputSerializer(many=True))},
+        responses={200: page_of("LanguageList", LanguageOutputSerializer, count=True)},
         examples=[
             OpenApiExample(
                 "English",
