@@ -1,11 +1,14 @@
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any, ClassVar
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from catalog.text import normalize_text
 from core.models import TimeStampedModel
@@ -44,6 +47,8 @@ class DataSource(TimeStampedModel):
     data_as_of = models.CharField(_("data as of"), max_length=20, blank=True)
     loaded_at = models.DateTimeField(_("last loaded"), null=True, blank=True)
 
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         ordering = ("name",)
         verbose_name = _("data source")
@@ -61,6 +66,8 @@ class Genre(models.Model):
     name_fr = models.CharField(_("French name"), max_length=100)
     for_movies = models.BooleanField(_("movie genre"), default=False)
     for_tv = models.BooleanField(_("TV genre"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ("name_en",)
@@ -104,6 +111,12 @@ def search_columns(
         normalize_text(" | ".join(names)),
         normalize_text(" | ".join(title_people(directors, writers, cast))),
     )
+
+
+# Kept at module level too: the Movie and TV show proxies (which the admin saves) send their own signals.
+TITLE_HISTORY = HistoricalRecords(
+    excluded_fields=["search_title", "search_people", "updated_at"], m2m_fields=["genres"]
+)
 
 
 class Title(TimeStampedModel):
@@ -200,6 +213,10 @@ class Title(TimeStampedModel):
     search_title = models.TextField(_("searchable titles"), blank=True, editable=False)
     search_people = models.TextField(_("searchable people"), blank=True, editable=False)
 
+    # Before/after values of every write that changes an existing title (admin, loaders, refresh), genres
+    # included; the derived search columns are left out (they follow the names).
+    history = TITLE_HISTORY
+
     class Meta:
         verbose_name = _("title")
         verbose_name_plural = _("titles")
@@ -239,6 +256,42 @@ class Title(TimeStampedModel):
     def people(self) -> list[str]:
         return title_people(self.directors, self.writers, self.cast)
 
+    # ---- validation: the rules of catalog.validators, on their fields, and duplicates named
+    def clean(self) -> None:
+        super().clean()
+        from catalog.validators import title_errors
+
+        errors = title_errors(self)
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        """The unique ids' constraints say which title holds the id, on the id's field, instead of naming
+        the constraint."""
+        exclude = set(exclude or ())
+        errors: dict[str, list[str]] = {}
+        others = Title.objects.exclude(pk=self.pk) if self.pk else Title.objects.all()
+        if self.imdb_id and "imdb_id" not in exclude:
+            holder = others.filter(imdb_id=self.imdb_id).first()
+            if holder is not None:
+                errors["imdb_id"] = [
+                    _("IMDb id %(id)s is already used by %(title)s.") % {"id": self.imdb_id, "title": holder}
+                ]
+        if self.tmdb_id and "tmdb_id" not in exclude:
+            holder = others.filter(tmdb_id=self.tmdb_id, media_type=self.media_type).first()
+            if holder is not None:
+                errors["tmdb_id"] = [
+                    _("TMDB id %(id)s is already used by %(title)s.") % {"id": self.tmdb_id, "title": holder}
+                ]
+        try:
+            super().validate_constraints(exclude={*exclude, "imdb_id", "tmdb_id"})
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
+
+    # ----
     def refresh_search_fields(self) -> None:
         self.search_title, self.search_people = search_columns(
             title_en=self.title_en,
@@ -434,3 +487,61 @@ class TvShow(Title):
         proxy = True
         verbose_name = _("TV show")
         verbose_name_plural = _("TV shows")
+
+
+class FieldLock(models.Model):
+    """A field a curator edited on a title, genre or data source: every writer leaves it alone and notes
+    what its provider says instead (`provider_value`), for the curator to accept or ignore."""
+
+    title = models.ForeignKey(
+        Title, null=True, blank=True, on_delete=models.CASCADE, related_name="field_locks"
+    )
+    genre = models.ForeignKey(
+        Genre, null=True, blank=True, on_delete=models.CASCADE, related_name="field_locks"
+    )
+    data_source = models.ForeignKey(
+        DataSource, null=True, blank=True, on_delete=models.CASCADE, related_name="field_locks"
+    )
+    field = models.CharField(_("field"), max_length=50)
+    locked_at = models.DateTimeField(_("locked at"), auto_now_add=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # What a writer would have written (JSON: genres as TMDB ids), by whom and when; null until one tried.
+    provider_value = models.JSONField(_("provider says"), null=True, blank=True)
+    provider_actor = models.CharField(_("provider"), max_length=50, blank=True)
+    provider_seen_at = models.DateTimeField(_("provider value seen at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("locked field")
+        verbose_name_plural = _("locked fields")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "field"], condition=Q(title__isnull=False), name="field_lock_title_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["genre", "field"], condition=Q(genre__isnull=False), name="field_lock_genre_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["data_source", "field"],
+                condition=Q(data_source__isnull=False),
+                name="field_lock_source_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(title__isnull=False, genre__isnull=True, data_source__isnull=True)
+                    | Q(title__isnull=True, genre__isnull=False, data_source__isnull=True)
+                    | Q(title__isnull=True, genre__isnull=True, data_source__isnull=False)
+                ),
+                name="field_lock_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.title_id or self.genre_id or self.data_source_id
+        return f"{owner}.{self.field}"
