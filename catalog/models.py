@@ -257,11 +257,17 @@ class Title(TimeStampedModel):
         return title_people(self.directors, self.writers, self.cast)
 
     # ---- validation: the rules of catalog.validators, on their fields, and duplicates named
+    def full_clean(self, exclude: Collection[str] | None = None, *args: Any, **kwargs: Any) -> None:
+        # A form that edits some fields (the changelist's French title) is not refused for the others.
+        self._clean_exclude = set(exclude or ())
+        super().full_clean(exclude, *args, **kwargs)
+
     def clean(self) -> None:
         super().clean()
         from catalog.validators import title_errors
 
-        errors = title_errors(self)
+        skip = getattr(self, "_clean_exclude", set())
+        errors = {field: messages for field, messages in title_errors(self).items() if field not in skip}
         if errors:
             raise ValidationError(errors)
 

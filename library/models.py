@@ -1,4 +1,7 @@
+from collections.abc import Collection
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +51,22 @@ class Entry(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.user} · {self.title} · {self.status}"
 
+    def clean(self) -> None:
+        """The rating's rules in words, on the rating field (the constraints would only name themselves)."""
+        super().clean()
+        if self.rating is None:
+            return
+        if not 1 <= self.rating <= 10:
+            raise ValidationError(
+                {"rating": _("A rating is from 1 to 10, not %(value)d.") % {"value": self.rating}}
+            )
+        if self.status != Status.SEEN:
+            raise ValidationError({"rating": _("Only a title marked seen can have a rating.")})
+
+    def validate_constraints(self, exclude: Collection[str] | None = None) -> None:
+        # clean() checks the rating's two constraints and says what is wrong.
+        super().validate_constraints(exclude={*(exclude or ()), "rating"})
+
 
 class ImportJob(TimeStampedModel):
     """One uploaded history file and what became of it; the worker reads the file from here."""
@@ -84,3 +103,22 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} · {self.user} · {self.status}"
+
+    # `counts` holds the numbers and, beside them, the report's lines ("changes", "conflicts"): one JSON
+    # document written once when the job ends.
+    COUNT_NAMES = ("matched", "created", "updated", "unmatched", "conflicts")
+
+    @property
+    def count_values(self) -> dict[str, int]:
+        """What became of the rows, 0 for a count an older job did not record."""
+        return {name: int(self.counts.get(name) or 0) for name in self.COUNT_NAMES}
+
+    @property
+    def changes(self) -> list[dict]:
+        """The entries the import changed: title, status and rating before and after (the first 1,000)."""
+        return list(self.counts.get("changes") or [])
+
+    @property
+    def conflicts(self) -> list[dict]:
+        """The statuses and ratings set here after the file's date, kept over the file's (the first 1,000)."""
+        return list(self.counts.get("conflicts") or [])
