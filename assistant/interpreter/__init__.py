@@ -16,12 +16,21 @@ How a message is read:
 
 from assistant.interpreter.filters import read_filters
 from assistant.interpreter.lexicon import (
+    ENGLISH_WORDS,
+    FRENCH_WORDS,
+    KEYBOARD_RUNS,
     MORE,
+    MORE_ONLY,
+    QUESTION,
     REFINE_PRONOUN,
     REFINE_START,
+    REPLACE,
     RESET,
     RESET_WEAK,
     SIMILAR_NO_TITLE,
+    SMALL_TALK,
+    STOPWORDS,
+    words_in,
 )
 from assistant.interpreter.references import read_people, read_search, read_similar
 from assistant.interpreter.scan import Scan, message_language
@@ -43,9 +52,13 @@ def interpret(message: str) -> Interpretation:
     reset = bool(scan.take(RESET)) or (not similar and bool(scan.take(RESET_WEAK)))
     language = message_language(scan)
     found = read_filters(scan, language == "fr")
-    more = bool(scan.take(MORE))
+    more = bool(MORE_ONLY.match(scan.text)) or bool(scan.take(MORE))
+    replacing = bool(scan.take(REPLACE))
+    understood = bool(found.found() or people or similar_titles or search_titles or ordinal or reset or more)
 
-    if reset:
+    if not understood and _small_talk(scan, like_this):
+        intent = "clarify"
+    elif reset:
         intent = "reset"
     elif similar:
         intent = "similar"
@@ -56,6 +69,7 @@ def interpret(message: str) -> Interpretation:
     elif (
         found.adjustments
         or more
+        or (replacing and bool(found.genres))
         or REFINE_START.match(scan.folded)
         or REFINE_PRONOUN.search(scan.folded)
         or (found.excluded and not found.wanted() and not people)
@@ -70,6 +84,7 @@ def interpret(message: str) -> Interpretation:
         language=language,
         media_type=found.media[0] if len(found.media) == 1 else None,
         genres=tuple(found.genres),
+        required_genres=tuple(found.required),
         exclude_genres=tuple(found.excluded),
         year_from=year_from,
         year_to=year_to,
@@ -82,3 +97,35 @@ def interpret(message: str) -> Interpretation:
         adjustments=tuple(found.adjustments),
         ordinal=ordinal,
     )
+
+
+_VOWELS = frozenset("aeiouy")
+_KNOWN = STOPWORDS | ENGLISH_WORDS | FRENCH_WORDS
+
+
+def _gibberish(word: str) -> bool:
+    """A word no one types on purpose: no vowel, a run along the keyboard, a letter thrice or five
+    consonants in a row ("asdfgh", "zzzz", "xkcdqwrt"); a real but unknown word ("Ratatouille") is not."""
+    if len(word) < 3 or word.isdigit():
+        return False
+    if not _VOWELS & set(word) or any(run in word for run in KEYBOARD_RUNS):
+        return True
+    if any(word[i] == word[i + 1] == word[i + 2] for i in range(len(word) - 2)):
+        return True
+    consonants = 0
+    for char in word:
+        consonants = 0 if char in _VOWELS or not char.isalpha() else consonants + 1
+        if consonants >= 5:
+            return True
+    return False
+
+
+def _small_talk(scan: Scan, like_this: bool) -> bool:
+    """Nothing to search for: a greeting, thanks, a request for help, a question the catalog cannot
+    answer ("what's the weather like?") or keyboard mashing."""
+    if SMALL_TALK.search(scan.folded) or QUESTION.match(scan.folded):
+        return True
+    if like_this:  # "something like": the reply asks which title
+        return False
+    unknown = [word for word in words_in(scan.text) if word not in _KNOWN]
+    return bool(unknown) and all(_gibberish(word) for word in unknown)

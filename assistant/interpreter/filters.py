@@ -19,12 +19,14 @@ from assistant.interpreter.lexicon import (
     FR_DECADES,
     GENRE_PATTERN,
     GENRES,
+    GENRES_ALL,
     HOURS,
     LANGUAGE_PATTERN,
     LANGUAGES,
     LONG,
     MEDIA,
     MEDIA_PATTERN,
+    MOOD_EXCLUDES,
     NEGATED,
     OLD,
     QUALITY,
@@ -57,6 +59,7 @@ class FoundFilters:
 
     media: list[str] = field(default_factory=list)
     genres: list[int] = field(default_factory=list)
+    required: list[int] = field(default_factory=list)  # genres every title must have
     excluded: list[int] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     periods: list[tuple[int, int]] = field(default_factory=list)  # "in the 90s": union of all
@@ -201,15 +204,37 @@ def _read_ratings(scan: Scan, found: FoundFilters) -> None:
             found.ratings.append(8.0 if match["very"] else 7.0)
 
 
+def _read_genres(scan: Scan, found: FoundFilters) -> None:
+    """Genres wanted and refused. A mood or an audience ("feel-good", "for kids") is any of its genres and
+    refuses what such a film never is; beside one, a genre named outright is required ("animated film for
+    kids" is animated); "a romantic comedy" requires both of its genres."""
+    named: list[int] = []
+    mood_excludes: list[int] = []
+    for match in scan.take(GENRE_PATTERN):
+        index = row(match)
+        ids = GENRES[index][2]
+        if _negated(scan, match.start()):
+            _add(found.excluded, *ids)
+            continue
+        _add(found.genres, *ids)
+        if index in GENRES_ALL:
+            _add(found.required, *ids)
+        elif index in MOOD_EXCLUDES:
+            _add(mood_excludes, *MOOD_EXCLUDES[index])
+        elif len(ids) == 1:
+            _add(named, *ids)
+    if mood_excludes:
+        _add(found.required, *named)
+        _add(found.excluded, *(genre for genre in mood_excludes if genre not in found.genres))
+
+
 def read_filters(scan: Scan, french: bool) -> FoundFilters:
     """Every filter in what is still unread of `scan`; the order matters (longer phrases first)."""
     found = FoundFilters()
     scan.take(SHOW_VERB)
     for match in scan.take(ADJUSTMENT_PATTERN):
         _add(found.adjustments, ADJUSTMENTS[row(match)][0])
-    for match in scan.take(GENRE_PATTERN):
-        ids = GENRES[row(match)][2]
-        _add(found.excluded if _negated(scan, match.start()) else found.genres, *ids)
+    _read_genres(scan, found)
     scan.take(SUBTITLES)
     for match in scan.take(LANGUAGE_PATTERN):
         if not _negated(scan, match.start()):

@@ -68,9 +68,14 @@ GENRES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     (r"romantic\s+comed(?:y|ies)|rom[\s-]?coms?", r"comedies?\s+romantiques?", (COMEDY, ROMANCE)),
     (r"musicals?|music", r"comedies?\s+musicales?|musiques?|musicales?|musicaux", (MUSIC,)),
     (
-        r"feel[\s-]?good|uplifting|heart[\s-]?warming",
-        r"reconfortants?|qui\s+fait\s+du\s+bien",
+        r"feel[\s-]?good|uplifting|heart[\s-]?warming|cheer\s+(?:me|us)\s+up",
+        r"reconfortants?|qui\s+fait\s+du\s+bien|feel[\s-]?good|remonte\s+le\s+moral",
         (COMEDY, FAMILY),
+    ),
+    (  # an audience: films for children are family films or cartoons, never horror or adult genres
+        r"for\s+(?:the\s+|my\s+|little\s+)?(?:kids|children|family)|kids|children(?:'s)?|family[\s-]friendly",
+        r"pour\s+(?:les\s+|mes\s+|des\s+)?(?:enfants|petits|gamins|gosses|famille)|enfants|en\s+famille|famille",
+        (FAMILY, ANIMATION),
     ),
     (r"(?=sitcoms?\b)", "", (COMEDY,)),
     (r"(?=docu[\s-]?series\b)", "", (DOCUMENTARY,)),
@@ -103,7 +108,12 @@ GENRES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
         r"science[\s-]+fiction|sf|espace|futuristes?",
         (SCIENCE_FICTION,),
     ),
-    (r"dramas?|dramatic", r"drames?|dramatiques?", (DRAMA,)),
+    (
+        r"dramas?|dramatic|sad|sadder|tear[\s-]?jerkers?|moving|emotional|make\s+me\s+cry",
+        r"drames?|dramatiques?|tristes?|emouvant(?:e|s|es)?|bouleversant(?:e|s|es)?|qui\s+fait\s+pleurer"
+        r"|poignant(?:e|s|es)?",
+        (DRAMA,),
+    ),
     (
         r"documentar(?:y|ies)|docus?|docs?",
         r"documentaires?",
@@ -125,8 +135,8 @@ GENRES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
         (HISTORY,),
     ),
     (
-        r"family|families|family[\s-]friendly|for\s+(?:the\s+)?(?:kids|children)|kids|children(?:'s)?",
-        r"familia(?:l|le|les|ux)|en\s+famille|pour\s+(?:les\s+)?(?:enfants|petits)|enfants",
+        r"family|families",
+        r"familia(?:l|le|les|ux)",
         (FAMILY,),
     ),
     (
@@ -135,6 +145,14 @@ GENRES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
         (ROMANCE,),
     ),
 )
+# Rows naming several genres at once that a title must all have ("a romantic comedy" is both).
+GENRES_ALL = frozenset({0})
+# Rows that say who or what mood a film is for rather than its genre: any of their genres, and what such
+# a film must never be. Beside one of them, a genre named outright is required ("animated film for kids").
+MOOD_EXCLUDES: dict[int, tuple[int, ...]] = {
+    2: (HORROR, WAR),  # feel-good
+    3: (HORROR, THRILLER, CRIME, WAR),  # for kids: nothing frightening or violent
+}
 GENRE_PATTERN = table(["|".join(filter(None, (en, fr))) for en, fr, _ in GENRES])
 
 LANGUAGES: tuple[tuple[str, str, str], ...] = (
@@ -204,6 +222,7 @@ ADJUSTMENT_PATTERN = table([f"{en}|{fr}" for _, en, fr in ADJUSTMENTS])
 # Words that turn the next filter around: "not horror", "pas de films d'horreur", "no horror or romance".
 _NEGATORS = (
     r"not|no|without|except|nothing|hate|avoid|never|anything\s+but|other\s+than|don'?t\s+(?:want|like|need)"
+    r"|less|fewer|moins"
     r"|(?:is|are|was|were|does|do)n'?t"
     r"|pas|sans|sauf|aucune?|ni|non|jamais|evite[rz]?|deteste[rz]?|a\s+part|autre\s+que|hors"
 )
@@ -312,6 +331,11 @@ RESET = re.compile(
     r"|rien\s+a\s+voir|nouvelle\s+recherche|(?:completement|totalement)\s+different)\b"
 )
 RESET_WEAK = re.compile(r"\b(?:something\s+else|autre\s+chose|quelque\s+chose\s+d'autre)\b")
+# A message that is only "plus" or "the rest": more of the same ("plus" alone, never "plus récent").
+MORE_ONLY = re.compile(
+    r"^\W*(?:plus|encore\s+plus|others|la\s+suite|next|et\s+apres|and\s+then)\W*"
+    r"(?:(?:please|pls|svp|stp|s'il\s+(?:te|vous)\s+plait)\W*)?$"
+)
 MORE = re.compile(
     AT_WORD
     + r"(?:more|another(?:\s+one)?|one\s+more|others|other\s+(?:ones?|suggestions?|ideas?|options?|results?"
@@ -332,6 +356,26 @@ REFINE_START = re.compile(
     r"|how\s+about|make\s+(?:it|them)|seulement|uniquement|mais|et|pas|sans|sauf|plutot|juste|que|aussi"
     r"|pareil|et\s+si)\b"
 )
+# "Actually make it a comedy", "finalement une comédie": the genre named replaces the current one.
+REPLACE = re.compile(
+    AT_WORD + r"(?:actually|instead|rather|make\s+(?:it|that|them)|change\s+(?:it\s+)?to|switch\s+to"
+    r"|finalement|plutot|en\s+fait|change\s+pour|remplace|passons\s+a)\b"
+)
+# Greetings, thanks, requests for help: answered with what the assistant can do, not with a list.
+SMALL_TALK = re.compile(
+    AT_WORD + r"(?:h(?:e+l+o+|i+|ey+|owdy)|yo|good\s+(?:morning|evening|afternoon|night)"
+    r"|thanks?(?:\s+you)?|thx|cheers|bye|goodbye|help|what\s+can\s+you\s+do|how\s+does\s+(?:it|this)\s+work|who\s+are\s+you"
+    r"|how\s+are\s+you|ok(?:ay)?|cool|nice|great|lol|test(?:ing)?|bonjour|bonsoir|salut|coucou|merci"
+    r"|au\s+revoir|a\+|aide(?:[\s-]moi)?|au\s+secours|qu'est[\s-]ce\s+que\s+tu\s+(?:sais\s+)?(?:fais|faire)"
+    r"|que\s+sais[\s-]tu\s+faire|tu\s+sers\s+a\s+quoi|qui\s+es[\s-]tu|comment\s+(?:ca\s+va|vas[\s-]tu)"
+    r"|ca\s+va|d'accord|super|genial)\b"
+)
+# A question the assistant cannot answer ("what's the weather?"): no filter, a question word first.
+QUESTION = re.compile(
+    r"^\W*(?:what|who|why|when|where|how|which|do\s+you|are\s+you|can\s+you\s+(?!recommend|suggest|find)"
+    r"|quel(?:le)?s?|qui|pourquoi|quand|ou|comment|est[\s-]ce\s+que|tu\s+(?:es|peux|connais))\b"
+)
+KEYBOARD_RUNS = ("qwert", "asdf", "zxcv", "azert", "qsdf", "wxcv", "hjkl", "uiop", "jkl", "dfg", "sdf", "fgh")
 REFINE_PRONOUN = re.compile(r"\b(?:ones|those|them|ceux|celles|ceux[\s-]la|celles[\s-]la)\b")
 
 # Words that carry no request on their own: a text made only of these and filters is not a title.
@@ -359,6 +403,7 @@ FRENCH_WORDS = wordset("""
     comedies horreur policier polar dessin documentaire guerre aventure fantastique historique familial
     enfants francais francaise anglais coreen japonais espagnol italien allemand chinois classique
     classiques ancien anciens vieux court courte courts longue sorti svp stp merci trop vraiment quoi il y
+    bonjour bonsoir salut coucou aide triste emouvant finalement plutot enfants famille
     """)
 ENGLISH_WORDS = wordset("""
     the a an with like something anything movie movies show shows and from in not no only just more some

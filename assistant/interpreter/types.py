@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-INTENTS = ("discover", "similar", "search", "refine", "more", "reset")
+# "clarify": small talk or words it cannot read ("hello", "merci", keyboard mashing): a short reply with
+# examples, and no list.
+INTENTS = ("discover", "similar", "search", "refine", "more", "reset", "clarify")
 
 
 @dataclass(frozen=True)
@@ -13,6 +15,7 @@ class Interpretation:
     language: str  # "en" | "fr": the language the message is written in (default "en")
     media_type: str | None = None  # "movie" | "tv"
     genres: tuple[int, ...] = ()  # TMDB movie genre ids wanted (any of them)
+    required_genres: tuple[int, ...] = ()  # … and those a title must all have ("a romantic comedy")
     exclude_genres: tuple[int, ...] = ()  # TMDB movie genre ids not wanted
     year_from: int | None = None
     year_to: int | None = None

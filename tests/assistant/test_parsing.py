@@ -12,6 +12,8 @@ import pytest
 from assistant.interpreter import INTENTS, Interpretation, interpret
 from catalog.genres import TMDB_GENRES
 
+KIDS_EXCLUDED = (27, 53, 80, 10752)  # for children: no horror, thriller, crime or war
+
 
 def expect(intent: str, **fields: object) -> dict[str, object]:
     return {"intent": intent, **fields}
@@ -25,11 +27,23 @@ ENGLISH: list[tuple[str, dict[str, object]]] = [
     ),
     ("something scary", expect("discover", genres=(27,))),
     ("a hilarious comedy", expect("discover", genres=(35,))),
-    ("a feel-good movie", expect("discover", genres=(35, 10751), media_type="movie")),
-    ("an animated movie for kids", expect("discover", genres=(16, 10751), media_type="movie")),
+    (
+        "a feel-good movie",
+        expect("discover", genres=(35, 10751), exclude_genres=(27, 10752), media_type="movie"),
+    ),
+    (
+        "an animated movie for kids",
+        expect(
+            "discover",
+            genres=(16, 10751),
+            required_genres=(16,),
+            exclude_genres=KIDS_EXCLUDED,
+            media_type="movie",
+        ),
+    ),
     ("a heist thriller", expect("discover", genres=(80, 53))),
     ("a sci-fi series set in space", expect("discover", genres=(878,), media_type="tv")),
-    ("a romantic comedy", expect("discover", genres=(35, 10749))),
+    ("a romantic comedy", expect("discover", genres=(35, 10749), required_genres=(35, 10749))),
     ("a documentary about World War II", expect("discover", genres=(99, 10752))),
     ("westerns from the 60s", expect("discover", genres=(37,), year_from=1960, year_to=1969)),
     ("a musical", expect("discover", genres=(10402,))),
@@ -153,9 +167,12 @@ FRENCH: list[tuple[str, dict[str, object]]] = [
         "un film drôle français des années 90",
         expect("discover", genres=(35,), languages=("fr",), year_from=1990, year_to=1999, media_type="movie"),
     ),
-    ("une comédie romantique", expect("discover", genres=(35, 10749))),
+    ("une comédie romantique", expect("discover", genres=(35, 10749), required_genres=(35, 10749))),
     ("un film d'horreur effrayant", expect("discover", genres=(27,), media_type="movie")),
-    ("un dessin animé pour enfants", expect("discover", genres=(16, 10751))),
+    (
+        "un dessin animé pour enfants",
+        expect("discover", genres=(16, 10751), required_genres=(16,), exclude_genres=KIDS_EXCLUDED),
+    ),
     (
         "un polar coréen récent bien noté",
         expect("discover", genres=(80,), languages=("ko",), year_from=2015, min_rating=7.0),
@@ -328,7 +345,7 @@ def test_long_and_repetitive_messages_stay_cheap() -> None:
     started = time.perf_counter()
     assert interpret("like " + " or ".join(["Heat"] * 200)).intent == "similar"
     assert interpret("with " + "Jean " * 300).intent == "discover"
-    assert interpret("x" * 10_000) == Interpretation(intent="discover", language="en")
+    assert interpret("x" * 10_000) == Interpretation(intent="clarify", language="en")  # keyboard mashing
     assert time.perf_counter() - started < 0.05
 
 
