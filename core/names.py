@@ -13,9 +13,19 @@ def _translations(domain: str, language: str) -> gettext.NullTranslations:
     return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[language], fallback=True)
 
 
+# TMDB's own codes, which ISO 639 lacks: "cn" (Cantonese) and "xx" (no spoken language).
+_EXTRA_LANGUAGES = {"cn": "yue", "xx": "zxx"}
+
+
 def language_name(code: str, language: str) -> str:
-    """A label: "ja" → "Japanese" / "Japonais"; an unknown code stays as it is."""
-    record = pycountry.languages.get(alpha_2=code.lower()) if len(code) == 2 else None
+    """A label: "ja" → "Japanese" / "Japonais", "ary" (ISO 639-3, no two-letter code) → "Moroccan Arabic" /
+    "Arabe marocain"; an unknown code stays as it is."""
+    iso = _EXTRA_LANGUAGES.get(code.lower(), code.lower())
+    record = None
+    if len(iso) == 2:
+        record = pycountry.languages.get(alpha_2=iso)
+    elif len(iso) == 3:
+        record = pycountry.languages.get(alpha_3=iso)
     if record is None:
         return code
     name = _translations("iso639-3", language).gettext(record.name)

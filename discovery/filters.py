@@ -30,6 +30,7 @@ class SortBy(models.TextChoices):
 @dataclass(frozen=True)
 class DiscoveryFilters:
     genres: tuple[int, ...] = ()  # Genre pks, any of them
+    all_genres: tuple[int, ...] = ()  # Genre pks, every one of them ("a romantic comedy")
     exclude_genres: tuple[int, ...] = ()
     year_from: int | None = None
     year_to: int | None = None
@@ -39,6 +40,7 @@ class DiscoveryFilters:
     runtime_min: int | None = None
     runtime_max: int | None = None
     people: tuple[str, ...] = ()  # names that must all appear among directors, writers or cast
+    credited: tuple[int, ...] = ()  # Person pks that must all be credited: a whole name, not a part of one
     sort_by: str = SortBy.SCORE
 
 
@@ -58,6 +60,13 @@ MAX_GENRE_CHARS = 60
 MAX_LANGUAGE_CHARS = 8
 MAX_QUERY_CHARS = 200
 RANGES = (("year_from", "year_to"), ("runtime_min", "runtime_max"))
+
+
+def _range_message(end: str) -> str:
+    """A range given backwards, in words: the Discover form's labels, not the wire names."""
+    if end == "year_to":
+        return _("To year must not be before From year.")
+    return _("Longest (minutes) must not be less than Shortest (minutes).")
 
 
 def discovery_filters_from(data: Mapping[str, Any], *, media_type: str) -> DiscoveryFilters:
@@ -93,7 +102,7 @@ def discovery_filters_from(data: Mapping[str, Any], *, media_type: str) -> Disco
         errors["sort_by"] = [_('"{input}" is not a valid choice.').format(input=sort_by)]
     for start, end in RANGES:
         if values.get(start) is not None and values.get(end) is not None and values[start] > values[end]:
-            errors[end] = [_("Must be greater than or equal to %(field)s.") % {"field": start}]
+            errors[end] = [_range_message(end)]
     if errors:
         raise ValidationError(errors)
     return DiscoveryFilters(**values)
@@ -148,10 +157,17 @@ def _names(value: Any, max_chars: int) -> list[str]:
 
 
 def _languages(value: Any) -> tuple[str, ...]:
+    """ISO 639-1 codes, or ISO 639-3 for a language without one ("yue"), as the catalog stores them."""
     codes = [v.strip().lower() for v in _values(value, MAX_LANGUAGE_CHARS)]
-    unknown = [c for c in codes if len(c) != 2 or pycountry.languages.get(alpha_2=c) is None]
+    unknown = [c for c in codes if not _is_iso_language(c)]
     if unknown:
         raise ValidationError(
-            _("Unknown ISO 639-1 language code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
+            _("Unknown ISO 639 language code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
         )
     return tuple(codes)
+
+
+def _is_iso_language(code: str) -> bool:
+    if len(code) == 2:
+        return pycountry.languages.get(alpha_2=code) is not None
+    return len(code) == 3 and code.isalpha() and pycountry.languages.get(alpha_3=code) is not None

@@ -91,6 +91,20 @@ def _bounds(name: str) -> dict[str, Any]:
     return {"min": low, "max": high}
 
 
+MOST_USED_LANGUAGES = 12  # the first group of the language list; the others follow by name
+
+
+def language_choices(codes: list[str], *, language: str) -> list[tuple[Any, Any]]:
+    """The original languages by name in the page's language: the most used first (`codes` comes most
+    titles first), then every other one alphabetically, in two groups of the select."""
+    named = [(code, language_name(code, language)) for code in codes]
+    most_used = named[:MOST_USED_LANGUAGES]
+    others = sorted(named[MOST_USED_LANGUAGES:], key=lambda choice: choice[1].casefold())
+    if not others:
+        return most_used
+    return [(_("Most used"), most_used), (_("Other languages"), others)]
+
+
 class DiscoverForm(PageForm):
     """The filters of the Discover page, in the query string (a GET form: links and pages can be shared)."""
 
@@ -129,12 +143,11 @@ class DiscoverForm(PageForm):
             ((str(g.tmdb_id), g.name(language)) for g in genres_of(self.media_type)),
             key=lambda choice: choice[1].casefold(),
         )
-        languages = sorted(
-            ((code, language_name(code, language)) for code in original_languages(self.media_type)),
-            key=lambda choice: choice[1].casefold(),
-        )
         field_of(self, "genres", forms.ChoiceField).choices = genres
-        field_of(self, "languages", forms.ChoiceField).choices = [("", _("Any")), *languages]
+        field_of(self, "languages", forms.ChoiceField).choices = [
+            ("", _("Any")),
+            *language_choices(original_languages(self.media_type), language=language),
+        ]
         for name in ("year_from", "year_to", "min_rating", "min_votes", "runtime_min", "runtime_max"):
             self.fields[name].widget.attrs.update(_bounds(name))
         self.fields["min_rating"].widget.attrs["step"] = "0.1"

@@ -117,7 +117,7 @@ def test_sign_up_mark_a_card_seen_the_grid_refills_then_filter(
     expect(page.locator(".card-title")).to_have_text(["La Haine", "Amélie"], timeout=5000)
     page.get_by_label("To year").fill("1980")
     page.get_by_role("button", name="Show titles").click()
-    expect(page.get_by_text("Must be greater than or equal to year_from.")).to_be_visible()
+    expect(page.get_by_text("To year must not be before From year.")).to_be_visible()
 
 
 def test_search_finds_a_misspelled_title_as_you_type(page: Page, catalog: dict[str, Title]) -> None:

@@ -137,8 +137,17 @@ def test_discover_tv_shows(browser: Client, catalog: dict) -> None:
 @pytest.mark.parametrize(
     ("query", "language", "message"),
     [
-        ("year_from=1990&year_to=1980", "en", "Must be greater than or equal to year_from."),
-        ("year_from=1990&year_to=1980", "fr", "Doit être supérieur ou égal à year_from."),
+        ("year_from=1990&year_to=1980", "en", "To year must not be before From year."),
+        (
+            "year_from=1990&year_to=1980",
+            "fr",
+            "« Jusqu’à l’année » ne doit pas précéder « À partir de l’année ».",  # noqa: RUF001 (French apostrophes)
+        ),
+        (
+            "runtime_min=120&runtime_max=90",
+            "en",
+            "Longest (minutes) must not be less than Shortest (minutes).",
+        ),
         ("year_from=nineteen", "en", "Enter a whole number."),
         ("year_from=nineteen", "fr", "Saisissez un nombre entier."),
         ("min_rating=11", "fr", "Assurez-vous que cette valeur est inférieure ou égale à 10."),
