@@ -2,19 +2,22 @@
 
 A feed page is "the titles matching the filters, best first" minus "the caller's titles". The first part is
 the same for everyone asking with the same filters, so each process computes it once per
-`FEED_CACHE_SECONDS` as an array of ids, and keeps the titles it served as cards for as long. A request
-then reads only the caller's own title ids (always fresh: a title just marked never comes back) and
-whatever titles of its page are not held yet.
+`FEED_CACHE_SECONDS`: the best `FEED_CACHE_MAX_MATCHES` ids as an array (every match when there are no more)
+and, when there are more, a bitmap of every match's id (one bit per id of the catalog: 125 KB at a million),
+so that `excluded_count` is counted in memory too. A request then reads only the caller's own title ids
+(always fresh: a title just marked never comes back) and whatever titles of its page are not held yet; it
+goes to the database only when the caller's titles and the page number eat the whole prefix.
 
-Any title written through the ORM in this process empties both caches; elsewhere a change shows after
-`FEED_CACHE_SECONDS` at most. The cache steps aside (the caller asks the database) when it is switched
-off and when a filter set matches more than `FEED_CACHE_MAX_MATCHES` titles.
+The rankings a process holds take at most `FEED_CACHE_MEMORY_MB` (least recently used first out), and the
+first request for a filter set computes it while the others asking for it wait (after a deploy, one query
+per filter set and process, not one per request). Any title written through the ORM in this process empties
+both caches; elsewhere a change shows after `FEED_CACHE_SECONDS` at most.
 """
 
 import hashlib
 import json
 import threading
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,7 +29,7 @@ from django.dispatch import receiver
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
 from discovery.filters import DiscoveryFilters
-from discovery.selectors import RankKey, ResultPage, feed_key, title_ids_ranked, titles_excluded_count
+from discovery.selectors import RankKey, ResultPage, feed_key, title_ids_matching, title_ids_ranked
 from library.selectors import marked_title_ids
 
 if TYPE_CHECKING:
@@ -34,34 +37,80 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-RANKINGS_KEPT = 128  # filter sets per process (at most FEED_CACHE_MAX_MATCHES x 4 bytes each)
 TITLES_KEPT = 2000  # titles per process, with their genres (≈ 8 KB each: ≈ 16 MB at most)
 
-Ranking = np.ndarray[tuple[int], np.dtype[np.int32]]
-Rankings = TTLCache[str, Ranking | None]  # None: too many matches to hold
+Ids = np.ndarray[tuple[int], np.dtype[np.int32]]
+Bits = np.ndarray[tuple[int], np.dtype[np.uint8]]
+Mask = np.ndarray[tuple[int], np.dtype[np.bool_]]
+
+
+@dataclass(frozen=True, eq=False)
+class Ranking:
+    """One filter set's matches for everyone: the best ids in order, and, when those are not all of them,
+    which ids match at all (a bitmap) and how many do."""
+
+    best: Ids
+    members: Bits | None  # None: `best` holds every match
+    total: int
+
+    @property
+    def nbytes(self) -> int:
+        return self.best.nbytes + (self.members.nbytes if self.members is not None else 0) + 200
+
+    def matching(self, ids: Ids, *, in_best: Mask) -> int:
+        """How many of `ids` (distinct) match; `in_best` says which are among the best already."""
+        if self.members is None:
+            return int(in_best.sum())
+        ids = ids[(ids >= 0) & (ids < self.members.size * 8)]  # a title newer than the bitmap: not counted
+        return int(((self.members[ids >> 3] >> (7 - (ids & 7))) & 1).sum())
+
+
+Rankings = TTLCache[str, Ranking]
 Titles = TTLCache[int, Title]
 
 _lock = threading.Lock()
 _rankings: Rankings | None = None
 _titles: Titles | None = None
+_computing: dict[str, threading.Lock] = {}  # a filter set being ranked: the others asking wait on it
+_generation = 0  # bumped by every clear: a ranking computed across one is not kept
 
 
 def _caches() -> tuple[Rankings, Titles]:
-    """The two per-process caches, made on first use (the lifetime comes from the settings)."""
+    """The two per-process caches, made on first use (the lifetime and size come from the settings)."""
     global _rankings, _titles
+    memory = max(1, int(settings.FEED_CACHE_MEMORY_MB * 2**20))
     with _lock:
-        if _rankings is None or _titles is None or _rankings.ttl != settings.FEED_CACHE_SECONDS:
-            _rankings = TTLCache(maxsize=RANKINGS_KEPT, ttl=settings.FEED_CACHE_SECONDS)
+        if (
+            _rankings is None
+            or _titles is None
+            or _rankings.ttl != settings.FEED_CACHE_SECONDS
+            or _rankings.maxsize != memory
+        ):
+            _rankings = TTLCache(maxsize=memory, ttl=settings.FEED_CACHE_SECONDS, getsizeof=_size)
             _titles = TTLCache(maxsize=TITLES_KEPT, ttl=settings.FEED_CACHE_SECONDS)
         return _rankings, _titles
 
 
+def _size(ranking: Ranking) -> int:
+    return ranking.nbytes
+
+
 def feed_cache_clear() -> None:
     """Forget every ranking and title held by this process."""
+    global _generation
     rankings, titles = _caches()
     with _lock:
         rankings.clear()
         titles.clear()
+        _generation += 1
+
+
+def feed_cache_bytes() -> int:
+    """The memory the rankings held by this process take (their arrays), at most `FEED_CACHE_MEMORY_MB`."""
+    rankings, _titles_held = _caches()
+    with _lock:
+        rankings.expire()
+        return int(rankings.currsize)
 
 
 def cached_feed_page(
@@ -75,29 +124,32 @@ def cached_feed_page(
     after: RankKey | None = None,
 ) -> ResultPage | None:
     """The page (or, with `after`, the page of titles ranked after it), with the number of the caller's
-    titles that matched, from the cached ranking; None when the cache cannot answer and the database must.
+    titles that matched, from the held ranking; None when it cannot answer and the database must.
 
-    `after` is found by its id in the ranking, which holds every match, the caller's too: titles marked
-    since the previous page are only left out. When the ranking no longer holds it (it stopped matching),
-    the database finds its place by value."""
+    `after` is found by its id among the best ids, which hold the caller's titles too: titles marked since
+    the previous page are only left out. When they no longer hold it (it stopped matching, or lies beyond
+    them), the database finds its place by value."""
     if settings.FEED_CACHE_SECONDS <= 0:
         return None
-    ranked = _ranking(media_type=media_type, filters=filters, language=language)
-    if ranked is None:
-        return None
+    ranking = _ranking(media_type=media_type, filters=filters, language=language)
+    best = ranking.best
     begin = 0
     if after is not None:
-        found = np.flatnonzero(ranked == after.pk)
+        found = np.flatnonzero(best == after.pk)
         if not found.size:
             return None
         begin, page = int(found[0]) + 1, 1
-    marked = None
-    rest = ranked[begin:]
+    rest = best[begin:]
+    excluded = None
     if user.is_authenticated:
-        marked = np.isin(ranked, np.fromiter(marked_title_ids(user=user), dtype=np.int32))
-        rest = rest[~marked[begin:]]
+        marked = np.unique(np.fromiter(marked_title_ids(user=user), dtype=np.int32))
+        in_best = _among(best, marked)
+        rest = rest[~in_best[begin:]]
+        excluded = ranking.matching(marked, in_best=in_best)
     start = (page - 1) * page_size
     ids = rest[start : start + page_size + 1].tolist()
+    if ranking.members is not None and len(ids) <= page_size:
+        return None  # the page reaches past the best ids: only the database knows what follows
     items = _titles_by_id(ids[:page_size])
     has_more = len(ids) > page_size
     return ResultPage(
@@ -105,33 +157,60 @@ def cached_feed_page(
         page=page,
         page_size=page_size,
         has_more=has_more,
-        excluded_count=titles_excluded_count(
-            media_type=media_type, filters=filters, user=user, marked_in_ranking=marked
-        ),
+        excluded_count=excluded,
         next_after=feed_key(items[-1], sort_by=filters.sort_by, language=language)
         if has_more and items
         else None,
     )
 
 
-def _ranking(*, media_type: str, filters: DiscoveryFilters, language: str) -> Ranking | None:
-    """Every matching title id, best first; None when there are too many to hold."""
+def _among(ids: Ids, marked: Ids) -> Mask:
+    """Which of `ids` are in `marked` (sorted, distinct): a binary search each."""
+    if not marked.size:
+        return np.zeros(ids.size, dtype=np.bool_)
+    at = np.minimum(np.searchsorted(marked, ids), marked.size - 1)
+    return np.asarray(marked[at] == ids, dtype=np.bool_)
+
+
+def _ranking(*, media_type: str, filters: DiscoveryFilters, language: str) -> Ranking:
+    """The filter set's ranking, computed once per process and lifetime: concurrent requests for one not
+    held wait for the first to compute it rather than all asking the database."""
     rankings, _titles_held = _caches()
     key = hashlib.sha256(
         json.dumps([media_type, language, asdict(filters)], sort_keys=True, default=str).encode()
     ).hexdigest()
     with _lock:
-        try:
-            ranked, held = rankings[key], True
-        except KeyError:  # never ranked, or expired
-            ranked, held = None, False
-    if not held:
-        limit = settings.FEED_CACHE_MAX_MATCHES
-        ids = title_ids_ranked(media_type=media_type, filters=filters, language=language, limit=limit + 1)
-        ranked = np.array(ids, dtype=np.int32) if len(ids) <= limit else None
+        held = rankings.get(key)
+        if held is not None:
+            return held
+        computing = _computing.setdefault(key, threading.Lock())
+    with computing:
         with _lock:
-            rankings[key] = ranked
-    return ranked
+            held = rankings.get(key)
+            generation = _generation
+        if held is not None:
+            return held
+        try:
+            ranking = _compute(media_type=media_type, filters=filters, language=language)
+            with _lock:
+                if generation == _generation and ranking.nbytes <= rankings.maxsize:
+                    rankings[key] = ranking
+        finally:
+            with _lock:
+                if _computing.get(key) is computing:
+                    del _computing[key]
+    return ranking
+
+
+def _compute(*, media_type: str, filters: DiscoveryFilters, language: str) -> Ranking:
+    limit = max(1, settings.FEED_CACHE_MAX_MATCHES)
+    ids = title_ids_ranked(media_type=media_type, filters=filters, language=language, limit=limit + 1)
+    if len(ids) <= limit:
+        return Ranking(best=np.array(ids, dtype=np.int32), members=None, total=len(ids))
+    every = np.fromiter(title_ids_matching(media_type=media_type, filters=filters), dtype=np.int32)
+    flags = np.zeros(int(every.max()) + 1, dtype=np.bool_)
+    flags[every] = True
+    return Ranking(best=np.array(ids[:limit], dtype=np.int32), members=np.packbits(flags), total=every.size)
 
 
 def _titles_by_id(ids: list[int]) -> list[Title]:

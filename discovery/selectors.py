@@ -5,11 +5,10 @@ inside the query, so a page is full whenever enough unseen matches exist, howeve
 """
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -205,23 +204,23 @@ def title_ids_ranked(*, media_type: str, filters: DiscoveryFilters, language: st
     return list(titles.order_by(*_ordering(filters.sort_by, language)).values_list("pk", flat=True)[:limit])
 
 
+def title_ids_matching(*, media_type: str, filters: DiscoveryFilters) -> Iterator[int]:
+    """The id of every matching title, in no order (no sort: a scan), read in chunks."""
+    titles = titles_filter(Title.objects.filter(media_type=media_type), filters)
+    return titles.values_list("pk", flat=True).iterator(chunk_size=20_000)
+
+
 def titles_excluded_count(
     *,
     media_type: str,
     filters: DiscoveryFilters,
     user: User | AnonymousUser,
-    marked_in_ranking: "np.ndarray[tuple[int], np.dtype[np.bool_]] | None" = None,
 ) -> int | None:
     """How many of the user's titles match the filters: the titles every page of the feed leaves out (None
-    for an anonymous caller, who has none).
-
-    When the caller holds every match's id in rank order (the feed's shared ranking), it passes which of
-    them are the user's, a mask it needs anyway to remove them, and the count costs nothing more. Otherwise
-    the database counts from the user's side: a join from their entries, not a scan of the whole catalog."""
+    for an anonymous caller, who has none). Counted from the user's side: a join from their entries, not a
+    scan of the whole catalog (the feed's held ranking counts them in memory: `discovery.feed`)."""
     if not user.is_authenticated:
         return None
-    if marked_in_ranking is not None:
-        return int(marked_in_ranking.sum())
     return Entry.objects.filter(
         *_filter_conditions(filters, prefix="title__"), user=user, title__media_type=media_type
     ).count()

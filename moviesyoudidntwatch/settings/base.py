@@ -303,9 +303,11 @@ CORS_EXPOSE_HEADERS = (
 # Seconds the first page of the discovery feed is shared between anonymous callers (0: never cached).
 ANONYMOUS_PAGE_CACHE_SECONDS = env.int("ANONYMOUS_PAGE_CACHE_SECONDS", default=30)
 # Seconds each process keeps a filter set's ranked matches and the titles it served as cards (0: never),
-# and the most matches it holds for one filter set (beyond that the feed asks the database every time).
+# how many of its best ids it keeps in order (4 bytes each; a broader set adds a bitmap of every match,
+# one bit per title id), and the memory all the rankings of one process may take.
 FEED_CACHE_SECONDS = env.int("FEED_CACHE_SECONDS", default=30)
-FEED_CACHE_MAX_MATCHES = env.int("FEED_CACHE_MAX_MATCHES", default=50_000)
+FEED_CACHE_MAX_MATCHES = env.int("FEED_CACHE_MAX_MATCHES", default=100_000)
+FEED_CACHE_MEMORY_MB = env.float("FEED_CACHE_MEMORY_MB", default=64.0)
 
 # The largest history file POST /me/import and the import page take; a larger declared body gets a 413 unread.
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)

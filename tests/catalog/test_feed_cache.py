@@ -1,14 +1,24 @@
 """The feed's shared ranking (discovery/feed.py): the same pages as the database query, the caller's own
 titles always read fresh, titles written through the ORM seen at once, others after the cache's lifetime."""
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from catalog.models import Genre, MediaType, Title
 from catalog.ranking import titles_rescore
+from discovery import feed as feed_module
+from discovery.feed import feed_cache_bytes, feed_cache_clear
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import title_ids_ranked
+from discovery.services import discover_page
 from library.models import Entry, Status
 from tests.factories import TitleFactory
 
@@ -118,13 +128,133 @@ def test_bulk_writes_show_after_the_lifetime(settings, auth_client: APIClient, c
     assert feed(auth_client, {})["results"][0]["title"] == "The Godfather (restored)"
 
 
-def test_too_many_matches_are_asked_of_the_database(
-    settings, auth_client: APIClient, catalog: dict, crowded: list, django_assert_num_queries
+def ranked_ids(client: APIClient, body: dict) -> list[int]:
+    """Every match of `body` the caller has not marked, best first, as the database ranks them."""
+    return [card["id"] for page in every_page(client, "?page_size=50", body) for card in page["results"]]
+
+
+def anti_joins(queries: CaptureQueriesContext) -> int:
+    return sum("EXISTS" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.mark.parametrize("body", [{}, {"sort_by": "year"}, {"genres": ["Drama"]}])
+def test_a_broad_filter_set_is_served_from_its_best_ids(
+    settings, auth_client: APIClient, user: User, catalog: dict, crowded: list, body: dict
+) -> None:
+    """More matches than the ids kept: pages within the best ids come from memory, the same as the
+    database's, and the caller's titles beyond them are counted all the same."""
+    settings.FEED_CACHE_SECONDS = 0
+    order = ranked_ids(auth_client, body)
+    assert len(order) > 20
+    Entry.objects.create(user=user, title_id=order[-1], status=Status.HIDDEN)  # ranked beyond the kept ids
+    Entry.objects.create(user=user, title_id=order[1], status=Status.SEEN)  # among them
+    expected = every_page(auth_client, "?page_size=4", body)
+    assert expected[0]["excluded_count"] > 2
+    settings.FEED_CACHE_SECONDS, settings.FEED_CACHE_MAX_MATCHES = 30, 20
+    feed(auth_client, body, "?page_size=4")  # computes the ranking
+    with CaptureQueriesContext(connection) as queries:
+        first = feed(auth_client, body, "?page_size=4")
+        second = auth_client.post(first["next"], body, format="json").json()
+    assert [first, second] == expected[:2]
+    assert anti_joins(queries) == 0  # neither the page nor excluded_count asked the database
+
+
+def test_when_the_callers_titles_eat_the_best_ids_the_database_answers(
+    settings, auth_client: APIClient, user: User, catalog: dict, crowded: list
 ) -> None:
     settings.FEED_CACHE_SECONDS = 0
-    expected = feed(auth_client, {}, "?page_size=5")
-    settings.FEED_CACHE_SECONDS, settings.FEED_CACHE_MAX_MATCHES = 30, 10
-    assert feed(auth_client, {}, "?page_size=5") == expected
-    # Remembered as too many to hold: user, the page, its genres, the skipped count, from the database.
-    with django_assert_num_queries(4):
-        assert feed(auth_client, {}, "?page_size=5") == expected
+    order = ranked_ids(auth_client, {})
+    settings.FEED_CACHE_SECONDS, settings.FEED_CACHE_MAX_MATCHES = 30, 12
+    with CaptureQueriesContext(connection) as queries:
+        pages = every_page(auth_client, "?page_size=5", {})
+    assert [card["id"] for page in pages for card in page["results"]] == order
+    assert anti_joins(queries) > 0  # past the 12 best ids: the database's anti-join
+    for pk in order[:9]:  # the caller's titles take 9 of the 12: the first page no longer fits
+        Entry.objects.create(user=user, title_id=pk, status=Status.SEEN)
+    settings.FEED_CACHE_SECONDS = 0
+    expected = every_page(auth_client, "?page_size=5", {})
+    settings.FEED_CACHE_SECONDS = 30
+    with CaptureQueriesContext(connection) as queries:
+        assert every_page(auth_client, "?page_size=5", {}) == expected
+    assert anti_joins(queries) > 0
+    assert expected[0]["results"][0]["id"] == order[9]
+
+
+@pytest.mark.parametrize("kept", [1000, 15])
+def test_the_excluded_count_counts_the_callers_matching_titles_only(
+    settings, auth_client: APIClient, user: User, catalog: dict, crowded: list, kept: int
+) -> None:
+    """Titles of the other media type and titles not matching are not counted, in or beyond the kept ids."""
+    drama = {"genres": ["Drama"]}
+    show = Title.objects.filter(media_type=MediaType.TV).first()
+    assert show is not None
+    Entry.objects.create(user=user, title=show, status=Status.SEEN)
+    settings.FEED_CACHE_SECONDS = 0
+    expected = [feed(auth_client, body)["excluded_count"] for body in ({}, drama)]
+    matching = Title.objects.filter(media_type=MediaType.MOVIE, entries__user=user)
+    assert expected == [matching.count(), matching.filter(genres__name_en="Drama").distinct().count()]
+    assert expected[1] < expected[0]
+    settings.FEED_CACHE_SECONDS, settings.FEED_CACHE_MAX_MATCHES = 30, kept
+    for _round in range(2):
+        assert [feed(auth_client, body)["excluded_count"] for body in ({}, drama)] == expected
+
+
+@pytest.mark.django_db(transaction=True)  # the threads' own connections see the titles
+def test_concurrent_misses_compute_a_ranking_once(settings, monkeypatch) -> None:
+    """After a deploy (or the lifetime), the first request ranks a filter set while the others wait for it."""
+    for i in range(15):
+        TitleFactory(title_en=f"Film {i:02d}", imdb_rating=6 + i * 0.2, imdb_votes=1000 + 100 * i)
+    titles_rescore(media_type=MediaType.MOVIE)
+    settings.FEED_CACHE_SECONDS = 30
+    feed_cache_clear()
+    computed: list[int] = []
+    rank = title_ids_ranked
+
+    def slow_rank(**kwargs: object) -> list[int]:
+        computed.append(1)
+        time.sleep(0.3)  # long enough for every thread to miss while it runs
+        return rank(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feed_module, "title_ids_ranked", slow_rank)
+    barrier = threading.Barrier(6)
+
+    def page(_: int) -> list[int]:
+        barrier.wait()
+        try:
+            found = discover_page(
+                media_type=MediaType.MOVIE,
+                filters=DiscoveryFilters(),
+                user=AnonymousUser(),
+                language="en",
+                page_size=10,
+            )
+            return [t.pk for t in found.items]
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        pages = list(pool.map(page, range(6)))
+    assert len(computed) == 1
+    assert len(pages[0]) == 10 and all(p == pages[0] for p in pages)
+
+
+def test_the_rankings_held_stay_within_the_memory_setting(
+    settings, auth_client: APIClient, catalog: dict, crowded: list
+) -> None:
+    settings.FEED_CACHE_SECONDS = 0
+    bodies = [{"year_from": 1980 + i} for i in range(12)]
+    expected = [feed(auth_client, body) for body in bodies]
+    settings.FEED_CACHE_SECONDS = 30
+    for body, page in zip(bodies, expected, strict=True):
+        assert feed(auth_client, body) == page
+    held = feed_cache_bytes()
+    assert held > 0
+    settings.FEED_CACHE_MEMORY_MB = 1000 / 2**20  # 1,000 bytes: room for a few small rankings
+    for _round in range(2):
+        for body, page in zip(bodies, expected, strict=True):
+            assert feed(auth_client, body) == page
+            assert 0 < feed_cache_bytes() <= 1000
+    settings.FEED_CACHE_MEMORY_MB = 10 / 2**20  # smaller than any ranking: none held, every page right
+    for body, page in zip(bodies, expected, strict=True):
+        assert feed(auth_client, body) == page
+    assert feed_cache_bytes() == 0
