@@ -16,10 +16,12 @@ from assistant.clients import get_interpreter
 from assistant.clients.offline import OfflineInterpreter
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
 from assistant.interpreter import Interpretation
+from assistant.interpreter.filters import probe_text
 from assistant.models import ChatMessage, ChatSession
 from assistant.state import ConversationState, RequestFilters
 from catalog.genres import genre_ids_for
-from catalog.models import Genre, MediaType, Title
+from catalog.models import Genre, MediaType, Person, Title, person_key
+from catalog.people import person_named
 from catalog.search import titles_search
 from catalog.selectors import embedded_catalog_end
 from core.exceptions import NotFound
@@ -79,14 +81,20 @@ def chat_turn(
         else [Turn(m.role, m.text) for m in session.messages.order_by("-pk")[:HISTORY_TURNS]][::-1]
     )
     result = _interpret(message, history)
-    meaning = result.interpretation
-    reply_language = language or meaning.language
     previous = ConversationState.from_json(session.state) if session.state else None
-    state = _next_state(previous, meaning)
-    with translation.override(reply_language):
-        state, titles, anchor, notice = _run(state, user=user)
-        state = replace(state, shown=tuple(t.pk for t in titles))
-        reply = _reply(state, meaning, titles, anchor, notice, language=reply_language)
+    meaning = _in_context(result.interpretation, message=message, previous=previous)
+    reply_language = language or meaning.language
+    if meaning.intent == "clarify":  # nothing to search for: the request stays as it was
+        state = previous or ConversationState()
+        titles: list[Title] = []
+        with translation.override(reply_language):
+            reply = _clarify_reply()
+    else:
+        state = _next_state(previous, meaning)
+        with translation.override(reply_language):
+            state, titles, anchor, notice = _run(state, user=user)
+            state = replace(state, shown=tuple(t.pk for t in titles))
+            reply = _reply(state, meaning, titles, anchor, notice, language=reply_language)
     filters = _public_filters(state, reply_language)
     elapsed = int((time.monotonic() - started) * 1000)
     with transaction.atomic():
@@ -112,9 +120,44 @@ def chat_turn(
 # ---------------------------------------------------------------- the session's request
 
 
+def _in_context(
+    meaning: Interpretation, *, message: str, previous: ConversationState | None
+) -> Interpretation:
+    """What a message means in this conversation, whichever interpreter read it.
+
+    People are who the catalog knows by that name ("Miyazaki" is Hayao Miyazaki, "Jean Reno" is never Jean
+    Renoir). A message that only narrows (a period, a length, a language, a rating) refines the current
+    request rather than starting another: only a genre, a title, or a kind of title with people starts over.
+    A message of which nothing was understood is a title when the search finds one ("Heat"), else a
+    question back.
+    """
+    if meaning.people:
+        meaning = replace(meaning, people=tuple(_person_name(name) for name in meaning.people))
+    if meaning.intent != "discover":
+        return meaning
+    bare = Interpretation(intent="discover", language=meaning.language)
+    if meaning == bare:
+        if not probe_text(message, meaning.language == "fr").content:
+            return meaning  # "something", "a suggestion please": anything will do
+        if any(titles_search(query=message, media_type=kind) for kind in (MediaType.MOVIE, MediaType.TV)):
+            return replace(meaning, intent="search", titles=(message.strip(),))
+        return replace(meaning, intent="clarify")
+    new_request = bool(meaning.genres or meaning.titles or (meaning.media_type and meaning.people))
+    if previous is not None and not new_request:
+        return replace(meaning, intent="refine")
+    return meaning
+
+
+def _person_name(name: str) -> str:
+    """The catalog's own spelling of the person a name means, or the name as typed when nobody bears it."""
+    person = person_named(name)
+    return person.name if person is not None else name
+
+
 def _filters_of(meaning: Interpretation) -> RequestFilters:
     return RequestFilters(
         genres=meaning.genres,
+        required_genres=meaning.required_genres,
         exclude_genres=meaning.exclude_genres,
         year_from=meaning.year_from,
         year_to=meaning.year_to,
@@ -195,8 +238,12 @@ def _discovery_filters(state: ConversationState) -> DiscoveryFilters:
         return tuple(Genre.objects.filter(tmdb_id__in=ids).values_list("pk", flat=True)) if ids else ()
 
     filters = state.filters
+    keys = [key for key in map(person_key, filters.people) if key]
+    credited = tuple(Person.objects.filter(search_name__in=keys).values_list("pk", flat=True)) if keys else ()
     return DiscoveryFilters(
         genres=genre_pks(filters.genres),
+        all_genres=genre_pks(filters.required_genres),
+        credited=credited,
         exclude_genres=genre_pks(filters.exclude_genres),
         year_from=filters.year_from,
         year_to=filters.year_to,
@@ -257,6 +304,14 @@ def _anchor(state: ConversationState) -> Title | None:
 
 
 # ---------------------------------------------------------------- the reply
+
+
+def _clarify_reply() -> str:
+    return _(
+        "I suggest films and TV shows you haven't seen yet. Tell me what you feel like, for example: "
+        "“a funny French film from the 90s”, “something like Alien but less scary” or “a western under "
+        "two hours”."
+    )
 
 
 def _catalog_end_note() -> str:
@@ -324,7 +379,7 @@ def _reply(
 def _public_filters(state: ConversationState, language: str) -> dict[str, Any]:
     """The request as the API shows it: genre names in the reply's language, and what it is anchored on."""
     filters = state.filters.to_json()
-    for name in ("genres", "exclude_genres"):
+    for name in ("genres", "required_genres", "exclude_genres"):
         if filters.get(name):
             genres = Genre.objects.filter(
                 tmdb_id__in=genre_ids_for(tuple(filters[name]), media_type=state.media_type)

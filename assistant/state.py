@@ -31,6 +31,7 @@ class RequestFilters:
     """The filters of the current request; an empty field is a filter the conversation has not set."""
 
     genres: tuple[int, ...] = ()  # TMDB movie genre ids, any of them
+    required_genres: tuple[int, ...] = ()  # … and every one of these ("a romantic comedy")
     exclude_genres: tuple[int, ...] = ()  # TMDB movie genre ids, none of them
     year_from: int | None = None
     year_to: int | None = None
@@ -45,8 +46,17 @@ class RequestFilters:
         changes: dict[str, Any] = {
             name: value for name, value in _values(said).items() if value is not None and value != ()
         }
-        if said.exclude_genres:
-            changes["exclude_genres"] = tuple(sorted({*self.exclude_genres, *said.exclude_genres}))
+        excluded = set(said.exclude_genres)
+        if said.genres:  # a genre named replaces the genres, and is no longer refused
+            changes["required_genres"] = said.required_genres
+            excluded |= {g for g in self.exclude_genres if g not in said.genres}
+        else:
+            excluded |= set(self.exclude_genres)
+        changes["exclude_genres"] = tuple(sorted(excluded))
+        if said.exclude_genres:  # "not horror" after "something scary": no longer wanted either
+            for name in ("genres", "required_genres"):
+                wanted = changes.get(name, getattr(self, name))
+                changes[name] = tuple(g for g in wanted if g not in said.exclude_genres)
         return RequestFilters(**{**_values(self), **changes})
 
     def to_json(self) -> dict[str, Any]:
@@ -64,6 +74,7 @@ class RequestFilters:
             return cls()
         return cls(
             genres=_ints(data.get("genres")),
+            required_genres=_ints(data.get("required_genres")),
             exclude_genres=_ints(data.get("exclude_genres")),
             year_from=_int_or_none(data.get("year_from")),
             year_to=_int_or_none(data.get("year_to")),

@@ -8,8 +8,10 @@ only the difference, so a second run of a load writes nothing.
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
 
-from catalog.models import Credit, Person, Title, people_recount, title_credits
+from catalog.models import Credit, Person, Title, people_recount, person_key, title_credits
 from core.db import bulk_insert
 
 
@@ -51,3 +53,21 @@ def credits_rebuild(
             person_model.objects.filter(credits__isnull=True).delete()  # nobody is credited so any more
             people_recount(person_model, credit_model)
     return added + len(obsolete)
+
+
+def person_named(name: str) -> Person | None:
+    """The person a name means: whoever bears that whole name ("Jean Reno", never "Jean Renoir"), or for
+    a single word, the best-known of those whose name ends with it ("Miyazaki": the one whose titles have
+    the most votes); None when nobody does."""
+    key = person_key(name)
+    if not key:
+        return None
+    whole = Person.objects.filter(search_name=key).first()
+    if whole is not None or " " in key:
+        return whole
+    return (
+        Person.objects.filter(search_name__endswith=f" {key}")
+        .annotate(fame=Sum(Coalesce("credits__title__votes", "credits__title__imdb_votes")))
+        .order_by(F("fame").desc(nulls_last=True), "-titles", "pk")
+        .first()
+    )

@@ -43,7 +43,14 @@ class ChatFiltersOutputSerializer(serializers.Serializer):
     `media_type` always. Genres are named in the reply's language."""
 
     media_type = serializers.ChoiceField(choices=MediaType.choices)
-    genres = serializers.ListField(child=serializers.CharField(), required=False)
+    genres = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Titles have at least one of these."
+    )
+    required_genres = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Titles have every one of these (a romantic comedy is both a comedy and a romance).",
+    )
     exclude_genres = serializers.ListField(child=serializers.CharField(), required=False)
     year_from = serializers.IntegerField(required=False)
     year_to = serializers.IntegerField(required=False)
@@ -53,7 +60,12 @@ class ChatFiltersOutputSerializer(serializers.Serializer):
     languages = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="Original languages (ISO 639-1 codes)."
     )
-    people = serializers.ListField(child=serializers.CharField(), required=False, help_text="Names as typed.")
+    people = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text='The people understood, as the catalog names them ("Miyazaki": Hayao Miyazaki); a name '
+        "nobody in the catalog bears, as typed.",
+    )
     similar_to = serializers.IntegerField(
         required=False, help_text="The title that those shown are similar to, by id."
     )

@@ -151,7 +151,7 @@ GENRES_ALL = frozenset({0})
 # a film must never be. Beside one of them, a genre named outright is required ("animated film for kids").
 MOOD_EXCLUDES: dict[int, tuple[int, ...]] = {
     2: (HORROR, WAR),  # feel-good
-    3: (HORROR, THRILLER, CRIME, WAR),  # for kids: nothing frightening or violent
+    3: (HORROR, THRILLER, CRIME, WAR, ROMANCE),  # for kids: nothing frightening, violent or for grown-ups
 }
 GENRE_PATTERN = table(["|".join(filter(None, (en, fr))) for en, fr, _ in GENRES])
 

@@ -12,7 +12,7 @@ import pytest
 from assistant.interpreter import INTENTS, Interpretation, interpret
 from catalog.genres import TMDB_GENRES
 
-KIDS_EXCLUDED = (27, 53, 80, 10752)  # for children: no horror, thriller, crime or war
+KIDS_EXCLUDED = (27, 53, 80, 10752, 10749)  # for children: no horror, thriller, crime, war or romance
 
 
 def expect(intent: str, **fields: object) -> dict[str, object]:
