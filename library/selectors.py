@@ -3,21 +3,50 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Avg, Count, F, Prefetch, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import User
 from catalog.models import Genre, MediaType
 from library.models import Entry, ImportJob, Status
 
+LIST_ORDERS = ("date", "rating", "score", "title")  # a list's orders besides "updated"
 
-def entries_list(*, user: User, media_type: str, status: str) -> QuerySet[Entry]:
-    """The user's titles with that status, newest change first, cards ready to render (3 queries a page)."""
+
+def _list_order(order: str, language: str) -> list[Any]:
+    """ORDER BY of a list: each order ends on the newest change, so ties and missing values keep a place."""
+    newest = [F("updated_at").desc(), F("pk").desc()]
+    if order == "date":  # watch date, newest first; a list without watch dates is by latest change
+        return [F("watched_at").desc(nulls_last=True), *newest]
+    if order == "rating":
+        return [F("rating").desc(nulls_last=True), *newest]
+    if order == "score":
+        return [F("title__score").desc(nulls_last=True), *newest]
+    if order == "title":
+        name = Coalesce(NullIf("title__title_fr", Value("")), "title__title_en") if language == "fr" else None
+        return [Lower(name or "title__title_en"), *newest]
+    return newest
+
+
+def entries_list(
+    *, user: User, media_type: str, status: str, order: str = "updated", language: str = "en"
+) -> QuerySet[Entry]:
+    """The user's titles with that status, cards ready to render (3 queries a page): newest change first, or
+    by watch date, the user's rating, score or title (`order`, one of LIST_ORDERS; titles in `language`)."""
     return (
         Entry.objects.filter(user=user, status=status, title__media_type=media_type)
         .select_related("title")
         .prefetch_related(Prefetch("title__genres", queryset=Genre.objects.order_by("name_en")))
-        .order_by("-updated_at", "-pk")
+        .order_by(*_list_order(order, language))
     )
+
+
+def ratings_for(*, user: User, title_ids: Iterable[int]) -> dict[int, int]:
+    """title id → the user's rating, for the titles they rated among these (one query)."""
+    if not user.is_authenticated:
+        return {}
+    rated = Entry.objects.filter(user=user, title_id__in=list(title_ids), rating__isnull=False)
+    return {title_id: rating for title_id, rating in rated.values_list("title_id", "rating") if rating}
 
 
 def marked_title_ids(*, user: User) -> list[int]:
