@@ -104,8 +104,8 @@ class ImportJob(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_source_display()} · {self.user} · {self.status}"
 
-    # `counts` holds the numbers and, beside them, the report's lines ("changes", "conflicts"): one JSON
-    # document written once when the job ends.
+    # `counts` holds the numbers and, beside them, the report's lines ("change_lines", "conflict_lines"):
+    # one JSON document written once when the job ends.
     COUNT_NAMES = ("matched", "created", "updated", "unmatched", "conflicts")
 
     @property
@@ -116,9 +116,9 @@ class ImportJob(TimeStampedModel):
     @property
     def changes(self) -> list[dict]:
         """The entries the import changed: title, status and rating before and after (the first 1,000)."""
-        return list(self.counts.get("changes") or [])
+        return list(self.counts.get("change_lines") or [])
 
     @property
     def conflicts(self) -> list[dict]:
         """The statuses and ratings set here after the file's date, kept over the file's (the first 1,000)."""
-        return list(self.counts.get("conflicts") or [])
+        return list(self.counts.get("conflict_lines") or [])

@@ -5,7 +5,7 @@ import logging
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -19,7 +19,8 @@ from catalog.models import MediaType, Title
 from catalog.selectors import TitleKeyIndex, titles_by_imdb_ids, titles_by_tmdb_ids
 from core.exceptions import ApplicationError
 from core.limits import upload_max_bytes, upload_max_mb
-from library.importers import HistoryRow, ImportFormatError, clean_text, parse_history
+from core.timestamps import utc_iso, utc_iso_or_none
+from library.importers import HistoryRow, ImportFormatError, clean_text, parse_history, source_of
 from library.models import Entry, ImportJob, Status
 
 logger = logging.getLogger(__name__)
@@ -89,6 +90,9 @@ class ImportSubmission:
     reused: bool  # the same file was sent within a day: its job, not a new one
 
 
+MAX_REPORT_LINES = 1000  # of changes, and of conflicts, listed in a job's report
+
+
 @dataclass
 class ImportResult:
     matched: int = 0
@@ -96,6 +100,9 @@ class ImportResult:
     updated: int = 0
     unmatched: list[dict] = field(default_factory=list)  # the first MAX_UNMATCHED_STORED
     unmatched_total: int = 0
+    changes: list[dict] = field(default_factory=list)  # the first MAX_REPORT_LINES entries updated
+    conflicts: list[dict] = field(default_factory=list)  # the first MAX_REPORT_LINES choices kept
+    conflicts_total: int = 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -104,7 +111,13 @@ class ImportResult:
             "created": self.created,
             "updated": self.updated,
             "unmatched": self.unmatched_total,
+            "conflicts": self.conflicts_total,
         }
+
+    @property
+    def report(self) -> dict[str, list[dict]]:
+        """What the job keeps beside its counts (ImportJob.counts holds both: see ImportJob.report)."""
+        return {"change_lines": self.changes, "conflict_lines": self.conflicts}
 
 
 def import_job_create(
@@ -122,6 +135,10 @@ def import_job_create(
     if len(data) > upload_max_bytes():
         message = _("The file is too large (%(size)d MB at most).") % {"size": upload_max_mb()}
         raise ApplicationError(message, field="file")
+    try:
+        source = source_of(source=source, data=data, filename=filename)  # "auto": the file says which
+    except ImportFormatError as exc:
+        raise ApplicationError(str(exc), field="file") from exc
     digest = hashlib.sha256(data).hexdigest()
     since = timezone.now() - IMPORT_WINDOW
     if (same := _import_job_same_file(user=user, source=source, digest=digest, since=since)) is not None:
@@ -198,7 +215,10 @@ def import_job_run(*, job_id: int, progress: bool = False) -> ImportJob | None:
         with transaction.atomic():
             result = history_apply(user=job.user, rows=rows, progress=progress)
             _import_job_end(
-                job, status=ImportJob.State.DONE, counts=result.counts, unmatched=result.unmatched
+                job,
+                status=ImportJob.State.DONE,
+                counts={**result.counts, **result.report},
+                unmatched=result.unmatched,
             )
     except ImportFormatError as exc:
         _import_job_end(job, status=ImportJob.State.FAILED, error=clean_text(str(exc)))
@@ -213,7 +233,7 @@ def _import_job_end(
     job: ImportJob,
     *,
     status: str,
-    counts: dict[str, int] | None = None,
+    counts: dict[str, Any] | None = None,
     unmatched: list[dict] | None = None,
     error: str = "",
 ) -> None:
@@ -254,7 +274,8 @@ _RANK: dict[str, int] = {Status.LATER: 0, Status.HIDDEN: 1, Status.SEEN: 2}
 
 
 def history_apply(*, user: User, rows: list[HistoryRow], progress: bool = False) -> ImportResult:
-    """Write matched rows as entries. Imports only move a title forward (watch later → seen), never back."""
+    """Write matched rows as entries. Imports only move a title forward (watch later → seen), never back,
+    and never over what the user chose here after the file's date: see `_entry_update`."""
     result = ImportResult()
     wanted: dict[int, HistoryRow] = {}
     for row, title_id in tqdm(_match(rows), desc="Matching", unit="row", disable=not progress):
@@ -297,39 +318,111 @@ def history_apply(*, user: User, rows: list[HistoryRow], progress: bool = False)
                     )
                 )
                 continue
-            status = row.status if _RANK[row.status] > _RANK[Status(entry.status)] else entry.status
-            rating = (row.rating or entry.rating) if status == Status.SEEN else None
-            watched_at = max(filter(None, (entry.watched_at, row.watched_at)), default=None)
-            if (status, rating, watched_at) != (entry.status, entry.rating, entry.watched_at):
-                entry.status, entry.rating, entry.watched_at, entry.updated_at = (
-                    status,
-                    rating,
-                    watched_at,
-                    now,
-                )
+            before = (entry.status, entry.rating, entry.watched_at)
+            if _entry_update(entry, row, result):
+                result.updated += 1
+                if len(result.changes) < MAX_REPORT_LINES:
+                    result.changes.append(
+                        {
+                            **_report_title(title_id, row),
+                            "status_before": before[0],
+                            "status_after": entry.status,
+                            "rating_before": before[1],
+                            "rating_after": entry.rating,
+                            "watched_before": utc_iso_or_none(before[2]),
+                            "watched_after": utc_iso_or_none(entry.watched_at),
+                        }
+                    )
+                entry.updated_at = now
                 to_update.append(entry)
         Entry.objects.bulk_create(to_create, batch_size=1000, ignore_conflicts=True)
         Entry.objects.bulk_update(
             to_update, ["status", "rating", "watched_at", "updated_at"], batch_size=1000
         )
-    result.created, result.updated = len(to_create), len(to_update)
+    result.created = len(to_create)
     return result
+
+
+def _entry_update(entry: Entry, row: HistoryRow, result: ImportResult) -> bool:
+    """Move `entry` on with what the row says; True when it changed. A status or rating the user set here
+    after the row's date for it (or one the row gives no date for) is kept, and listed as a conflict."""
+    status = entry.status
+    if _RANK[row.status] > _RANK[Status(entry.status)]:
+        if _set_here_later(entry, row.status_at):
+            _conflict(result, entry, row, field="status", kept=entry.status, file_value=row.status)
+        else:
+            status = row.status
+    rating = entry.rating if status == Status.SEEN else None
+    if status == Status.SEEN and row.rating is not None and row.rating != rating:
+        if rating is None:  # nothing chosen here to keep
+            rating = row.rating
+        elif _set_here_later(entry, row.rated_at):
+            _conflict(result, entry, row, field="rating", kept=rating, file_value=row.rating)
+        else:
+            rating = row.rating
+    # A watch date missing here is filled; one set here is kept unless the file's news is newer.
+    watched_at = entry.watched_at
+    if (
+        status == Status.SEEN
+        and row.watched_at is not None
+        and (watched_at is None or not _set_here_later(entry, row.status_at or row.watched_at))
+    ):
+        watched_at = max(filter(None, (watched_at, row.watched_at)))
+    if (status, rating, watched_at) == (entry.status, entry.rating, entry.watched_at):
+        return False
+    entry.status, entry.rating, entry.watched_at = status, rating, watched_at
+    return True
+
+
+def _set_here_later(entry: Entry, file_date: datetime | None) -> bool:
+    """Whether the entry last changed after the file's date (a day-only date is that day's start, so a
+    change made here on the same day wins); with no date the file cannot show it is newer."""
+    return file_date is None or entry.updated_at > file_date
+
+
+def _conflict(
+    result: ImportResult, entry: Entry, row: HistoryRow, *, field: str, kept: object, file_value: object
+) -> None:
+    result.conflicts_total += 1
+    if len(result.conflicts) < MAX_REPORT_LINES:
+        file_date = row.status_at if field == "status" else row.rated_at
+        result.conflicts.append(
+            {
+                **_report_title(entry.title_id, row),
+                "field": field,
+                "kept": kept,
+                "file_value": file_value,
+                "changed_here_at": utc_iso(entry.updated_at),
+                "file_date": utc_iso(file_date) if file_date else None,
+            }
+        )
+
+
+def _report_title(title_id: int, row: HistoryRow) -> dict[str, object]:
+    """A report line's title: ours (its id) and as the file names it, which the user recognises."""
+    return {"title_id": title_id, "title": row.title, "year": row.year}
 
 
 def _merge(a: HistoryRow, b: HistoryRow) -> HistoryRow:
     """Two rows for one title (a film both rated and on the watchlist): seen wins, the latest facts win."""
     first, second = (a, b) if _RANK[Status(a.status)] >= _RANK[Status(b.status)] else (b, a)
     watched = max(filter(None, (a.watched_at, b.watched_at)), default=None)
+    rated = first if first.rating else second
+    status_at = first.status_at
+    if first.status == second.status:
+        status_at = max(filter(None, (a.status_at, b.status_at)), default=None)
     return HistoryRow(
         file=first.file,
         line=first.line,
         media_type=first.media_type,
         status=first.status,
-        rating=first.rating or second.rating,
+        rating=rated.rating,
         imdb_id=first.imdb_id,
         tmdb_id=first.tmdb_id,
         title=first.title,
         year=first.year,
         watched_at=watched,
         title_too_long=first.title_too_long,
+        rated_at=rated.rated_at if rated.rating else None,
+        status_at=status_at,
     )

@@ -8,4 +8,4 @@ def history_import_task(job_id: int) -> dict[str, int] | None:
     from library.services import import_job_run
 
     job = import_job_run(job_id=job_id)
-    return job.counts if job else None
+    return job.count_values if job else None  # the numbers only: the result backend logs them

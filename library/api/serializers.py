@@ -10,7 +10,7 @@ from catalog.models import MediaType, is_imdb_id
 from core.api.serializers import StrictInputSerializer
 from core.timestamps import utc_iso
 from library.models import Entry, ImportJob, Status
-from library.validators import import_upload_check
+from library.validators import IMPORT_SOURCES, import_upload_check
 
 STATUS_ALIASES = {
     "seen": Status.SEEN,
@@ -147,7 +147,11 @@ class ImportInputSerializer(StrictInputSerializer):
     file = serializers.FileField(allow_empty_file=False)
     # DRF's metaclass takes declared fields off the class, so this does not shadow Field.source; the stubs
     # cannot tell.
-    source = serializers.ChoiceField(choices=ImportJob.Source.choices)  # type: ignore[assignment]
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=IMPORT_SOURCES,
+        help_text="The service the file was exported from; `auto` reads it from the file (a ZIP by the files "
+        "it holds, JSON as Trakt's, a CSV by its header) and the import's `source` says which it found.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -164,6 +168,68 @@ class ImportCountsOutputSerializer(serializers.Serializer):
         help_text="Titles of the caller's lists moved on (watch later → seen)."
     )
     unmatched = serializers.IntegerField(help_text="Rows that named no title we know.")
+    conflicts = serializers.IntegerField(
+        help_text="Statuses and ratings the caller set here after the file's date, kept over the file's."
+    )
+
+
+class ImportChangeOutputSerializer(serializers.Serializer):
+    """A title of the caller's lists the import changed (the first 1,000 are listed)."""
+
+    title_id = serializers.IntegerField(help_text="Our title's id.")
+    title = serializers.CharField(help_text="The title as the file names it.")
+    year = serializers.IntegerField(allow_null=True)
+    status_before = serializers.ChoiceField(choices=ENTRY_STATUSES)
+    status_after = serializers.ChoiceField(choices=ENTRY_STATUSES)
+    rating_before = serializers.IntegerField(allow_null=True)
+    rating_after = serializers.IntegerField(allow_null=True)
+    watched_before = serializers.DateTimeField(
+        allow_null=True, help_text="The watch date (a day's start, UTC)."
+    )
+    watched_after = serializers.DateTimeField(allow_null=True)
+
+
+IMPORT_CONFLICT_FIELDS = ("status", "rating")
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {
+                "type": "string",
+                "enum": list(ENTRY_STATUSES),
+                "description": "A status (`field` is `status`).",
+            },
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10,
+                "description": "A rating (`field` is `rating`).",
+            },
+        ]
+    }
+)
+class StatusOrRatingField(serializers.Field):
+    """A conflict's value: a status or a rating, as its `field` says."""
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+class ImportConflictOutputSerializer(serializers.Serializer):
+    """A status or rating the caller set here after the file's date (or one the file gives no date for):
+    kept, not replaced by the file's (the first 1,000 are listed)."""
+
+    title_id = serializers.IntegerField(help_text="Our title's id.")
+    title = serializers.CharField(help_text="The title as the file names it.")
+    year = serializers.IntegerField(allow_null=True)
+    field = serializers.ChoiceField(choices=IMPORT_CONFLICT_FIELDS)
+    kept = StatusOrRatingField(help_text="The caller's value, kept: a status, or a rating from 1 to 10.")
+    file_value = StatusOrRatingField(help_text="The file's value, not applied.")
+    changed_here_at = serializers.DateTimeField(help_text="When the caller last changed the title here.")
+    file_date = serializers.DateTimeField(
+        allow_null=True, help_text="The file's date for its value (a day's is its start, UTC); null: none."
+    )
 
 
 UNMATCHED_REASONS = ("not_found", "title_too_long")
@@ -194,7 +260,32 @@ class UnmatchedRowOutputSerializer(serializers.Serializer):
                 "source": "imdb",
                 "filename": "ratings.csv",
                 "status": "done",
-                "counts": {"matched": 2, "created": 2, "updated": 0, "unmatched": 1},
+                "counts": {"matched": 4, "created": 2, "updated": 1, "unmatched": 1, "conflicts": 1},
+                "changes": [
+                    {
+                        "title_id": 512,
+                        "title": "Argo",
+                        "year": 2012,
+                        "status_before": "later",
+                        "status_after": "seen",
+                        "rating_before": None,
+                        "rating_after": 9,
+                        "watched_before": None,
+                        "watched_after": "2017-08-25T00:00:00Z",
+                    }
+                ],
+                "conflicts": [
+                    {
+                        "title_id": 88,
+                        "title": "Magnolia",
+                        "year": 1999,
+                        "field": "rating",
+                        "kept": 9,
+                        "file_value": 8,
+                        "changed_here_at": "2026-11-02T20:11:40Z",
+                        "file_date": "2025-03-15T00:00:00Z",
+                    }
+                ],
                 "unmatched": [
                     {
                         "file": "ratings.csv",
@@ -220,6 +311,12 @@ class ImportJobOutputSerializer(serializers.ModelSerializer):
     source = serializers.ChoiceField(choices=ImportJob.Source.choices)  # type: ignore[assignment]
     status = serializers.ChoiceField(choices=ImportJob.State.choices)
     counts = serializers.SerializerMethodField()
+    changes = ImportChangeOutputSerializer(
+        many=True, help_text="The titles of the caller's lists the import changed, before and after."
+    )
+    conflicts = ImportConflictOutputSerializer(
+        many=True, help_text="What the caller set here after the file's date, kept over the file's values."
+    )
     unmatched = UnmatchedRowOutputSerializer(many=True)
     error = serializers.CharField(help_text="Why the import failed; empty unless `status` is `failed`.")
     created_at = serializers.DateTimeField()
@@ -233,6 +330,8 @@ class ImportJobOutputSerializer(serializers.ModelSerializer):
             "filename",
             "status",
             "counts",
+            "changes",
+            "conflicts",
             "unmatched",
             "error",
             "created_at",
@@ -242,7 +341,7 @@ class ImportJobOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ImportCountsOutputSerializer)
     def get_counts(self, job: ImportJob) -> dict[str, int]:
-        return {"matched": 0, "created": 0, "updated": 0, "unmatched": 0, **job.counts}
+        return job.count_values
 
 
 @extend_schema_serializer(

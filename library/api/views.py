@@ -156,11 +156,13 @@ class ImportCreateApi(APIView):
         """Import a viewing history from Letterboxd, IMDb or Trakt.
 
         Needs the access token. A `multipart/form-data` upload of `file` (at most the server's upload limit,
-        20 MB by default: 413 `request_too_large` beyond) and its `source`. The file is checked now (400
+        20 MB by default: 413 `request_too_large` beyond) and its `source` (`auto`: read from the file, 400
+        `invalid` when it shows none). The file is checked now (400
         `invalid` for an unreadable one) and imported in the background: 202 with the import's `id`, its
         report's URL in `Location` and `Retry-After`, the seconds after which reading it is worthwhile. Titles
-        only move forward (watch later to seen), never back. The same file again within a day gives the same
-        import back (`reused`); more than the daily number of imports is 429 (`throttled`). Send an
+        only move forward (watch later to seen), never back, and a status or rating set here after the file's
+        date for it is kept (the report lists it under `conflicts`). The same file again within a day gives
+        the same import back (`reused`); more than the daily number of imports is 429 (`throttled`). Send an
         `Idempotency-Key` to retry safely.
         """
         serializer = ImportInputSerializer(data=request.data)
@@ -194,8 +196,9 @@ class ImportDetailApi(APIView):
         """Read an import's report.
 
         Needs the access token; another account's import is 404 (`not_found`). Read it again until `status` is
-        `done` or `failed`: `counts` says what became of the rows, `unmatched` lists the first rows that named
-        no title we know.
+        `done` or `failed`: `counts` says what became of the rows, `changes` lists the titles changed (status
+        and rating before and after), `conflicts` what was kept because it was set here after the file's date,
+        and `unmatched` the first rows that named no title we know.
         """
         job = import_job_for(user=authenticated_user(request), job_id=job_id)
         if job is None:

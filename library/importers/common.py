@@ -59,6 +59,10 @@ class HistoryRow:
     year: int | None
     watched_at: datetime | None  # timezone-aware UTC; a date-only value becomes midnight UTC
     title_too_long: bool = False  # `title` holds its first MAX_TITLE_CHARS characters: not matched by name
+    # When the file says the user gave `rating` and set `status`: what an import compares with the time an
+    # entry last changed on the site, so a newer choice made here is kept. None when the file does not say.
+    rated_at: datetime | None = None
+    status_at: datetime | None = None
 
 
 # ---------------------------------------------------------------- merging rows of one title
@@ -82,6 +86,7 @@ class Fact:
     rating_at: datetime | None = None
     watched_at: datetime | None = None
     watched_rank: int = 0  # likewise for dates (a diary's Watched Date > the watched.csv "marked" Date)
+    said_at: datetime | None = None  # when the user recorded the row (rated, logged, listed), if known
 
 
 @dataclass(slots=True)
@@ -99,6 +104,9 @@ class _Entry:
     rating_key: tuple[int, datetime, int] | None = None
     watched_at: datetime | None = None
     watched_key: tuple[int, datetime] | None = None
+    rated_at: datetime | None = None  # when the winning rating was given
+    seen_at: datetime | None = None  # the latest of the rows saying "seen", and of those saying "later"
+    later_at: datetime | None = None
 
 
 @dataclass
@@ -135,6 +143,12 @@ class Merger:
             key_r = (fact.rating_rank, fact.rating_at or _MIN_DAY, self.seq)
             if entry.rating_key is None or key_r > entry.rating_key:
                 entry.rating, entry.rating_key = fact.rating, key_r
+                entry.rated_at = fact.said_at or fact.rating_at
+        if fact.said_at is not None:
+            if fact.seen:
+                entry.seen_at = max(filter(None, (entry.seen_at, fact.said_at)))
+            else:
+                entry.later_at = max(filter(None, (entry.later_at, fact.said_at)))
         if fact.watched_at is not None:
             key_w = (fact.watched_rank, fact.watched_at)
             if entry.watched_key is None or key_w > entry.watched_key:
@@ -158,6 +172,8 @@ class Merger:
                     year=e.year,
                     watched_at=e.watched_at if e.seen else None,
                     title_too_long=e.title_too_long,
+                    rated_at=e.rated_at if e.seen and e.rating is not None else None,
+                    status_at=e.seen_at if e.seen else e.later_at,
                 )
             )
         return rows

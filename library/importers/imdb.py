@@ -85,12 +85,13 @@ def _imdb_rows(table: Table, records: Iterable[tuple[int, list[str]]]) -> list[H
         rating_cell = table.get(record, "Your Rating", "You rated")
         seen = bool(rating_cell)  # a watchlist/list row carries a rating only when the user gave one
         watched_at = None
+        # A list's `Created` is when the title was added to it (v1 writes it as a ctime).
+        created = table.get(record, "created")
+        listed_at = parse_day(created) or parse_ctime(created)
         if seen:
             watched_at = parse_day(table.get(record, "Date Rated", "Date Added"))
             if watched_at is None and v1:
-                watched_at = parse_ctime(table.get(record, "created")) or parse_day(
-                    table.get(record, "created")
-                )
+                watched_at = listed_at
         rows.append(
             HistoryRow(
                 file=name,
@@ -104,6 +105,9 @@ def _imdb_rows(table: Table, records: Iterable[tuple[int, list[str]]]) -> list[H
                 year=parse_year(table.get(record, "Year")),
                 watched_at=watched_at,
                 title_too_long=too_long,
+                # IMDb's date for a rated title is the day it was rated: the rating's and the status's.
+                rated_at=watched_at if seen else None,
+                status_at=watched_at if seen else listed_at,
             )
         )
     return rows

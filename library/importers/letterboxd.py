@@ -45,12 +45,7 @@ def parse_letterboxd(data: bytes, filename: str, budget: Budget) -> list[History
     """The export ZIP (files at its root or in one top folder), or one of its CSV files on its own."""
     merger = Merger()
     if is_zip(data):
-
-        def keep(parts: list[str]) -> bool:
-            dirs = {p.lower() for p in parts[:-1]}
-            return not dirs & _LB_SKIPPED_DIRS and parts[-1].lower() in _LB_KINDS
-
-        with zip_files(data, keep, budget) as files:
+        with zip_files(data, letterboxd_keep, budget) as files:
             if not files:
                 raise ImportFormatError(
                     _(
@@ -70,6 +65,12 @@ def parse_letterboxd(data: bytes, filename: str, budget: Budget) -> list[History
         with read_csv(file, budget) as (table, records):
             _letterboxd_merge(merger, _letterboxd_kind(table, file.name), table, records)
     return merger.rows()
+
+
+def letterboxd_keep(parts: list[str]) -> bool:
+    """A ZIP member we read, by its path's parts: one of Letterboxd's files, not a removed entry's."""
+    dirs = {p.lower() for p in parts[:-1]}
+    return not dirs & _LB_SKIPPED_DIRS and parts[-1].lower() in _LB_KINDS
 
 
 def _letterboxd_merge(
@@ -124,16 +125,19 @@ def _letterboxd_fact(kind: str, table: Table, line: int, record: list[str]) -> F
         seen=kind != "watchlist",
         title_too_long=too_long,
     )
+    # Every file's `Date` is when the user recorded the row: marked watched, rated, logged, listed.
+    fact.said_at = parse_day(table.get(record, "Date"))
     if kind == "watched":
-        fact.watched_at = parse_day(table.get(record, "Date"))  # when it was marked watched: a fallback only
+        fact.watched_at = fact.said_at  # when it was marked watched: a fallback only
     elif kind == "ratings":
         fact.rating, fact.rating_rank = _stars(table.get(record, "Rating")), 2
-        fact.rating_at = parse_day(table.get(record, "Date"))
+        fact.rating_at = fact.said_at
     elif kind == "diary":
         # `Date` is when the entry was logged (can be years later); `Watched Date` is the viewing.
         watched = parse_day(table.get(record, "Watched Date"))
         fact.watched_at, fact.watched_rank = watched, 1
         fact.rating, fact.rating_rank, fact.rating_at = _stars(table.get(record, "Rating")), 1, watched
+        fact.said_at = fact.said_at or watched
     return fact
 
 

@@ -42,7 +42,7 @@ def parse_trakt(data: bytes, filename: str, budget: Budget) -> list[HistoryRow]:
     """One /sync/* JSON array (watched, ratings, watchlist, history), or the data-export ZIP of them."""
     merger = Merger()
     if is_zip(data):
-        with zip_files(data, _trakt_keep, budget) as files:
+        with zip_files(data, trakt_keep, budget) as files:
             if not files:
                 raise ImportFormatError(
                     _(
@@ -59,7 +59,8 @@ def parse_trakt(data: bytes, filename: str, budget: Budget) -> list[HistoryRow]:
     return merger.rows()
 
 
-def _trakt_keep(parts: list[str]) -> bool:
+def trakt_keep(parts: list[str]) -> bool:
+    """A ZIP member we read, by its path's parts."""
     return bool(_TRAKT_MEMBER.fullmatch(parts[-1].lower()))
 
 
@@ -160,6 +161,7 @@ def _trakt_item(name: str, index: int, item: dict[str, Any]) -> tuple[bool, Fact
         rating=rating,
         rating_at=rating_at,
         watched_at=watched_at,
+        said_at=rating_at or watched_at or parse_instant(item.get("listed_at")),
     )
     if not (fact.title or fact.imdb_id or fact.tmdb_id):
         return True, None

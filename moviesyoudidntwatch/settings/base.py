@@ -253,6 +253,8 @@ SPECTACULAR_SETTINGS = {
         "EntryStatusEnum": "library.api.serializers.ENTRY_STATUSES",
         "ImportStatusEnum": "library.models.ImportJob.State",
         "ImportSourceEnum": "library.models.ImportJob.Source",
+        "ImportUploadSourceEnum": "library.validators.IMPORT_SOURCES",
+        "ImportConflictFieldEnum": "library.api.serializers.IMPORT_CONFLICT_FIELDS",
         "RatingSourceEnum": "discovery.api.serializers.RATING_SOURCES",
         "UnmatchedReasonEnum": "library.api.serializers.UNMATCHED_REASONS",
         "InterpreterEnum": "assistant.api.serializers.BACKENDS",

@@ -704,6 +704,9 @@ def test_trakt_seen_beats_later_and_the_latest_watch_date_wins() -> None:
             title="Heat",
             year=2000,
             watched_at=utc(2023, 5, 1, 10),
+            # The rating's own date; "seen" as of the latest item saying so (the rating counts: rated, seen).
+            rated_at=utc(2024, 1, 1, 23, 59, 59),
+            status_at=utc(2024, 1, 1, 23, 59, 59),
         )
     ]
 

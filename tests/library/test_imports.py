@@ -6,7 +6,7 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -120,7 +120,7 @@ def test_imdb_import_reports_counts_and_unmatched_rows(
     assert response.status_code == 202
     report = auth_client.get(f"/me/import/{response.json()['id']}").json()
     assert report["status"] == "done"
-    assert report["counts"] == {"matched": 3, "created": 3, "updated": 0, "unmatched": 1}
+    assert report["counts"] == {"matched": 3, "created": 3, "updated": 0, "unmatched": 1, "conflicts": 0}
     assert [(r["title"], r["imdb_id"]) for r in report["unmatched"]] == [("Nowhere Film", "tt7777777")]
     entries = {e.title_id: (e.status, e.rating) for e in Entry.objects.filter(user=user)}
     assert entries == {
@@ -145,12 +145,14 @@ def test_importing_the_same_titles_twice_leaves_the_same_state(
         "created": 3,
         "updated": 0,
         "unmatched": 1,
+        "conflicts": 0,
     }
     assert auth_client.get(f"/me/import/{second}").json()["counts"] == {
         "matched": 3,
         "created": 0,
         "updated": 0,
         "unmatched": 1,
+        "conflicts": 0,
     }
 
 
@@ -179,6 +181,8 @@ def test_trakt_import_matches_by_tmdb_id_and_updates_the_rating(
     upload: Callable, auth_client: APIClient, user: User, catalog: dict
 ) -> None:
     Entry.objects.create(user=user, title=catalog["heat"], status=Status.LATER)
+    # Put on the watch list before it was rated on Trakt (2024-05-01): the file's news is newer.
+    Entry.objects.update(updated_at=datetime(2024, 4, 1, tzinfo=UTC))
     job = upload(auth_client, "trakt", "ratings-movies.json", trakt_json()).json()["id"]
     assert auth_client.get(f"/me/import/{job}").json()["counts"]["updated"] == 1
     heat = Entry.objects.get(user=user, title=catalog["heat"])
