@@ -235,6 +235,7 @@ class SearchResultPage(ResultPage):
     good_match: bool = True
     other_media_type: str | None = None
     other_title: Title | None = None
+    relevance: float | None = None  # the best match's, 0 to 1: which media type answers the query better
 
 
 def titles_search_page(
@@ -269,6 +270,7 @@ def titles_search_page(
         good_match=found.good_match,
         other_media_type=other.media_type if other and other.pk in by_pk else None,
         other_title=by_pk.get(other.pk) if other else None,
+        relevance=found.hits[0].relevance if found.hits else None,
     )
 
 

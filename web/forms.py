@@ -177,18 +177,25 @@ class DiscoverForm(PageForm):
         return self.filters is not None and self.filters != DiscoveryFilters(sort_by=self.filters.sort_by)
 
 
+ALL_MEDIA = "all"  # the Search page's default: movies, TV shows and people together
+
+
 class SearchForm(PageForm):
     q = forms.CharField(label=_("Title, person or words"), max_length=200, strip=True)
     # Declared fields leave the class (Django's metaclass), so this does not hide Form.media; the stubs cannot
     # tell.
     media = forms.ChoiceField(  # type: ignore[assignment]
-        choices=MediaType.choices, required=False, widget=forms.HiddenInput
+        choices=[(ALL_MEDIA, _("Everything")), *MediaType.choices], required=False, widget=forms.HiddenInput
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
         self.media_type = media_type_of(data)
+        # everything unless the media switch asks for one kind of titles
+        self.scope = (
+            self.media_type if data is not None and data.get("media") in MediaType.values else ALL_MEDIA
+        )
         self.page_number = 1
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from accounts.models import User
 from assistant.models import ChatMessage, ChatSession
-from catalog.models import DataSource, MediaType, Title
+from catalog.models import Credit, DataSource, MediaType, Person, Title
 from catalog.selectors import titles_for_cards
 from library.models import Entry, Status
 
@@ -116,3 +116,25 @@ def entry_of(*, user: User | AnonymousUser, title: Title) -> Entry | None:
     if not user.is_authenticated:
         return None
     return Entry.objects.filter(user=user, title=title).first()
+
+
+# A person page's titles at most: every title of the most credited people in the catalog fits.
+PERSON_MAX_TITLES = 300
+
+
+def person_find(*, person_id: int) -> Person | None:
+    return Person.objects.filter(pk=person_id).first()
+
+
+def person_titles(*, person: Person) -> tuple[list[Title], dict[int, list[str]]]:
+    """A person's titles best first (by score, the unscored last), and what they did on each (CreditRole
+    values, in CreditRole's order); never a title staff hid from the catalog."""
+    roles: dict[int, list[str]] = {}
+    for title_id, role in Credit.objects.filter(person=person).values_list("title_id", "role"):
+        roles.setdefault(title_id, []).append(role)
+    titles = list(
+        titles_for_cards()
+        .filter(pk__in=roles)
+        .order_by(F("score").desc(nulls_last=True), "pk")[:PERSON_MAX_TITLES]
+    )
+    return titles, roles

@@ -14,6 +14,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("title/<int:title_id>/", views.title_detail, name="title"),
     path("title/<int:title_id>/mark/", views.title_mark, name="mark"),
+    path("person/<int:person_id>/", views.person, name="person"),
     path("for-you/", views.for_you, name="for_you"),
     path("lists/<slug:status>/", views.lists, name="lists"),
     path("stats/", views.stats, name="stats"),

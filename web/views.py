@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
@@ -54,6 +55,7 @@ from web.cards import (
 from web.charts import horizontal_bars, vertical_bars
 from web.decorators import anonymous_throttled, member_page, page, safe_next
 from web.forms import (
+    ALL_MEDIA,
     PAGE_SIZE,
     ChatForm,
     DiscoverForm,
@@ -66,12 +68,15 @@ from web.forms import (
     media_type_of,
 )
 from web.http import HtmxHttpRequest
+from web.search import search_everything
 from web.selectors import (
     catalog_size,
     chat_sessions_recent,
     chat_transcript,
     data_sources_used,
     entry_of,
+    person_find,
+    person_titles,
     ratings_histogram,
     titles_named,
 )
@@ -119,11 +124,17 @@ def discover(request: HttpRequest) -> HttpResponse:
 @page
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET if "q" in request.GET else None)
-    context: dict[str, Any] = {"form": form, "media_type": media_type_of(request.GET), "cards": []}
+    context: dict[str, Any] = {"form": form, "media_type": form.scope, "cards": []}
     if form.is_bound and form.is_valid():
         language = request.LANGUAGE_CODE
+        query = form.cleaned_data["q"]
+        context["query"] = query
+        if form.scope == ALL_MEDIA:
+            everything = search_everything(query=query, language=language, user=request.user)
+            context.update(everything=everything, good_match=everything.found)
+            return render(request, "web/search.html", context)
         result = search_page(
-            query=form.cleaned_data["q"],
+            query=query,
             media_type=form.media_type,
             page=form.page_number,
             page_size=PAGE_SIZE,
@@ -136,13 +147,13 @@ def search(request: HttpRequest) -> HttpResponse:
                 "card": title_cards([result.other_title], language=language, user=request.user)[0],
                 "url": reverse("web:search")
                 + "?"
-                + urlencode({"q": form.cleaned_data["q"], "media": result.other_media_type}),
+                + urlencode({"q": query, "media": result.other_media_type}),
             }
         context.update(
-            query=form.cleaned_data["q"],
             page=result,
             cards=title_cards(result.items, language=language, user=request.user),
             people_heading=_people_heading(result.people, media_type=form.media_type),
+            people=result.people,
             good_match=result.good_match,
             other=other,
         )
@@ -190,6 +201,35 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
         "cards": title_cards(similar, language=language, user=request.user, statuses={}),
     }
     return render(request, "web/title.html", context)
+
+
+@page
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Someone's titles: those the visitor has not seen, best first, then the ones they have, marked."""
+    found = person_find(person_id=person_id)
+    if found is None:
+        return not_found(request)
+    titles, roles = person_titles(person=found)
+    cards = title_cards(titles, language=request.LANGUAGE_CODE, user=request.user)
+    counts = {role: sum(role in done for done in roles.values()) for role in CreditRole.values}
+    context = {
+        "person": found,
+        "roles": [_role_summary(role, count) for role, count in counts.items() if count],
+        "unseen": [card for card in cards if card.user_status != Status.SEEN],
+        "seen": [card for card in cards if card.user_status == Status.SEEN],
+    }
+    return render(request, "web/person.html", context)
+
+
+def _role_summary(role: str, count: int) -> str:
+    """ "Directed 13 titles", "Acted in 2 titles"."""
+    if role == CreditRole.DIRECTOR:
+        text = ngettext("Directed %(count)d title", "Directed %(count)d titles", count)
+    elif role == CreditRole.ACTOR:
+        text = ngettext("Acted in %(count)d title", "Acted in %(count)d titles", count)
+    else:
+        text = ngettext("Wrote %(count)d title", "Wrote %(count)d titles", count)
+    return text % {"count": count}
 
 
 def _status_of(entry: Entry | None) -> dict[str, Any]:

@@ -142,17 +142,17 @@ def test_the_other_media_type_is_pointed_at(api_client: APIClient) -> None:
     assert body["other_media_type"]["title"]["id"] == show.pk
     assert search(api_client, "breaking away")["other_media_type"] is None
     assert search(api_client, "breaking bad", route="tvshows")["other_media_type"] is None
-    html = Client().get("/search/?q=breaking+bad").content.decode()
+    html = Client().get("/search/?q=breaking+bad&media=movie").content.decode()
     assert "A TV show matches better: “Breaking Bad”." in html
     assert f'href="/search/?q={quote_plus("breaking bad")}&amp;media=tv"' in html
 
 
 def test_the_search_page_says_whose_films_lead(directors: dict) -> None:
     browser = Client()
-    html = browser.get("/search/?q=kubrick").content.decode()
+    html = browser.get("/search/?q=kubrick&media=movie").content.decode()
     assert "Films by Stanley Kubrick" in html
-    assert "Films with Jean Reno" in browser.get("/search/?q=jean+reno").content.decode()
-    french = browser.get("/search/?q=kubrick&lang=fr").content.decode()
+    assert "Films with Jean Reno" in browser.get("/search/?q=jean+reno&media=movie").content.decode()
+    french = browser.get("/search/?q=kubrick&media=movie&lang=fr").content.decode()
     assert "Films de Stanley Kubrick" in french
 
 
