@@ -4,8 +4,9 @@ A card is discovery's TitleCard (an EntryCard in lists), the one the REST API se
 overviews, genre names and trailers are localized exactly as the API localizes them.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,18 +18,63 @@ from accounts.models import User
 from catalog.models import Title
 from catalog.selectors import title_find
 from core.parsing import whole_number
-from discovery.cards import TitleCard, entry_cards, title_cards
+from discovery.cards import EntryCard, TitleCard, entry_cards, title_cards
 from discovery.selectors import titles_discover, titles_similar
-from library.models import Entry
-from library.selectors import entries_list
+from library.models import Entry, Status
+from library.selectors import entries_list, ratings_for
 from recommendations.selectors import recommendations_page
 from web.forms import PAGE_SIZE, DiscoverForm, media_type_of
+from web.marking import DEFAULT_LIST_SORT, list_sort
 
 SIMILAR_COUNT = 8  # similar titles on a title page
 MAX_PAGE = 10_000  # of a list: deeper pages are never linked to
 LIST_SLUGS = {"seen": "seen", "later": "later", "hidden": "hidden"}  # /lists/<slug>/ → status
 
 Card = TitleCard  # or a subclass: EntryCard, RecommendationCard, TitleDetail
+
+
+# ---------------------------------------------------------------- the member's rating on every card
+
+
+@dataclass(frozen=True)
+class RatedCard(TitleCard):
+    """A title card with the member's rating, so the pages show it wherever the title is (the API's cards
+    have only the status)."""
+
+    rating: int | None = None
+
+
+@dataclass(frozen=True)
+class ListCard(EntryCard):
+    """A card of My lists, with the watch date the list shows and lets the member change."""
+
+    watched_on: date | None = None
+
+
+def rated_cards(cards: Iterable[Card], *, user: User | Any) -> list[Card]:
+    """The cards, those of titles the member rated carrying the rating (one query, none when nothing on
+    the page is seen)."""
+    cards = list(cards)
+    seen = [c.id for c in cards if c.user_status == Status.SEEN and not hasattr(c, "rating")]
+    ratings = ratings_for(user=user, title_ids=seen) if seen and isinstance(user, User) else {}
+    return [
+        RatedCard(**{f.name: getattr(c, f.name) for f in fields(TitleCard)}, rating=ratings[c.id])
+        if c.id in ratings
+        else c
+        for c in cards
+    ]
+
+
+def list_cards(entries: Iterable[Entry], *, language: str) -> list[ListCard]:
+    """entry_cards, with each entry's watch date."""
+    entries = list(entries)
+    return [
+        ListCard(
+            **{f.name: getattr(card, f.name) for f in fields(EntryCard)},
+            watched_on=entry.watched_at.date() if entry.watched_at else None,
+        )
+        for card, entry in zip(entry_cards(entries, language=language), entries, strict=True)
+    ]
 
 
 # ---------------------------------------------------------------- refilling a grid
@@ -72,9 +118,9 @@ def _list_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: s
         return None
     media_type = media_type_of(query)
     start = (list_page(query) - 1) * PAGE_SIZE
-    return Feed(
-        items=entries_list(user=user, media_type=media_type, status=status), start=start, size=PAGE_SIZE
-    )
+    order = list_sort(query) or DEFAULT_LIST_SORT
+    entries = entries_list(user=user, media_type=media_type, status=status, order=order, language=language)
+    return Feed(items=entries, start=start, size=PAGE_SIZE)
 
 
 # Pages whose grid refills when a card leaves it (every title there is unseen, or has the list's status).
@@ -124,7 +170,7 @@ def replacement(*, page: CardPage, shown: set[int], user: User, language: str) -
     for item in feed.items[first : feed.start + feed.size + len(shown)]:
         if isinstance(item, Entry):
             if item.title_id not in shown:
-                return entry_cards([item], language=language)[0]
+                return list_cards([item], language=language)[0]
         elif item.pk not in shown:
             return title_cards([item], language=language, user=user, statuses={})[0]
     return None
@@ -140,6 +186,23 @@ def card_after_mark(
         list_status = LIST_SLUGS.get(page.kwargs.get("status", "")) if page.name == "lists" else None
         if entry is None or list_status != entry.status:
             return replacement(page=page, shown=shown, user=user, language=language), True
-        return entry_cards([entry], language=language)[0], False
+    return card_in_place(title=title, entry=entry, page=page, user=user, language=language), False
+
+
+def card_in_place(
+    *, title: Title, entry: Entry | None, page: CardPage | None, user: User, language: str
+) -> Card:
+    """The title's card showing the member's status and rating now: a list's card in My lists."""
+    if entry is not None and page is not None and page.name == "lists":
+        return list_cards([entry], language=language)[0]
     statuses = {title.pk: entry.status} if entry else {}
-    return title_cards([title], language=language, user=user, statuses=statuses)[0], False
+    card = title_cards([title], language=language, user=user, statuses=statuses)[0]
+    if entry is not None and entry.rating is not None:
+        return RatedCard(**{f.name: getattr(card, f.name) for f in fields(TitleCard)}, rating=entry.rating)
+    return card
+
+
+def page_refills(url: str) -> bool:
+    """Whether the page at `url` refills its grid when a card leaves it (its cards send the ones shown)."""
+    page = card_page_at(url)
+    return page is not None and page.name in FEEDS

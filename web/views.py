@@ -17,11 +17,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
+from accounts.models import User
 from accounts.selectors import authenticated_user
 from accounts.services import user_create, user_update
 from assistant.services import chat_turn
@@ -38,19 +41,23 @@ from discovery.cards import title_cards, title_detail_card
 from discovery.describe import filter_chips
 from discovery.services import discover_page, search_page, similar_page
 from library.exports import entries_json, letterboxd_csv
+from library.marks import entry_mark, entry_restore, entry_set_watched, entry_state
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, import_job_for, import_jobs_recent, user_stats
-from library.services import KEEP, ImportLimitReached, entry_set_status, import_job_create
+from library.services import KEEP, ImportLimitReached, import_job_create
 from recommendations.cards import recommendation_cards
 from recommendations.selectors import recommendations_page
 from web.cards import (
     LIST_SLUGS,
     SIMILAR_COUNT,
     Card,
+    CardPage,
     card_after_mark,
+    card_in_place,
     card_page_at,
-    entry_cards,
+    list_cards,
     list_page,
+    rated_cards,
 )
 from web.charts import horizontal_bars, vertical_bars
 from web.decorators import anonymous_throttled, member_page, page, safe_next
@@ -62,12 +69,25 @@ from web.forms import (
     ImportForm,
     LanguageForm,
     LoginForm,
-    MarkForm,
     SearchForm,
     SignupForm,
     media_type_of,
 )
 from web.http import HtmxHttpRequest
+from web.imports import import_report_lines
+from web.marking import (
+    DEFAULT_LIST_SORT,
+    LIST_SORTS,
+    NoteMarkForm,
+    UndoForm,
+    WatchedForm,
+    list_sort,
+    mark_note,
+    note_keep,
+    undo_state,
+    undo_token,
+    undone_note,
+)
 from web.search import search_everything
 from web.selectors import (
     catalog_size,
@@ -242,46 +262,137 @@ def _status_of(entry: Entry | None) -> dict[str, Any]:
 @member_page
 @require_POST
 def title_mark(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
+    """A card's button or a confirmation's rating. The answer (or, without htmx, the page it redirects back
+    to) holds a confirmation beside the card, with an Undo to the entry as it was before."""
     title = title_find(title_id=title_id)
     if title is None:
         return not_found(request)
-    form = MarkForm(request.POST)
+    form = NoteMarkForm(request.POST)
     back = safe_next(request, request.POST.get("next"), reverse("web:title", args=[title.pk]))
     if not form.is_valid():
         return _mark_refused(request, back, " ".join(str(m) for ms in form.errors.values() for m in ms))
+    user = authenticated_user(request)
     rating = form.cleaned_data["rating"]
+    undo = form.cleaned_data["undo"]  # a confirmation's rating keeps the Undo of the mark it confirms
     try:
-        entry = entry_set_status(
-            user=authenticated_user(request),
+        if undo:
+            undo_state(undo, user=user, title=title)  # checked: this member's, for this title
+        else:
+            undo = undo_token(user=user, title=title, state=entry_state(user=user, title=title))
+        entry = entry_mark(
+            user=user,
             title=title,
             status=form.new_status,
             rating=KEEP if rating is None else rating,
+            today=timezone.localdate(),
         )
     except ApplicationError as exc:
         return _mark_refused(request, back, exc.message)
     name = localized_title(title, request.LANGUAGE_CODE)
-    if entry is None:
-        announcement = _("“%(title)s” is off your lists.") % {"title": name}
-    else:
-        announcement = _("“%(title)s”: %(status)s.") % {"title": name, "status": Status(entry.status).label}
+    note = mark_note(title=title, name=name, entry=entry, undo=undo, back=back)
     if not request.htmx:
-        messages.success(request, announcement)
-        return redirect(back)
-    card, is_new = card_after_mark(
-        title=title,
-        entry=entry,
-        page=card_page_at(back),
-        shown=form.shown,
-        user=authenticated_user(request),
-        language=request.LANGUAGE_CODE,
+        messages.success(request, note.text)
+        note_keep(request.session, note)
+        return redirect(f"{back.split('#')[0]}#mark-note-{title.pk}")
+    page = card_page_at(back)
+    context: dict[str, Any] = {
+        "note": note,
+        "page_url": back,
+        "list_count": _list_count(page, user, request.LANGUAGE_CODE),
+    }
+    if form.cleaned_data["slot"] == "note":  # a confirmation whose card has left the page
+        return render(request, "web/_marked.html", context)
+    if form.cleaned_data["slot"] == "card":  # a confirmation inside its card
+        in_place = card_in_place(
+            title=title, entry=entry, page=page, user=user, language=request.LANGUAGE_CODE
+        )
+        return render(request, "web/_marked.html", {**context, "card": in_place, "note_inside": True})
+    card, _is_new = card_after_mark(  # the keyboard goes to the confirmation, not the new card
+        title=title, entry=entry, page=page, shown=form.shown, user=user, language=request.LANGUAGE_CODE
     )
-    context = {"card": card, "focus": is_new, "page_url": back, "announcement": announcement}
+    note_inside = card is not None and card.id == title.pk
+    context.update(card=card, note_inside=note_inside)
     return render(request, "web/_marked.html", context)
 
 
-def _mark_refused(request: HtmxHttpRequest, back: str, message: str) -> HttpResponse:
+@member_page
+@require_POST
+def title_undo(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
+    """A confirmation's Undo: the entry goes back exactly as it was before the mark, no entry included."""
+    title = title_find(title_id=title_id)
+    if title is None:
+        return not_found(request)
+    form = UndoForm(request.POST)
+    back = safe_next(request, request.POST.get("next"), reverse("web:title", args=[title.pk]))
+    if not form.is_valid():
+        return _mark_refused(request, back, _("This undo is not valid."), status=400)
+    user = authenticated_user(request)
+    try:
+        state = undo_state(form.cleaned_data["undo"], user=user, title=title)
+    except ApplicationError as exc:
+        return _mark_refused(request, back, exc.message, status=400)
+    entry = entry_restore(user=user, title=title, state=state)
+    note = undone_note(
+        title=title, name=localized_title(title, request.LANGUAGE_CODE), entry=entry, back=back
+    )
+    if not request.htmx:
+        messages.success(request, note.text)
+        note_keep(request.session, note)
+        return redirect(f"{back.split('#')[0]}#mark-note-{title.pk}")
+    page = card_page_at(back)
+    card = card_in_place(title=title, entry=entry, page=page, user=user, language=request.LANGUAGE_CODE)
+    context = {
+        "note": note,
+        "card": card,
+        "note_inside": True,
+        "page_url": back,
+        "list_count": _list_count(page, user, request.LANGUAGE_CODE),
+    }
+    return render(request, "web/_marked.html", context)
+
+
+@member_page
+@require_POST
+def title_watched(request: HttpRequest, title_id: int) -> HttpResponse:
+    """My lists' watch date of a seen title, changed; back to the card on its page."""
+    title = title_find(title_id=title_id)
+    if title is None:
+        return not_found(request)
+    form = WatchedForm(request.POST)
+    back = safe_next(request, request.POST.get("next"), reverse("web:lists", args=["seen"])).split("#")[0]
+    if not form.is_valid():
+        messages.error(request, " ".join(str(m) for ms in form.errors.values() for m in ms))
+        return redirect(f"{back}#card-{title.pk}")
+    try:
+        entry_set_watched(
+            user=authenticated_user(request),
+            title=title,
+            watched_on=form.cleaned_data["watched_on"],
+            today=timezone.localdate(),
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        name = localized_title(title, request.LANGUAGE_CODE)
+        day = date_format(form.cleaned_data["watched_on"], "DATE_FORMAT")
+        messages.success(request, _("“%(title)s”: watched on %(date)s.") % {"title": name, "date": day})
+    return redirect(f"{back}#card-{title.pk}")
+
+
+def _list_count(page: CardPage | None, user: User, language: str) -> int | None:
+    """How many titles the list a card was marked in holds now (None off My lists): its heading's count."""
+    if (
+        page is None
+        or page.name != "lists"
+        or (status := LIST_SLUGS.get(page.kwargs.get("status", ""))) is None
+    ):
+        return None
+    return entries_list(user=user, media_type=media_type_of(page.query), status=status).count()
+
+
+def _mark_refused(request: HtmxHttpRequest, back: str, message: str, status: int = 422) -> HttpResponse:
     if request.htmx:
-        response = render(request, "web/_announce.html", {"announcement": message}, status=422)
+        response = render(request, "web/_announce.html", {"announcement": message}, status=status)
         return reswap(retarget(response, "#announce"), "innerHTML")
     messages.error(request, message)
     return redirect(back)
@@ -296,18 +407,29 @@ def lists(request: HttpRequest, status: str) -> HttpResponse:
     if status_value is None:
         return not_found(request)
     media_type = media_type_of(request.GET)
-    entries = entries_list(user=authenticated_user(request), media_type=media_type, status=status_value)
+    sort = list_sort(request.GET)
+    entries = entries_list(
+        user=authenticated_user(request),
+        media_type=media_type,
+        status=status_value,
+        order=sort or DEFAULT_LIST_SORT,
+        language=request.LANGUAGE_CODE,
+    )
     result = paginate(entries, page=list_page(request.GET), page_size=PAGE_SIZE, with_count=True)
     context = {
         "media_type": media_type,
         "current_list": status,
         "list_title": Status(status_value).label,
         "tabs": [(slug, Status(value).label) for slug, value in LIST_SLUGS.items()],
+        "sort": sort or DEFAULT_LIST_SORT,
+        "sorts": LIST_SORTS.items(),
+        "sort_error": "" if sort else _("Unknown sort: use date, rating, score or title."),
         "page": result,
         "pages": max(1, -(-(result.count or 0) // PAGE_SIZE)),
-        "cards": entry_cards(result.items, language=request.LANGUAGE_CODE),
+        "cards": list_cards(result.items, language=request.LANGUAGE_CODE),
+        "today": timezone.localdate(),
     }
-    return render(request, "web/lists.html", context)
+    return render(request, "web/lists.html", context, status=200 if sort else 400)
 
 
 @member_page
@@ -333,7 +455,7 @@ def stats(request: HttpRequest) -> HttpResponse:
     data = user_stats(user=authenticated_user(request), language=request.LANGUAGE_CODE)
     charts = {
         "genres": horizontal_bars([(row["genre"], row["count"]) for row in data["top_genres"]]),
-        "decades": vertical_bars(
+        "decades": horizontal_bars(
             [(_("%(decade)ss") % {"decade": row["decade"]}, row["count"]) for row in data["seen_by_decade"]]
         ),
         "ratings": vertical_bars(
@@ -366,7 +488,7 @@ def _exchange(
         question=question,
         reply=reply,
         chips=filter_chips(filters, language=language, titles=anchors),
-        cards=title_cards(titles, language=language, user=request.user),
+        cards=rated_cards(title_cards(titles, language=language, user=request.user), user=request.user),
     )
 
 
@@ -474,9 +596,15 @@ def import_report(request: HttpRequest, job_id: int) -> HttpResponse:
     job = import_job_for(user=authenticated_user(request), job_id=job_id)
     if job is None:
         return not_found(request)
-    counts = {"matched": 0, "created": 0, "updated": 0, "unmatched": 0, **job.counts}
     finished = job.status in (ImportJob.State.DONE, ImportJob.State.FAILED)
-    return render(request, "web/import_report.html", {"job": job, "counts": counts, "finished": finished})
+    context = {
+        "job": job,
+        "counts": job.count_values,
+        "changes": import_report_lines(job.changes),
+        "conflicts": import_report_lines(job.conflicts),
+        "finished": finished,
+    }
+    return render(request, "web/import_report.html", context)
 
 
 @member_page

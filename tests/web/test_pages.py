@@ -180,7 +180,7 @@ def test_mark_without_javascript_redirects_back_with_a_message(
     response = browser.post(
         f"/title/{heat.pk}/mark/", {"status": "seen", "rating": "9", "next": "/discover/?page=1"}
     )
-    assert response.status_code == 302 and response.url == "/discover/?page=1"
+    assert response.status_code == 302 and response.url == f"/discover/?page=1#mark-note-{heat.pk}"
     entry = Entry.objects.get(user=member, title=heat)
     assert (entry.status, entry.rating) == ("seen", 9)
     page = text(browser.get(response.url))
@@ -190,7 +190,7 @@ def test_mark_without_javascript_redirects_back_with_a_message(
 def test_mark_never_redirects_off_site(browser: Client, catalog: dict) -> None:
     heat = catalog["Heat"]
     response = browser.post(f"/title/{heat.pk}/mark/", {"status": "later", "next": "https://evil.example/"})
-    assert response.url == f"/title/{heat.pk}/"
+    assert response.url == f"/title/{heat.pk}/#mark-note-{heat.pk}"
 
 
 def test_mark_with_htmx_swaps_in_the_next_unseen_card(
