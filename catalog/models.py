@@ -1,5 +1,5 @@
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -205,6 +205,15 @@ class Title(TimeStampedModel):
         related_name="described_titles",
     )
     provenance = models.JSONField(_("provenance"), default=dict, blank=True)
+    # Staff take a title out of the public catalog (discovery, search, similar lists, its page) without
+    # deleting it: the users' entries and the title's history stay.
+    hidden = models.BooleanField(
+        _("hidden from the catalog"),
+        default=False,
+        help_text=_(
+            "Hidden titles are left out of discovery, search and similar lists; users keep their entries."
+        ),
+    )
     cache_update_date = models.DateTimeField(_("refreshed from providers"), null=True, blank=True)
     refresh_attempted_at = models.DateTimeField(_("last refresh attempt"), null=True, blank=True)
     refresh_error = models.CharField(_("last refresh error"), max_length=500, blank=True)
@@ -257,7 +266,7 @@ class Title(TimeStampedModel):
         return title_people(self.directors, self.writers, self.cast)
 
     # ---- validation: the rules of catalog.validators, on their fields, and duplicates named
-    def full_clean(self, exclude: Collection[str] | None = None, *args: Any, **kwargs: Any) -> None:
+    def full_clean(self, exclude: Iterable[str] | None = None, *args: Any, **kwargs: Any) -> None:
         # A form that edits some fields (the changelist's French title) is not refused for the others.
         self._clean_exclude = set(exclude or ())
         super().full_clean(exclude, *args, **kwargs)
@@ -266,7 +275,7 @@ class Title(TimeStampedModel):
         super().clean()
         from catalog.validators import title_errors
 
-        skip = getattr(self, "_clean_exclude", set())
+        skip: set[str] = getattr(self, "_clean_exclude", set())
         errors = {field: messages for field, messages in title_errors(self).items() if field not in skip}
         if errors:
             raise ValidationError(errors)
@@ -551,3 +560,8 @@ class FieldLock(models.Model):
     def __str__(self) -> str:
         owner = self.title_id or self.genre_id or self.data_source_id
         return f"{owner}.{self.field}"
+
+
+# The admin's history pages of the Movie and TV show entries read Title's records.
+for _proxy in (Movie, TvShow):
+    _proxy._meta.simple_history_manager_attribute = "history"  # type: ignore[attr-defined]

@@ -3,9 +3,12 @@
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from catalog.genres import SOURCE_GENRES
 from catalog.ingest.clients import tmdb_is_configured
@@ -19,8 +22,9 @@ def _with_genres(titles: QuerySet[Title]) -> QuerySet[Title]:
 
 
 def titles_for_cards() -> QuerySet[Title]:
-    """Titles with what a card shows, in a constant number of queries."""
-    return _with_genres(Title.objects.all())
+    """Titles with what a card shows, in a constant number of queries; never one staff hid from the
+    catalog."""
+    return _with_genres(Title.objects.filter(hidden=False))
 
 
 def title_for_detail(*, title_id: int, media_type: str | None = None) -> Title | None:
@@ -169,3 +173,58 @@ def embedded_catalog_end() -> EmbeddedCatalogEnd | None:
         if year:  # an empty catalog is about to be loaded: ask again
             cache.set(key, year, LANGUAGES_CACHE_SECONDS)
     return EmbeddedCatalogEnd(films_until=year) if year else None
+
+
+# ---------------------------------------------------------------- the admin's operations pages
+
+
+def data_source_contributions() -> dict[int, dict[str, int]]:
+    """What each source gave the catalog, by source id: titles it is the main source of, ratings, summaries,
+    and what loads and refreshes record otherwise (MovieLens: titles, community ratings and alternate titles
+    of the films it matched; TMDB and OMDb: the titles they refreshed)."""
+    counts: dict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(("titles", "ratings", "overviews", "other"), 0)
+    )
+    for column, kind in (
+        ("source", "titles"),
+        ("rating_source", "ratings"),
+        ("overview_source", "overviews"),
+    ):
+        rows = Title.objects.exclude(**{f"{column}__isnull": True}).values(column).annotate(n=Count("pk"))
+        for row in rows.order_by():
+            counts[row[column]][kind] = row["n"]
+    by_key = dict(DataSource.objects.values_list("key", "pk"))
+    others = {
+        "movielens": Title.objects.filter(movielens_id__isnull=False).exclude(source__key="movielens"),
+        "tmdb": Title.objects.filter(provenance__has_key="tmdb"),
+        "omdb": Title.objects.filter(provenance__has_key="omdb"),
+    }
+    for key, titles in others.items():
+        if key in by_key:
+            counts[by_key[key]]["other"] = titles.count()
+    return dict(counts)
+
+
+@dataclass(frozen=True)
+class CatalogHealth:
+    titles: int
+    hidden: int
+    without_french_title: int
+    without_genres: int
+    stale: int  # refreshed from the providers, longer ago than the refresh period
+    refresh_errors: int
+
+
+def catalog_health() -> CatalogHealth:
+    """What is left to curate in the catalog, as the admin's index shows it (each a worklist filter)."""
+    cutoff = timezone.now() - timedelta(days=settings.CATALOG_CACHE_MAX_AGE_DAYS)
+    totals = Title.objects.aggregate(
+        titles=Count("pk"),
+        hidden=Count("pk", filter=Q(hidden=True)),
+        without_french_title=Count("pk", filter=Q(title_fr="")),
+        stale=Count("pk", filter=Q(cache_update_date__lt=cutoff)),
+        refresh_errors=Count("pk", filter=~Q(refresh_error="")),
+    )
+    return CatalogHealth(
+        **totals, without_genres=Title.objects.filter(genres__isnull=True).order_by().count()
+    )

@@ -7,4 +7,7 @@ class DiscoveryConfig(AppConfig):
     verbose_name = _("Discovery")
 
     def ready(self) -> None:
-        from discovery import feed  # noqa: F401 - connects the feed cache to title writes
+        from discovery import (
+            feed,  # noqa: F401 - connects the feed cache to title writes
+            receivers,  # noqa: F401 - and to the catalog's bulk changes
+        )

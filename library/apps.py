@@ -6,3 +6,6 @@ class LibraryConfig(AppConfig):
     name = "library"
     verbose_name = _("Library")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from library import receivers  # noqa: F401 - moves entries when the catalog merges titles

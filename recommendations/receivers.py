@@ -5,7 +5,9 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from catalog.signals import community_ratings_read
+from catalog.models import Title
+from catalog.signals import community_ratings_read, title_merging
+from recommendations.models import CommunityRating
 from recommendations.services import community_ratings_sync
 
 
@@ -14,3 +16,17 @@ def community_ratings_store(*, ratings: Iterable[tuple[int, int, float]], **_kwa
     """The recommender learns from the community ratings the embedded load reads: how many it stored."""
     synced = community_ratings_sync(ratings=ratings)
     return synced.stored if synced.changed else 0
+
+
+@receiver(title_merging, dispatch_uid="recommendations-title-merging")
+def community_ratings_merge(*, keep: Title, duplicate: Title, **_kwargs: Any) -> None:
+    """The community's ratings of the duplicate become ratings of the kept title, unless the same person
+    rated both (their rating of the kept title stays); the next training learns from them."""
+    raters = set(CommunityRating.objects.filter(title=keep).values_list("user_key", flat=True))
+    moved = [
+        CommunityRating(user_key=r.user_key, title=keep, rating=r.rating)
+        for r in CommunityRating.objects.filter(title=duplicate)
+        if r.user_key not in raters
+    ]
+    CommunityRating.objects.bulk_create(moved, batch_size=5000)
+    CommunityRating.objects.filter(title=duplicate).delete()
