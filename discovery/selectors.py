@@ -9,15 +9,32 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+import numpy as np
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Lower, NullIf
+from django.contrib.postgres.aggregates import StringAgg
+from django.db import connection
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 
 from accounts.models import User
-from catalog.models import Title, TitleNeighbour
+from catalog.models import Credit, Title, TitleNeighbour
 from catalog.search import PersonHit, search
 from catalog.selectors import titles_for_cards
 from catalog.text import normalize_text
+from catalog.ranking import rating_floor
 from discovery.filters import DiscoveryFilters, SortBy
 from library.models import Entry
 
@@ -150,12 +167,13 @@ def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Cond
     conditions: list[Condition] = []
     if filters.genres:
         conditions.append(Exists(links.filter(genre_id__in=filters.genres)))
+    conditions += [Exists(links.filter(genre_id=genre)) for genre in filters.all_genres]
     if filters.exclude_genres:
         conditions.append(~Exists(links.filter(genre_id__in=filters.exclude_genres)))
     bounds = {
         "year__gte": filters.year_from,
         "year__lte": filters.year_to,
-        "rating__gte": filters.min_rating,
+        "rating__gte": None if filters.min_rating is None else rating_floor(filters.min_rating),
         "votes__gte": filters.min_votes,
         "runtime__gte": filters.runtime_min,
         "runtime__lte": filters.runtime_max,
@@ -164,12 +182,14 @@ def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Cond
     if filters.languages:
         conditions.append(Q(**{f"{prefix}original_language__in": filters.languages}))
     conditions += [Q(**{f"{prefix}search_people__contains": normalize_text(p)}) for p in filters.people]
+    credits = Credit.objects.filter(title_id=OuterRef(f"{prefix}pk" if prefix else "pk"))
+    conditions += [Exists(credits.filter(person_id=person)) for person in filters.credited]
     return conditions
 
 
 def titles_filter(titles: QuerySet[Title], filters: DiscoveryFilters) -> QuerySet[Title]:
     """Narrow any set of titles by discovery filters (the feed, and the assistant's similar titles)."""
-    return titles.filter(*_filter_conditions(filters))
+    return titles.filter(*_filter_conditions(filters), hidden=False)  # staff's hidden titles: never served
 
 
 def titles_unmarked(titles: QuerySet[Title], *, user: User | AnonymousUser) -> QuerySet[Title]:
@@ -208,6 +228,17 @@ def title_ids_matching(*, media_type: str, filters: DiscoveryFilters) -> Iterato
     """The id of every matching title, in no order (no sort: a scan), read in chunks."""
     titles = titles_filter(Title.objects.filter(media_type=media_type), filters)
     return titles.values_list("pk", flat=True).iterator(chunk_size=20_000)
+
+
+def title_ids_marked(*, user: User) -> "np.ndarray[tuple[int], np.dtype[np.int32]]":
+    """The ids of every title the user has a status for, as an array (the feed removes them from its held
+    ranking). On PostgreSQL they come as one string parsed in C: for 20,000 entries about half the time of
+    as many rows."""
+    entries = Entry.objects.filter(user=user)
+    if connection.vendor != "postgresql":
+        return np.fromiter(entries.values_list("title_id", flat=True), dtype=np.int32)
+    joined = entries.aggregate(ids=StringAgg(Cast("title_id", CharField()), delimiter=","))["ids"]
+    return np.fromstring(joined, dtype=np.int32, sep=",") if joined else np.zeros(0, dtype=np.int32)
 
 
 def titles_excluded_count(
