@@ -1,34 +1,38 @@
-"""Bar charts drawn on the server as inline SVG: the geometry here, the drawing in `_bar_chart.html`."""
+"""Bar charts drawn on the server as inline SVG: the geometry here, the drawing in `_bar_chart.html`.
+
+Across, positions and lengths are percentages of the chart's width; down, they are pixels. The SVG has no
+viewBox, so it takes the width of its column and its text keeps its CSS size on a phone as on a desktop (a
+drawing scaled down to a phone's width shrank its labels to 6 px).
+"""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-WIDTH = 480
-ROW = 30  # height of a horizontal bar's row
-LABEL_COLUMN = 150  # room for category names left of horizontal bars
-VALUE_ROOM = 44  # room for the number written after (or above) a bar
-PLOT_HEIGHT = 160  # height of vertical bars' plot area
-AXIS_ROOM = 28  # room for category names under vertical bars
+LABEL_ROOM = 20  # px: a horizontal bar's category name, written above it (a phone has no room beside it)
+THICKNESS = 16  # px: a horizontal bar's thickness
+ROW = LABEL_ROOM + THICKNESS + 10  # px: one horizontal bar with its name and the space under it
+LONGEST = 85.0  # %: the largest value's bar; the rest of the width holds its number
+PLOT_HEIGHT = 160  # px: vertical bars' plot area
+AXIS_ROOM = 28  # px: category names under vertical bars
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     value: int
-    x: float
-    y: float
-    width: float
-    height: float
-    value_x: float  # where the number is written
+    x: float  # % of the width
+    y: float  # px
+    width: float  # % of the width
+    height: float  # px
+    value_x: float  # where the number is written (%, px)
     value_y: float
-    label_x: float  # where the category name is written
+    label_x: float  # where the category name is written (%, px)
     label_y: float
 
 
 @dataclass(frozen=True)
 class BarChart:
-    width: int
-    height: int
+    height: int  # px; the width is the column's
     bars: list[Bar]
     horizontal: bool
 
@@ -42,49 +46,49 @@ def _scale(values: Sequence[int], room: float) -> float:
 
 
 def horizontal_bars(items: Sequence[tuple[str, int]]) -> BarChart:
-    """One row per item, longest bar for the largest value (top genres)."""
-    scale = _scale([v for _label, v in items], WIDTH - LABEL_COLUMN - VALUE_ROOM)
+    """One row per item, its name above its bar, the longest bar for the largest value (genres, decades)."""
+    scale = _scale([v for _label, v in items], LONGEST)
     bars = []
     for index, (label, value) in enumerate(items):
-        y = index * ROW + 4
-        length = round(value * scale, 1)
+        top = index * ROW
+        length = round(value * scale, 2)
         bars.append(
             Bar(
                 label=label,
                 value=value,
-                x=LABEL_COLUMN,
-                y=y,
+                x=0,
+                y=top + LABEL_ROOM,
                 width=length,
-                height=ROW - 8,
-                value_x=LABEL_COLUMN + length + 6,
-                value_y=y + (ROW - 8) / 2 + 5,
-                label_x=LABEL_COLUMN - 8,
-                label_y=y + (ROW - 8) / 2 + 5,
+                height=THICKNESS,
+                value_x=length,
+                value_y=top + LABEL_ROOM + THICKNESS / 2 + 5,
+                label_x=0,
+                label_y=top + 15,
             )
         )
-    return BarChart(width=WIDTH, height=max(len(items), 1) * ROW, bars=bars, horizontal=True)
+    return BarChart(height=max(len(items), 1) * ROW, bars=bars, horizontal=True)
 
 
 def vertical_bars(items: Sequence[tuple[str, int]]) -> BarChart:
-    """One column per item, in the given order (decades, ratings 1 to 10)."""
+    """One column per item, in the given order (ratings 1 to 10)."""
     scale = _scale([v for _label, v in items], PLOT_HEIGHT - 20)
-    slot = WIDTH / max(len(items), 1)
+    slot = 100 / max(len(items), 1)
     bars = []
     for index, (label, value) in enumerate(items):
         height = round(value * scale, 1)
-        x = index * slot + slot * 0.15
+        middle = round(index * slot + slot / 2, 2)
         bars.append(
             Bar(
                 label=label,
                 value=value,
-                x=round(x, 1),
+                x=round(index * slot + slot * 0.15, 2),
                 y=PLOT_HEIGHT - height,
-                width=round(slot * 0.7, 1),
+                width=round(slot * 0.7, 2),
                 height=height,
-                value_x=round(index * slot + slot / 2, 1),
+                value_x=middle,
                 value_y=PLOT_HEIGHT - height - 6,
-                label_x=round(index * slot + slot / 2, 1),
+                label_x=middle,
                 label_y=PLOT_HEIGHT + 20,
             )
         )
-    return BarChart(width=WIDTH, height=PLOT_HEIGHT + AXIS_ROOM, bars=bars, horizontal=False)
+    return BarChart(height=PLOT_HEIGHT + AXIS_ROOM, bars=bars, horizontal=False)

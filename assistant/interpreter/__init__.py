@@ -16,8 +16,10 @@ How a message is read:
 
 from assistant.interpreter.filters import read_filters
 from assistant.interpreter.lexicon import (
+    CONTRAST_START,
     ENGLISH_WORDS,
     FRENCH_WORDS,
+    GREETING,
     KEYBOARD_RUNS,
     MORE,
     MORE_ONLY,
@@ -51,9 +53,10 @@ def interpret(message: str) -> Interpretation:
     similar = bool(similar_titles or ordinal or like_this)
     reset = bool(scan.take(RESET)) or (not similar and bool(scan.take(RESET_WEAK)))
     language = message_language(scan)
+    scan.take(GREETING)
     found = read_filters(scan, language == "fr")
     more = bool(MORE_ONLY.match(scan.text)) or bool(scan.take(MORE))
-    replacing = bool(scan.take(REPLACE))
+    replacing = bool(scan.take(REPLACE)) or bool(CONTRAST_START.match(scan.folded))
     understood = bool(found.found() or people or similar_titles or search_titles or ordinal or reset or more)
 
     if not understood and _small_talk(scan, like_this):

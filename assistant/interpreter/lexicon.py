@@ -375,6 +375,15 @@ QUESTION = re.compile(
     r"^\W*(?:what|who|why|when|where|how|which|do\s+you|are\s+you|can\s+you\s+(?!recommend|suggest|find)"
     r"|quel(?:le)?s?|qui|pourquoi|quand|ou|comment|est[\s-]ce\s+que|tu\s+(?:es|peux|connais))\b"
 )
+# Greetings that hold a word filters read ("good" morning): taken before the filters.
+GREETING = re.compile(
+    AT_WORD + r"(?:good\s+(?:morning|evening|afternoon|night|day)|bonne\s+(?:soiree|nuit|journee))\b"
+)
+# A contrast that opens the message: "no, a comedy", "non, plutôt un drame" replaces the genre.
+CONTRAST_START = re.compile(r"^\W*(?:no|non|nope|nah)\s*[,.!;:-]")
+# English words French speakers use as they are: no evidence of English.
+LOANWORDS = re.compile(r"\bfeel[\s-]?good\b|\bhappy[\s-]?end\b|\broad[\s-]?movie\b|\bthriller\b|\bwestern\b")
+AZERTY_RUNS = ("azer", "qsdf", "wxcv")  # mashing a French keyboard
 KEYBOARD_RUNS = ("qwert", "asdf", "zxcv", "azert", "qsdf", "wxcv", "hjkl", "uiop", "jkl", "dfg", "sdf", "fgh")
 REFINE_PRONOUN = re.compile(r"\b(?:ones|those|them|ceux|celles|ceux[\s-]la|celles[\s-]la)\b")
 
@@ -403,7 +412,7 @@ FRENCH_WORDS = wordset("""
     comedies horreur policier polar dessin documentaire guerre aventure fantastique historique familial
     enfants francais francaise anglais coreen japonais espagnol italien allemand chinois classique
     classiques ancien anciens vieux court courte courts longue sorti svp stp merci trop vraiment quoi il y
-    bonjour bonsoir salut coucou aide triste emouvant finalement plutot enfants famille
+    bonjour bonsoir salut coucou aide triste emouvant finalement plutot enfants famille par realise realisee
     """)
 ENGLISH_WORDS = wordset("""
     the a an with like something anything movie movies show shows and from in not no only just more some

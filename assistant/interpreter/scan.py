@@ -3,7 +3,14 @@
 import re
 import unicodedata
 
-from assistant.interpreter.lexicon import ELISION, ENGLISH_WORDS, FRENCH_WORDS, words_in
+from assistant.interpreter.lexicon import (
+    AZERTY_RUNS,
+    ELISION,
+    ENGLISH_WORDS,
+    FRENCH_WORDS,
+    LOANWORDS,
+    words_in,
+)
 
 BLANK = "|"  # replaces understood text: not a letter and not a space, so nothing can match across it
 _LIGATURES = {"œ": "oe", "æ": "ae", "ß": "ss"}
@@ -93,9 +100,10 @@ def message_language(scan: Scan) -> str:
     probe = list(scan.folded)
     for start, end in scan.free_text:
         probe[start:end] = BLANK * (end - start)
-    text = "".join(probe)
+    text = LOANWORDS.sub(" ", "".join(probe))
     words = words_in(text)
     french = sum(w in FRENCH_WORDS for w in words) + 2 * len(ELISION.findall(text))
     french += 2 * scan.has_accent_outside(scan.free_text)
+    french += sum(any(run in w for run in AZERTY_RUNS) for w in words)
     english = sum(w in ENGLISH_WORDS for w in words)
     return "fr" if french > english else "en"

@@ -8,6 +8,17 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
+// On a narrow screen a title page's summary and credits start folded too, so its buttons and ratings come first;
+// they unfold again if the screen becomes wide, where their summary line is hidden.
+document.addEventListener("DOMContentLoaded", () => {
+  const narrow = window.matchMedia("(max-width: 56rem)");
+  const folding = document.querySelectorAll("details[data-fold-narrow]");
+  folding.forEach((details) => { if (narrow.matches) details.open = false; });
+  narrow.addEventListener("change", (event) => {
+    if (!event.matches) folding.forEach((details) => { details.open = true; });
+  });
+});
+
 // A chat message sent with htmx leaves the box empty for the next one (a listener here rather than an
 // hx-on attribute: the Content-Security-Policy allows no inline script, and htmx runs without eval).
 document.addEventListener("htmx:afterRequest", (event) => {
