@@ -4,11 +4,19 @@ The one place these rules live: discovery's card presenter and the card serializ
 read a title through them.
 """
 
+import re
 from dataclasses import dataclass
 
 from catalog.models import Genre, Title
 
-POSTER_BASE_URL = "https://image.tmdb.org/t/p/w500"
+POSTER_CDN = "https://image.tmdb.org/t/p/"  # TMDB's image server: a size, then the poster's path
+POSTER_SIZE = "w500"  # the API's `poster_url`
+POSTER_BASE_URL = f"{POSTER_CDN}{POSTER_SIZE}"
+# The widths TMDB serves posters at, with their height: posters are 2:3, and a page sets both so nothing
+# moves when the image arrives.
+POSTER_SIZES = {"w92": (92, 138), "w185": (185, 278), "w342": (342, 513), "w500": (500, 750)}
+# A path as TMDB gives it ("/pB8BM7pdSp6B6Ih7QZ4DrQ3PmJK.jpg"); anything else is not shown.
+_POSTER_PATH = re.compile(r"/[A-Za-z0-9_-]{1,100}\.(?:jpg|jpeg|png|webp)", re.ASCII)
 
 
 def localized_title(title: Title, language: str) -> str:
@@ -53,5 +61,15 @@ def genre_labels(title: Title, language: str) -> list[GenreLabel]:
     return [genre_label(g, language) for g in sorted(title.genres.all(), key=lambda g: g.name_en)]
 
 
-def poster_url(title: Title) -> str | None:
-    return f"{POSTER_BASE_URL}{title.poster_path}" if title.poster_path else None
+def poster_url(title: Title, size: str = POSTER_SIZE) -> str | None:
+    """The poster TMDB gave us for the title, at one of POSTER_SIZES; None when we have none."""
+    path = title.poster_path
+    return f"{POSTER_CDN}{size}{path}" if path and _POSTER_PATH.fullmatch(path) else None
+
+
+def poster_resized(url: str | None, size: str) -> str | None:
+    """A `poster_url` (as cards carry it) at another of POSTER_SIZES; None for a URL that is not one."""
+    if not url or not url.startswith(POSTER_BASE_URL) or size not in POSTER_SIZES:
+        return None
+    path = url[len(POSTER_BASE_URL) :]
+    return f"{POSTER_CDN}{size}{path}" if _POSTER_PATH.fullmatch(path) else None

@@ -23,6 +23,7 @@ from core.api.throttling import client_address
 from core.names import language_name
 from core.parsing import MAX_ID, whole_number
 from discovery.filters import BOUNDS, DiscoveryFilters, SortBy, discovery_filters_from, keyword_query_from
+from library.importers import AUTO
 from library.models import ImportJob, Status
 from library.validators import import_upload_check
 from web.selectors import original_languages
@@ -320,7 +321,12 @@ class LoginForm(AuthenticationForm):
 
 
 class ImportForm(PageForm):
-    source = forms.ChoiceField(label=_("Exported from"), choices=ImportJob.Source.choices)
+    # "Detect automatically" first: the file tells its service; the others override a wrong guess.
+    source = forms.ChoiceField(
+        label=_("Exported from"),
+        choices=[(AUTO, _("Detect automatically")), *ImportJob.Source.choices],
+        initial=AUTO,
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_("Letterboxd: the export ZIP. IMDb: ratings or watchlist CSV. Trakt: JSON or ZIP."),

@@ -166,7 +166,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],  # the pages' empty favicon, the Swagger UI's icons
+        # the pages' empty favicon, the Swagger UI's icons, TMDB's posters (catalog.localized.POSTER_CDN)
+        "img-src": [SELF, "data:", "https://image.tmdb.org"],
         "object-src": [NONE],
         "base-uri": [NONE],
         "form-action": [SELF],
