@@ -5,9 +5,12 @@ import io
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
+from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -176,3 +179,19 @@ def test_an_import_job_without_a_report_still_answers_the_whole_shape(
     body = auth_client.get(f"/me/import/{job.pk}").json()
     assert body["counts"] == {"matched": 1, "created": 1, "updated": 0, "unmatched": 0, "conflicts": 0}
     assert (body["changes"], body["conflicts"]) == ([], [])
+
+
+def test_the_command_reads_the_source_from_the_file_and_prints_the_report(
+    user: User, films: dict, tmp_path: Path
+) -> None:
+    entry(user, films["magnolia"], Status.SEEN, 9, timezone.now())
+    entry(user, films["argo"], Status.LATER, None, datetime(2025, 1, 5, tzinfo=UTC))
+    path = tmp_path / "ratings.csv"
+    csv = IMDB_HEADER + imdb_row("tt0175880", 8, "2025-03-15", "Magnolia", 1999)
+    path.write_text(csv + imdb_row("tt1024648", 9, "2025-03-15", "Argo", 2012), encoding="utf-8")
+    out = StringIO()
+    call_command("import_history", f"--user={user.email}", str(path), stdout=out)  # no --source
+    printed = out.getvalue()
+    assert "ratings.csv (IMDb)" in printed and "1 kept as set here" in printed
+    assert "changed: Argo (2012): later → seen, rating - → 9" in printed
+    assert "kept: Magnolia (1999): rating 9 (the file says 8, dated 2025-03-15T00:00:00Z)" in printed

@@ -7,8 +7,10 @@ from django.db import transaction
 
 from accounts.models import User
 from core.exceptions import ApplicationError
+from library.importers import AUTO
 from library.models import ImportJob
 from library.services import import_job_create, import_job_run
+from library.validators import IMPORT_SOURCES
 
 
 class Command(BaseCommand):
@@ -16,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--user", required=True, help="The user's email address.")
-        parser.add_argument("--source", required=True, choices=ImportJob.Source.values)
+        parser.add_argument(
+            "--source", default=AUTO, choices=IMPORT_SOURCES, help="Read from the file when not given."
+        )
         parser.add_argument("file", type=Path)
 
     def handle(self, *args: Any, user: str, source: str, file: Path, **options: Any) -> None:
@@ -43,14 +47,25 @@ class Command(BaseCommand):
         job = ran
         if job.status != ImportJob.State.DONE:
             raise CommandError(f"Import failed: {job.error}")
-        counts = job.counts
+        counts = job.count_values
         self.stdout.write(
             self.style.SUCCESS(
-                f"Imported {file.name} for {account.email}: {counts['matched']} matched, "
-                f"{counts['created']} created, {counts['updated']} updated, "
-                f"{counts['unmatched']} unmatched (job {job.pk})."
+                f"Imported {file.name} ({job.get_source_display()}) for {account.email}: "
+                f"{counts['matched']} matched, {counts['created']} created, {counts['updated']} updated, "
+                f"{counts['unmatched']} unmatched, {counts['conflicts']} kept as set here (job {job.pk})."
             )
         )
+        for change in job.changes[:20]:
+            self.stdout.write(
+                f"  changed: {change['title']} ({change['year'] or '?'}): {change['status_before']} → "
+                f"{change['status_after']}, rating {change['rating_before'] or '-'} → "
+                f"{change['rating_after'] or '-'}"
+            )
+        for kept in job.conflicts[:20]:
+            self.stdout.write(
+                f"  kept: {kept['title']} ({kept['year'] or '?'}): {kept['field']} {kept['kept']} "
+                f"(the file says {kept['file_value']}, dated {kept['file_date'] or 'never'})"
+            )
         for row in job.unmatched[:20]:
             self.stdout.write(
                 f"  unmatched: {row['file']}:{row['line']} {row['title']} ({row['year'] or '?'})"
