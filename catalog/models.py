@@ -564,4 +564,4 @@ class FieldLock(models.Model):
 
 # The admin's history pages of the Movie and TV show entries read Title's records.
 for _proxy in (Movie, TvShow):
-    _proxy._meta.simple_history_manager_attribute = "history"  # type: ignore[attr-defined]
+    _proxy._meta.simple_history_manager_attribute = "history"  # type: ignore[union-attr]

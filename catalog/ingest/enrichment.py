@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -17,12 +18,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from catalog import curation
 from catalog.ingest import sources
 from catalog.ingest.clients import get_omdb_client, get_tmdb_client, omdb_is_configured, tmdb_is_configured
 from catalog.ingest.clients.types import OmdbRatings, TmdbDetails
 from catalog.ingest.sources import data_source_sync
 from catalog.models import DataSource, Genre, MediaType, Title
-from catalog.ranking import ranking_values, score_parameters, titles_rescore
+from catalog.ranking import ScoreParameters, ranking_values, score_parameters, titles_rescore
 from core.exceptions import ProviderError, ProviderNotFound, ProviderUnavailable
 from core.tasks import send_later
 
@@ -90,29 +92,56 @@ def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> 
     parameters = score_parameters(media_type=enrichment.media_type)
     with transaction.atomic():
         title = _title_for_update(enrichment, title_id=title_id, source=tmdb_source)
-        _write_tmdb(title, enrichment, tmdb_source)
-        if enrichment.ratings is not None and omdb_source is not None:
-            _write_omdb(title, enrichment.ratings, omdb_source)
-        title.rating, title.votes, title.score, title.score_source = ranking_values(
-            imdb_rating=title.imdb_rating,
-            imdb_votes=title.imdb_votes,
-            critics_rating=title.critics_rating,
-            critics_reviews=title.critics_reviews,
-            movielens_rating=title.movielens_rating,
-            movielens_ratings=title.movielens_ratings,
-            parameters=parameters,
-        )
-        now = timezone.now()
-        title.cache_update_date = now
-        title.refresh_attempted_at = now
-        title.refresh_error = ""
-        title.save()
-        title.genres.set(genres)
+        with curation.recorded_change(title, reason=curation.TMDB_REFRESH):
+            _write(
+                title,
+                enrichment,
+                genres,
+                tmdb_source=tmdb_source,
+                omdb_source=omdb_source,
+                parameters=parameters,
+            )
     if title.score is None and (title.imdb_votes or title.critics_reviews or title.movielens_ratings):
         # The first rated title of its kind: there were no parameters to score it with until now.
         titles_rescore(media_type=title.media_type)
         title.refresh_from_db(fields=["rating", "votes", "score", "score_source"])
     return title
+
+
+def _write(
+    title: Title,
+    enrichment: Enrichment,
+    genres: list[Genre],
+    *,
+    tmdb_source: DataSource,
+    omdb_source: DataSource | None,
+    parameters: dict[str, ScoreParameters | None],
+) -> None:
+    """The providers' values over the title's, but for the fields a curator locked (catalog.curation)."""
+    locked = curation.locked_fields(title)
+    values = _tmdb_values(title, enrichment, tmdb_source)
+    if enrichment.ratings is not None and omdb_source is not None:
+        values |= _omdb_values(enrichment.ratings, omdb_source, values["provenance"])
+    values[curation.GENRES] = [g.pk for g in genres]
+    allowed = curation.apply_provider_values(title, values, curation.TMDB_REFRESH, locked=locked)
+    if title.media_type == MediaType.TV and "first_air_year" not in locked:
+        title.first_air_year = title.year
+    title.rating, title.votes, title.score, title.score_source = ranking_values(
+        imdb_rating=title.imdb_rating,
+        imdb_votes=title.imdb_votes,
+        critics_rating=title.critics_rating,
+        critics_reviews=title.critics_reviews,
+        movielens_rating=title.movielens_rating,
+        movielens_ratings=title.movielens_ratings,
+        parameters=parameters,
+    )
+    now = timezone.now()
+    title.cache_update_date = now
+    title.refresh_attempted_at = now
+    title.refresh_error = ""
+    title.save()
+    if curation.GENRES in allowed:
+        title.genres.set(genres)
 
 
 def _provider_source(info: sources.SourceInfo) -> DataSource:
@@ -137,51 +166,55 @@ def _title_for_update(enrichment: Enrichment, *, title_id: int | None, source: D
     )
 
 
-def _write_tmdb(title: Title, enrichment: Enrichment, source: DataSource) -> None:
+def _tmdb_values(title: Title, enrichment: Enrichment, source: DataSource) -> dict[str, Any]:
     """TMDB's facts over ours; where TMDB is silent (no overview, no runtime…) what we had stays."""
     english, french = enrichment.english, enrichment.french
     others = Title.objects.exclude(pk=title.pk) if title.pk else Title.objects.all()
+    values: dict[str, Any] = {}
     if not others.filter(media_type=title.media_type, tmdb_id=enrichment.tmdb_id).exists():
-        title.tmdb_id = enrichment.tmdb_id
+        values["tmdb_id"] = enrichment.tmdb_id
     if english.imdb_id and not others.filter(imdb_id=english.imdb_id).exists():
-        title.imdb_id = english.imdb_id
-    title.title_en = english.title or title.title_en or english.original_title
-    title.title_fr = french.title or title.title_fr
-    title.original_title = english.original_title or title.original_title
-    title.original_language = english.original_language or title.original_language
+        values["imdb_id"] = english.imdb_id
+    values["title_en"] = english.title or title.title_en or english.original_title
+    values["title_fr"] = french.title or title.title_fr
+    values["original_title"] = english.original_title or title.original_title
+    values["original_language"] = english.original_language or title.original_language
     if english.overview:
-        title.overview_en = english.overview
-        title.overview_source = source
-    title.overview_fr = french.overview or title.overview_fr
-    title.trailer_url_en = english.trailer_url or ""
-    title.trailer_url_fr = french.trailer_url or ""
-    title.poster_path = english.poster_path or title.poster_path
-    title.runtime = english.runtime or title.runtime
-    title.countries = list(english.origin_countries) or title.countries
-    title.directors = list(english.directors) or title.directors
-    title.cast = list(english.cast) or title.cast
+        values["overview_en"] = english.overview
+        values["overview_source"] = source
+    values["overview_fr"] = french.overview or title.overview_fr
+    values["trailer_url_en"] = english.trailer_url or ""
+    values["trailer_url_fr"] = french.trailer_url or ""
+    values["poster_path"] = english.poster_path or title.poster_path
+    values["runtime"] = english.runtime or title.runtime
+    values["countries"] = list(english.origin_countries) or title.countries
+    values["directors"] = list(english.directors) or title.directors
+    values["cast"] = list(english.cast) or title.cast
     if english.release_date:
-        title.release_date = english.release_date
-        title.year = english.release_date.year
+        values["release_date"] = english.release_date
+        values["year"] = english.release_date.year
     if title.media_type == MediaType.TV:
-        title.first_air_year = title.year
-        title.last_air_year = english.last_air_date.year if english.last_air_date else title.last_air_year
-        title.number_of_seasons = english.number_of_seasons or title.number_of_seasons
-    title.provenance = {**title.provenance, "tmdb": {"id": enrichment.tmdb_id, "as_of": _today()}}
+        last_air = english.last_air_date
+        values["last_air_year"] = last_air.year if last_air else title.last_air_year
+        values["number_of_seasons"] = english.number_of_seasons or title.number_of_seasons
+    values["provenance"] = {**title.provenance, "tmdb": {"id": enrichment.tmdb_id, "as_of": _today()}}
+    return values
 
 
-def _write_omdb(title: Title, ratings: OmdbRatings, source: DataSource) -> None:
+def _omdb_values(ratings: OmdbRatings, source: DataSource, provenance: dict[str, Any]) -> dict[str, Any]:
     """IMDb's current rating replaces an older one only when OMDb has one (an "N/A" keeps what we had)."""
+    values: dict[str, Any] = {}
     if ratings.imdb_rating is not None and ratings.imdb_votes:
-        title.imdb_rating = ratings.imdb_rating
-        title.imdb_votes = ratings.imdb_votes
-        title.rating_source = source
-        title.rating_as_of = timezone.localdate()
+        values["imdb_rating"] = ratings.imdb_rating
+        values["imdb_votes"] = ratings.imdb_votes
+        values["rating_source"] = source
+        values["rating_as_of"] = timezone.localdate()
     if ratings.metascore is not None:
-        title.metacritic = ratings.metascore
+        values["metacritic"] = ratings.metascore
     if ratings.rotten_tomatoes is not None:
-        title.critics_meter = ratings.rotten_tomatoes
-    title.provenance = {**title.provenance, "omdb": {"imdb_id": ratings.imdb_id, "as_of": _today()}}
+        values["critics_meter"] = ratings.rotten_tomatoes
+    values["provenance"] = {**provenance, "omdb": {"imdb_id": ratings.imdb_id, "as_of": _today()}}
+    return values
 
 
 def _today() -> str:

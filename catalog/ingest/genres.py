@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import transaction
 
+from catalog import curation
 from catalog.genres import TMDB_GENRES, GenreSpec
 from catalog.ingest import sources
 from catalog.ingest.clients import get_tmdb_client, tmdb_is_configured
@@ -61,6 +62,7 @@ def genres_import(*, live: bool | None = None, missing_only: bool = False) -> Ge
     created = updated = unchanged = 0
     with transaction.atomic():
         existing = {g.tmdb_id: g for g in Genre.objects.select_for_update()}
+        locks = curation.locks_of(Genre, [g.pk for g in existing.values()])
         for spec in specs:
             values = {
                 "name_en": spec.name_en,
@@ -72,10 +74,18 @@ def genres_import(*, live: bool | None = None, missing_only: bool = False) -> Ge
             if genre is None:
                 Genre.objects.create(tmdb_id=spec.tmdb_id, **values)
                 created += 1
-            elif not missing_only and any(getattr(genre, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(genre, k, v)
-                genre.save()
+                continue
+            if missing_only:
+                unchanged += 1
+                continue
+            # A name a curator edited stays theirs; the lock notes TMDB's (catalog.curation).
+            allowed = curation.provider_values_split(
+                Genre, genre.pk, values, curation.IMPORT_GENRES, locked=locks.get(genre.pk, set())
+            )
+            if any(getattr(genre, k) != v for k, v in allowed.items()):
+                with curation.recorded_change(genre, reason=curation.IMPORT_GENRES):
+                    curation.apply_provider_values(genre, allowed, curation.IMPORT_GENRES, locked=set())
+                    genre.save()
                 updated += 1
             else:
                 unchanged += 1

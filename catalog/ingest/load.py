@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from tqdm import tqdm
 
+from catalog import curation
 from catalog.genres import film_genre_ids
 from catalog.ingest import sources
 from catalog.ingest.embedded import (
@@ -436,6 +437,8 @@ class _Upserter:
     def run(self, batch: list[tuple[dict[str, Any], list[int]]], lookup: dict[str, Any]) -> None:
         """`batch`: (field values, genre ids) per title; `lookup`: how to find existing rows of this batch."""
         existing = {self._key(t): t for t in Title.objects.filter(**lookup)}
+        # Fields a curator edited stay theirs (catalog.curation): one query per batch.
+        locks = curation.locks_of(Title, [t.pk for t in existing.values()])
         to_create: list[Title] = []
         to_update: list[Title] = []
         wanted_links: dict[int, list[int]] = {}
@@ -451,17 +454,26 @@ class _Upserter:
             if title.cache_update_date is not None:  # refreshed from providers since: theirs is newer
                 self.counts.skipped += 1
                 continue
-            values = _keep_french_title(title, values)
-            changed = [name for name in self.fields if getattr(title, name) != values[name]]
+            locked = locks.get(title.pk, set())
+            if "title_fr" not in locked:  # a locked one notes the load's own
+                values = _keep_french_title(title, values)
+            current = {name: getattr(title, name) for name in self.fields}
+            allowed = curation.apply_provider_values(
+                title, {**values, curation.GENRES: genre_ids}, curation.LOAD_CATALOG, locked=locked
+            )
+            changed = [name for name in self.fields if name in allowed and current[name] != allowed[name]]
             if changed:
-                for name in changed:
-                    setattr(title, name, values[name])
                 title.refresh_search_fields()
                 to_update.append(title)
-            wanted_links[title.pk] = genre_ids
+            if curation.GENRES in allowed:
+                wanted_links[title.pk] = genre_ids
             if not changed:
                 self.counts.unchanged += 1
         with transaction.atomic():
+            linked = self._links_changing(wanted_links)
+            # History only for rows that exist and change: a fresh catalog's bulk create writes none.
+            touched = sorted({t.pk for t in to_update} | linked)
+            curation.history_baseline(Title, touched)
             Title.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
             if to_update:
                 Title.objects.bulk_update(
@@ -470,15 +482,25 @@ class _Upserter:
             for title, genre_ids in new_titles:
                 wanted_links[title.pk] = genre_ids
             self._sync_links(wanted_links)
+            curation.history_record(Title, touched, reason=curation.LOAD_CATALOG)
         self.counts.created += len(to_create)
         self.counts.updated += len(to_update)
 
-    def _sync_links(self, wanted: dict[int, list[int]]) -> None:
+    def _current_links(self, title_ids: Iterable[int]) -> dict[int, set[int]]:
         current: dict[int, set[int]] = {}
-        for title_id, genre_id in self.links.objects.filter(title_id__in=wanted).values_list(
+        for title_id, genre_id in self.links.objects.filter(title_id__in=list(title_ids)).values_list(
             "title_id", "genre_id"
         ):
             current.setdefault(title_id, set()).add(genre_id)
+        return current
+
+    def _links_changing(self, wanted: dict[int, list[int]]) -> set[int]:
+        """The existing titles whose genre links this batch changes."""
+        current = self._current_links(wanted)
+        return {pk for pk, ids in wanted.items() if set(ids) != current.get(pk, set())}
+
+    def _sync_links(self, wanted: dict[int, list[int]]) -> None:
+        current = self._current_links(wanted)
         add, remove = [], []
         for title_id, genre_ids in wanted.items():
             have = current.get(title_id, set())

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from catalog import curation
 from catalog.models import DataSource
 
 
@@ -115,7 +116,19 @@ def data_source_sync(info: SourceInfo, *, loaded: bool = False) -> DataSource:
     }
     if version:
         defaults["version"] = version
+    source = DataSource.objects.filter(key=info.key).first()
+    if source is None:
+        source = DataSource.objects.create(
+            key=info.key, **defaults, loaded_at=timezone.now() if loaded else None
+        )
+        return source
+    # A credit line a curator edited stays theirs (catalog.curation); history records real changes only.
+    current = {name: getattr(source, name) for name in defaults}
+    allowed = curation.apply_provider_values(source, defaults, curation.DATA_SOURCES)
+    if any(current[name] != value for name, value in allowed.items()):
+        with curation.recorded_change(source, reason=curation.DATA_SOURCES):
+            source.save(update_fields=[*allowed, "updated_at"])
     if loaded:
-        defaults["loaded_at"] = timezone.now()
-    source, _created = DataSource.objects.update_or_create(key=info.key, defaults=defaults)
+        source.loaded_at = timezone.now()
+        DataSource.objects.filter(pk=source.pk).update(loaded_at=source.loaded_at)
     return source

@@ -15,6 +15,7 @@ from django.db.models import Field, Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from catalog import curation
 from catalog.ingest import sources
 from catalog.ingest.genres import genres_import
 from catalog.ingest.imdb.reader import progress_bar
@@ -217,10 +218,28 @@ class Merger:
         changed: dict[int, dict[str, Any]] = {}
         add: list[tuple[int, int]] = []
         remove: list[tuple[int, int]] = []
+        locks = curation.locks_of(Title, current)  # fields a curator edited stay theirs
+        curated = set(curation.CURATED_FIELDS[Title])
+        recorded: list[int] = []  # existing titles whose curated fields change: their history
         for pk, title in current.items():
             files = imported[pk]
-            changes = _changes(title, files, source=self.source, as_of=self.as_of)
+            locked = locks.get(pk, set())
+            changes = curation.provider_values_split(
+                Title,
+                pk,
+                _changes(title, files, source=self.source, as_of=self.as_of),
+                curation.IMDB_DATASETS,
+                locked=locked,
+            )
             links_add, links_remove = self._link_changes(title, files, have.get(pk, set()))
+            if (links_add or links_remove) and curation.GENRES in locked:
+                wanted = sorted((have.get(pk, set()) | links_add) - links_remove)
+                curation.provider_values_split(
+                    Title, pk, {curation.GENRES: wanted}, curation.IMDB_DATASETS, locked=locked
+                )
+                links_add, links_remove = set(), set()
+            if links_add or links_remove or not curated.isdisjoint(changes):
+                recorded.append(pk)
             add += [(pk, g) for g in links_add]
             remove += [(pk, g) for g in links_remove]
             if not changes and not links_add and not links_remove:
@@ -239,6 +258,7 @@ class Merger:
                 **{name: title[name] for name in _NAME_FIELDS}, **people
             )
             title |= {"search_title": search_title, "search_people": search_people}
+        curation.history_baseline(Title, recorded)
         self._write_updates(
             [
                 [pk, *(self._prep(name, title[name]) for name in _UPDATED_FIELDS)]
@@ -253,6 +273,7 @@ class Merger:
             for title_id, genre_id in remove:
                 pairs |= Q(title_id=title_id, genre_id=genre_id)
             self.links.objects.filter(pairs).delete()
+        curation.history_record(Title, recorded, reason=curation.IMDB_DATASETS)
 
     def _link_changes(
         self, title: dict[str, Any], files: _Imported, have: set[int]
