@@ -29,8 +29,14 @@ from django.dispatch import receiver
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
 from discovery.filters import DiscoveryFilters
-from discovery.selectors import RankKey, ResultPage, feed_key, title_ids_matching, title_ids_ranked
-from library.selectors import marked_title_ids
+from discovery.selectors import (
+    RankKey,
+    ResultPage,
+    feed_key,
+    title_ids_marked,
+    title_ids_matching,
+    title_ids_ranked,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -142,7 +148,7 @@ def cached_feed_page(
     rest = best[begin:]
     excluded = None
     if user.is_authenticated:
-        marked = np.unique(np.fromiter(marked_title_ids(user=user), dtype=np.int32))
+        marked = np.unique(title_ids_marked(user=user))
         in_best = _among(best, marked)
         rest = rest[~in_best[begin:]]
         excluded = ranking.matching(marked, in_best=in_best)
