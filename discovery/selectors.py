@@ -34,7 +34,6 @@ from catalog.models import Credit, Title, TitleNeighbour
 from catalog.search import PersonHit, search
 from catalog.selectors import titles_for_cards
 from catalog.text import normalize_text
-from catalog.ranking import rating_floor
 from discovery.filters import DiscoveryFilters, SortBy
 from library.models import Entry
 
@@ -173,7 +172,7 @@ def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Cond
     bounds = {
         "year__gte": filters.year_from,
         "year__lte": filters.year_to,
-        "rating__gte": None if filters.min_rating is None else rating_floor(filters.min_rating),
+        "rating__gte": filters.min_rating,
         "votes__gte": filters.min_votes,
         "runtime__gte": filters.runtime_min,
         "runtime__lte": filters.runtime_max,
