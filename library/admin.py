@@ -12,7 +12,7 @@ class EntryAdmin(admin.ModelAdmin):
     list_filter = ("status", "title__media_type", "updated_at")
     search_fields = ("user__email", "user__username", "title__title_en", "title__title_fr", "=title__imdb_id")
     list_select_related = ("user", "title")
-    raw_id_fields = ("user", "title")
+    autocomplete_fields = ("user", "title")  # titles found by the ranked search (catalog's TitleLookupAdmin)
     readonly_fields = ("created_at", "updated_at")
     ordering = ("-updated_at",)
     show_full_result_count = False

@@ -124,11 +124,11 @@ def test_staff_can_edit_a_title_and_its_search_fields_follow(
         {
             "title_fr": "Heat (VF)",
             "genres": [],
-            "alternate_titles": "[]",
-            "directors": '["Michael Mann"]',
-            "writers": "[]",
-            "cast": "[]",
-            "countries": "[]",
+            "alternate_titles": "",
+            "directors": "Michael Mann",
+            "writers": "",
+            "cast": "",
+            "countries": "us",
         }
     )
     data = {k: ("" if v is None else v) for k, v in data.items()}
@@ -136,6 +136,7 @@ def test_staff_can_edit_a_title_and_its_search_fields_follow(
     assert response.status_code == 302, response.context["adminform"].form.errors
     heat.refresh_from_db()
     assert heat.title_fr == "Heat (VF)" and "michael mann" in heat.search_people
+    assert heat.directors == ["Michael Mann"] and heat.countries == ["US"]
 
 
 def test_genre_data_source_and_user_admins_render(staff_client: Client, titles: dict[str, Title]) -> None:
