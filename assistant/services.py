@@ -19,7 +19,7 @@ from assistant.interpreter import Interpretation
 from assistant.interpreter.filters import probe_text
 from assistant.models import ChatMessage, ChatSession
 from assistant.state import ConversationState, RequestFilters
-from catalog.genres import genre_ids_for
+from catalog.genres import DRAMA, genre_ids_for
 from catalog.models import Genre, MediaType, Person, Title, person_key
 from catalog.people import person_named
 from catalog.search import titles_search
@@ -271,9 +271,10 @@ def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, li
         if anchor is None:
             return replace(state, mode="discover"), [], None, "no-anchor"
         state = replace(state, anchor=anchor.pk, media_type=anchor.media_type)
-        similar = similar_page(
-            title=anchor, user=user, page=state.page, page_size=PICKS, filters=_discovery_filters(state)
-        )
+        filters = _discovery_filters(state)
+        similar = similar_page(title=anchor, user=user, page=state.page, page_size=PICKS, filters=filters)
+        if not similar.items and state.filters != RequestFilters():
+            return state, _alike(anchor, filters, page=state.page, user=user), anchor, ""
         return state, list(similar.items), anchor, ""
     matches = discover_page(
         media_type=state.media_type,
@@ -284,6 +285,29 @@ def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, li
         page_size=PICKS,
     )
     return state, list(matches.items), None, ""
+
+
+def _alike(anchor: Title, filters: DiscoveryFilters, *, page: int, user: User) -> list[Title]:
+    """ "Like Heat but from the 80s" when none of Heat's similar titles is: the best titles that share its
+    genres (drama aside, which says little: Heat is a crime action film) and meet the rest of the request,
+    or failing those, one of its genres."""
+    genres = dict(anchor.genres.values_list("tmdb_id", "pk"))
+    telling = tuple(pk for tmdb_id, pk in genres.items() if tmdb_id != DRAMA) or tuple(genres.values())
+    tries = [filters] if filters.genres else []
+    tries += [replace(filters, all_genres=(*filters.all_genres, *telling)), replace(filters, genres=telling)]
+    for alike in tries if genres else [filters]:
+        matches = discover_page(
+            media_type=anchor.media_type,
+            filters=alike,
+            user=user,
+            language=translation.get_language() or "en",
+            page=page,
+            page_size=PICKS + 1,
+        )
+        found = [title for title in matches.items if title.pk != anchor.pk][:PICKS]
+        if found:
+            return found
+    return []
 
 
 def _anchor(state: ConversationState) -> Title | None:
