@@ -2,11 +2,14 @@
 poster path we have from TMDB; otherwise a placeholder drawn in HTML and CSS, never a broken image."""
 
 import re
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
 
 from accounts.models import User
+from catalog.ingest.enrichment import title_refresh
+from catalog.ingest.genres import genres_import
 from catalog.models import Genre
 from library.models import Entry, Status
 from tests.factories import TitleFactory
@@ -70,3 +73,23 @@ def test_without_a_tmdb_poster_path_a_placeholder_takes_its_place(client: Client
 )
 def test_placeholder_initials(title: str, expected: str) -> None:
     assert initials(title) == expected
+
+
+def test_a_title_refreshed_from_tmdb_shows_the_poster_and_trailer_tmdb_gave(
+    client: Client, fake_tmdb: object, fake_omdb: object, fake_world: Callable[..., list]
+) -> None:
+    """End to end against the fake TMDB: the poster path comes from TMDB's answer, nowhere else."""
+    genres_import(live=False)
+    fake = fake_world(1)[0]
+    fake_tmdb.add(fake)  # type: ignore[attr-defined]
+    fake_omdb.add(fake)  # type: ignore[attr-defined]
+    title = TitleFactory(
+        media_type=fake.media_type, imdb_id=fake.imdb_id, title_en=fake.title["en"], year=None
+    )
+    assert client.get(f"/title/{title.pk}/").content.decode().count('<img class="poster') == 0  # none yet
+    assert title_refresh(title_id=title.pk).refreshed
+    html = client.get(f"/title/{title.pk}/").content.decode()
+    [img] = img_tags(html)
+    assert f'src="https://image.tmdb.org/t/p/w342{fake.poster_path}"' in img
+    trailer = next(v["key"] for v in fake.videos if v["type"] == "Trailer" and v["iso_639_1"] == "en")
+    assert f'href="https://www.youtube.com/watch?v={trailer}"' in html
