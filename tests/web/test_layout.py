@@ -209,3 +209,33 @@ def test_a_title_pages_buttons_are_in_the_first_screen_of_a_phone(
         assert box is not None and box["y"] + box["height"] <= screen.height, (name, box)
     summary = page.locator(".title-page .overview")
     expect(summary).to_be_attached()
+
+
+def test_the_phone_menu_opens_by_keyboard_and_without_javascript(
+    chromium: Browser,  # noqa: F811
+    live_server: LiveServer,
+    member: User,
+) -> None:
+    for javascript in (True, False):
+        context = chromium.new_context(
+            base_url=live_server.url, java_script_enabled=javascript, viewport={"width": 360, "height": 640}
+        )
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        try:
+            page.goto("/about/")
+            nav = page.get_by_role("navigation", name="Main")
+            expect(nav).to_be_hidden()
+            expect(page.get_by_role("link", name="Log in")).to_be_hidden()
+            menu = page.locator(".menu > summary")
+            menu.focus()
+            page.keyboard.press("Enter")
+            expect(nav).to_be_visible()
+            expect(page.get_by_role("link", name="Log in")).to_be_visible()
+            nav.get_by_role("link", name="Stats").click()  # a member page: the login form first
+            page.wait_for_url("**/account/login/**")
+            page.set_viewport_size({"width": 1280, "height": 800})  # wide: no menu button, the pages in view
+            expect(menu).to_be_hidden()
+            expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+        finally:
+            context.close()
