@@ -75,6 +75,7 @@ def main() -> None:
         shoot(page, "search")
         page.get_by_role("link", name="Pulp Fiction").first.click()
         shoot(page, "title")
+        title_url = page.url
 
         page.goto("/lists/seen/")
         shoot(page, "lists")
@@ -112,11 +113,15 @@ def main() -> None:
         page.get_by_role("button", name="Envoyer").click()
         page.locator(".exchange .card-item").first.wait_for()
         shoot(page, "assistant-fr")
+        page.get_by_role("button", name="English").click()
 
         page.set_viewport_size(PHONE)
         page.goto("/discover/")
         shoot(page, "discover-phone")
-        page.get_by_role("button", name="English").click()
+        page.locator(".menu > summary").click()  # under 600 px the header is one line and a Menu button
+        shoot(page, "menu-phone")
+        page.goto(title_url)  # the buttons in the first screen, the summary folded
+        shoot(page, "title-phone")
         browser.close()
 
 
