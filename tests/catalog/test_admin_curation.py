@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from catalog.ingest.genres import genres_import
 from catalog.ingest.sources import BOKEH_MOVIES, GGPLOT2_MOVIES, data_source_sync
@@ -219,13 +220,17 @@ def test_bulk_genre_actions(staff_client: Client, films: dict[str, Title]) -> No
     assert not soap.titles.exists()
 
 
-def test_hide_keeps_titles_out_of_the_public_catalog(staff_client: Client, films: dict[str, Title]) -> None:
+def test_hide_keeps_titles_out_of_the_public_catalog(
+    staff_client: Client, api_client: APIClient, films: dict[str, Title]
+) -> None:
     heat = films["heat"]
     staff_client.post(MOVIES, {"action": "hide", "_selected_action": [heat.pk]})
     heat.refresh_from_db()
     assert heat.hidden
     assert not titles_for_cards().filter(pk=heat.pk).exists()
     assert staff_client.get(f"/title/{heat.pk}/").status_code == 404
+    assert api_client.get(f"/movies/{heat.pk}").status_code == 404
+    assert api_client.get(f"/movies/{films['amelie'].pk}").status_code == 200
     assert "Heat" in _names(staff_client.get(MOVIES, {"todo": "hidden"}))
     assert "Heat" in _names(staff_client.get(MOVIES, {"q": "heat"}))  # staff still find it
     found = titles_search_page(query="heat", media_type=MediaType.MOVIE, page=1, page_size=20)
