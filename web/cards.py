@@ -39,26 +39,28 @@ Card = TitleCard  # or a subclass: EntryCard, RecommendationCard, TitleDetail
 @dataclass(frozen=True)
 class RatedCard(TitleCard):
     """A title card with the member's rating, so the pages show it wherever the title is (the API's cards
-    have only the status)."""
+    have only the status; their `rating` is the catalog's)."""
 
-    rating: int | None = None
+    user_rating: int | None = None
 
 
 @dataclass(frozen=True)
 class ListCard(EntryCard):
-    """A card of My lists, with the watch date the list shows and lets the member change."""
+    """A card of My lists, with the watch date the list shows and lets the member change, and the member's
+    rating under the name every page's card uses."""
 
     watched_on: date | None = None
+    user_rating: int | None = None
 
 
 def rated_cards(cards: Iterable[Card], *, user: User | Any) -> list[Card]:
     """The cards, those of titles the member rated carrying the rating (one query, none when nothing on
     the page is seen)."""
     cards = list(cards)
-    seen = [c.id for c in cards if c.user_status == Status.SEEN and not hasattr(c, "rating")]
+    seen = [c.id for c in cards if c.user_status == Status.SEEN and not hasattr(c, "user_rating")]
     ratings = ratings_for(user=user, title_ids=seen) if seen and isinstance(user, User) else {}
     return [
-        RatedCard(**{f.name: getattr(c, f.name) for f in fields(TitleCard)}, rating=ratings[c.id])
+        RatedCard(**{f.name: getattr(c, f.name) for f in fields(TitleCard)}, user_rating=ratings[c.id])
         if c.id in ratings
         else c
         for c in cards
@@ -72,6 +74,7 @@ def list_cards(entries: Iterable[Entry], *, language: str) -> list[ListCard]:
         ListCard(
             **{f.name: getattr(card, f.name) for f in fields(EntryCard)},
             watched_on=entry.watched_at.date() if entry.watched_at else None,
+            user_rating=entry.rating,
         )
         for card, entry in zip(entry_cards(entries, language=language), entries, strict=True)
     ]
@@ -198,7 +201,8 @@ def card_in_place(
     statuses = {title.pk: entry.status} if entry else {}
     card = title_cards([title], language=language, user=user, statuses=statuses)[0]
     if entry is not None and entry.rating is not None:
-        return RatedCard(**{f.name: getattr(card, f.name) for f in fields(TitleCard)}, rating=entry.rating)
+        fields_of = {f.name: getattr(card, f.name) for f in fields(TitleCard)}
+        return RatedCard(**fields_of, user_rating=entry.rating)
     return card
 
 

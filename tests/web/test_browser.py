@@ -99,11 +99,11 @@ def test_sign_up_mark_a_card_seen_the_grid_refills_then_filter(
     first.get_by_role("button", name="Seen").click()
     expect(page.locator(f"#card-{before[0]}")).to_have_count(0)
     expect(page.locator(".card-item")).to_have_count(PAGE_SIZE)  # the grid is full again
-    expect(page.locator("#announce")).to_contain_text("Seen")
+    expect(page.locator(f"#mark-note-{before[0]}")).to_contain_text("Seen")  # where the card was
     after = card_ids(page)
     [new] = set(after) - set(before)
-    assert before[0] not in after and after[0] == new  # in the marked card's place, with the keyboard focus
-    assert page.evaluate("document.activeElement.closest('.card-item').id") == f"card-{new}"
+    assert before[0] not in after and after[0] == new  # in the marked card's place
+    assert page.evaluate("document.activeElement.id") == f"mark-note-{before[0]}"  # the keyboard on the note
 
     page.locator(".card-item").nth(2).get_by_role("button", name="Not interested").click()
     expect(page.locator(f"#card-{after[2]}")).to_have_count(0)
@@ -226,8 +226,13 @@ def test_without_javascript_pages_still_work(
         log_in(page, UserFactory())
         heat = catalog["Heat"]
         page.locator(f"#card-{heat.pk}").get_by_role("button", name="Later").click()  # a plain POST
-        page.wait_for_url("**/discover/")
+        page.wait_for_url(f"**/discover/#mark-note-{heat.pk}")
         expect(page.locator(".messages")).to_contain_text("“Heat”: Watch later.")
+        expect(page.locator(f"#mark-note-{heat.pk}")).to_be_in_viewport()  # the confirmation, with its Undo
+        page.locator(f"#mark-note-{heat.pk}").get_by_role("button", name="Undo").click()
+        expect(page.locator(f"#card-{heat.pk}")).to_have_count(1)
+        page.locator(f"#card-{heat.pk}").get_by_role("button", name="Later").click()
+        page.wait_for_url(f"**/discover/#mark-note-{heat.pk}")
         expect(page.locator(f"#card-{heat.pk}")).to_have_count(0)
         page.goto("/search/")
         page.get_by_label("Title, person or words").fill("heat")

@@ -7,7 +7,7 @@ from django import template
 from catalog.selectors import EmbeddedCatalogEnd, embedded_catalog_end
 from library.models import Status
 from library.selectors import ratings_for
-from web.cards import page_refills
+from web.cards import ListCard, RatedCard, page_refills
 from web.marking import MarkNote, note_take
 
 register = template.Library()
@@ -82,15 +82,17 @@ def grid_note(context: template.Context) -> MarkNote | None:
 @register.simple_tag(takes_context=True)
 def card_rating(context: template.Context, card: Any) -> int | None:
     """The member's rating of a card's title, whichever page shows it: the card's own when it has one,
-    else read once per page for the seen titles among the page's cards (API cards carry only the status)."""
-    if isinstance(card, dict):
-        return card.get("rating")
-    if hasattr(card, "rating"):
-        return card.rating
+    else read once per page for the seen titles among the page's cards (API cards carry only the status,
+    and their `rating` is the catalog's)."""
+    if isinstance(card, dict):  # a title page's panel
+        rating: int | None = card.get("rating")
+        return rating
+    if isinstance(card, RatedCard | ListCard):
+        return card.user_rating
     request = context.get("request")
     if getattr(card, "user_status", None) != Status.SEEN or request is None:
         return None
-    known: dict[int, int] | None = getattr(request, "card_ratings", None)
+    known: dict[int, int | None] | None = getattr(request, "card_ratings", None)
     if known is None or card.id not in known:
         page_cards = [c for c in context.get("cards") or [] if getattr(c, "user_status", None) == Status.SEEN]
         ids = {card.id, *(c.id for c in page_cards)}
