@@ -27,6 +27,7 @@ _GENRE_LIST = {"type": "array", "items": {"type": "string", "enum": sorted(GENRE
 _FILTER_PROPERTIES = {
     "media_type": {"type": ["string", "null"], "enum": ["movie", "tv", None]},
     "genres": _GENRE_LIST,
+    "required_genres": _GENRE_LIST,
     "exclude_genres": _GENRE_LIST,
     "year_from": _NULLABLE_INT,
     "year_to": _NULLABLE_INT,
@@ -65,7 +66,19 @@ SYSTEM_PROMPT = (
     "n-th result shown: set ordinal), search (a title by name), refine (a follow-up changing the current "
     "request), more (more results), reset (start over). Genres only from the enum. Languages are ISO 639-1 "
     "codes of the original language. Years are release years. min_rating is on a 0-10 scale. Runtimes are "
-    "minutes. Copy titles and people names as the user wrote them. Never add what the user did not ask for."
+    "minutes. Copy titles and people names as the user wrote them. Never add what the user did not ask for. "
+    "Negation and contrast (not, no, without, less, but not, pas de, sans, moins, pas trop) put the genre in "
+    "exclude_genres: 'like Alien but less scary' is similar to Alien excluding horror. 'Actually make it a "
+    "comedy' / 'finalement une comédie' is refine with the new genre. Follow-ups that only give a period, a "
+    "length, a language or a rating ('from the 50s please', 'moins de deux heures') are refine; 'more', "
+    "'others', 'plus', 'encore', 'd'autres', 'la suite' are more; only 'something else entirely' / 'autre "
+    "chose' is reset. Moods: funny is comedy, sad or moving is drama, scary is horror; feel-good is genres "
+    "comedy and family excluding horror and war; for kids / enfants / famille is genres family and "
+    "animation excluding horror, thriller, crime, war and romance. Genres listed in required_genres must "
+    "all be present: a romantic comedy is genres and required_genres comedy and romance; with a mood or an "
+    "audience, a genre named outright is required too ('animated film for kids' requires animation). A "
+    "surname alone is a person ('un film de Miyazaki'). Greetings, thanks, requests for help, questions "
+    "about anything but films and shows, and gibberish are clarify with empty filters."
 )
 
 
@@ -143,8 +156,9 @@ def parse_model_output(data: Any) -> Interpretation:
     if not isinstance(filters, dict):
         raise ValueError("bad filters")
     genres = [g.lower() for g in _strings(filters.get("genres", []))]
+    required = [g.lower() for g in _strings(filters.get("required_genres", []))]
     excluded = [g.lower() for g in _strings(filters.get("exclude_genres", []))]
-    if any(g not in GENRES for g in genres + excluded):
+    if any(g not in GENRES for g in genres + required + excluded):
         raise ValueError("unknown genre")
     media_type = filters.get("media_type")
     if media_type not in ("movie", "tv", None):
@@ -162,7 +176,8 @@ def parse_model_output(data: Any) -> Interpretation:
         intent=data["intent"],
         language=language if (language := data.get("language")) in ("en", "fr") else "en",
         media_type=media_type,
-        genres=tuple(GENRES[g] for g in genres),
+        genres=tuple(dict.fromkeys(GENRES[g] for g in genres + required)),  # required ones are wanted too
+        required_genres=tuple(GENRES[g] for g in required),
         exclude_genres=tuple(GENRES[g] for g in excluded),
         year_from=_int(filters.get("year_from"), 1870, 2100),
         year_to=_int(filters.get("year_to"), 1870, 2100),

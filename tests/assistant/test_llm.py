@@ -178,3 +178,51 @@ def test_wrong_key_never_reaches_the_user(
     with override_settings(OPENAI_API_KEY="sk-wrong"):
         body = chat(auth_client, "a western")
     assert "sk-wrong" not in str(body) and "API key" not in body["reply"]
+
+
+def answer(intent: str, **filters: object) -> dict:
+    """A model's answer: FRENCH_COMEDIES' shape with only these filters set."""
+    empty = {
+        key: [] if isinstance(value, list) else None for key, value in FRENCH_COMEDIES["filters"].items()
+    }
+    return {**FRENCH_COMEDIES, "intent": intent, "filters": {**empty, "required_genres": [], **filters}}
+
+
+def test_the_schema_knows_clarify_and_required_genres(
+    auth_client: APIClient, catalog: dict, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.answer = answer("clarify")
+    body = chat(auth_client, "hello there")
+    assert (body["intent"], body["results"]) == ("clarify", [])
+    assert "Alien" in body["reply"]  # what to ask instead
+    schema = fake_openai.requests[-1].json()["response_format"]["json_schema"]["schema"]
+    assert "clarify" in schema["properties"]["intent"]["enum"]
+    assert "required_genres" in schema["properties"]["filters"]["required"]
+    assert "exclude_genres" in fake_openai.requests[-1].json()["messages"][0]["content"]
+
+
+def test_the_model_path_requires_both_genres_of_a_romantic_comedy(
+    auth_client: APIClient, catalog: dict, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.answer = answer(
+        "discover", genres=["comedy", "romance"], required_genres=["comedy", "romance"]
+    )
+    body = chat(auth_client, "a romantic comedy")
+    assert [c["title"] for c in body["results"]] == ["Amélie"]  # not every comedy nor every romance
+    assert body["filters"]["required_genres"] == ["Comedy", "Romance"]
+
+
+def test_a_models_follow_up_keeps_the_request_as_the_offline_one_does(
+    auth_client: APIClient, catalog: dict, fake_openai: FakeOpenAI
+) -> None:
+    fake_openai.answer = answer("discover", genres=["crime"])
+    first = chat(auth_client, "a crime film")
+    fake_openai.answer = answer("discover", year_from=1990, year_to=1999)  # the model missed the follow-up
+    body = chat(auth_client, "from the 90s please", session_id=first["session_id"])
+    assert body["intent"] == "refine"
+    assert body["filters"]["genres"] == ["Crime"]
+    assert {c["title"] for c in body["results"]} == {"Heat", "La Haine", "Pulp Fiction"}
+    fake_openai.answer = answer("discover", people=["Kubrick"])
+    kubrick = chat(auth_client, "a film by Kubrick")
+    assert kubrick["filters"]["people"] == ["Stanley Kubrick"]
+    assert [c["title"] for c in kubrick["results"]] == ["A Clockwork Orange"]
