@@ -13,8 +13,15 @@ from django.test import Client
 
 from catalog.ingest.enrichment import title_refresh
 from catalog.ingest.genres import genres_import
+from catalog.ingest.imdb import BASICS
 from catalog.ingest.sources import BOKEH_MOVIES, data_source_sync
 from catalog.models import DataSource, FieldLock, Genre, MediaType, Title
+from tests.catalog.test_imdb_datasets import (
+    BASICS_ROWS,
+    files,  # noqa: F401 - the fixture, used by name
+    run,
+    write_tsv_gz,
+)
 from tests.catalog.test_load_catalog import load, sources  # noqa: F401 - the fixture, used by name
 from tests.factories import TitleFactory
 from tests.fakes.omdb import FakeOmdb
@@ -228,3 +235,28 @@ def test_a_data_source_edit_survives_the_next_sync(staff_client: Client) -> None
     assert source.loaded_at is not None  # the sync's own bookkeeping still happens
     assert FieldLock.objects.get(data_source=source).provider_value == BOKEH_MOVIES.attribution
     assert DataSource.history.filter(id=source.pk).count() == 2  # before, after: the sync added none
+
+
+def test_the_imdb_datasets_import_keeps_edits_of_titles_it_otherwise_follows(
+    staff_client: Client,
+    files: dict[str, Path],  # noqa: F811
+) -> None:
+    genres_import(live=False)
+    run(files)
+    show = Title.objects.get(imdb_id="tt0903747")  # created by the import: it follows newer files
+    crime_drama = genre_ids(show, 80, 18)
+    post_change(staff_client, f"/admin/catalog/tvshow/{show.pk}/change/", runtime="50", genres=crime_drama)
+    assert set(locks(show)) == {"runtime", "genres"}
+
+    newer = [
+        (*row[:7], "47", "Crime,Drama,Thriller,Mystery") if row[0] == "tt0903747" else row
+        for row in BASICS_ROWS
+    ]
+    write_tsv_gz(files["basics"], BASICS.columns, newer)
+    run(files, "--as-of", "2026-11-27")
+    show.refresh_from_db()
+    assert show.runtime == 50
+    assert sorted(show.genres.values_list("pk", flat=True)) == crime_drama
+    held = locks(show)
+    assert (held["runtime"].provider_value, held["runtime"].provider_actor) == (47, "import_imdb_datasets")
+    assert set(crime_drama) < set(held["genres"].provider_value)  # the files' extra genre, noted
