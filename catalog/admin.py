@@ -169,6 +169,14 @@ class GenreActionForm(ActionForm):
     genre = forms.ModelChoiceField(Genre.objects.all(), required=False, label=_("genre"))
 
 
+class MovieGenreActionForm(GenreActionForm):
+    genre = forms.ModelChoiceField(Genre.objects.filter(for_movies=True), required=False, label=_("genre"))
+
+
+class TvGenreActionForm(GenreActionForm):
+    genre = forms.ModelChoiceField(Genre.objects.filter(for_tv=True), required=False, label=_("genre"))
+
+
 class RankedChangeList(ChangeList):
     """A search lists titles by relevance, as the public search does, unless a column is clicked."""
 
@@ -526,11 +534,13 @@ class TitleAdmin(admin.ModelAdmin):
 @admin.register(Movie)
 class MovieAdmin(TitleAdmin):
     media_type = MediaType.MOVIE
+    action_form = MovieGenreActionForm
 
 
 @admin.register(TvShow)
 class TvShowAdmin(TitleAdmin):
     media_type = MediaType.TV
+    action_form = TvGenreActionForm
     list_display = (
         "title_en",
         "title_fr",
