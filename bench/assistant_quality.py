@@ -61,8 +61,8 @@ def expected(conversation: dict[str, Any], answer: dict[str, Any]) -> tuple[str,
     if final is None:
         meaning = dict(conversation["turns"][-1][1])
         intent = meaning.pop("intent")
-        fields = ("genres", "required_genres", "exclude_genres", "year_from", "year_to", "min_rating")
-        fields += ("runtime_min", "runtime_max", "languages", "people")
+        fields = {"genres", "required_genres", "exclude_genres", "year_from", "year_to", "min_rating"}
+        fields |= {"runtime_min", "runtime_max", "languages", "people"}
         return intent, {k: v for k, v in meaning.items() if k in fields}
     if "filters" in final:
         return final["intent"], final["filters"]

@@ -98,7 +98,37 @@ FILTERS_EXAMPLE = {
                 "results": [CARD_EXAMPLE],
             },
             response_only=True,
-        )
+        ),
+        OpenApiExample(
+            "Both genres required",
+            value={
+                "session_id": 4,
+                "reply": "Here are 5 picks you haven't seen: films (Comedy, Romance), from 2000 to 2009.",
+                "intent": "discover",
+                "filters": {
+                    "media_type": "movie",
+                    "genres": ["Comedy", "Romance"],
+                    "required_genres": ["Comedy", "Romance"],
+                    "year_from": 2000,
+                    "year_to": 2009,
+                },
+                "results": [CARD_EXAMPLE],
+            },
+            response_only=True,
+        ),
+        OpenApiExample(
+            "Small talk",
+            value={
+                "session_id": 5,
+                "reply": "I suggest films and TV shows you haven't seen yet. Tell me what you feel like, for "
+                "example: “a funny French film from the 90s”, “something like Alien but less scary” or “a "
+                "western under two hours”.",
+                "intent": "clarify",
+                "filters": {"media_type": "movie"},
+                "results": [],
+            },
+            response_only=True,
+        ),
     ],
 )
 class ChatTurnOutputSerializer(serializers.Serializer):
