@@ -8,7 +8,7 @@ that have both (bench/ratings.py prints the fit and its error; README "The embed
 """
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -57,6 +57,24 @@ MOVIELENS_CALIBRATION = Calibration(intercept=0.39, slope=1.873, prior_weight=7)
 # From this many ratings the community's mean is closer to IMDb's than the critics' average is (an
 # audience's rating is IMDb's kind of rating); with fewer, the critics' average comes first.
 MOVIELENS_BEFORE_CRITICS = 20
+
+TENTH = Decimal("0.1")
+
+
+def shown_rating(value: float | None) -> float | None:
+    """A title's rating as every card shows it, to one decimal (half up: 6.95 is 7.0); the rating filter
+    compares this number, so "7 or more" never shows a card below 7.0 nor leaves out one showing 7.0."""
+    if value is None:
+        return None
+    return float(Decimal(repr(value)).quantize(TENTH, rounding=ROUND_HALF_UP))
+
+
+def rating_floor(min_rating: float) -> float:
+    """The lowest stored rating whose shown rating is at least `min_rating` (ratings hold at most two
+    decimals: a shown 7.0 is a stored 6.95 or more)."""
+    tenths = Decimal(repr(min_rating)).quantize(TENTH, rounding=ROUND_CEILING)
+    return float(tenths - Decimal("0.05"))
+
 
 # (title's rating on IMDb's scale, its count, score, ScoreSource value or "")
 RankingValues = tuple[float | None, int | None, float | None, str]

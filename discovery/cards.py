@@ -24,6 +24,7 @@ from catalog.localized import (
     poster_url,
 )
 from catalog.models import DataSource, MediaType, ScoreSource, Title
+from catalog.ranking import shown_rating
 from library.models import Entry
 from library.selectors import statuses_for
 
@@ -53,6 +54,10 @@ class TitleCard:
     first_air_year: int | None = None  # TV shows only, as the last two
     last_air_year: int | None = None
     number_of_seasons: int | None = None
+    # The rating the filters compare and the ranking weighs, on IMDb's scale, to one decimal as shown, and
+    # where it comes from (ScoreSource: "imdb", or "movielens" / "critics" calibrated onto IMDb's scale).
+    catalog_rating: float | None = None
+    catalog_rating_source: str | None = None
 
 
 def _card_fields(title: Title, *, language: str, status: str | None) -> dict[str, Any]:
@@ -80,6 +85,8 @@ def _card_fields(title: Title, *, language: str, status: str | None) -> dict[str
         "first_air_year": title.first_air_year if tv else None,
         "last_air_year": title.last_air_year if tv else None,
         "number_of_seasons": title.number_of_seasons if tv else None,
+        "catalog_rating": shown_rating(title.rating),
+        "catalog_rating_source": (title.score_source or None) if title.rating is not None else None,
     }
 
 

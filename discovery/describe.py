@@ -5,11 +5,14 @@
 from typing import Any
 
 from django.template.defaultfilters import floatformat
+from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from catalog.localized import localized_title
-from catalog.models import Genre, MediaType, Title
+from catalog.models import Genre, MediaType, ScoreSource, Title
+from catalog.ranking import shown_rating
 from core.names import language_iso_name, language_name
 from discovery.filters import DiscoveryFilters
 
@@ -18,6 +21,12 @@ def _language_in_sentence(code: str, language: str) -> str:
     """ "films in Japanese" / "films en japonais": the ISO name, lowercase in French."""
     name = language_iso_name(code, language)
     return name.lower() if language == "fr" and name != code else name
+
+
+def _number(value: float | int, *, language: str, decimals: int | None = None) -> str:
+    """A number as the reader's language writes it, as the pages do: "8,8" and "132 745" in French."""
+    with translation.override(language):
+        return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)
 
 
 def _genre_names(genre_pks: tuple[int, ...], language: str) -> list[str]:
@@ -41,7 +50,11 @@ def describe_request(filters: DiscoveryFilters, *, media_type: str, language: st
     elif year_to:
         parts.append(_("up to %(end)s") % {"end": year_to})
     if filters.min_rating is not None:
-        parts.append(_("rated %(rating)s or more") % {"rating": f"{filters.min_rating:g}"})
+        rating = filters.min_rating
+        decimals = 0 if float(rating).is_integer() else 1
+        parts.append(
+            _("rated %(rating)s or more") % {"rating": _number(rating, language=language, decimals=decimals)}
+        )
     if filters.runtime_max:
         parts.append(_("under %(minutes)s minutes") % {"minutes": filters.runtime_max + 1})
     if filters.runtime_min:
@@ -58,13 +71,17 @@ def pick_reason(title: Title, *, people: tuple[str, ...], anchor: Title | None, 
     """ "Le Dîner de cons (1998) — Comédie · IMDb 7.7 (105,000 votes) · shares its director with …"""
     name = title.title_fr if language == "fr" and title.title_fr else title.title_en
     facts = [", ".join(g.name(language) for g in title.genres.all())] if title.genres.all() else []
-    if title.imdb_rating is not None and title.imdb_votes:
-        facts.append(
-            _("IMDb %(rating)s (%(votes)s votes)")
-            % {"rating": title.imdb_rating, "votes": f"{title.imdb_votes:,}"}
-        )
-    elif title.critics_rating is not None:
-        facts.append(_("critics %(rating)s/10") % {"rating": title.critics_rating})
+    # The rating the cards show and the filters compare, said where it comes from, as on the cards.
+    rating = shown_rating(title.rating)
+    if rating is not None:
+        shown = _number(rating, language=language, decimals=1)
+        if title.score_source == ScoreSource.IMDB and title.imdb_votes:
+            votes = _number(title.imdb_votes, language=language)
+            facts.append(_("IMDb %(rating)s (%(votes)s votes)") % {"rating": shown, "votes": votes})
+        elif title.score_source == ScoreSource.MOVIELENS:
+            facts.append(_("rated %(rating)s (MovieLens, calibrated)") % {"rating": shown})
+        elif title.score_source == ScoreSource.CRITICS:
+            facts.append(_("rated %(rating)s (critics, calibrated)") % {"rating": shown})
     if anchor is not None:
         shared_people = [p for p in anchor.directors if p in title.directors]
         shared_cast = [p for p in anchor.cast if p in title.cast][:2]

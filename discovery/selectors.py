@@ -31,6 +31,7 @@ from django.db.models.functions import Cast, Coalesce, Lower, NullIf
 
 from accounts.models import User
 from catalog.models import Credit, Title, TitleNeighbour
+from catalog.ranking import rating_floor
 from catalog.search import PersonHit, search
 from catalog.selectors import titles_for_cards
 from catalog.text import normalize_text
@@ -172,7 +173,7 @@ def _filter_conditions(filters: DiscoveryFilters, prefix: str = "") -> list[Cond
     bounds = {
         "year__gte": filters.year_from,
         "year__lte": filters.year_to,
-        "rating__gte": filters.min_rating,
+        "rating__gte": None if filters.min_rating is None else rating_floor(filters.min_rating),
         "votes__gte": filters.min_votes,
         "runtime__gte": filters.runtime_min,
         "runtime__lte": filters.runtime_max,

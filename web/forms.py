@@ -117,7 +117,13 @@ class DiscoverForm(PageForm):
     genres = forms.MultipleChoiceField(label=_("Genres"), required=False, widget=forms.CheckboxSelectMultiple)
     year_from = forms.IntegerField(label=_("From year"), required=False)
     year_to = forms.IntegerField(label=_("To year"), required=False)
-    min_rating = forms.FloatField(label=_("Minimum rating"), required=False)
+    min_rating = forms.FloatField(
+        label=_("Minimum rating"),
+        required=False,
+        help_text=_(
+            "Out of 10, as each card shows it: IMDb's rating, or another source's calibrated to its scale."
+        ),
+    )
     min_votes = forms.IntegerField(label=_("Minimum votes"), required=False)
     languages = forms.ChoiceField(label=_("Original language"), required=False)
     runtime_min = forms.IntegerField(label=_("Shortest (minutes)"), required=False)

@@ -20,6 +20,7 @@ from catalog.localized import (
     poster_url,
 )
 from catalog.models import MediaType, Title
+from catalog.ranking import shown_rating
 
 
 def _language(serializer: serializers.Serializer) -> str:
@@ -42,6 +43,7 @@ def genre_data(labels: Iterable[GenreLabel]) -> list[dict[str, Any]]:
 # library.models.Status's values (catalog sits below library; tests/core/test_schema.py checks they agree):
 # one enum, EntryStatusEnum, for a card's `user_status` and an entry's `status`.
 USER_STATUSES = ("seen", "later", "hidden")
+SCORE_SOURCES = ("imdb", "critics", "movielens")  # catalog.models.ScoreSource's values: ScoreSourceEnum
 
 # A movie card, as every route shows one (the schema's example of TitleCard).
 CARD_EXAMPLE: dict[str, Any] = {
@@ -67,6 +69,8 @@ CARD_EXAMPLE: dict[str, Any] = {
     "first_air_year": None,
     "last_air_year": None,
     "number_of_seasons": None,
+    "catalog_rating": 8.8,
+    "catalog_rating_source": "imdb",
 }
 
 
@@ -108,6 +112,14 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
     first_air_year = serializers.IntegerField(allow_null=True, help_text="TV shows only: null on movies.")
     last_air_year = serializers.IntegerField(allow_null=True, help_text="TV shows only: null on movies.")
     number_of_seasons = serializers.IntegerField(allow_null=True, help_text="TV shows only: null on movies.")
+    catalog_rating = serializers.SerializerMethodField(
+        help_text="The rating the filters' `min_rating` compares, to one decimal, on IMDb's scale: IMDb's "
+        "rating, else the MovieLens community's or the critics' average calibrated onto that scale "
+        "(`catalog_rating_source`). `score` weighs it by its votes; an entry's `rating` is the member's own."
+    )
+    catalog_rating_source = serializers.SerializerMethodField(
+        help_text="Where `catalog_rating` comes from: `imdb`, `movielens` or `critics` (calibrated)."
+    )
 
     class Meta:
         model = Title
@@ -133,6 +145,8 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
             "first_air_year",
             "last_air_year",
             "number_of_seasons",
+            "catalog_rating",
+            "catalog_rating_source",
         )
         read_only_fields = fields
 
@@ -157,6 +171,14 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=USER_STATUSES, allow_null=True))
     def get_user_status(self, obj: Title) -> str | None:
         return self.context.get("statuses", {}).get(obj.pk)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_catalog_rating(self, obj: Title) -> float | None:
+        return shown_rating(obj.rating)
+
+    @extend_schema_field(serializers.ChoiceField(choices=SCORE_SOURCES, allow_null=True))
+    def get_catalog_rating_source(self, obj: Title) -> str | None:
+        return (obj.score_source or None) if obj.rating is not None else None
 
     def to_representation(self, instance: Title) -> dict[str, Any]:
         """The card read straight off the title: DRF's field-by-field rendering, and building the fields of
@@ -185,4 +207,6 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
         data["first_air_year"] = instance.first_air_year if tv else None
         data["last_air_year"] = instance.last_air_year if tv else None
         data["number_of_seasons"] = instance.number_of_seasons if tv else None
+        data["catalog_rating"] = self.get_catalog_rating(instance)
+        data["catalog_rating_source"] = self.get_catalog_rating_source(instance)
         return data

@@ -257,6 +257,7 @@ SPECTACULAR_SETTINGS = {
         "ImportUploadSourceEnum": "library.validators.IMPORT_SOURCES",
         "ImportConflictFieldEnum": "library.api.serializers.IMPORT_CONFLICT_FIELDS",
         "RatingSourceEnum": "discovery.api.serializers.RATING_SOURCES",
+        "ScoreSourceEnum": "catalog.api.serializers.SCORE_SOURCES",
         "UnmatchedReasonEnum": "library.api.serializers.UNMATCHED_REASONS",
         "InterpreterEnum": "assistant.api.serializers.BACKENDS",
         "IntentEnum": "assistant.interpreter.INTENTS",

@@ -58,8 +58,11 @@ def test_the_card_has_the_contract_fields(api_client: APIClient, catalog: dict) 
         "first_air_year",  # a TV show's: null on a movie, as every field a title lacks
         "last_air_year",
         "number_of_seasons",
+        "catalog_rating",  # the one the filters' min_rating compares, to one decimal
+        "catalog_rating_source",
     }
     assert (card["imdb_rating"], card["imdb_votes"], card["user_status"]) == (9.2, 1_500_000, None)
+    assert (card["catalog_rating"], card["catalog_rating_source"]) == (9.2, "imdb")
     assert (card["first_air_year"], card["last_air_year"], card["number_of_seasons"]) == (None, None, None)
     assert card["genres"] == [{"id": 80, "name": "Crime"}, {"id": 18, "name": "Drama"}]  # TMDB's ids
 

@@ -85,8 +85,12 @@ def test_a_critics_darling_ranks_where_its_calibrated_value_puts_it(
 
 
 def test_min_rating_filters_on_imdbs_scale(api_client: APIClient, scored: dict[str, Title]) -> None:
-    names = [card["title"] for card in feed(api_client, {"min_rating": 8.4})]
+    names = [card["title"] for card in feed(api_client, {"min_rating": 8.5})]
     assert names == ["The Godfather", "Solid"]  # Boyhood's 9.2 from critics is an 8.38 on IMDb's scale
+    # ... which its card shows as 8.4: "8.4 or more" keeps it, as the number on the card says
+    cards = {card["title"]: card for card in feed(api_client, {"min_rating": 8.4})}
+    assert list(cards) == ["The Godfather", "Solid", "Boyhood"]
+    assert (cards["Boyhood"]["catalog_rating"], cards["Boyhood"]["catalog_rating_source"]) == (8.4, "critics")
 
 
 def test_the_detail_marks_the_calibrated_source_as_used_for_the_score(
