@@ -10,13 +10,15 @@ goes to the database only when the caller's titles and the page number eat the w
 
 The rankings a process holds take at most `FEED_CACHE_MEMORY_MB` (least recently used first out), and the
 first request for a filter set computes it while the others asking for it wait (after a deploy, one query
-per filter set and process, not one per request). Any title written through the ORM in this process empties
+per filter set and process, not one per request); past `FEED_CACHE_SECONDS`, one request computes it again
+while the others are still served the one held. Any title written through the ORM in this process empties
 both caches; elsewhere a change shows after `FEED_CACHE_SECONDS` at most.
 """
 
 import hashlib
 import json
 import threading
+import time
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
@@ -58,6 +60,7 @@ class Ranking:
     best: Ids
     members: Bits | None  # None: `best` holds every match
     total: int
+    computed_at: float = 0.0  # time.monotonic()
 
     @property
     def nbytes(self) -> int:
@@ -89,10 +92,11 @@ def _caches() -> tuple[Rankings, Titles]:
         if (
             _rankings is None
             or _titles is None
-            or _rankings.ttl != settings.FEED_CACHE_SECONDS
+            or _rankings.ttl != 2 * settings.FEED_CACHE_SECONDS
             or _rankings.maxsize != memory
         ):
-            _rankings = TTLCache(maxsize=memory, ttl=settings.FEED_CACHE_SECONDS, getsizeof=_size)
+            # Held twice the lifetime: past it, a ranking is served while one request computes it again.
+            _rankings = TTLCache(maxsize=memory, ttl=2 * settings.FEED_CACHE_SECONDS, getsizeof=_size)
             _titles = TTLCache(maxsize=TITLES_KEPT, ttl=settings.FEED_CACHE_SECONDS)
         return _rankings, _titles
 
@@ -179,44 +183,52 @@ def _among(ids: Ids, marked: Ids) -> Mask:
 
 
 def _ranking(*, media_type: str, filters: DiscoveryFilters, language: str) -> Ranking:
-    """The filter set's ranking, computed once per process and lifetime: concurrent requests for one not
-    held wait for the first to compute it rather than all asking the database."""
+    """The filter set's ranking, computed once per process and lifetime. Concurrent requests for one not
+    held wait for the first to compute it rather than all asking the database; past its lifetime, one
+    request computes it again while the others are served the one held (for at most another lifetime)."""
     rankings, _titles_held = _caches()
     key = hashlib.sha256(
         json.dumps([media_type, language, asdict(filters)], sort_keys=True, default=str).encode()
     ).hexdigest()
+    lifetime = settings.FEED_CACHE_SECONDS
     with _lock:
         held = rankings.get(key)
-        if held is not None:
+        if held is not None and time.monotonic() - held.computed_at < lifetime:
             return held
         computing = _computing.setdefault(key, threading.Lock())
-    with computing:
+    if held is None:
+        computing.acquire()
+    elif not computing.acquire(blocking=False):
+        return held  # another request is ranking it again
+    try:
         with _lock:
-            held = rankings.get(key)
+            done = rankings.get(key)
             generation = _generation
-        if held is not None:
-            return held
-        try:
-            ranking = _compute(media_type=media_type, filters=filters, language=language)
-            with _lock:
-                if generation == _generation and ranking.nbytes <= rankings.maxsize:
-                    rankings[key] = ranking
-        finally:
-            with _lock:
-                if _computing.get(key) is computing:
-                    del _computing[key]
+        if done is not None and time.monotonic() - done.computed_at < lifetime:
+            return done  # ranked while this request waited
+        ranking = _compute(media_type=media_type, filters=filters, language=language)
+        with _lock:
+            if generation == _generation and ranking.nbytes <= rankings.maxsize:
+                rankings[key] = ranking
+    finally:
+        computing.release()
+        with _lock:
+            if _computing.get(key) is computing:
+                del _computing[key]
     return ranking
 
 
 def _compute(*, media_type: str, filters: DiscoveryFilters, language: str) -> Ranking:
     limit = max(1, settings.FEED_CACHE_MAX_MATCHES)
     ids = title_ids_ranked(media_type=media_type, filters=filters, language=language, limit=limit + 1)
+    now = time.monotonic()
     if len(ids) <= limit:
-        return Ranking(best=np.array(ids, dtype=np.int32), members=None, total=len(ids))
+        return Ranking(best=np.array(ids, dtype=np.int32), members=None, total=len(ids), computed_at=now)
     every = np.fromiter(title_ids_matching(media_type=media_type, filters=filters), dtype=np.int32)
     flags = np.zeros(int(every.max()) + 1, dtype=np.bool_)
     flags[every] = True
-    return Ranking(best=np.array(ids[:limit], dtype=np.int32), members=np.packbits(flags), total=every.size)
+    best = np.array(ids[:limit], dtype=np.int32)
+    return Ranking(best=best, members=np.packbits(flags), total=every.size, computed_at=now)
 
 
 def _titles_by_id(ids: list[int]) -> list[Title]:

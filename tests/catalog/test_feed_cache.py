@@ -120,6 +120,7 @@ def test_titles_written_through_the_orm_are_seen_at_once(auth_client: APIClient,
 
 
 def test_bulk_writes_show_after_the_lifetime(settings, auth_client: APIClient, catalog: dict) -> None:
+    feed(auth_client, {})  # the first request of a run (imports, the schema's check) may take a second
     settings.FEED_CACHE_SECONDS = 1
     feed(auth_client, {})
     Title.objects.filter(title_en="The Godfather").update(title_en="The Godfather (restored)")  # no signal
@@ -199,6 +200,14 @@ def test_the_excluded_count_counts_the_callers_matching_titles_only(
         assert [feed(auth_client, body)["excluded_count"] for body in ({}, drama)] == expected
 
 
+def first_page_ids() -> list[int]:
+    filters, anonymous = DiscoveryFilters(), AnonymousUser()
+    found = discover_page(
+        media_type=MediaType.MOVIE, filters=filters, user=anonymous, language="en", page_size=10
+    )
+    return [t.pk for t in found.items]
+
+
 @pytest.mark.django_db(transaction=True)  # the threads' own connections see the titles
 def test_concurrent_misses_compute_a_ranking_once(settings, monkeypatch) -> None:
     """After a deploy (or the lifetime), the first request ranks a filter set while the others wait for it."""
@@ -221,14 +230,7 @@ def test_concurrent_misses_compute_a_ranking_once(settings, monkeypatch) -> None
     def page(_: int) -> list[int]:
         barrier.wait()
         try:
-            found = discover_page(
-                media_type=MediaType.MOVIE,
-                filters=DiscoveryFilters(),
-                user=AnonymousUser(),
-                language="en",
-                page_size=10,
-            )
-            return [t.pk for t in found.items]
+            return first_page_ids()
         finally:
             connection.close()
 
@@ -236,6 +238,46 @@ def test_concurrent_misses_compute_a_ranking_once(settings, monkeypatch) -> None
         pages = list(pool.map(page, range(6)))
     assert len(computed) == 1
     assert len(pages[0]) == 10 and all(p == pages[0] for p in pages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_past_its_lifetime_a_ranking_is_served_while_one_request_ranks_it_again(
+    settings, monkeypatch
+) -> None:
+    for i in range(15):
+        TitleFactory(title_en=f"Film {i:02d}", imdb_rating=6 + i * 0.2, imdb_votes=1000 + 100 * i)
+    titles_rescore(media_type=MediaType.MOVIE)
+    settings.FEED_CACHE_SECONDS = 1
+    feed_cache_clear()
+    first = first_page_ids()
+    time.sleep(1.1)  # past the lifetime: held still, for one more
+    computed: list[int] = []
+    ranking, release = threading.Event(), threading.Event()
+    rank = title_ids_ranked
+
+    def held_rank(**kwargs: object) -> list[int]:
+        computed.append(1)
+        ranking.set()
+        release.wait(timeout=5)
+        return rank(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feed_module, "title_ids_ranked", held_rank)
+
+    def refresh() -> list[int]:
+        try:
+            return first_page_ids()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        refreshing = pool.submit(refresh)
+        assert ranking.wait(timeout=5)
+        started = time.monotonic()
+        assert first_page_ids() == first  # the ranking held, at once: no waiting for the one being made
+        assert time.monotonic() - started < 2
+        release.set()
+        assert refreshing.result() == first
+    assert len(computed) == 1
 
 
 def test_the_rankings_held_stay_within_the_memory_setting(
