@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
 from catalog.ingest.enrichment import titles_refresh_if_stale
-from catalog.ingest.sources import MOVIELENS
+from catalog.ingest.sources import MOVIELENS, public_source_name
 from catalog.localized import (
     GenreLabel,
     genre_labels,
@@ -180,7 +180,10 @@ def _credit(source: DataSource | None, *, article: str | None = None) -> Credit 
     if source is None:
         return None
     return Credit(
-        name=source.name, licence=source.licence, attribution=source.attribution, article=article or None
+        name=public_source_name(source),
+        licence=source.licence,
+        attribution=source.attribution,
+        article=article or None,
     )
 
 
@@ -214,7 +217,7 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
         ratings.append(
             RatingLine(
                 source="imdb",
-                provider=source.name if source else None,
+                provider=public_source_name(source) if source else None,
                 value=float(title.imdb_rating),
                 votes=title.imdb_votes,
                 **_as_of(title.rating_as_of or (source.data_as_of if source else None)),
@@ -225,7 +228,7 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
         ratings.append(
             RatingLine(
                 source="critics",
-                provider=title.source.name,
+                provider=public_source_name(title.source),
                 value=float(title.critics_rating),
                 reviews=title.critics_reviews,
                 meter=title.critics_meter,
@@ -238,7 +241,7 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
         ratings.append(
             RatingLine(
                 source="movielens",
-                provider=MOVIELENS.name,
+                provider=MOVIELENS.public_name,
                 value=float(title.movielens_rating),
                 scale=5,
                 votes=title.movielens_ratings,
@@ -251,7 +254,7 @@ def title_ratings(title: Title) -> tuple[RatingLine, ...]:
         ratings.append(
             RatingLine(
                 source="metacritic",
-                provider=title.source.name,
+                provider=public_source_name(title.source),
                 value=title.metacritic,
                 scale=100,
                 **_as_of(title.source.data_as_of),

@@ -11,6 +11,7 @@ from django.db.models import Count, F, QuerySet
 
 from accounts.models import User
 from assistant.models import ChatMessage, ChatSession
+from catalog.ingest.sources import public_source_name
 from catalog.models import Credit, DataSource, MediaType, Person, Title
 from catalog.selectors import titles_for_cards
 from library.models import Entry, Status
@@ -81,6 +82,7 @@ class SourceUse:
     titles: int
     ratings: int
     overviews: int
+    public_name: str = ""  # "IMDb (2005)"; `source.name` is the data set ("ggplot2movies …")
 
 
 def data_sources_used() -> list[SourceUse]:
@@ -101,6 +103,7 @@ def data_sources_used() -> list[SourceUse]:
             titles=titles.get(s.pk, 0),
             ratings=ratings.get(s.pk, 0),
             overviews=overviews.get(s.pk, 0),
+            public_name=public_source_name(s),
         )
         for s in DataSource.objects.order_by("name")
     ]

@@ -23,11 +23,13 @@ class SourceInfo:
     attribution: str
     package: str = ""  # the PyPI distribution whose installed version is recorded
     data_as_of: str = ""
+    public_name: str = ""  # what readers know it as ("IMDb (2005)"); `name` says which data set it is
 
 
 BOKEH_MOVIES = SourceInfo(
     key="wikidata-films",
     name="Wikidata films (bokeh_sampledata movies.db)",
+    public_name="Wikidata",
     licence="CC0-1.0",
     url="https://www.wikidata.org/wiki/Wikidata:Copyright",
     attribution="Film data: Wikidata contributors (CC0), as packaged in bokeh_sampledata.",
@@ -37,6 +39,7 @@ BOKEH_MOVIES = SourceInfo(
 GGPLOT2_MOVIES = SourceInfo(
     key="ggplot2movies",
     name="ggplot2movies (IMDb ratings and votes)",
+    public_name="IMDb (2005)",
     licence="GPL-3.0",
     url="https://cran.r-project.org/package=ggplot2movies",
     attribution="IMDb ratings and vote counts from the ggplot2movies R package (Hadley Wickham), "
@@ -47,6 +50,7 @@ GGPLOT2_MOVIES = SourceInfo(
 MOVIELENS = SourceInfo(
     key="movielens",
     name="MovieLens ml-latest-small (dslabs)",
+    public_name="MovieLens",
     licence="GroupLens terms of use (non-commercial)",
     url="https://grouplens.org/datasets/movielens/",
     attribution="F. Maxwell Harper and Joseph A. Konstan. 2015. The MovieLens Datasets: History and Context. "
@@ -59,6 +63,7 @@ MOVIELENS = SourceInfo(
 WIKIPEDIA = SourceInfo(
     key="wikipedia",
     name="Wikipedia film summaries",
+    public_name="Wikipedia",
     licence="CC BY-SA 4.0",
     url="https://en.wikipedia.org/",
     attribution="Overview text from the lead sections of English Wikipedia articles, by Wikipedia "
@@ -68,6 +73,7 @@ WIKIPEDIA = SourceInfo(
 CURATED_TV = SourceInfo(
     key="curated-tv",
     name="MoviesYouDidntWatch curated TV list",
+    public_name="MoviesYouDidntWatch TV list",
     licence="CC0-1.0",
     url="",
     attribution="A list of well-known series written by the MoviesYouDidntWatch team: titles, years, "
@@ -76,6 +82,7 @@ CURATED_TV = SourceInfo(
 TMDB = SourceInfo(
     key="tmdb",
     name="TMDB",
+    public_name="TMDB",
     licence="TMDB API terms of use",
     url="https://www.themoviedb.org/",
     attribution="This product uses the TMDB API but is not endorsed or certified by TMDB.",
@@ -83,6 +90,7 @@ TMDB = SourceInfo(
 OMDB = SourceInfo(
     key="omdb",
     name="OMDb API",
+    public_name="IMDb (via OMDb)",
     licence="CC BY-NC 4.0",
     url="https://www.omdbapi.com/",
     attribution="IMDb ratings and votes via the OMDb API (CC BY-NC 4.0).",
@@ -90,6 +98,7 @@ OMDB = SourceInfo(
 IMDB_DATASETS = SourceInfo(
     key="imdb-datasets",
     name="IMDb non-commercial datasets",
+    public_name="IMDb",
     licence="IMDb non-commercial licence (personal and non-commercial use only)",
     url="https://developer.imdb.com/non-commercial-datasets/",
     attribution="Information courtesy of IMDb (https://www.imdb.com). Used with permission.",
@@ -97,6 +106,13 @@ IMDB_DATASETS = SourceInfo(
 )
 
 ALL_SOURCES = (BOKEH_MOVIES, GGPLOT2_MOVIES, MOVIELENS, WIKIPEDIA, CURATED_TV, TMDB, OMDB, IMDB_DATASETS)
+_PUBLIC_NAMES = {info.key: info.public_name for info in ALL_SOURCES}
+
+
+def public_source_name(source: DataSource) -> str:
+    """The name readers know a source by ("Wikidata", "IMDb (2005)"), not the data set's ("ggplot2movies");
+    a source of ours without one (a staff source) keeps its own name."""
+    return _PUBLIC_NAMES.get(source.key) or source.name
 
 
 def data_source_sync(info: SourceInfo, *, loaded: bool = False) -> DataSource:

@@ -196,7 +196,10 @@ class RatingOutputSerializer(serializers.Serializer[RatingLine]):
 
     # A declared field, taken off the class by DRF's metaclass: it does not shadow Field.source.
     source = serializers.ChoiceField(choices=RATING_SOURCES)  # type: ignore[assignment]
-    provider = serializers.CharField(allow_null=True, help_text="The data set the rating comes from.")
+    provider = serializers.CharField(
+        allow_null=True,
+        help_text='Who gives the rating, by its public name: "IMDb (2005)", "MovieLens", "Wikidata".',
+    )
     value = serializers.FloatField(help_text="Out of 10, or out of `scale` when it is set.")
     votes = serializers.IntegerField(allow_null=True, help_text="IMDb, MovieLens: how many voted.")
     reviews = serializers.IntegerField(allow_null=True, help_text="Critics: how many reviews.")
@@ -259,7 +262,7 @@ DETAIL_EXAMPLE: dict[str, Any] = {
     "ratings": [
         {
             "source": "imdb",
-            "provider": "ggplot2movies",
+            "provider": "IMDb (2005)",
             "value": 8.8,
             "votes": 2300000,
             "reviews": None,

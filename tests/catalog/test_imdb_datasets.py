@@ -503,7 +503,7 @@ def test_a_title_page_credits_imdb_and_dates_the_rating(files: dict[str, Path]) 
     imdb = next(r for r in body["ratings"] if r["source"] == "imdb")
     assert imdb == {
         "source": "imdb",
-        "provider": "IMDb non-commercial datasets",
+        "provider": "IMDb",  # its public name (the data set: IMDb non-commercial datasets)
         "value": 9.3,
         "votes": 3_000_456,
         "reviews": None,

@@ -331,7 +331,8 @@ def test_title_page_shows_details_ratings_and_unseen_similar_titles(
     html = text(browser.get(f"/title/{godfather.pk}/"))
     assert "<h1" in html and "The Godfather" in html
     assert "Francis Ford Coppola" in html and "Marlon Brando" in html
-    assert "ggplot2movies" in html and "used for the score" in html
+    assert "IMDb (2005)" in html and "used for the score" in html
+    assert "ggplot2movies" not in html and "bokeh_sampledata" not in html  # sources by their public names
     similar = card_ids(html)
     assert similar and godfather.pk not in similar
     Entry.objects.create(user=member, title_id=similar[0], status=Status.HIDDEN)
