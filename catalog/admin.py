@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog.admin_curation import CurationAdmin
 from catalog.ingest.clients import tmdb_is_configured
 from catalog.ingest.enrichment import titles_refresh_enqueue
 from catalog.models import DataSource, Genre, MediaType, Movie, Title, TvShow, is_imdb_id
@@ -209,7 +210,7 @@ def ranked_search(queryset: QuerySet[Title], term: str, media_types: list[str]) 
     return queryset.filter(pk__in=pks).annotate(search_rank=rank)
 
 
-class TitleAdmin(admin.ModelAdmin):
+class TitleAdmin(CurationAdmin):  # history and locked fields (catalog/admin_curation.py)
     """Shared by the Movies and TV shows entries; each restricts the rows to its media type."""
 
     media_type: str = ""
@@ -556,7 +557,7 @@ class TvShowAdmin(TitleAdmin):
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(CurationAdmin):  # history and locked fields (catalog/admin_curation.py)
     list_display = ("tmdb_id", "name_en", "name_fr", "for_movies", "for_tv", "title_count")
     list_filter = ("for_movies", "for_tv")
     search_fields = ("name_en", "name_fr", "=tmdb_id")
@@ -571,7 +572,7 @@ class GenreAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataSource)
-class DataSourceAdmin(admin.ModelAdmin):
+class DataSourceAdmin(CurationAdmin):  # history and locked fields (catalog/admin_curation.py)
     list_display = ("name", "version", "licence", "data_as_of", "loaded_at", "title_count", "contributions")
     readonly_fields = ("key", "loaded_at", "created_at", "updated_at", "contributions")
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
