@@ -298,7 +298,7 @@ def title_mark(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "note": note,
         "page_url": back,
-        "list_count": _list_count(page, user, request.LANGUAGE_CODE),
+        "list_count": _list_count(page, user),
     }
     if form.cleaned_data["slot"] == "note":  # a confirmation whose card has left the page
         return render(request, "web/_marked.html", context)
@@ -346,7 +346,7 @@ def title_undo(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
         "card": card,
         "note_inside": True,
         "page_url": back,
-        "list_count": _list_count(page, user, request.LANGUAGE_CODE),
+        "list_count": _list_count(page, user),
     }
     return render(request, "web/_marked.html", context)
 
@@ -379,7 +379,7 @@ def title_watched(request: HttpRequest, title_id: int) -> HttpResponse:
     return redirect(f"{back}#card-{title.pk}")
 
 
-def _list_count(page: CardPage | None, user: User, language: str) -> int | None:
+def _list_count(page: CardPage | None, user: User) -> int | None:
     """How many titles the list a card was marked in holds now (None off My lists): its heading's count."""
     if (
         page is None
