@@ -53,6 +53,11 @@ class CurationAdmin(SimpleHistoryAdmin):
 
     history_list_display = ["revert_link"]
 
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        """A past version is put back through `revert_view` (genres included, the fields locked), not by
+        saving the library's form of it, which would show today's genres."""
+        return True
+
     # ------------------------------------------------------------ the form
 
     def formfield_for_dbfield(self, db_field: models.Field, request: HttpRequest, **kwargs: Any) -> Any:

@@ -123,6 +123,8 @@ def test_history_shows_before_and_after_and_revert_puts_it_back(
     assert "Le Fabuleux destin d&#x27;Amélie Poulain" in history and "Amélie" in history
 
     baseline = latest.prev_record
+    version = staff_client.get(f"{MOVIE}{amelie.pk}/history/{baseline.history_id}/")
+    assert version.status_code == 200 and 'name="_save"' not in version.content.decode()  # one revert path
     revert = f"{MOVIE}{amelie.pk}/revert/{baseline.history_id}/"
     preview = staff_client.get(revert)
     assert preview.status_code == 200 and [c[0] for c in preview.context["changes"]] == [
