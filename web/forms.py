@@ -131,6 +131,7 @@ class DiscoverForm(PageForm):
     sort_by = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        help_text=_("Best score: the rating weighed by how many voted (a 9.5 from 12 votes does not lead)."),
         choices=[
             (SortBy.SCORE, _("Best score")),
             (SortBy.RATING, _("Rating")),

@@ -90,7 +90,9 @@ class TitleCardOutputSerializer(serializers.ModelSerializer):
     imdb_id = serializers.CharField(allow_null=True, help_text="IMDb's id, such as `tt0137523`.")
     title = serializers.SerializerMethodField(help_text="In the request's language when we have it.")
     original_title = serializers.CharField(allow_null=True)
-    original_language = serializers.CharField(allow_null=True, help_text="ISO 639-1 code, such as `fr`.")
+    original_language = serializers.CharField(
+        allow_null=True, help_text="ISO 639-1 code, such as `fr` (ISO 639-3 without one)."
+    )
     overview = serializers.SerializerMethodField()
     year = serializers.IntegerField(allow_null=True)
     release_date = serializers.DateField(allow_null=True)

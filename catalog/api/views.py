@@ -31,7 +31,10 @@ class LanguageListInputSerializer(serializers.Serializer):
 
 @extend_schema_serializer(component_name="Language")
 class LanguageOutputSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text="ISO 639-1 code, as the discovery filters' `languages` take it.")
+    code = serializers.CharField(
+        help_text="ISO 639-1 code, or ISO 639-3 for a language without one (`ary`), as the discovery "
+        "filters' `languages` take it."
+    )
     name = serializers.CharField(help_text="The language's name in the request's language.")
     count = serializers.IntegerField(help_text="How many titles of the catalog are originally in it.")
 
@@ -94,9 +97,10 @@ class LanguageListApi(CatalogListApi):
     def get(self, request: Request) -> Response:
         """List the original languages of the catalog's titles.
 
-        Anyone may call it (a token is not read). ISO 639-1 codes, which the discovery filters' `languages`
-        take, with their names in the request's language and how many titles each has, most used first; of
-        movies or TV shows only with `media_type`. The whole list in one page.
+        Anyone may call it (a token is not read). ISO 639-1 codes (ISO 639-3 for a language without one),
+        which the discovery filters' `languages` take, with their names in the request's language and how
+        many titles each has, most used first; of movies or TV shows only with `media_type`. The whole list
+        in one page.
         """
         params = LanguageListInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

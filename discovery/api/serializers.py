@@ -64,7 +64,8 @@ class DiscoverInputSerializer(StrictInputSerializer):
     """The filters of a discovery: each optional, null the same as absent; an unknown field is refused.
 
     Genres are named in English or French, or given by TMDB id; `languages` are original languages (ISO
-    639-1 codes). A title matches every filter set, and none of `exclude_genres`.
+    639-1 codes, or ISO 639-3 for a language without one). A title matches every filter set, and none of
+    `exclude_genres`.
     """
 
     genres = _names(MAX_GENRE_CHARS)

@@ -79,6 +79,8 @@ def test_the_card_explains_its_rating_and_french_pages_format_it(
     english = client.get("/discover/", {"min_rating": "7"}).content.decode()
     assert 'title="IMDb\'s rating, out of 10: the one the rating filter compares."' in english
     assert "the rating each card shows" not in english and "as each card shows it" in english  # the legend
+    assert "Best score: the rating weighed by how many voted" in english  # the score, where it is chosen
+    assert "Meilleur score : la note pondérée par le nombre de votants" in html
 
 
 def test_the_api_card_carries_the_rating_the_filter_compares(
