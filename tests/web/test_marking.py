@@ -297,3 +297,18 @@ def test_a_list_refilled_after_a_mark_follows_its_sort(
     )
     [refill] = card_ids(moved)
     assert refill == card_ids(text(browser.get("/lists/seen/?sort=rating")))[-1]
+
+
+def test_the_confirmation_speaks_french(browser: Client, catalog: dict) -> None:
+    heat = catalog["Heat"]
+    marked = text(
+        browser.post(f"/title/{heat.pk}/mark/?lang=fr", {"status": "seen", "next": "/search/?q=heat"}, **HTMX)
+    )
+    assert "« Heat » : Vu." in marked and ">Annuler<" in marked and "Votre note" in marked
+    token = hidden(marked, "undo")
+    undone = text(
+        browser.post(f"/title/{heat.pk}/undo/?lang=fr", {"undo": token, "next": "/search/?q=heat"}, **HTMX)
+    )
+    assert "Annulé : « Heat »" in undone and "plus dans vos listes." in undone
+    page = text(browser.get("/lists/seen/?lang=fr&sort=title"))
+    assert "Trier par :" in page
