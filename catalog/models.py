@@ -562,6 +562,10 @@ class FieldLock(models.Model):
         return f"{owner}.{self.field}"
 
 
-# The admin's history pages of the Movie and TV show entries read Title's records.
+# The Movie and TV show proxies (the admin's rows) are Title's in its history: their pages read Title's
+# records, and a proxy's save or delete records as Title's does.
 for _proxy in (Movie, TvShow):
     _proxy._meta.simple_history_manager_attribute = "history"  # type: ignore[union-attr]
+    models.signals.post_save.connect(TITLE_HISTORY.post_save, sender=_proxy, weak=False)
+    models.signals.pre_delete.connect(TITLE_HISTORY.pre_delete, sender=_proxy, weak=False)
+    models.signals.post_delete.connect(TITLE_HISTORY.post_delete, sender=_proxy, weak=False)

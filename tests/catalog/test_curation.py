@@ -15,7 +15,7 @@ from catalog.ingest.enrichment import title_refresh
 from catalog.ingest.genres import genres_import
 from catalog.ingest.imdb import BASICS
 from catalog.ingest.sources import BOKEH_MOVIES, data_source_sync
-from catalog.models import DataSource, FieldLock, Genre, MediaType, Title
+from catalog.models import DataSource, FieldLock, Genre, MediaType, Movie, Title
 from tests.catalog.test_imdb_datasets import (
     BASICS_ROWS,
     files,  # noqa: F401 - the fixture, used by name
@@ -262,3 +262,13 @@ def test_the_imdb_datasets_import_keeps_edits_of_titles_it_otherwise_follows(
     held = locks(show)
     assert (held["runtime"].provider_value, held["runtime"].provider_actor) == (47, "import_imdb_datasets")
     assert set(crime_drama) < set(held["genres"].provider_value)  # the files' extra genre, noted
+
+
+def test_a_movie_saved_or_deleted_outside_the_forms_is_in_title_history() -> None:
+    movie = Movie.objects.get(pk=TitleFactory(media_type=MediaType.MOVIE, title_en="Heat", year=1995).pk)
+    movie.title_fr = "Heat (VF)"
+    movie.save()  # as staff tools do with the admin's rows (Movie and TV show proxies)
+    assert Title.history.filter(id=movie.pk).first().title_fr == "Heat (VF)"
+    pk = movie.pk
+    movie.delete()
+    assert Title.history.filter(id=pk).first().history_type == "-"
