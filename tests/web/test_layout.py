@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
-from catalog.models import Title
+from catalog.models import Person, Title
 from library.models import Entry, Status
 from tests.web.test_browser import chromium, log_in  # noqa: F401 (the module's browser, reused)
 
@@ -66,7 +66,10 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
         member_pages=[
             "/discover/",
             "/search/?q=heat",
+            "/search/?q=tarantino",
+            f"/person/{Person.objects.get(name='Quentin Tarantino').pk}/",
             f"/title/{catalog['A Clockwork Orange'].pk}/",
+            f"/title/{catalog['Pulp Fiction'].pk}/",
             "/for-you/",
             "/lists/seen/",
             "/lists/later/",
@@ -186,6 +189,11 @@ def test_every_page_fits_the_screen_and_has_no_accessibility_violation(
     use_language(page, language)
     extra = chat_and_import(page, catalog, tmp_path)
     check_pages(page, site.member_pages + extra, screen, problems)
+    page.goto("/discover/")  # a mark's confirmation (Undo, a rating) in the card's place
+    page.locator(".card-item").first.locator("button[value=seen]").click()
+    page.locator(".mark-note").first.wait_for()
+    if screen.axe:
+        problems.extend(f"mark ({screen.name}): {v}" for v in axe_violations(page))
     if screen.phone:  # the menu unfolded is a page of its own
         page.goto("/discover/")
         page.locator(".menu > summary").click()
