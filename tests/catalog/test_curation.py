@@ -22,7 +22,7 @@ from tests.catalog.test_imdb_datasets import (
     run,
     write_tsv_gz,
 )
-from tests.catalog.test_load_catalog import load, sources  # noqa: F401 - the fixture, used by name
+from tests.catalog.test_load_catalog import FILMS, _write_movies_db, load, sources  # noqa: F401 - the fixture
 from tests.factories import TitleFactory
 from tests.fakes.omdb import FakeOmdb
 from tests.fakes.tmdb import FakeTmdb, build_world
@@ -272,3 +272,24 @@ def test_a_movie_saved_or_deleted_outside_the_forms_is_in_title_history() -> Non
     pk = movie.pk
     movie.delete()
     assert Title.history.filter(id=pk).first().history_type == "-"
+
+
+def test_a_reload_records_history_only_for_the_titles_it_changes(
+    sources: dict[str, Path],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    load(sources)
+    assert not Title.history.exists()  # a fresh catalog's bulk load writes none
+    changed = [list(f) for f in FILMS]
+    changed[2][2] = "Fight Club!"
+    sources["movies_db"] = _write_movies_db(tmp_path / "movies2.db", [tuple(f) for f in changed])
+    load(sources)
+    fight_club = Title.objects.get(imdb_id="tt0137523")
+    after, before = Title.history.filter(id=fight_club.pk)
+    assert (before.history_change_reason, after.history_change_reason) == (
+        "before the first recorded change",
+        "load_catalog",
+    )
+    changes = {c.field: (c.old, c.new) for c in after.diff_against(before).changes}
+    assert changes["title_en"] == ("Fight Club", "Fight Club!")
+    assert set(Title.history.values_list("id", flat=True)) == {fight_club.pk}
