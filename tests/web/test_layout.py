@@ -240,6 +240,12 @@ def test_the_phone_menu_opens_by_keyboard_and_without_javascript(
             page.keyboard.press("Enter")
             expect(nav).to_be_visible()
             expect(page.get_by_role("link", name="Log in")).to_be_visible()
+            if javascript:  # Escape folds it again, the keyboard back on its button
+                page.keyboard.press("Tab")
+                page.keyboard.press("Escape")
+                expect(nav).to_be_hidden()
+                expect(menu).to_be_focused()
+                page.keyboard.press("Enter")
             nav.get_by_role("link", name="Stats").click()  # a member page: the login form first
             page.wait_for_url("**/account/login/**")
             page.set_viewport_size({"width": 1280, "height": 800})  # wide: no menu button, the pages in view

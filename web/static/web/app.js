@@ -27,3 +27,12 @@ document.addEventListener("htmx:afterRequest", (event) => {
     form.querySelector("textarea").value = "";
   }
 });
+
+// Escape folds the phone's open menu and puts the keyboard back on its button.
+document.addEventListener("keydown", (event) => {
+  const menu = document.querySelector("details.menu[open]");
+  if (event.key === "Escape" && menu) {
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  }
+});
