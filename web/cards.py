@@ -39,7 +39,7 @@ Card = TitleCard  # or a subclass: EntryCard, RecommendationCard, TitleDetail
 @dataclass(frozen=True)
 class RatedCard(TitleCard):
     """A title card with the member's rating, so the pages show it wherever the title is (the API's cards
-    have only the status; their `rating` is the catalog's)."""
+    have only the status; their `catalog_rating` is the catalog's)."""
 
     user_rating: int | None = None
 

@@ -83,7 +83,7 @@ def grid_note(context: template.Context) -> MarkNote | None:
 def card_rating(context: template.Context, card: Any) -> int | None:
     """The member's rating of a card's title, whichever page shows it: the card's own when it has one,
     else read once per page for the seen titles among the page's cards (API cards carry only the status,
-    and their `rating` is the catalog's)."""
+    and their `catalog_rating` is the catalog's)."""
     if isinstance(card, dict):  # a title page's panel
         rating: int | None = card.get("rating")
         return rating
