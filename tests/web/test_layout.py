@@ -248,6 +248,9 @@ def test_the_phone_menu_opens_by_keyboard_and_without_javascript(
                 page.keyboard.press("Enter")
             nav.get_by_role("link", name="Stats").click()  # a member page: the login form first
             page.wait_for_url("**/account/login/**")
+            page.set_viewport_size({"width": 844, "height": 390})  # a phone on its side: the menu still
+            expect(menu).to_be_visible()
+            expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
             page.set_viewport_size({"width": 1280, "height": 800})  # wide: no menu button, the pages in view
             expect(menu).to_be_hidden()
             expect(page.get_by_role("navigation", name="Main")).to_be_visible()
