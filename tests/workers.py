@@ -33,6 +33,7 @@ LONGEST_FIRST = (
     "tests/core/test_stack.py",
     "tests/core/test_benches.py",
     "tests/core/test_make_run.py",
+    "tests/web/test_layout.py",  # every page in a browser, six times over
 )
 
 
