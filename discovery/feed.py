@@ -152,7 +152,7 @@ def cached_feed_page(
     rest = best[begin:]
     excluded = None
     if user.is_authenticated:
-        marked = np.unique(title_ids_marked(user=user))
+        marked = np.sort(title_ids_marked(user=user))  # distinct already: one entry per title
         in_best = _among(best, marked)
         rest = rest[~in_best[begin:]]
         excluded = ranking.matching(marked, in_best=in_best)
