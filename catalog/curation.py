@@ -89,11 +89,15 @@ def locked_fields(obj: models.Model) -> set[str]:
     return locks_of(type(obj), [obj.pk]).get(obj.pk, set())
 
 
-def locks_of(model: type[models.Model], pks: Iterable[int]) -> dict[int, set[str]]:
-    """pk → locked fields, for a batch of rows in one query (loaders ask once per batch)."""
+def locks_of(model: type[models.Model], pks: Iterable[int] | None = None) -> dict[int, set[str]]:
+    """pk → locked fields of these rows, or (None) of every row of the model, in one query: a bulk loader
+    reads them once (they are the curators' edits, a few thousand at most)."""
     owner = owner_field(model)
     found: dict[int, set[str]] = {}
-    rows = FieldLock.objects.filter(**{f"{owner}__in": list(pks)}).values_list(f"{owner}_id", "field")
+    held = FieldLock.objects.filter(
+        **{f"{owner}__isnull": False} if pks is None else {f"{owner}__in": list(pks)}
+    )
+    rows = held.values_list(f"{owner}_id", "field")
     for pk, name in rows:
         found.setdefault(pk, set()).add(name)
     return found
@@ -273,6 +277,9 @@ def history_baseline(model: type[models.Model], pks: Iterable[int]) -> None:
 
 def history_record(model: type[models.Model], pks: Iterable[int], *, reason: str, user: Any = None) -> None:
     """After a writer changed rows (its baseline written before): a record of their new state."""
+    pks = list(pks)
+    if not pks:
+        return
     now = timezone.now()
     for snap in snapshots(model, pks).values():
         _write_record(model, snap, kind="~", reason=reason, user=user, when=now)

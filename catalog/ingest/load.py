@@ -437,8 +437,9 @@ class _Upserter:
     def run(self, batch: list[tuple[dict[str, Any], list[int]]], lookup: dict[str, Any]) -> None:
         """`batch`: (field values, genre ids) per title; `lookup`: how to find existing rows of this batch."""
         existing = {self._key(t): t for t in Title.objects.filter(**lookup)}
-        # Fields a curator edited stay theirs (catalog.curation): one query per batch.
-        locks = curation.locks_of(Title, [t.pk for t in existing.values()])
+        # Fields a curator edited stay theirs (catalog.curation): all locks, a small table, per batch so
+        # that an edit made while the load runs is respected too.
+        locks = curation.locks_of(Title)
         to_create: list[Title] = []
         to_update: list[Title] = []
         wanted_links: dict[int, list[int]] = {}
@@ -470,9 +471,10 @@ class _Upserter:
             if not changed:
                 self.counts.unchanged += 1
         with transaction.atomic():
-            linked = self._links_changing(wanted_links)
+            links = self._current_links(wanted_links)
+            relinked = {pk for pk, ids in wanted_links.items() if set(ids) != links.get(pk, set())}
             # History only for rows that exist and change: a fresh catalog's bulk create writes none.
-            touched = sorted({t.pk for t in to_update} | linked)
+            touched = sorted({t.pk for t in to_update} | relinked)
             curation.history_baseline(Title, touched)
             Title.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
             if to_update:
@@ -480,8 +482,8 @@ class _Upserter:
                     to_update, [*self.fields, "search_title", "search_people"], batch_size=BATCH_SIZE
                 )
             for title, genre_ids in new_titles:
-                wanted_links[title.pk] = genre_ids
-            self._sync_links(wanted_links)
+                wanted_links[title.pk] = genre_ids  # new titles have no links yet
+            self._sync_links(wanted_links, links)
             curation.history_record(Title, touched, reason=curation.LOAD_CATALOG)
         self.counts.created += len(to_create)
         self.counts.updated += len(to_update)
@@ -494,13 +496,7 @@ class _Upserter:
             current.setdefault(title_id, set()).add(genre_id)
         return current
 
-    def _links_changing(self, wanted: dict[int, list[int]]) -> set[int]:
-        """The existing titles whose genre links this batch changes."""
-        current = self._current_links(wanted)
-        return {pk for pk, ids in wanted.items() if set(ids) != current.get(pk, set())}
-
-    def _sync_links(self, wanted: dict[int, list[int]]) -> None:
-        current = self._current_links(wanted)
+    def _sync_links(self, wanted: dict[int, list[int]], current: dict[int, set[int]]) -> None:
         add, remove = [], []
         for title_id, genre_ids in wanted.items():
             have = current.get(title_id, set())
