@@ -176,6 +176,8 @@ def test_a_tmdb_refresh_keeps_the_edit_and_the_provider_value_is_accepted_in_one
     refresh = Title.history.filter(id=title.pk).first()
     assert refresh.history_change_reason == "TMDB/OMDb refresh" and refresh.history_user is None
 
+    listed = staff_client.get("/admin/catalog/fieldlock/")
+    assert listed.status_code == 200 and fake.title["en"] in listed.content.decode()
     response = staff_client.post(
         "/admin/catalog/fieldlock/", {"action": "accept_provider_values", "_selected_action": [lock.pk]}
     )
