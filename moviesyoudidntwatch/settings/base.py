@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "catalog",
     "library",
     "discovery",
+    "integrations",
     "assistant",
     "recommendations",
     "django_htmx",
