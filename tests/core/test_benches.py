@@ -27,7 +27,9 @@ TEMPLATE = own_name("myw_bench_smoke_template")
 # A line each bench prints only when it got to its figures.
 EXPECTED = {
     "assistant": r"'comme Heat' +p50 +[\d.]+ ms +p95 +[\d.]+ ms",
-    "assistant_quality": r"summary: conversations meeting the request [\d.]+ \(en [\d.]+, fr [\d.]+\); turn p50",
+    "assistant_quality": (
+        r"summary: conversations meeting the request [\d.]+ \(en [\d.]+, fr [\d.]+\); turn p50"
+    ),
     "discovery": r"'pulp fiktion' +[\d.]+ +[\d.]+ +first: ",
     "enrichment": r"8 threads +8 +[\d.]+ +[\d.]+ ",
     "genres": r"summary: served min P [\d.]+ min R [\d.]+; without flags",
