@@ -569,3 +569,44 @@ for _proxy in (Movie, TvShow):
     models.signals.post_save.connect(TITLE_HISTORY.post_save, sender=_proxy, weak=False)
     models.signals.pre_delete.connect(TITLE_HISTORY.pre_delete, sender=_proxy, weak=False)
     models.signals.post_delete.connect(TITLE_HISTORY.post_delete, sender=_proxy, weak=False)
+
+
+class OfferKind(models.TextChoices):
+    """TMDB's watch-provider buckets (JustWatch's data), in the order a reader compares them."""
+
+    FLATRATE = "flatrate", _("subscription")
+    FREE = "free", _("free")
+    ADS = "ads", _("free with ads")
+    RENT = "rent", _("rent")
+    BUY = "buy", _("buy")
+
+
+class TitleOffer(models.Model):
+    """Where a title can be watched in one country, as TMDB's watch providers said at `fetched_at`.
+
+    Written by the title's refresh (all of a title's rows replaced at once); rows older than
+    `OFFERS_MAX_AGE_DAYS` are never shown and the daily sweep deletes them. `brand` groups a service's
+    several provider ids (Amazon Prime Video is 9 and 119) so a user picks it once.
+    """
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="offers")
+    region = models.CharField(_("country"), max_length=2)  # ISO 3166-1 alpha-2, as TMDB keys them
+    kind = models.CharField(_("kind"), max_length=8, choices=OfferKind.choices)
+    provider_id = models.PositiveIntegerField(_("TMDB provider id"))
+    provider_name = models.CharField(_("provider"), max_length=100)
+    brand = models.CharField(_("service"), max_length=100)
+    logo_path = models.CharField(_("logo path"), max_length=100, blank=True)
+    display_priority = models.IntegerField(_("display priority"), default=0)
+    link = models.URLField(_("TMDB watch page"), max_length=300)
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.UniqueConstraint(fields=["title", "region", "kind", "provider_id"], name="offer_unique"),
+        ]
+        indexes = [models.Index(fields=["region", "brand", "kind", "title"], name="offer_filter_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title_id} {self.region} {self.kind} {self.provider_name}"

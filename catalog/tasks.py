@@ -63,11 +63,13 @@ def titles_refresh_sweep_task() -> dict[str, int]:
     from catalog.ingest.clients import tmdb_is_configured
     from catalog.ingest.enrichment import titles_refresh_sweep
     from catalog.models import MediaType
+    from catalog.offers import offers_purge
     from catalog.ranking import titles_rescore
     from core.tasks import send_later
 
     for media_type in MediaType:
         titles_rescore(media_type=media_type)
+    offers_purge()  # where-to-watch data is never kept beyond its limit
     queued = titles_refresh_sweep()
     if tmdb_is_configured():
         send_later(genres_import_task)

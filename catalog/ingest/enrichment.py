@@ -24,6 +24,7 @@ from catalog.ingest.clients import get_omdb_client, get_tmdb_client, omdb_is_con
 from catalog.ingest.clients.types import OmdbRatings, TmdbDetails
 from catalog.ingest.sources import data_source_sync
 from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.offers import offers_replace
 from catalog.ranking import ScoreParameters, ranking_values, score_parameters, titles_rescore
 from core.exceptions import ProviderError, ProviderNotFound, ProviderUnavailable
 from core.tasks import send_later
@@ -101,6 +102,7 @@ def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> 
                 omdb_source=omdb_source,
                 parameters=parameters,
             )
+        offers_replace(title, english.offers)  # where to watch: not curated, always TMDB's latest
     if title.score is None and (title.imdb_votes or title.critics_reviews or title.movielens_ratings):
         # The first rated title of its kind: there were no parameters to score it with until now.
         titles_rescore(media_type=title.media_type)

@@ -146,6 +146,20 @@ COUNTRY_NAMES = {
     "BE": "Belgium",
 }
 LANGUAGE_NAMES = {"en": ("English", "English"), "fr": ("French", "Français")}
+# Watch providers as TMDB names them (JustWatch's data): id -> (name, logo path, display priority).
+# Amazon Prime Video really is two ids (9 and 119) under one name.
+PROVIDERS = {
+    8: ("Netflix", "/pbpMk2JmcoNnQwx5JGpXngfoWtp.jpg", 4),
+    9: ("Amazon Prime Video", "/pvske1MyAoymrs5bguRfVqYiM9a.jpg", 8),
+    119: ("Amazon Prime Video", "/dQeAar5H991VYporEjUspolDarG.jpg", 7),
+    337: ("Disney Plus", "/97yvRBw1GzX7fXprcF80er19ot.jpg", 10),
+    381: ("Canal+", "/eBXzkFEupZjKaIKY7zBUaSdCY8I.jpg", 2),
+    2: ("Apple TV", "/peURlLlr8jggOwK53fJ5wdQl05y.jpg", 1),
+    3: ("Google Play Movies", "/tbEdFQDwx5LEVr8WpSeXQSIirVq.jpg", 6),
+    1796: ("Netflix basic with Ads", "/kICQccvOh8AIBMHGkBXJ047xeHN.jpg", 99),
+    300: ("Pluto TV", "/dB8G41Q6tSL5NBisrIeqByfepBc.jpg", 40),
+}
+OFFER_KINDS = ("flatrate", "free", "ads", "rent", "buy")
 
 
 @dataclass(kw_only=True)
@@ -177,6 +191,8 @@ class FakeTitle:
     metascore: str = "N/A"  # "94"
     rotten_tomatoes: str | None = None  # "94%"
     recommendations: list[int] = field(default_factory=list)  # tmdb ids of the same media type
+    # Where to watch: {"FR": {"flatrate": [8], "rent": [2]}}, provider ids of PROVIDERS per bucket.
+    offers: dict[str, dict[str, list[int]]] = field(default_factory=dict)
 
     @property
     def is_movie(self) -> bool:
@@ -479,7 +495,58 @@ def details_json(
             body["external_ids"] = _external_ids_json(title)
         elif name == "credits":
             body["credits"] = _credits_json(title)
+        elif name == "watch/providers":
+            body["watch/providers"] = {"results": watch_providers_json(title)["results"]}  # no "id" inside
     return body
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", _normalized(text)).strip("-")
+
+
+def _offer_json(provider_id: int) -> dict[str, Any]:
+    name, logo, priority = PROVIDERS[provider_id]
+    return {
+        "logo_path": logo,
+        "provider_id": provider_id,
+        "provider_name": name,
+        "display_priority": priority,
+    }
+
+
+def watch_providers_json(title: FakeTitle) -> dict[str, Any]:
+    """/{kind}/{id}/watch/providers: per country TMDB's watch `link` and the buckets that are not empty."""
+    slug = f"{title.tmdb_id}-{_slug(title.title['en'])}"
+    results: dict[str, Any] = {}
+    for region, buckets in sorted(title.offers.items()):
+        entry: dict[str, Any] = {
+            "link": f"https://www.themoviedb.org/{title.media_type}/{slug}/watch?locale={region}"
+        }
+        for kind in OFFER_KINDS:
+            if buckets.get(kind):
+                entry[kind] = sorted(
+                    (_offer_json(i) for i in buckets[kind]), key=lambda o: o["display_priority"]
+                )
+        results[region] = entry
+    return {"id": title.tmdb_id, "results": results}
+
+
+def provider_list_json(region: str | None) -> dict[str, Any]:
+    """/watch/providers/{movie,tv}: every service with its priority per country (here: everywhere)."""
+    countries = sorted(COUNTRY_NAMES)
+    return {
+        "results": [
+            {
+                "display_priorities": dict.fromkeys(countries, priority),
+                "display_priority": priority,
+                "logo_path": logo,
+                "provider_name": name,
+                "provider_id": provider_id,
+            }
+            for provider_id, (name, logo, priority) in sorted(PROVIDERS.items(), key=lambda p: p[1][2])
+            if region is None or region in countries
+        ]
+    }
 
 
 def page_json(items: list[dict[str, Any]], page: int, *, first_page_size: int = PAGE_SIZE) -> dict[str, Any]:
@@ -566,6 +633,15 @@ def discover_filter(
             found = [t for t in found if t.release_date and t.release_date >= low]
         if high := request.arg(f"{name}.lte"):
             found = [t for t in found if t.release_date and t.release_date <= high]
+    providers = {int(p) for p in re.split(r"[,|]", request.arg("with_watch_providers") or "") if p.isdigit()}
+    region = request.arg("watch_region")
+    if providers and region:  # TMDB ignores with_watch_providers without watch_region
+        kinds = set((request.arg("with_watch_monetization_types") or "flatrate|free|ads|rent|buy").split("|"))
+        found = [
+            t
+            for t in found
+            if any(providers & set(ids) for kind, ids in t.offers.get(region, {}).items() if kind in kinds)
+        ]
     field_name, _, direction = (request.arg("sort_by") or "popularity.desc").rpartition(".")
     value_of = SORT_FIELDS.get(field_name, SORT_FIELDS["popularity"])
     found.sort(key=lambda t: t.tmdb_id)  # a stable order among equals
@@ -587,6 +663,8 @@ class FakeTmdb(FakeHttpServer):
         self._guarded(
             rf"{prefix}/(?P<kind>movie|tv)/(?P<id>\d+)/(?P<list>recommendations|similar)", self._related
         )
+        self._guarded(rf"{prefix}/(?P<kind>movie|tv)/(?P<id>\d+)/watch/providers", self._title_offers)
+        self._guarded(rf"{prefix}/watch/providers/(?P<kind>movie|tv)", self._provider_list)
         self._guarded(rf"{prefix}/find/(?P<external_id>[^/]+)", self._find)
         self._guarded(rf"{prefix}/discover/(?P<kind>movie|tv)", self._discover)
         self._guarded(rf"{prefix}/search/(?P<kind>movie|tv)", self._search)
@@ -638,6 +716,15 @@ class FakeTmdb(FakeHttpServer):
             name.strip() for name in (request.arg("append_to_response") or "").split(",") if name.strip()
         ]
         return Reply(200, details_json(title, language, append=append, video_languages=video_languages))
+
+    def _title_offers(self, request: RecordedRequest, match: re.Match[str]) -> Reply:
+        title = self.titles.get((match["kind"], int(match["id"])))
+        if title is None:
+            return Reply(404, NOT_FOUND)
+        return Reply(200, watch_providers_json(title))
+
+    def _provider_list(self, request: RecordedRequest, match: re.Match[str]) -> Reply:
+        return Reply(200, provider_list_json(request.arg("watch_region")))
 
     def _page_number(self, request: RecordedRequest) -> int | None:
         page = request.arg("page", "1") or ""

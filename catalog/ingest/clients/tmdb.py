@@ -12,7 +12,14 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from catalog.ingest.clients.types import GenreItem, TmdbDetails, TmdbPage, TmdbSummary
+from catalog.ingest.clients.types import (
+    GenreItem,
+    TmdbDetails,
+    TmdbPage,
+    TmdbSummary,
+    WatchOffer,
+    WatchProvider,
+)
 from catalog.models import MediaType, is_imdb_id
 from core.exceptions import ProviderError, ProviderMisconfigured, ProviderNotFound, ProviderUnavailable
 from core.http import (
@@ -28,7 +35,10 @@ from core.ratelimit import RateLimiter, burst_for
 
 YOUTUBE_WATCH_URL = "https://www.youtube.com/watch?v="
 YOUTUBE_KEY = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
-APPENDED_TO_DETAILS = "videos,external_ids,credits"
+WATCH_PROVIDERS = "watch/providers"  # the key TMDB answers it under, inside append_to_response too
+APPENDED_TO_DETAILS = f"videos,external_ids,credits,{WATCH_PROVIDERS}"
+OFFER_KINDS = ("flatrate", "free", "ads", "rent", "buy")  # each present only when not empty
+REGION = re.compile(r"^[A-Z]{2}$")
 CAST_SIZE = 10
 
 
@@ -169,7 +179,60 @@ def parse_details(body: Mapping[str, Any], *, media_type: str, language: str) ->
         trailer_url=choose_trailer((body.get("videos") or {}).get("results") or (), language),
         directors=directors,
         cast=_unique_names(cast)[:CAST_SIZE],
+        offers=parse_watch_offers(body.get(WATCH_PROVIDERS) or {}),
     )
+
+
+def _int(value: Any, default: int = 0) -> int:
+    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
+
+
+def parse_watch_offers(body: Mapping[str, Any]) -> tuple[WatchOffer, ...]:
+    """/{kind}/{id}/watch/providers (or its appended copy): per country a `link` and the buckets.
+
+    An offer without a provider id, a country that is not two letters or a bucket TMDB may add later is
+    skipped rather than guessed at.
+    """
+    results = body.get("results")
+    if not isinstance(results, Mapping):
+        return ()
+    offers: list[WatchOffer] = []
+    for region, entry in results.items():
+        if not isinstance(region, str) or not REGION.match(region) or not isinstance(entry, Mapping):
+            continue
+        link = _text(entry.get("link"))
+        for kind in OFFER_KINDS:
+            for item in entry.get(kind) or ():
+                if not isinstance(item, Mapping) or not _int(item.get("provider_id")):
+                    continue
+                offers.append(
+                    WatchOffer(
+                        region=region,
+                        kind=kind,
+                        provider_id=_int(item.get("provider_id")),
+                        provider_name=_text(item.get("provider_name")) or str(item.get("provider_id")),
+                        logo_path=_text(item.get("logo_path")),
+                        display_priority=_int(item.get("display_priority")),
+                        link=link,
+                    )
+                )
+    return tuple(offers)
+
+
+def parse_watch_providers(body: Mapping[str, Any]) -> list[WatchProvider]:
+    """/watch/providers/{movie,tv}?watch_region=: `results`, each with its priorities per country."""
+    providers = []
+    for item in body.get("results") or ():
+        if isinstance(item, Mapping) and _int(item.get("provider_id")):
+            providers.append(
+                WatchProvider(
+                    provider_id=_int(item.get("provider_id")),
+                    provider_name=_text(item.get("provider_name")) or str(item.get("provider_id")),
+                    logo_path=_text(item.get("logo_path")),
+                    display_priority=_int(item.get("display_priority")),
+                )
+            )
+    return providers
 
 
 class TmdbHttpClient:
@@ -244,6 +307,14 @@ class TmdbHttpClient:
     def similar(self, *, media_type: str, tmdb_id: int, page: int, language: str) -> TmdbPage:
         kind = _media_type(media_type)
         return self._page(f"/{kind}/{int(tmdb_id)}/similar", {"page": page, "language": language}, kind)
+
+    def watch_providers(self, *, media_type: str, region: str, language: str) -> list[WatchProvider]:
+        path = f"/watch/providers/{_media_type(media_type)}"
+        if not REGION.match(region):
+            raise ValueError(f"not a country code: {region!r}")
+        body = self._get(path, {"watch_region": region, "language": language})
+        with unexpected_body(f"TMDB {path}"):
+            return parse_watch_providers(body)
 
     def _page(self, path: str, params: Mapping[str, Any], media_type: str) -> TmdbPage:
         body = self._get(path, params)

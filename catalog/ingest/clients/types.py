@@ -14,6 +14,29 @@ class GenreItem:
 
 
 @dataclass(frozen=True)
+class WatchOffer:
+    """One offer of TMDB's watch providers (JustWatch's data): a service in a country, in one bucket."""
+
+    region: str  # ISO 3166-1 alpha-2 ("FR")
+    kind: str  # "flatrate" | "free" | "ads" | "rent" | "buy"
+    provider_id: int
+    provider_name: str
+    logo_path: str  # "" when TMDB has none
+    display_priority: int
+    link: str  # TMDB's watch page for the title in this country
+
+
+@dataclass(frozen=True)
+class WatchProvider:
+    """One entry of /watch/providers/{movie,tv}: a service TMDB knows in a country."""
+
+    provider_id: int
+    provider_name: str
+    logo_path: str
+    display_priority: int
+
+
+@dataclass(frozen=True)
 class TmdbSummary:
     """One item of a /discover, /search, /recommendations or /similar page, in the requested language."""
 
@@ -58,6 +81,7 @@ class TmdbDetails:
     trailer_url: str | None  # https://www.youtube.com/watch?v=<key>, see tmdb.choose_trailer
     directors: tuple[str, ...]  # movie: credits.crew job "Director"; tv: "created_by"
     cast: tuple[str, ...]  # the first 10 of credits.cast by "order"
+    offers: tuple[WatchOffer, ...] = ()  # appended "watch/providers", every country
 
 
 @dataclass(frozen=True)
@@ -93,6 +117,10 @@ class TmdbClient(Protocol):
     def recommendations(self, *, media_type: str, tmdb_id: int, page: int, language: str) -> TmdbPage: ...
 
     def similar(self, *, media_type: str, tmdb_id: int, page: int, language: str) -> TmdbPage: ...
+
+    def watch_providers(self, *, media_type: str, region: str, language: str) -> list[WatchProvider]:
+        """The services TMDB knows in `region` for movies or TV."""
+        ...
 
 
 class OmdbClient(Protocol):
