@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_curation import CurationAdmin
+from catalog.curation import GENRES, curated_bulk_edit
 from catalog.ingest.clients import tmdb_is_configured
 from catalog.ingest.enrichment import titles_refresh_enqueue
 from catalog.models import DataSource, Genre, MediaType, Movie, Title, TvShow, is_imdb_id
@@ -452,8 +453,11 @@ class TitleAdmin(CurationAdmin):  # history and locked fields (catalog/admin_cur
             pks = set(queryset.values_list("pk", flat=True)) - set(
                 through.objects.filter(genre=genre).values_list("title_id", flat=True)
             )
-            through.objects.bulk_create([through(title_id=pk, genre=genre) for pk in pks], batch_size=5000)
-            Title.objects.filter(pk__in=pks).update(updated_at=timezone.now())
+            with curated_bulk_edit(Title, pks, [GENRES], request.user):  # locked, in the history
+                through.objects.bulk_create(
+                    [through(title_id=pk, genre=genre) for pk in pks], batch_size=5000
+                )
+                Title.objects.filter(pk__in=pks).update(updated_at=timezone.now())
             titles_changed.send(sender=Title, pks=list(pks))
             self.message_user(
                 request, _("%(genre)s added to %(count)d titles.") % {"genre": genre, "count": len(pks)}
@@ -464,8 +468,10 @@ class TitleAdmin(CurationAdmin):  # history and locked fields (catalog/admin_cur
         genre = self._chosen_genre(request)
         if genre is not None:
             pks = list(queryset.values_list("pk", flat=True))
-            removed, _rows = Title.genres.through.objects.filter(genre=genre, title_id__in=pks).delete()
-            Title.objects.filter(pk__in=pks).update(updated_at=timezone.now())
+            having = Title.genres.through.objects.filter(genre=genre, title_id__in=pks)
+            with curated_bulk_edit(Title, having.values_list("title_id", flat=True), [GENRES], request.user):
+                removed, _rows = having.delete()
+                Title.objects.filter(pk__in=pks).update(updated_at=timezone.now())
             titles_changed.send(sender=Title, pks=pks)
             self.message_user(
                 request, _("%(genre)s removed from %(count)d titles.") % {"genre": genre, "count": removed}

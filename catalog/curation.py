@@ -20,7 +20,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from catalog.models import DataSource, FieldLock, Genre, Title
@@ -245,44 +245,90 @@ def _comparable(value: Any) -> Any:
 def _write_record(
     model: type[models.Model], snap: _Snapshot, *, kind: str, reason: str, user: Any, when: Any
 ) -> None:
+    _write_records(model, [snap], kind=kind, reason=reason, user=user, when=when)
+
+
+def _write_records(
+    model: type[models.Model], snaps: list[_Snapshot], *, kind: str, reason: str, user: Any, when: Any
+) -> None:
+    """History records of these rows' snapshots, in a few inserts (a bulk edit may touch thousands)."""
     history = history_model(model)
-    record = history(
-        **snap.values,
-        history_date=when,
-        history_type=kind,
-        history_change_reason=reason[:100],
-        history_user=user if _is_user(user) else None,
-    )
-    record.save()
-    if snap.links:
+    records = [
+        history(
+            **snap.values,
+            history_date=when,
+            history_type=kind,
+            history_change_reason=reason[:100],
+            history_user=user if _is_user(user) else None,
+        )
+        for snap in snaps
+    ]
+    if connection.features.can_return_rows_from_bulk_insert:
+        history.objects.bulk_create(records, batch_size=1000)
+    else:  # the records' ids are needed for their genre rows
+        for record in records:
+            record.save()
+    if model is Title:
         links = history.genres.model
         links.objects.bulk_create(
-            [links(history=record, id=i, title_id=snap.values["id"], genre_id=g) for i, g in snap.links]
+            [
+                links(history=record, id=i, title_id=snap.values["id"], genre_id=g)
+                for record, snap in zip(records, snaps, strict=True)
+                for i, g in snap.links
+            ],
+            batch_size=1000,
         )
+
+
+CHUNK = 2000  # rows per query: SQLite takes at most 32,766 parameters
+
+
+def _chunks(pks: Iterable[int]) -> Iterator[list[int]]:
+    pks = list(pks)
+    for start in range(0, len(pks), CHUNK):
+        yield pks[start : start + CHUNK]
 
 
 def history_baseline(model: type[models.Model], pks: Iterable[int]) -> None:
     """Before a writer changes rows: a record of their present state for those without any (rows a bulk
     load created), so that the change shows its before and after."""
-    pks = list(pks)
-    if not pks:
-        return
     history = history_model(model)
-    recorded = set(history.objects.filter(id__in=pks).values_list("id", flat=True).distinct())
-    missing = [pk for pk in pks if pk not in recorded]
     when = timezone.now() - timedelta(microseconds=1)
-    for snap in snapshots(model, missing).values():
-        _write_record(model, snap, kind="+", reason=BASELINE_REASON, user=None, when=when)
+    for chunk in _chunks(pks):
+        recorded = set(history.objects.filter(id__in=chunk).values_list("id", flat=True).distinct())
+        missing = [pk for pk in chunk if pk not in recorded]
+        snaps = list(snapshots(model, missing).values())
+        _write_records(model, snaps, kind="+", reason=BASELINE_REASON, user=None, when=when)
 
 
 def history_record(model: type[models.Model], pks: Iterable[int], *, reason: str, user: Any = None) -> None:
     """After a writer changed rows (its baseline written before): a record of their new state."""
-    pks = list(pks)
-    if not pks:
-        return
     now = timezone.now()
-    for snap in snapshots(model, pks).values():
-        _write_record(model, snap, kind="~", reason=reason, user=user, when=now)
+    for chunk in _chunks(pks):
+        snaps = list(snapshots(model, chunk).values())
+        _write_records(model, snaps, kind="~", reason=reason, user=user, when=now)
+
+
+@contextmanager
+def curated_bulk_edit(
+    model: type[models.Model], pks: Iterable[int], names: Iterable[str], user: Any
+) -> Iterator[list[int]]:
+    """Around a staff edit of many rows at once (the admin's genre actions): the rows' history before and
+    after, and the fields locked as a curator's edit. Give only the rows the edit changes."""
+    pks, names = list(pks), list(names)
+    owner = owner_field(model)
+    with transaction.atomic():
+        history_baseline(model, pks)
+        yield pks
+        history_record(model, pks, reason="admin", user=user)
+        FieldLock.objects.bulk_create(
+            [
+                FieldLock(**{f"{owner}_id": pk}, field=name, locked_by=user if _is_user(user) else None)
+                for pk in pks
+                for name in names
+            ],
+            ignore_conflicts=True,  # already locked
+        )
 
 
 @dataclass

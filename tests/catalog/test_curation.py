@@ -295,3 +295,26 @@ def test_a_reload_records_history_only_for_the_titles_it_changes(
     changes = {c.field: (c.old, c.new) for c in after.diff_against(before).changes}
     assert changes["title_en"] == ("Fight Club", "Fight Club!")
     assert set(Title.history.values_list("id", flat=True)) == {fight_club.pk}
+
+
+def test_the_bulk_genre_actions_lock_genres_and_are_in_the_history(
+    staff_client: Client,
+    sources: dict[str, Path],  # noqa: F811
+) -> None:
+    load(sources)
+    amelie, haine = Title.objects.get(imdb_id="tt0211915"), Title.objects.get(imdb_id="tt0113247")
+    comedy, war = Genre.objects.get(tmdb_id=35), Genre.objects.get(tmdb_id=10752)
+    selected = [amelie.pk, haine.pk]
+    staff_client.post(MOVIE, {"action": "genre_remove", "genre": comedy.pk, "_selected_action": selected})
+    staff_client.post(MOVIE, {"action": "genre_add", "genre": war.pk, "_selected_action": [haine.pk]})
+    assert set(FieldLock.objects.values_list("title_id", "field")) == {
+        (amelie.pk, "genres"),
+        (haine.pk, "genres"),
+    }
+
+    load(sources)  # the re-run used to put Comedy back
+    assert sorted(amelie.genres.values_list("tmdb_id", flat=True)) == [10749]
+    assert 10752 in haine.genres.values_list("tmdb_id", flat=True)
+    latest = Title.history.filter(id=amelie.pk).first()
+    assert latest.history_user is not None
+    assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["genres"]
