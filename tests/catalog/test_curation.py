@@ -318,3 +318,18 @@ def test_the_bulk_genre_actions_lock_genres_and_are_in_the_history(
     latest = Title.history.filter(id=amelie.pk).first()
     assert latest.history_user is not None
     assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["genres"]
+
+
+def test_a_french_title_edited_in_the_list_is_locked(staff_client: Client) -> None:
+    heat = TitleFactory(media_type=MediaType.MOVIE, title_en="Heat", year=1995, imdb_id="tt0113277")
+    data = {
+        "form-TOTAL_FORMS": "1",
+        "form-INITIAL_FORMS": "1",
+        "form-0-id": str(heat.pk),
+        "form-0-title_fr": "Heat (VF)",
+        "form-0-original_language": heat.original_language,
+        "_save": "Save",
+    }
+    assert staff_client.post(f"{MOVIE}?q=tt0113277", data).status_code == 302
+    assert set(locks(heat)) == {"title_fr"}
+    assert Title.history.filter(id=heat.pk).first().title_fr == "Heat (VF)"
