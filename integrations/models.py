@@ -86,3 +86,52 @@ class WebhookEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint_id} · {self.event} · {self.status}"
+
+
+class TraktConnection(TimeStampedModel):
+    """A user's link to their Trakt account through our Trakt API app: the device flow, tokens, sync marks.
+
+    The tokens stay on the server (never in an API answer or the admin's list). `state` says what the
+    Integrations page shows: a Trakt refusal (VIP required, the app revoked) stops the sync with a message.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the code to be entered")
+        CONNECTED = "connected", _("Connected")
+        VIP_REQUIRED = "vip_required", _("Trakt requires VIP")
+        REVOKED = "revoked", _("Access revoked")
+        EXPIRED = "expired", _("Code expired or refused")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="trakt"
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
+    push = models.BooleanField(_("send our marks to Trakt"), default=True)
+    # The device flow (RFC 8628 as Trakt runs it): shown to the user until they approve.
+    device_code = models.CharField(_("device code"), max_length=128, blank=True, editable=False)
+    user_code = models.CharField(_("user code"), max_length=32, blank=True)
+    verification_url = models.URLField(_("verification URL"), blank=True)
+    code_expires_at = models.DateTimeField(_("code expires"), null=True, blank=True)
+    poll_interval = models.PositiveSmallIntegerField(_("poll interval (s)"), default=5)
+    next_poll_at = models.DateTimeField(_("next poll"), null=True, blank=True)
+    access_token = models.CharField(_("access token"), max_length=256, blank=True, editable=False)
+    refresh_token = models.CharField(_("refresh token"), max_length=256, blank=True, editable=False)
+    token_expires_at = models.DateTimeField(_("token expires"), null=True, blank=True)
+    # Incremental pull: Trakt's /sync/last_activities as last read, and the newest dates already pulled.
+    activities = models.JSONField(_("last activities"), default=dict, blank=True)
+    history_since = models.DateTimeField(_("history pulled up to"), null=True, blank=True)
+    ratings_since = models.DateTimeField(_("ratings pulled up to"), null=True, blank=True)
+    watchlist_since = models.DateTimeField(_("watchlist pulled up to"), null=True, blank=True)
+    pushed_until = models.DateTimeField(_("marks pushed up to"), null=True, blank=True)
+    last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True)
+    last_sync_seconds = models.FloatField(_("last sync duration (s)"), null=True, blank=True)
+    last_result = models.JSONField(_("last result"), default=dict, blank=True)  # counts pulled and pushed
+    message = models.CharField(_("message"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("Trakt connection")
+        verbose_name_plural = _("Trakt connections")
+        indexes = [models.Index(fields=["state", "last_sync_at"], name="trakt_state_sync_idx")]
+
+    def __str__(self) -> str:
+        return f"Trakt · {self.user} · {self.state}"

@@ -208,6 +208,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_IMPORTS = ("integrations.trakt_tasks",)  # beside the apps' tasks.py modules
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}  # periodic tasks live in the database (installed by migrations)
 # Two queues: provider calls ("enrichment") never hold up the rest ("default": imports, sweeps, training).
@@ -356,6 +357,14 @@ OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
 OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
 OPENAI_TIMEOUT_SECONDS = env.float("OPENAI_TIMEOUT_SECONDS", default=8.0)
 HTTP_USER_AGENT = "MoviesYouDidntWatch/0.1 (+https://moviesyoudidntwatch.com)"
+# Trakt sync (optional; the export ZIP import needs none of this): an API app's id and secret switch it on.
+TRAKT_CLIENT_ID = env.str("TRAKT_CLIENT_ID", default="")
+TRAKT_CLIENT_SECRET = env.str("TRAKT_CLIENT_SECRET", default="")
+TRAKT_BASE_URL = env.str("TRAKT_BASE_URL", default="https://api.trakt.tv")
+TRAKT_TIMEOUT_SECONDS = env.float("TRAKT_TIMEOUT_SECONDS", default=10.0)
+# Trakt allows 1,000 GETs per 5 minutes per user; 3 a second across our processes stays well below.
+TRAKT_RATE_LIMIT_PER_SECOND = env.float("TRAKT_RATE_LIMIT_PER_SECOND", default=3.0)
+TRAKT_SYNC_HOURS = env.float("TRAKT_SYNC_HOURS", default=4.0)  # a connected account is pulled this often
 
 # How stale each process's in-process search indexes (titles, people) may get before the catalog is checked
 # for changes.

@@ -14,9 +14,12 @@ from pytest_django.fixtures import Settings
 
 from tests.fakes.omdb import FakeOmdb
 from tests.fakes.tmdb import FakeTitle, FakeTmdb, build_world
+from tests.fakes.trakt import FakeTrakt
 
 TEST_TMDB_KEY = "test-key"
 TEST_OMDB_KEY = "test-omdb-key"
+TEST_TRAKT_CLIENT_ID = "trakt-test-client"
+TEST_TRAKT_CLIENT_SECRET = "trakt-test-secret"
 # What an injected "timeout" costs the client per attempt: long enough that a busy test machine never
 # times out by itself; a test injecting many timeouts may lower it (and the fakes' stall_seconds).
 TEST_TIMEOUT_SECONDS = 1.0
@@ -57,3 +60,15 @@ def fake_world() -> Callable[..., list[FakeTitle]]:
     """`fake_world(n_movies, n_tv=0, *, years=range(2018, 2025), seed=0, quirks=False)`: FakeTitles
     of a deterministic fictional world (see tests.fakes.tmdb.build_world)."""
     return build_world
+
+
+@pytest.fixture
+def fake_trakt(settings: Settings) -> Iterator[FakeTrakt]:
+    """A running fake Trakt for one API app, with the TRAKT_* settings pointing at it."""
+    with FakeTrakt(client_id=TEST_TRAKT_CLIENT_ID, client_secret=TEST_TRAKT_CLIENT_SECRET) as server:
+        settings.TRAKT_BASE_URL = server.url
+        settings.TRAKT_CLIENT_ID = TEST_TRAKT_CLIENT_ID
+        settings.TRAKT_CLIENT_SECRET = TEST_TRAKT_CLIENT_SECRET
+        settings.TRAKT_TIMEOUT_SECONDS = TEST_TIMEOUT_SECONDS
+        settings.TRAKT_RATE_LIMIT_PER_SECOND = TEST_RATE_LIMIT_PER_SECOND
+        yield server
