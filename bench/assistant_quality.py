@@ -3,6 +3,7 @@ embedded catalog, judged on what they show.
 
     .venv/bin/python -m bench.assistant_quality            # embedded catalog (SQLite by default)
     .venv/bin/python -m bench.assistant_quality --smoke    # a few conversations on a small catalog
+    .venv/bin/python -m bench.assistant_quality --table heldout   # conversations the rules never saw
 
 A conversation passes when its last answer has the expected intent and what it shows meets the request:
 every title has one of the genres asked for, all of the required ones and none of the refused ones, is in
@@ -21,6 +22,7 @@ os.environ.setdefault("THROTTLE_CHAT_RATE", "1000000/min")  # measured, not refu
 
 from bench.common import api_client, arguments, prepare_database  # sets Django up
 
+import argparse
 import json
 import math
 import statistics
@@ -36,13 +38,17 @@ from accounts.models import User
 from catalog.models import Credit, Title, person_key
 from catalog.search import Query, name_relevance
 
-TABLE = Path(__file__).resolve().parents[1] / "tests" / "assistant" / "conversations.yaml"
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = {
+    "evaluation": ROOT / "tests" / "assistant" / "conversations.yaml",  # written alongside the rules
+    "heldout": ROOT / "bench" / "data" / "assistant_heldout.yaml",  # written after, never tuned on
+}
 WARM_UP = ("something like Heat", "with Jean Reno", "Heat", "a comedy")
 SEARCH_RELEVANCE = 0.85  # a bare title's first answer must be named at least this well
 
 
-def conversations(smoke: bool) -> list[dict[str, Any]]:
-    table = yaml.safe_load(TABLE.read_text(encoding="utf-8"))["conversations"]
+def conversations(table_name: str, smoke: bool) -> list[dict[str, Any]]:
+    table = yaml.safe_load(TABLES[table_name].read_text(encoding="utf-8"))["conversations"]
     if not smoke:
         return table
     seen: set[tuple[str, str]] = set()
@@ -115,7 +121,10 @@ def judge(conversation: dict[str, Any], answer: dict[str, Any]) -> bool:
 
 
 def main() -> None:
-    smoke = arguments().smoke
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--table", choices=sorted(TABLES), default="evaluation", help="which conversations")
+    options = arguments(parser)
+    smoke = options.smoke
     prepare_database(smoke=smoke)
     user, _ = User.objects.get_or_create(username="bench-chat-quality", defaults={"email": "bq@example.org"})
     client = api_client(user)
@@ -125,7 +134,7 @@ def main() -> None:
     slowest: list[tuple[float, str]] = []
     passed: dict[tuple[str, str], list[bool]] = defaultdict(list)
     failures: list[str] = []
-    for conversation in conversations(smoke):
+    for conversation in conversations(options.table, smoke):
         session: int | None = None
         answer: dict[str, Any] = {}
         for message, _meaning in conversation["turns"]:
