@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "integrations",
     "assistant",
     "recommendations",
+    "households",
     "django_htmx",
     "web",
 ]

@@ -17,6 +17,8 @@ from rest_framework.test import APIClient
 from accounts.models import User
 from accounts.services import tokens_issue
 from assistant.models import ChatSession
+from households.models import Household
+from households.services import household_create, household_join
 from library.models import Entry, ImportJob, Status
 from tests.clients import bearer_client
 from tests.factories import TitleFactory, UserFactory
@@ -165,6 +167,43 @@ def _page_export(w: World) -> None:
     assert w.movie.title_en not in w.browser.get("/export/letterboxd/").content.decode()
 
 
+def _owners_group(w: World) -> Household:
+    """The owner's household, with a second member whose account stays the owner's business too."""
+    group = household_create(owner=w.owner, name="Owner's sofa")
+    w.other_member = UserFactory()
+    household_join(user=w.other_member, code=group.invite_code)
+    return group
+
+
+def _owners_group_unchanged(w: World, group: Household) -> None:
+    group.refresh_from_db()
+    assert group.owner_id == w.owner.pk
+    assert set(group.memberships.values_list("user_id", flat=True)) == {w.owner.pk, w.other_member.pk}
+
+
+def _groups(w: World) -> None:
+    group = _owners_group(w)
+    assert w.client.get("/groups").json()["count"] == 0
+    w.client.post("/groups", {"name": "mine"}, format="json")  # the intruder's own group only
+    _owners_group_unchanged(w, group)
+
+
+def _group_join(w: World) -> None:
+    group = _owners_group(w)
+    assert w.client.post("/groups/join", {"code": "guessed-code"}, format="json").status_code == 404
+    _owners_group_unchanged(w, group)
+
+
+def _group(suffix: str, method: str = "get") -> Callable[[World], None]:
+    def check(w: World) -> None:
+        group = _owners_group(w)
+        path = f"/groups/{group.pk}{suffix}".replace("<member>", str(w.other_member.pk))
+        assert getattr(w.client, method)(path).status_code == 404
+        _owners_group_unchanged(w, group)
+
+    return check
+
+
 ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "users/me": _me,
     "users/me/stats": _stats,
@@ -184,6 +223,13 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "chat/sessions": _sessions,
     "chat/sessions/<int:session_id>": _session,
     "me/recommendations": _recommendations,
+    "groups": _groups,
+    "groups/join": _group_join,
+    "groups/<int:household_id>": _group(""),
+    "groups/<int:household_id>/leave": _group("/leave", "post"),
+    "groups/<int:household_id>/invite": _group("/invite", "post"),
+    "groups/<int:household_id>/members/<int:user_id>": _group("/members/<member>", "delete"),
+    "groups/<int:household_id>/recommendations": _group("/recommendations"),
     # web pages (session login)
     "title/<int:title_id>/mark/": _page_mark,
     "lists/<slug:status>/": _page_lists,

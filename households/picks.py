@@ -1,0 +1,224 @@
+"""The group's picks: titles none of the members has seen or hidden, ranked by everyone's taste at once.
+
+Each member's personal score comes from the recommender's learned neighbours (the same sums as their own
+"For you"), divided by their best candidate's score so that a member with a long history does not outweigh
+one with a short one. The scores are then combined by least misery: a title ranks by its lowest member
+score, the mean breaking ties — a pick that one member would hate never rises because the others love it.
+bench/households.py measures it against a mean with a floor and a plain mean (README, "Households").
+
+Members without any usable history yet count for the exclusions only; when nobody has one, the picks are
+the best-rated titles none of them has marked.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from django.db.models import F
+
+from accounts.models import User
+from catalog.models import Title
+from catalog.selectors import titles_for_cards
+from library.models import Entry, Status
+from recommendations.diversity import Candidate, diversify
+from recommendations.feedback import entry_signals, liked
+from recommendations.selectors import POOL, LearnedModel, Reason, learned_model
+
+MAX_REASONS = 3  # per member and pick
+FLOOR = 0.2  # the mean with a floor: a title some member scores below this share of their best comes last
+
+
+class Aggregation(StrEnum):
+    LEAST_MISERY = "least_misery"  # the lowest member score, then the mean
+    MEAN_WITH_FLOOR = "mean_with_floor"  # the mean, titles below FLOOR for someone after the others
+    MEAN = "mean"
+
+
+DEFAULT_AGGREGATION = Aggregation.LEAST_MISERY
+
+
+@dataclass(frozen=True)
+class Taste:
+    """One member's scores over every title of the model, and where each contribution came from."""
+
+    user_id: int
+    totals: np.ndarray  # indexed by title id
+    neighbours: np.ndarray  # every (source, neighbour) contribution, flattened
+    contributions: np.ndarray
+    sources: np.ndarray
+    liked: dict[int, int | None]  # the member's titles that may be named as a reason, and their rating
+
+    @property
+    def has_signal(self) -> bool:
+        return bool((self.totals > 0).any())
+
+
+@dataclass(frozen=True)
+class GroupPicks:
+    titles: list[Title]  # cards, best first
+    page: int
+    page_size: int
+    has_more: bool
+    cold_start: bool  # no member has a usable history: the best-rated titles none of them marked
+    reasons: dict[int, dict[int, list[Reason]]] = field(default_factory=dict)  # pick → member id → titles
+
+
+def taste_of(model: LearnedModel, user_id: int, rows: list[tuple[int, str, int | None]]) -> Taste:
+    """A member's scores from their entries (title id, status, rating), summed as the recommender does."""
+    titles = np.array([t for t, _s, _r in rows], dtype=np.int64)
+    statuses = np.array([s for _t, s, _r in rows], dtype="<U8")
+    ratings = np.array([np.nan if r is None else r for _t, _s, r in rows], dtype=np.float64)
+    known = model.knows(titles)
+    positions, neighbours, weights = model.gather(titles[known])
+    contributions = weights * entry_signals(statuses[known], ratings[known])[positions]
+    totals = np.bincount(neighbours, weights=contributions, minlength=model.weights.shape[1])
+    is_liked = liked(statuses, ratings)
+    return Taste(
+        user_id=user_id,
+        totals=totals,
+        neighbours=neighbours,
+        contributions=contributions,
+        sources=titles[known][positions],
+        liked={
+            int(t): None if np.isnan(r) else int(r)
+            for t, r in zip(titles[is_liked].tolist(), ratings[is_liked].tolist(), strict=True)
+        },
+    )
+
+
+def combined_ranking(
+    tastes: list[Taste],
+    excluded: set[int],
+    *,
+    aggregation: Aggregation = DEFAULT_AGGREGATION,
+    limit: int = POOL,
+) -> list[tuple[int, float]]:
+    """The best `limit` titles for these members together (title id, combined score), best first.
+
+    Candidates are the titles some member scores above zero, minus `excluded`. Each member's scores are
+    divided by their best candidate's, so every member's favourite is 1.0 whatever the size of their library.
+    """
+    tastes = [t for t in tastes if t.has_signal]
+    if not tastes:
+        return []
+    size = max(len(t.totals) for t in tastes)
+    scores = np.zeros((len(tastes), size))
+    for row, taste in enumerate(tastes):
+        scores[row, : len(taste.totals)] = taste.totals
+    reachable: np.ndarray = np.asarray((scores > 0).any(axis=0), dtype=bool)
+    gone = np.fromiter((pk for pk in excluded if pk < size), dtype=np.int64)
+    reachable[gone] = False
+    candidates = np.flatnonzero(reachable)
+    if not len(candidates):
+        return []
+    normalised = scores[:, candidates] / scores[:, candidates].max(axis=1, keepdims=True).clip(min=1e-12)
+    lowest, mean = normalised.min(axis=0), normalised.mean(axis=0)
+    if aggregation is Aggregation.LEAST_MISERY:
+        primary, secondary = lowest, mean
+    elif aggregation is Aggregation.MEAN_WITH_FLOOR:
+        primary, secondary = (lowest >= FLOOR).astype(np.float64), mean
+    else:
+        primary, secondary = mean, lowest
+    order = np.lexsort((candidates, -secondary, -primary))[:limit]  # best first, ties by id
+    combined = primary if aggregation is not Aggregation.MEAN_WITH_FLOOR else mean
+    return list(zip(candidates[order].tolist(), combined[order].tolist(), strict=True))
+
+
+def members_entries(member_ids: list[int]) -> dict[int, list[tuple[int, str, int | None]]]:
+    """Every member's entries (title id, status, rating), in one query."""
+    rows: dict[int, list[tuple[int, str, int | None]]] = {pk: [] for pk in member_ids}
+    for user_id, title_id, status, rating in Entry.objects.filter(user_id__in=member_ids).values_list(
+        "user_id", "title_id", "status", "rating"
+    ):
+        rows[user_id].append((title_id, status, rating))
+    return rows
+
+
+def excluded_for(entries: dict[int, list[tuple[int, str, int | None]]]) -> set[int]:
+    """Titles any member has seen or hidden; a title on someone's watch-later list stays a candidate."""
+    shut = {Status.SEEN.value, Status.HIDDEN.value}
+    return {title for rows in entries.values() for title, status, _r in rows if status in shut}
+
+
+def group_picks(
+    *,
+    members: list[User],
+    media_type: str,
+    page: int,
+    page_size: int,
+    aggregation: Aggregation = DEFAULT_AGGREGATION,
+) -> GroupPicks:
+    """A page of the group's picks: none that any member has seen or hidden, each with every member's own
+    titles that led to it."""
+    model = learned_model(media_type=media_type)
+    entries = members_entries([m.pk for m in members])
+    excluded = excluded_for(entries)
+    tastes = [taste_of(model, pk, rows) for pk, rows in entries.items()]
+    pool = combined_ranking(tastes, excluded, aggregation=aggregation)
+    pool = _visible(pool, media_type=media_type)
+    cold_start = not pool
+    if cold_start:
+        pool = _popular_pool(media_type=media_type, excluded=excluded)
+    nothing: frozenset = frozenset()
+    candidates = [
+        Candidate(
+            pk=pk,
+            relevance=score,
+            genres=model.genres.get(pk, nothing),
+            directors=model.directors.get(pk, nothing),
+        )
+        for pk, score in pool
+    ]
+    start = (page - 1) * page_size
+    order = diversify(candidates, start + page_size + 1)
+    page_ids = order[start : start + page_size]
+    by_pk = {t.pk: t for t in titles_for_cards().filter(pk__in=page_ids)}
+    return GroupPicks(
+        titles=[by_pk[pk] for pk in page_ids if pk in by_pk],
+        page=page,
+        page_size=page_size,
+        has_more=len(order) > start + page_size,
+        cold_start=cold_start,
+        reasons={} if cold_start else member_reasons(tastes, page_ids),
+    )
+
+
+def _visible(pool: list[tuple[int, float]], *, media_type: str) -> list[tuple[int, float]]:
+    """The pool without titles staff hid from the catalog (or of another media type)."""
+    shown = set(
+        Title.objects.filter(pk__in=[pk for pk, _s in pool], media_type=media_type, hidden=False).values_list(
+            "pk", flat=True
+        )
+    )
+    return [(pk, score) for pk, score in pool if pk in shown]
+
+
+def _popular_pool(*, media_type: str, excluded: set[int]) -> list[tuple[int, float]]:
+    titles = Title.objects.filter(media_type=media_type, hidden=False).exclude(pk__in=excluded)
+    rows = titles.order_by(F("score").desc(nulls_last=True), "pk").values_list("pk", "score")
+    return [(pk, score or 0.0) for pk, score in rows[:POOL]]
+
+
+def member_reasons(tastes: list[Taste], title_ids: list[int]) -> dict[int, dict[int, list[Reason]]]:
+    """For each pick and member, that member's liked titles that contributed most to it, strongest first."""
+    chosen: dict[int, dict[int, list[int]]] = {}
+    for taste in tastes:
+        possible = np.isin(taste.neighbours, title_ids) & (taste.contributions > 0)
+        possible[possible] = np.isin(taste.sources[possible], list(taste.liked))
+        picks, sources = taste.neighbours[possible], taste.sources[possible]
+        contributions = taste.contributions[possible]
+        for i in np.lexsort((sources, -contributions, picks)).tolist():
+            theirs = chosen.setdefault(int(picks[i]), {}).setdefault(taste.user_id, [])
+            if len(theirs) < MAX_REASONS:
+                theirs.append(int(sources[i]))
+    names = Title.objects.only("title_en", "title_fr", "original_title", "original_language").in_bulk(
+        {s for per_member in chosen.values() for sources in per_member.values() for s in sources}
+    )
+    ratings = {taste.user_id: taste.liked for taste in tastes}
+    return {
+        pick: {
+            member: [Reason(names[s], ratings[member][s]) for s in sources if s in names]
+            for member, sources in per_member.items()
+        }
+        for pick, per_member in chosen.items()
+    }
