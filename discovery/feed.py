@@ -38,12 +38,15 @@ from discovery.selectors import (
     title_ids_marked,
     title_ids_matching,
     title_ids_ranked,
+    title_ids_ruled_out,
 )
+from library.selectors import hide_rules_of, hide_rules_signature
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+    from library.models import HideRule
 
 TITLES_KEPT = 2000  # titles per process, with their genres (≈ 8 KB each: ≈ 16 MB at most)
 
@@ -76,17 +79,20 @@ class Ranking:
 
 Rankings = TTLCache[str, Ranking]
 Titles = TTLCache[int, Title]
+Ruled = TTLCache[str, "Ids"]
+RULED_KEPT = 500  # rule sets' matching ids per process (each a sorted array: ≈ 4 bytes a title)
 
 _lock = threading.Lock()
 _rankings: Rankings | None = None
 _titles: Titles | None = None
+_ruled: Ruled | None = None
 _computing: dict[str, threading.Lock] = {}  # a filter set being ranked: the others asking wait on it
 _generation = 0  # bumped by every clear: a ranking computed across one is not kept
 
 
 def _caches() -> tuple[Rankings, Titles]:
     """The two per-process caches, made on first use (the lifetime and size come from the settings)."""
-    global _rankings, _titles
+    global _rankings, _titles, _ruled
     memory = max(1, int(settings.FEED_CACHE_MEMORY_MB * 2**20))
     with _lock:
         if (
@@ -98,6 +104,7 @@ def _caches() -> tuple[Rankings, Titles]:
             # Held twice the lifetime: past it, a ranking is served while one request computes it again.
             _rankings = TTLCache(maxsize=memory, ttl=2 * settings.FEED_CACHE_SECONDS, getsizeof=_size)
             _titles = TTLCache(maxsize=TITLES_KEPT, ttl=settings.FEED_CACHE_SECONDS)
+            _ruled = TTLCache(maxsize=RULED_KEPT, ttl=settings.FEED_CACHE_SECONDS)
         return _rankings, _titles
 
 
@@ -112,6 +119,8 @@ def feed_cache_clear() -> None:
     with _lock:
         rankings.clear()
         titles.clear()
+        if _ruled is not None:
+            _ruled.clear()
         _generation += 1
 
 
@@ -153,6 +162,9 @@ def cached_feed_page(
     excluded = None
     if user.is_authenticated:
         marked = np.sort(title_ids_marked(user=user))  # distinct already: one entry per title
+        rules = hide_rules_of(user=user)
+        if rules:  # the titles their rules match, computed once per rule set and lifetime
+            marked = np.union1d(marked, _ruled_ids(media_type=media_type, rules=rules))
         in_best = _among(best, marked)
         rest = rest[~in_best[begin:]]
         excluded = ranking.matching(marked, in_best=in_best)
@@ -172,6 +184,22 @@ def cached_feed_page(
         if has_more and items
         else None,
     )
+
+
+def _ruled_ids(*, media_type: str, rules: list["HideRule"]) -> Ids:
+    """The sorted ids of the media type's titles these rules match; shared by every caller with the same
+    rules for `FEED_CACHE_SECONDS` (a new or removed rule is another set: it shows at once)."""
+    _caches()
+    key = f"{media_type}:{hide_rules_signature(rules)}"
+    with _lock:
+        held = _ruled.get(key) if _ruled is not None else None
+    if held is not None:
+        return held
+    ids = title_ids_ruled_out(media_type=media_type, rules=rules)
+    with _lock:
+        if _ruled is not None:
+            _ruled[key] = ids
+    return ids
 
 
 def _among(ids: Ids, marked: Ids) -> Mask:

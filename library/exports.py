@@ -2,13 +2,14 @@
 
 import csv
 import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
 
 from catalog.models import MediaType
 from core.timestamps import utc_iso, utc_iso_or_none
-from library.models import Entry, Status
+from library.models import Entry, HideRule, Status
 
 # Columns Letterboxd's importer reads (letterboxd.com/about/importing-data/).
 LETTERBOXD_COLUMNS = ("imdbID", "tmdbID", "Title", "Year", "Directors", "WatchedDate", "Rating", "Rating10")
@@ -45,8 +46,20 @@ def letterboxd_csv(entries: list[Entry]) -> str:
     return out.getvalue()
 
 
-def entries_json(entries: list[Entry], *, email: str) -> dict[str, Any]:
+def entries_json(entries: list[Entry], *, email: str, rules: Sequence[HideRule] = ()) -> dict[str, Any]:
+    """The whole library: every entry, and the hide rules (kind, value, label, as `POST /me/hide-rules`
+    takes them back, a franchise by its stem and titles)."""
     return {
+        "hide_rules": [
+            {
+                "kind": r.kind,
+                "value": r.value,
+                "label": r.label,
+                "title_ids": list(r.title_ids),
+                "created_at": utc_iso(r.created_at),
+            }
+            for r in rules
+        ],
         "exported_at": utc_iso(timezone.now()),
         "user": email,
         "entries": [

@@ -122,3 +122,37 @@ class ImportJob(TimeStampedModel):
     def conflicts(self) -> list[dict]:
         """The statuses and ratings set here after the file's date, kept over the file's (the first 1,000)."""
         return list(self.counts.get("conflict_lines") or [])
+
+
+class HideRule(TimeStampedModel):
+    """ "Not interested" in a whole kind of title: a genre, a person, a franchise, an original language, or
+    titles before or after a year. Every list that leaves out the user's titles leaves these out too
+    (`library.selectors.hide_rules_condition` compiles a user's rules into one SQL condition)."""
+
+    class Kind(models.TextChoices):
+        GENRE = "genre", _("Genre")
+        PERSON = "person", _("Person")
+        FRANCHISE = "franchise", _("Franchise")
+        LANGUAGE = "language", _("Original language")
+        BEFORE = "before", _("Released before")
+        AFTER = "after", _("Released after")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="hide_rules"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # A genre's or person's id, a language code, a year, or a franchise's stem ("alien").
+    value = models.CharField(_("value"), max_length=200)
+    label = models.CharField(_("shown as"), max_length=300, blank=True)
+    # A franchise's titles, read from the catalog when the rule was made (the catalog has no collection ids).
+    title_ids = models.JSONField(_("titles"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("hide rule")
+        verbose_name_plural = _("hide rules")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "value"], name="hiderule_user_kind_value_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind} · {self.value}"

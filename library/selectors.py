@@ -1,14 +1,16 @@
 """Reads of users' entries: always scoped to one user, in a constant number of queries."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, F, Prefetch, QuerySet, Value
+from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import User
-from catalog.models import Genre, MediaType
-from library.models import Entry, ImportJob, Status
+from catalog.models import Credit, CreditRole, Genre, MediaType, Title
+from core.names import language_name
+from library.models import Entry, HideRule, ImportJob, Status
 
 LIST_ORDERS = ("date", "rating", "score", "title")  # a list's orders besides "updated"
 
@@ -113,3 +115,95 @@ def entries_for_export(*, user: User) -> QuerySet[Entry]:
     return (
         Entry.objects.filter(user=user).select_related("title").order_by("title__media_type", "-updated_at")
     )
+
+
+# ---------------------------------------------------------------- hide rules
+
+
+def hide_rules_of(*, user: User) -> list[HideRule]:
+    """The user's hide rules, oldest first (one query; none for an anonymous caller)."""
+    if not user.is_authenticated:
+        return []
+    return list(HideRule.objects.filter(user=user).order_by("created_at", "pk"))
+
+
+def hide_rules_signature(rules: Iterable[HideRule]) -> str:
+    """What the rules match, as a string: equal for two users with the same rules (a cache key)."""
+    return "|".join(sorted(f"{r.kind}:{r.value}:{','.join(map(str, r.title_ids))}" for r in rules))
+
+
+def hide_rules_condition(rules: Iterable[HideRule], prefix: str = "") -> Q | None:
+    """One condition true for the titles any of the rules hides (on titles, or on rows pointing at titles
+    with `prefix="title__"`); None without rules. Rules of a kind are merged (genres in one EXISTS, years in
+    one bound), so 20 rules cost a handful of conditions, not 20."""
+    by_kind: dict[str, list[HideRule]] = {}
+    for rule in rules:
+        by_kind.setdefault(rule.kind, []).append(rule)
+    if not by_kind:
+        return None
+    pk = OuterRef(f"{prefix}pk" if prefix else "pk")
+    parts: list[Q] = []
+    if genres := by_kind.get(HideRule.Kind.GENRE):
+        links = Title.genres.through.objects.filter(
+            title_id=pk, genre__tmdb_id__in=[int(r.value) for r in genres]
+        )
+        parts.append(Q(Exists(links)))
+    if people := by_kind.get(HideRule.Kind.PERSON):
+        credits = Credit.objects.filter(
+            title_id=pk,
+            person_id__in=[int(r.value) for r in people],
+            role__in=[CreditRole.DIRECTOR, CreditRole.ACTOR],
+        )
+        parts.append(Q(Exists(credits)))
+    if languages := by_kind.get(HideRule.Kind.LANGUAGE):
+        parts.append(Q(**{f"{prefix}original_language__in": [r.value for r in languages]}))
+    if before := by_kind.get(HideRule.Kind.BEFORE):
+        parts.append(Q(**{f"{prefix}year__lt": max(int(r.value) for r in before)}))
+    if after := by_kind.get(HideRule.Kind.AFTER):
+        parts.append(Q(**{f"{prefix}year__gt": min(int(r.value) for r in after)}))
+    if franchises := by_kind.get(HideRule.Kind.FRANCHISE):
+        ids = sorted({pk for r in franchises for pk in r.title_ids})
+        parts.append(Q(**{f"{prefix}pk__in": ids}))
+    condition = parts[0]
+    for part in parts[1:]:
+        condition |= part
+    return condition
+
+
+@dataclass(frozen=True)
+class HideRuleShown:
+    """A rule as a reader sees it: what it hides, in their language."""
+
+    rule: HideRule
+    kind_label: str
+    label: str
+
+
+def hide_rule_label(rule: HideRule, language: str) -> str:
+    """The rule's object named in `language`: the genre's or language's name, the year, the person."""
+    if rule.kind == HideRule.Kind.GENRE:
+        genre = Genre.objects.filter(tmdb_id=int(rule.value)).first()
+        return genre.name(language) if genre else rule.label
+    if rule.kind == HideRule.Kind.LANGUAGE:
+        return language_name(rule.value, language)
+    if rule.kind in (HideRule.Kind.BEFORE, HideRule.Kind.AFTER):
+        return rule.value
+    return rule.label or rule.value
+
+
+def hide_rules_shown(*, user: User, language: str) -> list[HideRuleShown]:
+    """The user's rules with their labels, for the Hidden page and the API (a query per genre rule)."""
+    return [
+        HideRuleShown(
+            rule=rule, kind_label=str(rule.get_kind_display()), label=hide_rule_label(rule, language)
+        )
+        for rule in hide_rules_of(user=user)
+    ]
+
+
+def titles_hidden_by_rules(*, user: User, title_ids: Iterable[int]) -> set[int]:
+    """Which of these titles the user's rules hide (search marks them rather than leaving them out)."""
+    condition = hide_rules_condition(hide_rules_of(user=user))
+    if condition is None:
+        return set()
+    return set(Title.objects.filter(condition, pk__in=list(title_ids)).values_list("pk", flat=True))

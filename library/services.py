@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+import pycountry
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,13 +16,14 @@ from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from accounts.models import User
-from catalog.models import MediaType, Title
-from catalog.selectors import TitleKeyIndex, titles_by_imdb_ids, titles_by_tmdb_ids
+from catalog.ingest.similarity import franchise_stem
+from catalog.models import MediaType, Person, Title, person_key
+from catalog.selectors import TitleKeyIndex, genres_resolve, titles_by_imdb_ids, titles_by_tmdb_ids
 from core.exceptions import ApplicationError
 from core.limits import upload_max_bytes, upload_max_mb
 from core.timestamps import utc_iso, utc_iso_or_none
 from library.importers import HistoryRow, ImportFormatError, clean_text, parse_history, source_of
-from library.models import Entry, ImportJob, Status
+from library.models import Entry, HideRule, ImportJob, Status
 
 logger = logging.getLogger(__name__)
 
@@ -426,3 +428,117 @@ def _merge(a: HistoryRow, b: HistoryRow) -> HistoryRow:
         rated_at=rated.rated_at if rated.rating else None,
         status_at=status_at,
     )
+
+
+# ---------------------------------------------------------------- hide rules
+
+MAX_HIDE_RULES = 100  # per user: more is a sign of a script, and each kind is one condition anyway
+YEAR_LOW, YEAR_HIGH = 1870, 2100
+MAX_FRANCHISE_TITLES = 200
+
+
+def hide_rule_create(*, user: User, kind: str, value: str | int) -> tuple[HideRule, bool]:
+    """Hide every title of a genre (name or TMDB id), a person (id or whole name, as director or in the
+    cast), a franchise (of the title with that id), an original language (ISO 639 code), or released before
+    or after a year. The same rule twice is the first one back (`False`: not created)."""
+    if kind not in HideRule.Kind.values:
+        raise ApplicationError(
+            _("Unknown kind: %(kind)s (one of %(kinds)s).")
+            % {"kind": kind, "kinds": ", ".join(HideRule.Kind.values)},
+            field="kind",
+        )
+    text = str(value).strip()
+    if not text or len(text) > 200:
+        raise ApplicationError(_("Give what to hide (at most 200 characters)."), field="value")
+    stored, label, title_ids = _hide_rule_value(kind, text)
+    existing = HideRule.objects.filter(user=user, kind=kind, value=stored).first()
+    if existing is not None:
+        return existing, False
+    if HideRule.objects.filter(user=user).count() >= MAX_HIDE_RULES:
+        raise ApplicationError(
+            _("At most %(count)d rules: remove one first.") % {"count": MAX_HIDE_RULES}, field="kind"
+        )
+    try:
+        with transaction.atomic():
+            rule = HideRule.objects.create(
+                user=user, kind=kind, value=stored, label=label, title_ids=title_ids
+            )
+    except IntegrityError:  # the same rule made at the same moment by another request
+        return HideRule.objects.get(user=user, kind=kind, value=stored), False
+    return rule, True
+
+
+def hide_rule_delete(*, user: User, rule_id: int) -> bool:
+    """Remove one of the user's rules (someone else's is not there); whether one was removed."""
+    deleted, _by_model = HideRule.objects.filter(user=user, pk=rule_id).delete()
+    return deleted > 0
+
+
+def _hide_rule_value(kind: str, text: str) -> tuple[str, str, list[int]]:
+    """(value stored, label, franchise titles) for a rule's input, or an ApplicationError naming `value`."""
+    if kind == HideRule.Kind.GENRE:
+        for media_type in (MediaType.MOVIE, MediaType.TV):
+            found, _unknown = genres_resolve([text], media_type=media_type)
+            if found:
+                return str(found[0].tmdb_id), found[0].name_en, []
+        raise ApplicationError(_("Unknown genre: %(value)s.") % {"value": text}, field="value")
+    if kind == HideRule.Kind.PERSON:
+        person = (
+            Person.objects.filter(pk=int(text)).first()
+            if text.isdigit()
+            else Person.objects.filter(search_name=person_key(text)).first()
+        )
+        if person is None:
+            raise ApplicationError(
+                _("Nobody in the catalog is named %(value)s.") % {"value": text}, field="value"
+            )
+        return str(person.pk), person.name, []
+    if kind == HideRule.Kind.LANGUAGE:
+        code = text.lower()
+        if not _is_language(code):
+            raise ApplicationError(
+                _("Unknown ISO 639 language code: %(value)s.") % {"value": text}, field="value"
+            )
+        return code, code, []
+    if kind in (HideRule.Kind.BEFORE, HideRule.Kind.AFTER):
+        if not text.isdigit() or not YEAR_LOW <= int(text) <= YEAR_HIGH:
+            raise ApplicationError(
+                _("A year from %(low)d to %(high)d.") % {"low": YEAR_LOW, "high": YEAR_HIGH}, field="value"
+            )
+        return str(int(text)), str(int(text)), []
+    title = Title.objects.filter(pk=int(text), hidden=False).first() if text.isdigit() else None
+    if title is None:
+        raise ApplicationError(_("No title with this id: %(value)s.") % {"value": text}, field="value")
+    stem, ids = _franchise_of(title)
+    return stem, title.title_en, ids
+
+
+def _is_language(code: str) -> bool:
+    if code in ("cn", "xx"):  # TMDB's Cantonese and "no language"
+        return True
+    if len(code) == 2:
+        return pycountry.languages.get(alpha_2=code) is not None
+    return len(code) == 3 and code.isalpha() and pycountry.languages.get(alpha_3=code) is not None
+
+
+def _franchise_of(title: Title) -> tuple[str, list[int]]:
+    """The franchise's stem and its titles in the catalog now: those whose stem is the title's and that share
+    a director or a writer or two actors with it (either without people: the stem suffices). The catalog has
+    no collection ids; this is the rule the similar lists use (`catalog.ingest.similarity.franchise_stem`)."""
+    stem = franchise_stem(title.title_en) or title.title_en.lower()
+    first_word = stem.split()[0] if stem.split() else stem
+    makers = {*title.directors, *title.writers}
+    cast = set(title.cast)
+    ids = [title.pk]
+    candidates = Title.objects.filter(title_en__icontains=first_word, hidden=False).exclude(pk=title.pk)
+    for other in candidates.only("pk", "title_en", "directors", "writers", "cast")[:5000]:
+        if franchise_stem(other.title_en) != stem:
+            continue
+        people = {*other.directors, *other.writers, *other.cast}
+        shares = bool(makers & {*other.directors, *other.writers}) or len(cast & set(other.cast)) >= 2
+        if makers | cast and people and not shares:
+            continue
+        ids.append(other.pk)
+        if len(ids) >= MAX_FRANCHISE_TITLES:
+            break
+    return stem, sorted(ids)

@@ -9,7 +9,7 @@ from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer
 from catalog.models import MediaType, is_imdb_id
 from core.api.serializers import StrictInputSerializer
 from core.timestamps import utc_iso
-from library.models import Entry, ImportJob, Status
+from library.models import Entry, HideRule, ImportJob, Status
 from library.validators import IMPORT_SOURCES, import_upload_check
 
 STATUS_ALIASES = {
@@ -480,9 +480,81 @@ class ExportEntryOutputSerializer(serializers.Serializer):
         )
     ],
 )
+class ExportHideRuleOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=HideRule.Kind.choices)
+    value = serializers.CharField(help_text="As `POST /me/hide-rules` answers it.")
+    label = serializers.CharField()  # type: ignore[assignment]
+    title_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="A franchise's titles when the rule was made; else empty."
+    )
+    created_at = serializers.DateTimeField()
+
+
 class ExportOutputSerializer(serializers.Serializer):
-    """All the caller's titles, with their statuses and ratings."""
+    """All the caller's titles, with their statuses and ratings, and their hide rules."""
 
     exported_at = serializers.DateTimeField()
     user = serializers.EmailField(help_text="The account's email address.")
+    hide_rules = ExportHideRuleOutputSerializer(many=True)
     entries = ExportEntryOutputSerializer(many=True)
+
+
+@extend_schema_serializer(
+    component_name="HideRuleCreate",
+    examples=[
+        OpenApiExample("No more horror", value={"kind": "genre", "value": "Horror"}, request_only=True),
+        OpenApiExample("Nothing before 1970", value={"kind": "before", "value": "1970"}, request_only=True),
+        OpenApiExample(
+            "Never films by…", value={"kind": "person", "value": "Michael Bay"}, request_only=True
+        ),
+        OpenApiExample(
+            "A franchise, by one of its titles", value={"kind": "franchise", "value": "42"}, request_only=True
+        ),
+    ],
+)
+class HideRuleInputSerializer(StrictInputSerializer):
+    kind = serializers.ChoiceField(
+        choices=HideRule.Kind.choices,
+        help_text="genre, person (as director or in the cast), franchise, language (original), before or "
+        "after (a year: titles released before or after it).",
+    )
+    value = serializers.CharField(
+        max_length=200,
+        help_text="A genre's name (either language) or TMDB id; a person's id or whole name; a title's id "
+        "(its franchise); an ISO 639 code; a year.",
+    )
+
+
+@extend_schema_serializer(
+    component_name="HideRule",
+    examples=[
+        OpenApiExample(
+            "Genre",
+            value={
+                "id": 3,
+                "kind": "genre",
+                "kind_label": "Genre",
+                "value": "27",
+                "label": "Horror",
+                "created_at": "2026-12-04T21:00:00Z",
+            },
+            response_only=True,
+        )
+    ],
+)
+class HideRuleOutputSerializer(serializers.Serializer):
+    """A rule as `library.selectors.HideRuleShown` holds it."""
+
+    id = serializers.IntegerField(source="rule.pk")
+    kind = serializers.ChoiceField(choices=HideRule.Kind.choices, source="rule.kind")
+    kind_label = serializers.CharField(help_text="The kind in the request's language.")
+    value = serializers.CharField(
+        source="rule.value",
+        help_text="What the rule holds: a genre's TMDB id, a person's id, a franchise's name, a language "
+        "code, a year.",
+    )
+    label = serializers.CharField(help_text="What it hides, in the request's language.")  # type: ignore[assignment]
+    created_at = serializers.SerializerMethodField()
+
+    def get_created_at(self, shown: Any) -> str:
+        return utc_iso(shown.rule.created_at)

@@ -6,6 +6,8 @@ from library.api.views import (
     EntryListApi,
     EntryUpdateStatusApi,
     ExportApi,
+    HideRuleDetailApi,
+    HideRuleListApi,
     ImportCreateApi,
     ImportDetailApi,
     LetterboxdExportApi,
@@ -21,6 +23,8 @@ urlpatterns = [
     path("me/import", accepts_upload(ImportCreateApi.as_view()), name="me-import"),
     path("me/import/<int:job_id>", ImportDetailApi.as_view(), name="me-import-detail"),
     path("me/export", ExportApi.as_view(), name="me-export"),
+    path("me/hide-rules", HideRuleListApi.as_view(), name="me-hide-rules"),
+    path("me/hide-rules/<int:rule_id>", HideRuleDetailApi.as_view(), name="me-hide-rule"),
     path("me/export/letterboxd", LetterboxdExportApi.as_view(), name="me-export-letterboxd"),
 ]
 for prefix, media_type in MEDIA_ROUTES.items():

@@ -20,7 +20,7 @@ from catalog.models import MediaType
 from catalog.selectors import title_find
 from core.api.caching import CachePolicy
 from core.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
-from core.api.pagination import PageInputSerializer, page_of, rows_page_body
+from core.api.pagination import PageInputSerializer, page_body, page_of, rows_page_body
 from core.api.schema import errors
 from core.api.serializers import serialize_many
 from core.idempotency import fingerprint_of
@@ -30,6 +30,8 @@ from library.api.serializers import (
     IDENTIFIERS,
     EntryCardOutputSerializer,
     ExportOutputSerializer,
+    HideRuleInputSerializer,
+    HideRuleOutputSerializer,
     ImportAcceptedOutputSerializer,
     ImportInputSerializer,
     ImportJobOutputSerializer,
@@ -38,8 +40,25 @@ from library.api.serializers import (
     UserStatsOutputSerializer,
 )
 from library.exports import entries_json, letterboxd_csv
-from library.selectors import entries_for_export, entries_list, import_job_for, user_stats
-from library.services import KEEP, ImportLimitReached, entry_set_status, import_job_create
+from library.models import HideRule
+from library.selectors import (
+    HideRuleShown,
+    entries_for_export,
+    entries_list,
+    hide_rule_label,
+    hide_rules_of,
+    hide_rules_shown,
+    import_job_for,
+    user_stats,
+)
+from library.services import (
+    KEEP,
+    ImportLimitReached,
+    entry_set_status,
+    hide_rule_create,
+    hide_rule_delete,
+    import_job_create,
+)
 
 IMPORT_POLL_SECONDS = 2  # the 202's Retry-After: when the report at its Location is worth reading
 WRONG_ROUTE = {
@@ -229,7 +248,8 @@ class ExportApi(APIView):
         Letterboxd.
         """
         user = authenticated_user(request)
-        response = Response(entries_json(list(entries_for_export(user=user)), email=user.email))
+        rules = hide_rules_of(user=user)
+        response = Response(entries_json(list(entries_for_export(user=user)), email=user.email, rules=rules))
         patch_cache_control(response, private=True, no_store=True)
         return response
 
@@ -266,3 +286,77 @@ class LetterboxdExportApi(APIView):
         response["Content-Disposition"] = 'attachment; filename="moviesyoudidntwatch-letterboxd.csv"'
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class HideRuleListApi(APIView):
+    cache_policy = CachePolicy.NO_STORE
+
+    @extend_schema(
+        summary="List the caller's hide rules",
+        responses={200: page_of("HideRulePage", HideRuleOutputSerializer), **errors(401)},
+    )
+    def get(self, request: Request) -> Response:
+        """List the caller's hide rules, oldest first.
+
+        Needs the access token. Each rule hides a whole kind of title from discovery, similar titles,
+        recommendations and the assistant; keyword search still finds them, marked `hidden_by_rule`. The
+        titles hidden one by one are `/me/{movies,tvshows}/hidden`. One page holds every rule (at most 100).
+        """
+        shown = hide_rules_shown(user=authenticated_user(request), language=request.LANGUAGE_CODE)
+        results = list(HideRuleOutputSerializer(shown, many=True).data)
+        return Response(page_body(results, next_url=None, count=len(results)))
+
+    @extend_schema(
+        summary="Add a hide rule",
+        request=HideRuleInputSerializer,
+        responses={201: HideRuleOutputSerializer, 200: HideRuleOutputSerializer, **errors(400, 401)},
+    )
+    def post(self, request: Request) -> Response:
+        """Hide a genre, a person, a franchise, an original language, or the titles released before or after
+        a year.
+
+        Needs the access token. 201 with the new rule; 200 with the rule held when the same one exists. 400
+        (`invalid`) naming `kind` or `value` when it names nothing we know (an unknown genre, nobody of that
+        name, no title with that id, a year not from 1870 to 2100), or past 100 rules.
+        """
+        serializer = HideRuleInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        rule, created = hide_rule_create(
+            user=authenticated_user(request), kind=data["kind"], value=data["value"]
+        )
+        response = Response(_rule_data(request, rule), status=status.HTTP_201_CREATED if created else 200)
+        if created:
+            response["Location"] = request.build_absolute_uri(reverse("me-hide-rule", args=[rule.pk]))
+        return response
+
+
+def _rule_data(request: Request, rule: HideRule) -> dict[str, Any]:
+    kind_label = str(rule.get_kind_display())
+    label = hide_rule_label(rule, request.LANGUAGE_CODE)
+    return dict(HideRuleOutputSerializer(HideRuleShown(rule=rule, kind_label=kind_label, label=label)).data)
+
+
+class HideRuleDetailApi(APIView):
+    cache_policy = CachePolicy.NO_STORE
+
+    @extend_schema(summary="Read a hide rule", responses={200: HideRuleOutputSerializer, **errors(401, 404)})
+    def get(self, request: Request, rule_id: int) -> Response:
+        """Read one of the caller's hide rules.
+
+        Needs the access token. 404 (`not_found`) when the caller has no rule with this id.
+        """
+        rule = next((r for r in hide_rules_of(user=authenticated_user(request)) if r.pk == rule_id), None)
+        if rule is None:
+            raise Http404
+        return Response(_rule_data(request, rule))
+
+    @extend_schema(summary="Remove a hide rule", responses={204: None, **errors(401, 404)})
+    def delete(self, request: Request, rule_id: int) -> Response:
+        """Remove one of the caller's hide rules: its titles come back everywhere.
+
+        Needs the access token. 204; 404 (`not_found`) when the caller has no rule with this id.
+        """
+        if not hide_rule_delete(user=authenticated_user(request), rule_id=rule_id):
+            raise Http404
+        return Response(status=status.HTTP_204_NO_CONTENT)

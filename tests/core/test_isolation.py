@@ -19,7 +19,7 @@ from accounts.services import tokens_issue
 from assistant.models import ChatSession
 from households.models import Household
 from households.services import household_create, household_join
-from library.models import Entry, ImportJob, Status
+from library.models import Entry, HideRule, ImportJob, Status
 from tests.clients import bearer_client
 from tests.factories import TitleFactory, UserFactory
 
@@ -42,6 +42,7 @@ class World:
             status="done",
             counts={"matched": 1},
         )
+        self.rule = HideRule.objects.create(user=self.owner, kind="before", value="1970", label="1970")
         self.session = ChatSession.objects.create(
             user=self.owner, title="owner's chat", state={"mode": "discover"}
         )
@@ -58,6 +59,7 @@ class World:
         assert self.owner.language == "fr"
         assert ChatSession.objects.filter(pk=self.session.pk).exists()
         assert ImportJob.objects.filter(pk=self.job.pk).exists()
+        assert HideRule.objects.filter(pk=self.rule.pk, user=self.owner).exists()
 
 
 def _me(w: World) -> None:
@@ -96,7 +98,8 @@ def _import(w: World) -> None:
 
 
 def _export(w: World) -> None:
-    assert w.client.get("/me/export").json()["entries"] == []
+    exported = w.client.get("/me/export").json()
+    assert exported["entries"] == [] and exported["hide_rules"] == []
 
 
 def _export_letterboxd(w: World) -> None:
@@ -162,6 +165,17 @@ def _page_import(w: World) -> None:
     assert w.browser.get(f"/import/{w.job.pk}/").status_code == 404
 
 
+def _hide_rules(w: World) -> None:
+    assert w.client.get("/me/hide-rules").json()["results"] == []
+    made = w.client.post("/me/hide-rules", {"kind": "before", "value": "1970"}, format="json")
+    assert made.status_code == 201 and made.json()["id"] != w.rule.pk  # the intruder's own rule
+
+
+def _hide_rule(w: World) -> None:
+    assert w.client.get(f"/me/hide-rules/{w.rule.pk}").status_code == 404
+    assert w.client.delete(f"/me/hide-rules/{w.rule.pk}").status_code == 404
+
+
 def _page_export(w: World) -> None:
     assert json.loads(w.browser.get("/export/json/").content)["entries"] == []
     assert w.movie.title_en not in w.browser.get("/export/letterboxd/").content.decode()
@@ -219,6 +233,8 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "me/import/<int:job_id>": _import,
     "me/export": _export,
     "me/export/letterboxd": _export_letterboxd,
+    "me/hide-rules": _hide_rules,
+    "me/hide-rules/<int:rule_id>": _hide_rule,
     "chat": _chat,
     "chat/sessions": _sessions,
     "chat/sessions/<int:session_id>": _session,
