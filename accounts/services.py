@@ -19,6 +19,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 from accounts.models import Language, User
 from accounts.selectors import user_for_identifier
+from accounts.validators import validate_watch_country, validate_watch_kinds, validate_watch_services
 from core.counters import (
     window_count_clear,
     window_count_decrement,
@@ -81,6 +82,36 @@ def user_update(*, user: User, username: str | None = None, language: str | None
             user.save(update_fields=["username", "language"])
     except IntegrityError as exc:
         raise ValidationError({"username": [_("This username is already taken.")]}) from exc
+    return user
+
+
+def user_watch_update(
+    *,
+    user: User,
+    country: str | None = None,
+    services: list[str] | None = None,
+    kinds: list[str] | None = None,
+) -> User:
+    """Save where a user watches; what is left out stays. Checks each value (ValidationError naming it)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        if country is not None:
+            user.watch_country = validate_watch_country(country)
+    except ValidationError as exc:
+        errors["watch_country"] = exc.messages
+    try:
+        if services is not None:
+            user.watch_services = validate_watch_services(services)
+    except ValidationError as exc:
+        errors["watch_services"] = exc.messages
+    try:
+        if kinds is not None:
+            user.watch_kinds = validate_watch_kinds(kinds)
+    except ValidationError as exc:
+        errors["watch_kinds"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    user.save(update_fields=["watch_country", "watch_services", "watch_kinds"])
     return user
 
 

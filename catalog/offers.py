@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from catalog.ingest.clients import get_tmdb_client, tmdb_is_configured
@@ -162,6 +162,16 @@ def title_ids_on_services(
         offers_current()
         .filter(region=region, brand__in=list(brands), kind__in=list(kinds))
         .values("title_id")
+    )
+
+
+def offered_on(region: str, brands: Iterable[str], kinds: Iterable[str], *, outer: str = "pk") -> Exists:
+    """A condition on titles (or on rows whose `outer` names a title): offered now in a country by one of
+    these services as one of these kinds (discovery's "on my services")."""
+    return Exists(
+        offers_current().filter(
+            title_id=OuterRef(outer), region=region, brand__in=list(brands), kind__in=list(kinds)
+        )
     )
 
 

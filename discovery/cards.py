@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
+from catalog.ingest.clients import tmdb_is_configured
 from catalog.ingest.enrichment import titles_refresh_if_stale
 from catalog.ingest.sources import MOVIELENS, public_source_name
 from catalog.localized import (
@@ -24,6 +25,7 @@ from catalog.localized import (
     poster_url,
 )
 from catalog.models import DataSource, MediaType, ScoreSource, Title
+from catalog.offers import ATTRIBUTION, Offer, is_region, title_offers, titles_offer_logos
 from catalog.ranking import shown_rating
 from library.models import Entry
 from library.selectors import statuses_for
@@ -58,6 +60,14 @@ class TitleCard:
     # where it comes from (ScoreSource: "imdb", or "movielens" / "critics" calibrated onto IMDb's scale).
     catalog_rating: float | None = None
     catalog_rating_source: str | None = None
+    # The pages' logos of the services offering it in the user's country (subscription, free, with ads),
+    # the user's own first; not in the API's card.
+    services: tuple[Offer, ...] = ()
+
+
+PAGE_ONLY_FIELDS = ("services",)
+DEFAULT_WATCH_REGION = {"en": "US", "fr": "FR"}  # a title page's country for a reader who chose none
+CARD_LOGOS = 4
 
 
 def _card_fields(title: Title, *, language: str, status: str | None) -> dict[str, Any]:
@@ -103,7 +113,52 @@ def title_cards(
     if statuses is None:
         statuses = _statuses(user, [t.pk for t in titles])
     titles_refresh_if_stale(titles)
-    return [TitleCard(**_card_fields(t, language=language, status=statuses.get(t.pk))) for t in titles]
+    services = _card_services(user, [t.pk for t in titles])
+    return [
+        TitleCard(
+            **_card_fields(t, language=language, status=statuses.get(t.pk)),
+            services=services.get(t.pk, ()),
+        )
+        for t in titles
+    ]
+
+
+def _card_services(user: User | AnonymousUser, title_ids: list[int]) -> dict[int, tuple[Offer, ...]]:
+    """Each title's services in the user's country, theirs first (one query; none without a country)."""
+    if not isinstance(user, User) or not user.watch_country or not tmdb_is_configured():
+        return {}
+    mine = set(user.watch_services)
+    found = titles_offer_logos(title_ids, user.watch_country)
+    return {
+        pk: tuple(sorted(offers, key=lambda o: o.brand not in mine)[:CARD_LOGOS])
+        for pk, offers in found.items()
+    }
+
+
+@dataclass(frozen=True)
+class WatchOffers:
+    """Where to watch a title in one country, with the credit TMDB's terms ask for beside it."""
+
+    country: str  # ISO 3166-1 alpha-2
+    link: str | None  # TMDB's watch page for the title there
+    offers: tuple[Offer, ...]
+    attribution: str = ATTRIBUTION
+
+
+def watch_region_for(user: User | AnonymousUser, language: str) -> str:
+    """The user's country, else the usual one of the page's language."""
+    if isinstance(user, User) and is_region(user.watch_country):
+        return user.watch_country
+    return DEFAULT_WATCH_REGION.get(language, "US")
+
+
+def title_watch_offers(title: Title, *, user: User | AnonymousUser, language: str) -> WatchOffers | None:
+    """The title's offers in the user's country; None without TMDB (there is no where-to-watch data)."""
+    if not tmdb_is_configured():
+        return None
+    country = watch_region_for(user, language)
+    offers = tuple(title_offers(title.pk, country))
+    return WatchOffers(country=country, link=offers[0].link if offers else None, offers=offers)
 
 
 def _statuses(user: User | AnonymousUser, title_ids: list[int]) -> dict[int, str]:
@@ -153,6 +208,7 @@ class TitleDetail(TitleCard):
     ratings: tuple[RatingLine, ...] = ()
     overview_source: Credit | None = None
     source: Credit | None = None
+    watch: WatchOffers | None = None
 
 
 def title_detail_card(
@@ -173,6 +229,7 @@ def title_detail_card(
         ratings=title_ratings(title),
         overview_source=_credit(title.overview_source, article=title.provenance.get("overview_article")),
         source=_credit(title.source),
+        watch=title_watch_offers(title, user=user, language=language),
     )
 
 

@@ -10,10 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pycountry
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from accounts.models import User, WatchKind
+from catalog.ingest.clients import tmdb_is_configured
 from catalog.search import search_query
 from catalog.selectors import genres_resolve
 from core.parsing import bounded_text
@@ -42,6 +45,11 @@ class DiscoveryFilters:
     people: tuple[str, ...] = ()  # names that must all appear among directors, writers or cast
     credited: tuple[int, ...] = ()  # Person pks that must all be credited: a whole name, not a part of one
     sort_by: str = SortBy.SCORE
+    # "On my services": offered in this country by one of these services (catalog.offers keys), as one of
+    # these kinds of offer. Part of the feed's key like every filter.
+    watch_region: str = ""
+    watch_services: tuple[str, ...] = ()
+    watch_kinds: tuple[str, ...] = ()
 
 
 # The bounds of every number a request may give: the validator checks them, the API's schema and the
@@ -69,11 +77,19 @@ def _range_message(end: str) -> str:
     return _("Longest (minutes) must not be less than Shortest (minutes).")
 
 
-def discovery_filters_from(data: Mapping[str, Any], *, media_type: str) -> DiscoveryFilters:
+def discovery_filters_from(
+    data: Mapping[str, Any], *, media_type: str, viewer: User | AnonymousUser | None = None
+) -> DiscoveryFilters:
     """The filters among `data` (parsed values: numbers, lists of names), checked; a ValidationError names
-    every wrong field. Genres are named by TMDB id or name, in either language, among the media type's."""
+    every wrong field. Genres are named by TMDB id or name, in either language, among the media type's.
+    `on_my_services` reads the viewer's country and services."""
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
+    if data.get("on_my_services"):
+        try:
+            values |= watch_filters_of(viewer)
+        except ValidationError as exc:
+            errors["on_my_services"] = exc.messages
     for name, (low, high) in BOUNDS.items():
         value = data.get(name)
         if value is None:
@@ -106,6 +122,28 @@ def discovery_filters_from(data: Mapping[str, Any], *, media_type: str) -> Disco
     if errors:
         raise ValidationError(errors)
     return DiscoveryFilters(**values)
+
+
+def watch_filters_available() -> bool:
+    """Whether "on my services" can be offered: the offers come from TMDB, so only with a key."""
+    return tmdb_is_configured()
+
+
+def watch_filters_of(viewer: User | AnonymousUser | None) -> dict[str, Any]:
+    """The filter values of "on my services" for this viewer; a ValidationError says what is missing."""
+    if not watch_filters_available():
+        raise ValidationError(
+            _("Where to watch needs TMDB, and this site has no TMDB key."), code="unavailable"
+        )
+    if viewer is None or not isinstance(viewer, User):
+        raise ValidationError(_("Log in to filter by your services."), code="login")
+    if not viewer.watch_country or not viewer.watch_services:
+        raise ValidationError(_("Choose your country and your services first."), code="no_services")
+    return {
+        "watch_region": viewer.watch_country,
+        "watch_services": tuple(sorted(viewer.watch_services)),
+        "watch_kinds": tuple(sorted(viewer.watch_kinds or [WatchKind.FLATRATE.value])),
+    }
 
 
 def keyword_query_from(value: str) -> str:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.models import Language, User
+from accounts.models import Language, User, WatchKind
 from accounts.validators import validate_username_not_confusable
 from core.api.serializers import StrictInputSerializer
 
@@ -16,6 +16,9 @@ USER_EXAMPLE = {
     "username": "ann",
     "language": "en",
     "date_joined": "2026-11-02T20:15:00Z",
+    "watch_country": "FR",
+    "watch_services": ["netflix", "amazonprimevideo"],
+    "watch_kinds": ["flatrate"],
 }
 
 
@@ -31,11 +34,24 @@ TOKEN_EXAMPLE = {
     component_name="User", examples=[OpenApiExample("An account", value=USER_EXAMPLE, response_only=True)]
 )
 class UserOutputSerializer(serializers.ModelSerializer):
-    """The caller's account. `language` is the one the assistant answers in when a message does not say."""
+    """The caller's account. `language` is the one the assistant answers in when a message does not say.
+    `watch_country`, `watch_services` and `watch_kinds` are what `on_my_services` filters by."""
+
+    watch_services = serializers.ListField(child=serializers.CharField())
+    watch_kinds = serializers.ListField(child=serializers.ChoiceField(choices=WatchKind.choices))
 
     class Meta:
         model = User
-        fields = ("id", "email", "username", "language", "date_joined")
+        fields = (
+            "id",
+            "email",
+            "username",
+            "language",
+            "date_joined",
+            "watch_country",
+            "watch_services",
+            "watch_kinds",
+        )
         read_only_fields = fields
 
 
@@ -217,7 +233,16 @@ class LogoutInputSerializer(StrictInputSerializer):
     examples=[OpenApiExample("Answers in French", value={"language": "fr"}, request_only=True)],
 )
 class UserUpdateInputSerializer(StrictInputSerializer):
-    """What to change: either field, or both."""
+    """What to change; any field may be left out. `watch_country` is an ISO 3166-1 alpha-2 code ("" for
+    none); `watch_services` the services' keys from `GET /watch/services`; `watch_kinds` which offers count
+    (`flatrate`, a subscription, always; `free` and `ads` when added)."""
 
     username = _username_field(required=False)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
+    watch_country = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    watch_services = serializers.ListField(
+        child=serializers.CharField(max_length=100), required=False, max_length=50
+    )
+    watch_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=WatchKind.choices), required=False, max_length=3
+    )

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -33,6 +34,7 @@ from accounts.services import (
     user_create,
     user_login,
     user_update,
+    user_watch_update,
 )
 from core.api.caching import CachePolicy
 from core.api.exceptions import TokenNotValid
@@ -172,12 +174,22 @@ class UserMeApi(APIView):
         request=UserUpdateInputSerializer, responses={200: UserOutputSerializer, **errors(400, 401)}
     )
     def patch(self, request: Request) -> Response:
-        """Change the caller's username or language.
+        """Change the caller's username, language or where they watch.
 
-        Needs the access token. Either field may be left out. 400 (`invalid`) for a username taken or not
-        allowed (look-alike letters of different alphabets are refused).
+        Needs the access token. Any field may be left out. 400 (`invalid`) for a username taken or not
+        allowed (look-alike letters of different alphabets are refused), a country that is not an ISO
+        3166-1 code or a service key that is not letters and digits.
         """
         serializer = UserUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user = user_update(user=authenticated_user(request), **serializer.validated_data)
+        data = dict(serializer.validated_data)
+        watch = {
+            "country": data.pop("watch_country", None),
+            "services": data.pop("watch_services", None),
+            "kinds": data.pop("watch_kinds", None),
+        }
+        user = authenticated_user(request)
+        with transaction.atomic():
+            user_watch_update(user=user, **watch)
+            user = user_update(user=user, **data)
         return Response(UserOutputSerializer(user).data)

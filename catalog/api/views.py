@@ -1,4 +1,5 @@
-"""The catalog's vocabularies, for clients building filters: its genres and its titles' original languages.
+"""The catalog's vocabularies, for clients building filters: its genres, its titles' original languages and
+the streaming services of a country.
 
 Public (a token is not read) and the same for every caller in a language: `Cache-Control: public`.
 """
@@ -11,6 +12,7 @@ from rest_framework.response import Response
 from catalog.api.serializers import GenreOutputSerializer, genre_data
 from catalog.localized import genre_label
 from catalog.models import MediaType
+from catalog.offers import services_in
 from catalog.selectors import genres_of, original_languages
 from catalog.text import strip_accents
 from core.api.caching import CachePolicy
@@ -110,3 +112,71 @@ class LanguageListApi(CatalogListApi):
             {"code": code, "name": language_name(code, language), "count": count} for code, count in languages
         ]
         return Response(_whole_list(results))
+
+
+class WatchServiceListInputSerializer(serializers.Serializer):
+    country = serializers.RegexField(
+        r"^[A-Za-z]{2}$", help_text="ISO 3166-1 alpha-2 code of the country (`FR`, `US`)."
+    )
+
+
+@extend_schema_serializer(component_name="WatchService")
+class WatchServiceOutputSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The service's key, as `watch_services` of `/users/me` takes it.")
+    name = serializers.CharField(help_text="The service's name as TMDB writes it.")
+    provider_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="TMDB's provider ids of this service (one or more)."
+    )
+    logo_url = serializers.URLField(allow_null=True)
+
+
+class WatchServiceListApi(CatalogListApi):
+    @extend_schema(
+        parameters=[WatchServiceListInputSerializer],
+        responses={200: page_of("WatchServiceList", WatchServiceOutputSerializer, count=True)},
+        examples=[
+            OpenApiExample(
+                "France",
+                value=_whole_list(
+                    [
+                        {
+                            "key": "netflix",
+                            "name": "Netflix",
+                            "provider_ids": [8],
+                            "logo_url": "https://image.tmdb.org/t/p/w92/pbpMk2JmcoNnQwx5JGpXngfoWtp.jpg",
+                        },
+                        {
+                            "key": "amazonprimevideo",
+                            "name": "Amazon Prime Video",
+                            "provider_ids": [9, 119],
+                            "logo_url": "https://image.tmdb.org/t/p/w92/dQeAar5H991VYporEjUspolDarG.jpg",
+                        },
+                    ]
+                ),
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        """List the streaming services of a country.
+
+        Anyone may call it (a token is not read). TMDB's watch providers (JustWatch's data) for movies and
+        TV shows in `country`, in TMDB's display order there; one entry per service whatever the number of
+        TMDB ids it has. Empty when the deployment has no TMDB key (there is then no where-to-watch data).
+        """
+        params = WatchServiceListInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        services = services_in(params.validated_data["country"].upper())
+        return Response(
+            _whole_list(
+                [
+                    {
+                        "key": s.brand,
+                        "name": s.name,
+                        "provider_ids": list(s.provider_ids),
+                        "logo_url": s.logo_url,
+                    }
+                    for s in services
+                ]
+            )
+        )

@@ -9,10 +9,10 @@ from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
 from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer, genre_data
-from catalog.models import CreditRole, MediaType
+from catalog.models import CreditRole, MediaType, OfferKind
 from catalog.search import PersonHit
 from core.api.serializers import StrictInputSerializer
-from discovery.cards import Credit, RatingLine, TitleCard, TitleDetail
+from discovery.cards import PAGE_ONLY_FIELDS, Credit, RatingLine, TitleCard, TitleDetail, WatchOffers
 from discovery.filters import (
     BOUNDS,
     MAX_GENRE_CHARS,
@@ -78,11 +78,21 @@ class DiscoverInputSerializer(StrictInputSerializer):
     runtime_min = _bounded(serializers.IntegerField, "runtime_min")
     runtime_max = _bounded(serializers.IntegerField, "runtime_max")
     sort_by = serializers.ChoiceField(choices=SortBy.choices, default=SortBy.SCORE)
+    on_my_services = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only titles offered on the caller's services in their country (`/users/me`: "
+        "`watch_country`, `watch_services`, `watch_kinds`). Needs a token and the deployment's TMDB key; "
+        "else 400 naming `on_my_services`.",
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
         # A Django ValidationError keeps its per-field messages: DRF reports them field by field.
-        self._filters = discovery_filters_from(attrs, media_type=self.context["media_type"])
+        self._filters = discovery_filters_from(
+            attrs, media_type=self.context["media_type"], viewer=self.context.get("viewer")
+        )
+
         return attrs
 
     def filters(self) -> DiscoveryFilters:
@@ -146,30 +156,13 @@ def search_person_data(person: PersonHit) -> dict[str, Any]:
     return {"name": person.name, "role": person.role, "titles": len(person.title_ids)}
 
 
-@extend_schema_serializer(
-    component_name="SearchCard",
-    examples=[OpenApiExample("A movie", value={**CARD_EXAMPLE, "hidden_by_rule": False}, response_only=True)],
-)
-class SearchCardOutputSerializer(TitleCardOutputSerializer):
-    """A keyword search's card: a title card, and whether the caller's hide rules leave it out elsewhere."""
-
-    hidden_by_rule = serializers.BooleanField(
-        help_text="True when one of the caller's hide rules (`/me/hide-rules`) matches the title: search "
-        "still finds it, discovery and recommendations leave it out. False without a token."
-    )
-
-    class Meta(TitleCardOutputSerializer.Meta):
-        fields = (*TitleCardOutputSerializer.Meta.fields, "hidden_by_rule")
-        read_only_fields = fields
-
-
 SEARCH_PAGE_EXAMPLES = [  # the request's examples too: an operation's examples replace its body's
     OpenApiExample("A title with a typo", value={"query": "pulp fiktion"}, request_only=True),
     OpenApiExample("A person's name", value={"query": "fincher"}, request_only=True),
     OpenApiExample(
         "A person's name",
         value={
-            "results": [{**CARD_EXAMPLE, "hidden_by_rule": False}],
+            "results": [CARD_EXAMPLE],
             "next": "https://example.org/movies/search-by-keywords?page=2&page_size=1",
             "count": None,
             "people": [{"name": "David Fincher", "role": "director", "titles": 10}],
@@ -192,7 +185,7 @@ SEARCH_PAGE_EXAMPLES = [  # the request's examples too: an operation's examples 
     ),
 ]
 
-_CARD_FIELDS = tuple(f.name for f in fields(TitleCard))
+_CARD_FIELDS = tuple(f.name for f in fields(TitleCard) if f.name not in PAGE_ONLY_FIELDS)
 
 
 def card_data(card: TitleCard) -> dict[str, Any]:
@@ -315,7 +308,64 @@ DETAIL_EXAMPLE: dict[str, Any] = {
         "attribution": "Wikidata contributors",
         "article": None,
     },
+    "watch": {
+        "country": "FR",
+        "link": "https://www.themoviedb.org/movie/550-fight-club/watch?locale=FR",
+        "attribution": "JustWatch",
+        "offers": [
+            {
+                "kind": "flatrate",
+                "key": "amazonprimevideo",
+                "name": "Amazon Prime Video",
+                "provider_ids": [9, 119],
+                "logo_url": "https://image.tmdb.org/t/p/w92/dQeAar5H991VYporEjUspolDarG.jpg",
+            }
+        ],
+    },
 }
+
+
+class WatchOfferOutputSerializer(serializers.Serializer[Any]):
+    """One service's offer of the title in the country."""
+
+    kind = serializers.ChoiceField(
+        choices=OfferKind.choices, help_text="`flatrate` (subscription), `free`, `ads`, `rent` or `buy`."
+    )
+    key = serializers.CharField(help_text="The service's key, as `watch_services` of `/users/me` takes it.")
+    name = serializers.CharField()
+    provider_ids = serializers.ListField(child=serializers.IntegerField(), help_text="TMDB's ids.")
+    logo_url = serializers.URLField(allow_null=True)
+
+
+class WatchOffersOutputSerializer(serializers.Serializer[WatchOffers]):
+    """Where to watch the title in one country: TMDB's watch providers, whose data is JustWatch's."""
+
+    country = serializers.CharField(
+        help_text="ISO 3166-1 alpha-2: the caller's `watch_country`, else US (English) or FR (French)."
+    )
+    link = serializers.URLField(allow_null=True, help_text="TMDB's watch page of the title in the country.")
+    attribution = serializers.CharField(help_text="Whose data it is, to show beside the offers.")
+    offers = WatchOfferOutputSerializer(many=True, help_text="Subscription first, then free, ads, rent, buy.")
+
+
+def _watch_data(watch: WatchOffers | None) -> dict[str, Any] | None:
+    if watch is None:
+        return None
+    return {
+        "country": watch.country,
+        "link": watch.link,
+        "attribution": watch.attribution,
+        "offers": [
+            {
+                "kind": o.kind,
+                "key": o.brand,
+                "name": o.provider_name,
+                "provider_ids": list(o.provider_ids),
+                "logo_url": o.logo_url,
+            }
+            for o in watch.offers
+        ],
+    }
 
 
 @extend_schema_serializer(
@@ -339,6 +389,9 @@ class TitleDetailOutputSerializer(TitleCardOutputSerializer):
     source = CreditOutputSerializer(  # type: ignore[assignment]
         allow_null=True, help_text="The data set the title comes from."
     )
+    watch = WatchOffersOutputSerializer(
+        allow_null=True, help_text="Where to watch it; null when the deployment has no TMDB key."
+    )
 
     class Meta(TitleCardOutputSerializer.Meta):
         fields = (
@@ -351,6 +404,7 @@ class TitleDetailOutputSerializer(TitleCardOutputSerializer):
             "ratings",
             "overview_source",
             "source",
+            "watch",
         )
         read_only_fields = fields
 
@@ -366,4 +420,5 @@ class TitleDetailOutputSerializer(TitleCardOutputSerializer):
             "ratings": [_rating_data(r) for r in instance.ratings],
             "overview_source": _credit_data(instance.overview_source),
             "source": _credit_data(instance.source),
+            "watch": _watch_data(instance.watch),
         }

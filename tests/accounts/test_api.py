@@ -26,7 +26,16 @@ def test_signup_creates_user_and_returns_tokens(api_client: APIClient) -> None:
     assert body["user"]["email"] == "ann@example.org"
     assert body["user"]["username"] == "ann"
     assert body["user"]["language"] == "fr"
-    assert set(body["user"]) == {"id", "email", "username", "language", "date_joined"}
+    assert set(body["user"]) == {
+        "id",
+        "email",
+        "username",
+        "language",
+        "date_joined",
+        "watch_country",
+        "watch_services",
+        "watch_kinds",
+    }
     me = APIClient()
     assert body["token_type"] == "bearer"
     assert body["expires_in"] == 30 * 60
