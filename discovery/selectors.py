@@ -37,7 +37,8 @@ from catalog.search import PersonHit, search
 from catalog.selectors import titles_for_cards
 from catalog.text import normalize_text
 from discovery.filters import DiscoveryFilters, SortBy
-from library.models import Entry
+from library.models import Entry, HideRule
+from library.selectors import hide_rules_condition, hide_rules_of
 
 if TYPE_CHECKING:
     from django.db.models.expressions import Combinable, NegatedExpression, OrderBy
@@ -197,10 +198,13 @@ def titles_filter(titles: QuerySet[Title], filters: DiscoveryFilters) -> QuerySe
 
 
 def titles_unmarked(titles: QuerySet[Title], *, user: User | AnonymousUser) -> QuerySet[Title]:
-    """Without any title the user has a status for: an anti-join inside the query."""
+    """Without any title the user has a status for (an anti-join inside the query), nor any their hide
+    rules match (their conditions, compiled into the same query)."""
     if not user.is_authenticated:
         return titles
-    return titles.exclude(Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk"))))
+    titles = titles.exclude(Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk"))))
+    ruled = hide_rules_condition(hide_rules_of(user=user))
+    return titles if ruled is None else titles.exclude(ruled)
 
 
 def titles_discover(
@@ -245,20 +249,40 @@ def title_ids_marked(*, user: User) -> "np.ndarray[tuple[int], np.dtype[np.int32
     return np.fromstring(joined, dtype=np.int32, sep=",") if joined else np.zeros(0, dtype=np.int32)
 
 
+def title_ids_ruled_out(
+    *, media_type: str, rules: Sequence[HideRule]
+) -> "np.ndarray[tuple[int], np.dtype[np.int32]]":
+    """The ids of every title of the media type these hide rules match, sorted (the feed removes them from
+    its held ranking; equal rules share one array: `discovery.feed`)."""
+    condition = hide_rules_condition(rules)
+    if condition is None:
+        return np.zeros(0, dtype=np.int32)
+    ids = Title.objects.filter(condition, media_type=media_type).values_list("pk", flat=True)
+    return np.sort(np.fromiter(ids.iterator(chunk_size=20_000), dtype=np.int32))
+
+
 def titles_excluded_count(
     *,
     media_type: str,
     filters: DiscoveryFilters,
     user: User | AnonymousUser,
 ) -> int | None:
-    """How many of the user's titles match the filters: the titles every page of the feed leaves out (None
-    for an anonymous caller, who has none). Counted from the user's side: a join from their entries, not a
-    scan of the whole catalog (the feed's held ranking counts them in memory: `discovery.feed`)."""
+    """How many matching titles the feed leaves out for the user: those they have a status for, and those
+    their hide rules match (None for an anonymous caller, who has neither). The first are counted from the
+    user's side (a join from their entries, not a scan of the catalog), the second by the rules' conditions
+    (the feed's held ranking counts both in memory: `discovery.feed`)."""
     if not user.is_authenticated:
         return None
-    return Entry.objects.filter(
+    marked = Entry.objects.filter(
         *_filter_conditions(filters, prefix="title__"), user=user, title__media_type=media_type
     ).count()
+    ruled = hide_rules_condition(hide_rules_of(user=user))
+    if ruled is None:
+        return marked
+    unmarked = titles_filter(Title.objects.filter(media_type=media_type), filters).exclude(
+        Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk")))
+    )
+    return marked + unmarked.filter(ruled).count()
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,6 @@ class DiscoverInputSerializer(StrictInputSerializer):
         self._filters = discovery_filters_from(
             attrs, media_type=self.context["media_type"], viewer=self.context.get("viewer")
         )
-
         return attrs
 
     def filters(self) -> DiscoveryFilters:
@@ -156,13 +155,30 @@ def search_person_data(person: PersonHit) -> dict[str, Any]:
     return {"name": person.name, "role": person.role, "titles": len(person.title_ids)}
 
 
+@extend_schema_serializer(
+    component_name="SearchCard",
+    examples=[OpenApiExample("A movie", value={**CARD_EXAMPLE, "hidden_by_rule": False}, response_only=True)],
+)
+class SearchCardOutputSerializer(TitleCardOutputSerializer):
+    """A keyword search's card: a title card, and whether the caller's hide rules leave it out elsewhere."""
+
+    hidden_by_rule = serializers.BooleanField(
+        help_text="True when one of the caller's hide rules (`/me/hide-rules`) matches the title: search "
+        "still finds it, discovery and recommendations leave it out. False without a token."
+    )
+
+    class Meta(TitleCardOutputSerializer.Meta):
+        fields = (*TitleCardOutputSerializer.Meta.fields, "hidden_by_rule")
+        read_only_fields = fields
+
+
 SEARCH_PAGE_EXAMPLES = [  # the request's examples too: an operation's examples replace its body's
     OpenApiExample("A title with a typo", value={"query": "pulp fiktion"}, request_only=True),
     OpenApiExample("A person's name", value={"query": "fincher"}, request_only=True),
     OpenApiExample(
         "A person's name",
         value={
-            "results": [CARD_EXAMPLE],
+            "results": [{**CARD_EXAMPLE, "hidden_by_rule": False}],
             "next": "https://example.org/movies/search-by-keywords?page=2&page_size=1",
             "count": None,
             "people": [{"name": "David Fincher", "role": "director", "titles": 10}],

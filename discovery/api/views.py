@@ -28,6 +28,7 @@ from discovery.api.serializers import (
     DiscoverInputSerializer,
     KeywordSearchInputSerializer,
     OtherMediaTypeOutputSerializer,
+    SearchCardOutputSerializer,
     SearchPersonOutputSerializer,
     TitleDetailOutputSerializer,
     card_data,
@@ -37,6 +38,7 @@ from discovery.cards import title_cards, title_detail_card
 from discovery.filters import DiscoveryFilters
 from discovery.selectors import RankKey, ResultPage, feed_key_from, feed_ranking, similar_key_from
 from discovery.services import discover_page, search_page, similar_page
+from library.selectors import titles_hidden_by_rules
 
 
 class DiscoveryApi(APIView):
@@ -146,7 +148,7 @@ class TitleSearchApi(DiscoveryApi):
         responses={
             200: page_of(
                 "SearchPage",
-                TitleCardOutputSerializer,
+                SearchCardOutputSerializer,
                 people=SearchPersonOutputSerializer(
                     many=True,
                     help_text="The people the query names, whose titles come first (best first): empty "
@@ -175,7 +177,8 @@ class TitleSearchApi(DiscoveryApi):
         first, and says who in `people`. When nothing matches well, `results` is empty and `good_match`
         false; `other_media_type` points at a clearly better match among the other kind of titles. Anyone
         may call it; with an access token each card has the caller's `user_status` (marked titles are found
-        too), and an invalid or expired token is 401 (`token_not_valid`). Paged with `page` and
+        too) and `hidden_by_rule` (true for a title one of the caller's hide rules leaves out elsewhere),
+        and an invalid or expired token is 401 (`token_not_valid`). Paged with `page` and
         `page_size` in the query string; `next` is the URL of the following page, to POST again with the
         same body.
         """
@@ -189,6 +192,14 @@ class TitleSearchApi(DiscoveryApi):
             other_media_type=True,
             **params.validated_data,
         )
+        results = self.cards(request, page.items)
+        ruled = (
+            titles_hidden_by_rules(user=request.user, title_ids=[t.pk for t in page.items])
+            if request.user.is_authenticated
+            else set()
+        )
+        for card in results:
+            card["hidden_by_rule"] = card["id"] in ruled
         other = None
         if page.other_media_type and page.other_title is not None:
             other = {
@@ -198,7 +209,7 @@ class TitleSearchApi(DiscoveryApi):
         return Response(
             offset_page_body(
                 request,
-                self.cards(request, page.items),
+                results,
                 page=page.page,
                 has_more=page.has_more,
                 people=[search_person_data(person) for person in page.people],
