@@ -67,7 +67,12 @@ def trakt_connection_for(*, user: User) -> TraktConnection | None:
 def trakt_connect(*, user: User, push: bool = True) -> TraktConnection:
     """Start the device flow: a fresh code for the user to enter at Trakt (replacing any earlier link)."""
     client = _client()
-    code: DeviceCode = client.device_code()
+    try:
+        code: DeviceCode = client.device_code()
+    except TraktVipRequired:
+        raise ApplicationError(_("Trakt refused: its API apps need a VIP account.")) from None
+    except (TraktRevoked, ProviderMisconfigured):
+        raise ApplicationError(_("Trakt refused this server's API app (check TRAKT_CLIENT_ID).")) from None
     connection, _created = TraktConnection.objects.update_or_create(
         user=user,
         defaults={

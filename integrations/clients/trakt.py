@@ -90,7 +90,9 @@ class TraktClient:
 
     # OAuth: the device flow, refresh and revoke.
     def device_code(self) -> DeviceCode:
-        body = self._json(self._send("POST", "/oauth/device/code", json={"client_id": self._client_id}))
+        response = self._send("POST", "/oauth/device/code", json={"client_id": self._client_id})
+        self._check(response, label="Trakt device code")
+        body = self._json(response)
         with unexpected_body("Trakt device code"):
             return DeviceCode(
                 device_code=str(body["device_code"]),

@@ -265,6 +265,7 @@ SPECTACULAR_SETTINGS = {
         "InterpreterEnum": "assistant.api.serializers.BACKENDS",
         "IntentEnum": "assistant.interpreter.INTENTS",
         "CreditRoleEnum": "discovery.api.serializers.CREDIT_ROLES",
+        "TraktStateEnum": "integrations.api.trakt.TRAKT_STATES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

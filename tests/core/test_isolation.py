@@ -176,6 +176,20 @@ def _hide_rule(w: World) -> None:
     assert w.client.delete(f"/me/hide-rules/{w.rule.pk}").status_code == 404
 
 
+def _trakt(w: World) -> None:
+    from integrations.models import TraktConnection
+
+    owner = TraktConnection.objects.create(
+        user=w.owner, state="connected", access_token="owner-access", refresh_token="owner-refresh"
+    )
+    body = w.client.get("/me/integrations/trakt").json()
+    assert body["state"] == "not_connected" and body["last_sync_at"] is None
+    assert w.client.delete("/me/integrations/trakt").status_code == 404
+    assert w.client.post("/me/integrations/trakt", {}, format="json").status_code == 400  # no Trakt app here
+    owner.refresh_from_db()
+    assert (owner.state, owner.access_token) == ("connected", "owner-access")
+
+
 def _page_export(w: World) -> None:
     assert json.loads(w.browser.get("/export/json/").content)["entries"] == []
     assert w.movie.title_en not in w.browser.get("/export/letterboxd/").content.decode()
@@ -239,6 +253,7 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "chat/sessions": _sessions,
     "chat/sessions/<int:session_id>": _session,
     "me/recommendations": _recommendations,
+    "me/integrations/trakt": _trakt,
     "groups": _groups,
     "groups/join": _group_join,
     "groups/<int:household_id>": _group(""),

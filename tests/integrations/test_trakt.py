@@ -17,8 +17,10 @@ from integrations.trakt import (
 )
 from integrations.trakt_tasks import trakt_sync_due_task
 from library.models import Entry, Status
+from tests.clients import bearer_client
 from tests.factories import TitleFactory, UserFactory
 from tests.fakes.fixtures import TEST_TRAKT_CLIENT_ID as TEST_CLIENT_ID
+from tests.fakes.http import Reply
 from tests.fakes.trakt import movie_object
 from tests.integrations.trakt_support import connected
 
@@ -216,3 +218,39 @@ def test_nothing_runs_without_an_api_app(fake_trakt, settings) -> None:
     assert trakt_connections_due() == []
     assert trakt_sync(connection_id=connection.pk) is None
     assert fake_trakt.requests == []
+
+
+def test_the_api_connects_reports_and_disconnects(fake_trakt) -> None:
+    user = UserFactory()
+    client = bearer_client(user)
+    assert client.get("/me/integrations/trakt").json()["state"] == "not_connected"
+    made = client.post("/me/integrations/trakt", {"push": False}, format="json")
+    assert made.status_code == 201
+    body = made.json()
+    assert (body["state"], body["verification_url"], body["push"]) == (
+        "pending",
+        "https://trakt.tv/activate",
+        False,
+    )
+    assert body["user_code"] == fake_trakt.devices[next(iter(fake_trakt.devices))]["user_code"]
+    fake_trakt.approve()
+    TraktConnection.objects.filter(user=user).update(next_poll_at=None)
+    read = client.get("/me/integrations/trakt")
+    assert "no-store" in read["Cache-Control"]
+    status = read.json()
+    assert status["state"] == "connected" and status["user_code"] is None
+    assert client.delete("/me/integrations/trakt").status_code == 204
+    assert [r.path for r in fake_trakt.requests][-1] == "/oauth/revoke"
+    assert client.delete("/me/integrations/trakt").status_code == 404
+
+
+def test_the_api_says_what_is_wrong_when_trakt_is_off_or_refuses(fake_trakt, settings) -> None:
+    client = bearer_client(UserFactory())
+    assert client.post("/me/integrations/trakt", {"push": "maybe"}, format="json").status_code == 400
+    fake_trakt.queue("/oauth/device/code", Reply(426, "", headers={"Content-Type": "application/json"}))
+    refused = client.post("/me/integrations/trakt", {}, format="json")
+    assert refused.status_code == 400 and "VIP" in str(refused.json()["errors"])
+    settings.TRAKT_CLIENT_ID = ""
+    off = client.post("/me/integrations/trakt", {}, format="json")
+    assert off.status_code == 400 and "not available" in str(off.json()["errors"])
+    assert client.get("/me/integrations/trakt").json()["available"] is False
