@@ -479,7 +479,7 @@ class TitleAdmin(CurationAdmin):  # history and locked fields (catalog/admin_cur
 
     @admin.action(description=_("Hide from the catalog"))
     def hide(self, request: HttpRequest, queryset: QuerySet[Title]) -> None:
-        count = titles_hide(queryset.values_list("pk", flat=True), hidden=True)
+        count = titles_hide(queryset.values_list("pk", flat=True), hidden=True, user=request.user)
         self.message_user(
             request,
             _("%(count)d titles hidden from discovery, search and similar lists; users keep their entries.")
@@ -488,7 +488,7 @@ class TitleAdmin(CurationAdmin):  # history and locked fields (catalog/admin_cur
 
     @admin.action(description=_("Show in the catalog again"))
     def show(self, request: HttpRequest, queryset: QuerySet[Title]) -> None:
-        count = titles_hide(queryset.values_list("pk", flat=True), hidden=False)
+        count = titles_hide(queryset.values_list("pk", flat=True), hidden=False, user=request.user)
         self.message_user(request, _("%(count)d titles shown in the catalog again.") % {"count": count})
 
     @admin.action(description=_("Merge two duplicates (the better-known is kept)"))
@@ -501,7 +501,7 @@ class TitleAdmin(CurationAdmin):  # history and locked fields (catalog/admin_cur
             pair, key=lambda t: (-(t.imdb_votes or 0), -(t.movielens_ratings or 0), t.imdb_id is None, t.pk)
         )
         try:
-            kept = titles_merge(keep=keep, duplicate=duplicate)
+            kept = titles_merge(keep=keep, duplicate=duplicate, user=request.user)
         except MergeError as error:
             self.message_user(request, str(error), messages.ERROR)
             return
@@ -587,9 +587,16 @@ class DataSourceAdmin(CurationAdmin):  # history and locked fields (catalog/admi
     def get_queryset(self, request: HttpRequest) -> QuerySet[DataSource]:
         return super().get_queryset(request).annotate(title_count=Count("titles"))
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
-        self._contributions = data_source_contributions()  # one set of queries for the whole list
-        return super().changelist_view(request, extra_context)
+    def get_list_display(self, request: HttpRequest) -> Any:
+        """The list's contributions column reads one set of counts made for this request: the admin
+        instance is shared by every thread of the process, so nothing of a request is kept on it."""
+        held = data_source_contributions()
+
+        @admin.display(description=_("contributed"))
+        def contributions(obj: DataSource) -> str:
+            return self._contributions_text(held.get(obj.pk, {}))
+
+        return [contributions if name == "contributions" else name for name in self.list_display]
 
     @admin.display(description=_("main source of"), ordering="title_count")
     def title_count(self, obj: "WithAnnotations[DataSource, _Counted]") -> int:
@@ -599,8 +606,10 @@ class DataSourceAdmin(CurationAdmin):  # history and locked fields (catalog/admi
     def contributions(self, obj: DataSource) -> str:
         """Every source's part, not only the titles it is the main source of: ggplot2movies gave ratings,
         MovieLens community ratings and alternate titles, Wikipedia summaries, TMDB and OMDb refreshes."""
-        held = getattr(self, "_contributions", None)
-        counts = (held if held is not None else data_source_contributions()).get(obj.pk, {})
+        return self._contributions_text(data_source_contributions().get(obj.pk, {}))
+
+    @staticmethod
+    def _contributions_text(counts: dict[str, int]) -> str:
         parts = [
             (counts.get("titles", 0), _("titles")),
             (counts.get("ratings", 0), _("ratings")),

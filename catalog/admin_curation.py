@@ -48,6 +48,13 @@ def _field_label(model: type[models.Model], name: str) -> str:
     return str(model_field.verbose_name) if isinstance(model_field, models.Field) else name
 
 
+def _filled(obj: Any, form: forms.ModelForm) -> list[str]:
+    """The curated fields an add form gave a value (not those left blank for providers to fill)."""
+    names = [n for n in curation.CURATED_FIELDS[curation.concrete(type(obj))] if n in form.fields]
+    values = curation.snapshots(type(obj), [obj.pk])[obj.pk].curated
+    return [n for n in names if values[n] not in (None, "", [], {})]
+
+
 class CurationAdmin(SimpleHistoryAdmin):
     """History (before/after, revert) and locked fields for a title, genre or data source admin."""
 
@@ -126,7 +133,8 @@ class CurationAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: forms.ModelForm, change: bool) -> None:
         """An unchanged form saves nothing. Otherwise the write is recorded once (form and genres
-        together) and, on a change, the fields that changed are locked."""
+        together) and the curator's fields are locked: on a change those that changed, on an addition
+        those the form filled (a refresh then notes TMDB's value beside what staff typed)."""
         if change and not form.has_changed():
             return
         recording = curation.recorded_change(obj, reason="admin", user=request.user)
@@ -143,8 +151,7 @@ class CurationAdmin(SimpleHistoryAdmin):
                 save_m2m()
             finally:
                 recording.__exit__(None, None, None)
-            if change:
-                curation.fields_lock(obj, result.fields, request.user)
+            curation.fields_lock(obj, result.fields if change else _filled(obj, form), request.user)
 
         form.save_m2m = save_m2m_then_record  # type: ignore[method-assign]
 

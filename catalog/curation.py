@@ -311,16 +311,17 @@ def history_record(model: type[models.Model], pks: Iterable[int], *, reason: str
 
 @contextmanager
 def curated_bulk_edit(
-    model: type[models.Model], pks: Iterable[int], names: Iterable[str], user: Any
+    model: type[models.Model], pks: Iterable[int], names: Iterable[str], user: Any, *, reason: str = "admin"
 ) -> Iterator[list[int]]:
-    """Around a staff edit of many rows at once (the admin's genre actions): the rows' history before and
-    after, and the fields locked as a curator's edit. Give only the rows the edit changes."""
+    """Around a staff edit of many rows at once (the admin's genre actions, hiding): the rows' history
+    before and after, and the fields `names` locked as a curator's edit. Give only the rows the edit
+    changes."""
     pks, names = list(pks), list(names)
     owner = owner_field(model)
     with transaction.atomic():
         history_baseline(model, pks)
         yield pks
-        history_record(model, pks, reason="admin", user=user)
+        history_record(model, pks, reason=reason, user=user)
         FieldLock.objects.bulk_create(
             [
                 FieldLock(**{f"{owner}_id": pk}, field=name, locked_by=user if _is_user(user) else None)

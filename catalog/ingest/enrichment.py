@@ -93,6 +93,7 @@ def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> 
     parameters = score_parameters(media_type=enrichment.media_type)
     with transaction.atomic():
         title = _title_for_update(enrichment, title_id=title_id, source=tmdb_source)
+        # One history record per refresh, written once the score is final (rescored below if need be).
         with curation.recorded_change(title, reason=curation.TMDB_REFRESH):
             _write(
                 title,
@@ -102,11 +103,11 @@ def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> 
                 omdb_source=omdb_source,
                 parameters=parameters,
             )
+            if title.score is None and (title.imdb_votes or title.critics_reviews or title.movielens_ratings):
+                # The first rated title of its kind: there were no parameters to score it with until now.
+                titles_rescore(media_type=title.media_type)
+                title.refresh_from_db(fields=["rating", "votes", "score", "score_source"])
         offers_replace(title, english.offers)  # where to watch: not curated, always TMDB's latest
-    if title.score is None and (title.imdb_votes or title.critics_reviews or title.movielens_ratings):
-        # The first rated title of its kind: there were no parameters to score it with until now.
-        titles_rescore(media_type=title.media_type)
-        title.refresh_from_db(fields=["rating", "votes", "score", "score_source"])
     return title
 
 
