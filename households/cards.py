@@ -24,6 +24,7 @@ class MemberReasons:
 @dataclass(frozen=True)
 class GroupPickCard(TitleCard):
     members: tuple[MemberReasons, ...] = ()
+    explanation: str | None = None  # every member's sentence, as the card shows it
 
 
 def member_reasons_of(
@@ -50,10 +51,14 @@ def group_pick_cards(
 ) -> list[GroupPickCard]:
     """A page of group picks as the group's page shows them (the viewer's own statuses: none is seen)."""
     cards = title_cards(found.titles, language=language, user=user)
-    return [
-        GroupPickCard(
-            **{f.name: getattr(card, f.name) for f in fields(card)},
-            members=tuple(member_reasons_of(found.reasons.get(card.id, {}), members, language=language)),
+    picks = []
+    for card in cards:
+        why = tuple(member_reasons_of(found.reasons.get(card.id, {}), members, language=language))
+        picks.append(
+            GroupPickCard(
+                **{f.name: getattr(card, f.name) for f in fields(card)},
+                members=why,
+                explanation="; ".join(w.explanation for w in why) or None,
+            )
         )
-        for card in cards
-    ]
+    return picks

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core.middleware import accepts_upload
-from web import views
+from web import groups, views
 from web.decorators import private
 
 app_name = "web"
@@ -18,6 +18,9 @@ urlpatterns = [
     path("title/<int:title_id>/undo/", views.title_undo, name="undo"),
     path("title/<int:title_id>/watched/", views.title_watched, name="watched"),
     path("for-you/", views.for_you, name="for_you"),
+    path("together/", groups.groups, name="groups"),
+    path("together/<int:household_id>/", groups.group, name="group"),
+    path("together/join/<str:code>/", groups.group_invitation, name="group_invitation"),
     path("lists/<slug:status>/", views.lists, name="lists"),
     path("stats/", views.stats, name="stats"),
     path("assistant/", views.assistant, name="assistant"),

@@ -33,6 +33,7 @@ EXPECTED = {
     "discovery": r"'pulp fiktion' +[\d.]+ +[\d.]+ +first: ",
     "enrichment": r"8 threads +8 +[\d.]+ +[\d.]+ ",
     "genres": r"summary: served min P [\d.]+ min R [\d.]+; without flags",
+    "households": r"3 +group: least misery +[\d.]+ +[\d.]+",
     "imdb_datasets": r"same files again: [\d,]+ lines .* 0 created, 0 updated",
     "library": r"same file again +100 rows in",
     "load": r"PASS: no duplicates, no lost updates",

@@ -232,6 +232,29 @@ def _group(suffix: str, method: str = "get") -> Callable[[World], None]:
     return check
 
 
+def _page_groups(w: World) -> None:
+    group = _owners_group(w)
+    assert "Owner&#x27;s sofa" not in w.browser.get("/together/").content.decode()
+    w.browser.post("/together/", {"action": "join", "code": "guessed-code"})
+    _owners_group_unchanged(w, group)
+
+
+def _page_group(w: World) -> None:
+    group = _owners_group(w)
+    assert w.browser.get(f"/together/{group.pk}/").status_code == 404
+    actions = ({"action": "leave"}, {"action": "renew"}, {"action": "remove", "member": w.other_member.pk})
+    for action in actions:
+        assert w.browser.post(f"/together/{group.pk}/", action).status_code == 404
+    _owners_group_unchanged(w, group)
+
+
+def _page_group_invitation(w: World) -> None:
+    group = _owners_group(w)
+    assert w.browser.get("/together/join/guessed-code/").status_code == 404
+    assert w.browser.post("/together/join/guessed-code/").status_code == 404
+    _owners_group_unchanged(w, group)
+
+
 ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "users/me": _me,
     "users/me/stats": _stats,
@@ -265,6 +288,9 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "title/<int:title_id>/mark/": _page_mark,
     "lists/<slug:status>/": _page_lists,
     "for-you/": _page_for_you,
+    "together/": _page_groups,
+    "together/<int:household_id>/": _page_group,
+    "together/join/<str:code>/": _page_group_invitation,
     "stats/": _page_stats,
     "assistant/": _page_assistant,
     "import/": _page_imports,

@@ -71,6 +71,7 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
             f"/title/{catalog['A Clockwork Orange'].pk}/",
             f"/title/{catalog['Pulp Fiction'].pk}/",
             "/for-you/",
+            "/together/",
             "/lists/seen/",
             "/lists/later/",
             "/lists/hidden/?media=tv",
