@@ -6,20 +6,21 @@ one with a short one. The scores are then combined by least misery: a title rank
 score, the mean breaking ties — a pick that one member would hate never rises because the others love it.
 bench/households.py measures it against a mean with a floor and a plain mean (README, "Households").
 
-Members without any usable history yet count for the exclusions only; when nobody has one, the picks are
-the best-rated titles none of them has marked.
+A title any member's hide rules cover is left out too. Members without any usable history yet count for the
+exclusions only; when nobody has one, the picks are the best-rated titles none of them has marked.
 """
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
-from django.db.models import F
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
-from library.models import Entry, Status
+from library.models import Entry, HideRule, Status
+from library.selectors import hide_rules_condition
 from recommendations.diversity import Candidate, diversify
 from recommendations.feedback import entry_signals, liked
 from recommendations.selectors import POOL, LearnedModel, Reason, learned_model
@@ -155,10 +156,11 @@ def group_picks(
     excluded = excluded_for(entries)
     tastes = [taste_of(model, pk, rows) for pk, rows in entries.items()]
     pool = combined_ranking(tastes, excluded, aggregation=aggregation)
-    pool = _visible(pool, media_type=media_type)
+    shown = _shown(media_type=media_type, member_ids=[m.pk for m in members])
+    pool = _visible(pool, shown)
     cold_start = not pool
     if cold_start:
-        pool = _popular_pool(media_type=media_type, excluded=excluded)
+        pool = _popular_pool(shown, excluded=excluded)
     nothing: frozenset = frozenset()
     candidates = [
         Candidate(
@@ -183,18 +185,22 @@ def group_picks(
     )
 
 
-def _visible(pool: list[tuple[int, float]], *, media_type: str) -> list[tuple[int, float]]:
-    """The pool without titles staff hid from the catalog (or of another media type)."""
-    shown = set(
-        Title.objects.filter(pk__in=[pk for pk, _s in pool], media_type=media_type, hidden=False).values_list(
-            "pk", flat=True
-        )
-    )
-    return [(pk, score) for pk, score in pool if pk in shown]
+def _shown(*, media_type: str, member_ids: list[int]) -> QuerySet[Title]:
+    """The titles the group may be shown: of this media type, not hidden by staff, nor by any member's hide
+    rules (a genre, a person, a period… that one of them never wants to see)."""
+    titles = Title.objects.filter(media_type=media_type, hidden=False)
+    condition = hide_rules_condition(HideRule.objects.filter(user_id__in=member_ids))
+    return titles if condition is None else titles.exclude(condition)
 
 
-def _popular_pool(*, media_type: str, excluded: set[int]) -> list[tuple[int, float]]:
-    titles = Title.objects.filter(media_type=media_type, hidden=False).exclude(pk__in=excluded)
+def _visible(pool: list[tuple[int, float]], shown: QuerySet[Title]) -> list[tuple[int, float]]:
+    """The pool without the titles the group may not be shown."""
+    allowed = set(shown.filter(pk__in=[pk for pk, _s in pool]).values_list("pk", flat=True))
+    return [(pk, score) for pk, score in pool if pk in allowed]
+
+
+def _popular_pool(shown: QuerySet[Title], *, excluded: set[int]) -> list[tuple[int, float]]:
+    titles = shown.exclude(pk__in=excluded)
     rows = titles.order_by(F("score").desc(nulls_last=True), "pk").values_list("pk", "score")
     return [(pk, score or 0.0) for pk, score in rows[:POOL]]
 

@@ -9,7 +9,7 @@ from accounts.models import User
 from catalog.models import Title
 from households.models import Household, Membership
 from households.picks import Aggregation, Taste, combined_ranking
-from library.models import Status
+from library.models import HideRule, Status
 from tests.clients import bearer_client
 from tests.factories import UserFactory
 
@@ -91,6 +91,16 @@ def test_a_group_without_history_gets_the_best_rated_titles_nobody_marked(
     assert body["cold_start"] is True
     assert [card["title"] for card in body["results"]] == ["Second"]
     assert body["results"][0]["members"] == []
+
+
+def test_a_members_hide_rule_holds_for_the_whole_group(world: dict, mark: Callable) -> None:
+    alice, bob = UserFactory(), UserFactory()
+    mark(alice, world["Heat"], rating=9)
+    mark(bob, world["Amélie"], rating=8)
+    Title.objects.filter(pk=world["Both"].pk).update(year=1960)
+    HideRule.objects.create(user=bob, kind=HideRule.Kind.BEFORE, value="1970", label="1970")
+    shown = [card["title"] for card in picks(alice, household(alice, bob))["results"]]
+    assert "Both" not in shown and "HeatOnly" in shown
 
 
 def test_bad_parameters_are_named() -> None:
