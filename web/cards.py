@@ -96,7 +96,7 @@ FeedBuilder = Callable[[QueryDict, dict[str, Any], User, str], Feed | None]
 
 
 def _discover_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: str) -> Feed | None:
-    form = DiscoverForm(query, language=language)
+    form = DiscoverForm(query, language=language, viewer=user)
     if not form.is_valid() or form.filters is None:
         return None
     titles = titles_discover(media_type=form.media_type, filters=form.filters, user=user, language=language)

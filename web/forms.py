@@ -22,7 +22,14 @@ from catalog.selectors import genres_of
 from core.api.throttling import client_address
 from core.names import language_name
 from core.parsing import MAX_ID, whole_number
-from discovery.filters import BOUNDS, DiscoveryFilters, SortBy, discovery_filters_from, keyword_query_from
+from discovery.filters import (
+    BOUNDS,
+    DiscoveryFilters,
+    SortBy,
+    discovery_filters_from,
+    keyword_query_from,
+    watch_filters_available,
+)
 from library.importers import AUTO
 from library.models import ImportJob, Status
 from library.validators import import_upload_check
@@ -141,9 +148,13 @@ class DiscoverForm(PageForm):
         ],
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
+    on_my_services = forms.BooleanField(label=_("On my services"), required=False)
 
-    def __init__(self, data: Any, *, language: str) -> None:
+    def __init__(self, data: Any, *, language: str, viewer: Any = None) -> None:
         super().__init__(data)
+        self.viewer = viewer
+        if not (watch_filters_available() and viewer is not None and viewer.is_authenticated):
+            del self.fields["on_my_services"]  # no where-to-watch data (no TMDB key), or nobody's services
         self.media_type = media_type_of(data)
         self.filters: DiscoveryFilters | None = None
         self.page_number = 1
@@ -169,12 +180,12 @@ class DiscoverForm(PageForm):
         data = {
             name: value
             for name, value in cleaned.items()
-            if name not in ("media", "languages", "page") and value not in (None, "", [])
+            if name not in ("media", "languages", "page") and value not in (None, "", [], False)
         }
         if cleaned.get("languages"):
             data["languages"] = [cleaned["languages"]]
         try:
-            self.filters = discovery_filters_from(data, media_type=self.media_type)
+            self.filters = discovery_filters_from(data, media_type=self.media_type, viewer=self.viewer)
         except ValidationError as exc:
             add_errors(self, exc)
         else:

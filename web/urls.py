@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core.middleware import accepts_upload
-from web import groups, views
+from web import groups, views, watching
 from web.decorators import private
 
 app_name = "web"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("import/", accepts_upload(views.import_history), name="import"),
     path("import/<int:job_id>/", views.import_report, name="import_report"),
     path("export/<slug:export_format>/", views.export, name="export"),
+    path("account/services/", watching.services, name="services"),
     path("about/", views.about, name="about"),
     path("account/signup/", private(views.signup), name="signup"),
     path("account/login/", private(views.login_page), name="login"),

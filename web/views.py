@@ -39,6 +39,7 @@ from core.pagination import Page, paginate
 from core.parsing import MAX_ID, whole_number
 from discovery.cards import title_cards, title_detail_card
 from discovery.describe import filter_chips
+from discovery.filters import watch_filters_available
 from discovery.services import discover_page, search_page, similar_page
 from library.exports import entries_json, letterboxd_csv
 from library.marks import entry_mark, entry_restore, entry_set_watched, entry_state
@@ -122,7 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @page
 def discover(request: HttpRequest) -> HttpResponse:
     language = request.LANGUAGE_CODE
-    form = DiscoverForm(request.GET, language=language)
+    form = DiscoverForm(request.GET, language=language, viewer=request.user)
     context: dict[str, Any] = {"form": form, "media_type": form.media_type, "cards": []}
     if form.is_valid() and form.filters is not None:
         result = discover_page(
@@ -628,7 +629,12 @@ def export(request: HttpRequest, export_format: str) -> HttpResponse:
 
 @page
 def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/about.html", {"sources": data_sources_used(), "sizes": catalog_size()})
+    context = {
+        "sources": data_sources_used(),
+        "sizes": catalog_size(),
+        "watch_available": watch_filters_available(),
+    }
+    return render(request, "web/about.html", context)
 
 
 @page

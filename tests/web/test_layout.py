@@ -78,6 +78,7 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
             "/stats/",
             "/assistant/",
             "/import/",
+            "/account/services/",
             "/about/",
             "/no-such-page/",
         ],

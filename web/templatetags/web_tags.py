@@ -3,14 +3,22 @@
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from catalog.selectors import EmbeddedCatalogEnd, embedded_catalog_end
+from core.names import country_name
 from library.models import Status
 from library.selectors import ratings_for
 from web.cards import ListCard, RatedCard, page_refills
 from web.marking import MarkNote, note_take
 
 register = template.Library()
+
+
+@register.filter
+def country_label(code: str) -> str:
+    """ "FR" → "France" / "France" in the page's language."""
+    return country_name(code, get_language() or "en")
 
 
 @register.filter
