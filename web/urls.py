@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core.middleware import accepts_upload
-from web import groups, views, watching
+from web import groups, trakt, views, watching
 from web.decorators import private
 
 app_name = "web"
@@ -27,6 +27,8 @@ urlpatterns = [
     path("import/", accepts_upload(views.import_history), name="import"),
     path("import/<int:job_id>/", views.import_report, name="import_report"),
     path("export/<slug:export_format>/", views.export, name="export"),
+    path("integrations/trakt/connect/", trakt.trakt_connect_page, name="trakt_connect"),
+    path("integrations/trakt/disconnect/", trakt.trakt_disconnect_page, name="trakt_disconnect"),
     path("account/services/", watching.services, name="services"),
     path("about/", views.about, name="about"),
     path("account/signup/", private(views.signup), name="signup"),

@@ -190,6 +190,16 @@ def _trakt(w: World) -> None:
     assert (owner.state, owner.access_token) == ("connected", "owner-access")
 
 
+def _page_trakt(w: World) -> None:
+    from integrations.models import TraktConnection
+
+    TraktConnection.objects.create(user=w.owner, state="connected", access_token="owner-access")
+    assert "owner-access" not in w.browser.get("/integrations/").content.decode()
+    w.browser.post("/integrations/trakt/connect/", {"push": "on"})
+    w.browser.post("/integrations/trakt/disconnect/")
+    assert TraktConnection.objects.get(user=w.owner).access_token == "owner-access"
+
+
 def _page_export(w: World) -> None:
     assert json.loads(w.browser.get("/export/json/").content)["entries"] == []
     assert w.movie.title_en not in w.browser.get("/export/letterboxd/").content.decode()
@@ -277,6 +287,8 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "chat/sessions/<int:session_id>": _session,
     "me/recommendations": _recommendations,
     "me/integrations/trakt": _trakt,
+    "integrations/trakt/connect/": _page_trakt,
+    "integrations/trakt/disconnect/": _page_trakt,
     "groups": _groups,
     "groups/join": _group_join,
     "groups/<int:household_id>": _group(""),
