@@ -204,6 +204,13 @@ def trakt_sync(*, connection_id: int) -> SyncResult | None:
             _("Trakt no longer accepts this connection (the access was revoked). Connect again."),
         )
         return None
+    except ProviderError as exc:
+        # Trakt down, slow or rate-limited past our retries: the account stays due for the next hourly run,
+        # and the dates pulled up to were not moved, so that run reads the same items again.
+        logger.warning("Trakt sync of connection %s: %s", connection.pk, exc)
+        connection.message = _("Trakt did not answer at the last sync; it is tried again within the hour.")
+        connection.save(update_fields=["message", "updated_at"])
+        return None
     result.seconds = time.perf_counter() - started
     connection.last_sync_at = timezone.now()
     connection.last_sync_seconds = result.seconds

@@ -254,3 +254,19 @@ def test_the_api_says_what_is_wrong_when_trakt_is_off_or_refuses(fake_trakt, set
     off = client.post("/me/integrations/trakt", {}, format="json")
     assert off.status_code == 400 and "not available" in str(off.json()["errors"])
     assert client.get("/me/integrations/trakt").json()["available"] is False
+
+
+def test_trakt_down_leaves_the_account_due_with_a_message(fake_trakt, settings) -> None:
+    settings.HTTP_RETRIES = 0
+    title = TitleFactory(tmdb_id=501)
+    fake_trakt.watch(_movie(title, 1), T0)
+    user = UserFactory()
+    connection = connected(user, fake_trakt, push=False)
+    fake_trakt.queue("/sync/last_activities", Reply(503, "", headers={"Content-Type": "text/html"}))
+    assert trakt_sync(connection_id=connection.pk) is None
+    connection.refresh_from_db()
+    assert connection.state == TraktConnection.State.CONNECTED and "tried again" in connection.message
+    assert trakt_connections_due() == [connection.pk]
+    assert trakt_sync(connection_id=connection.pk).created == 1  # the next run reads it all
+    connection.refresh_from_db()
+    assert connection.message == ""
