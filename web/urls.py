@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core.middleware import accepts_upload
-from web import groups, trakt, views, watching
+from web import groups, hidden, trakt, views, watching
 from web.decorators import private
 
 app_name = "web"
@@ -22,6 +22,7 @@ urlpatterns = [
     path("together/<int:household_id>/", groups.group, name="group"),
     path("together/join/<str:code>/", groups.group_invitation, name="group_invitation"),
     path("lists/<slug:status>/", views.lists, name="lists"),
+    path("hidden/", hidden.hidden, name="hidden"),
     path("stats/", views.stats, name="stats"),
     path("assistant/", views.assistant, name="assistant"),
     path("import/", accepts_upload(views.import_history), name="import"),

@@ -200,6 +200,17 @@ def _page_trakt(w: World) -> None:
     assert TraktConnection.objects.get(user=w.owner).access_token == "owner-access"
 
 
+def _page_hidden(w: World) -> None:
+    Entry.objects.filter(pk=w.entry.pk).update(status=Status.HIDDEN, rating=None)
+    page = w.browser.get("/hidden/").content.decode()
+    assert "<strong>1970</strong>" not in page  # the owner's rule
+    assert w.movie.title_en not in page  # the owner's hidden title
+    w.browser.post("/hidden/", {"remove": w.rule.pk})
+    w.browser.post("/hidden/", {"unhide": w.movie.pk})
+    assert Entry.objects.get(pk=w.entry.pk).status == Status.HIDDEN
+    Entry.objects.filter(pk=w.entry.pk).update(status=Status.SEEN, rating=9)
+
+
 def _page_export(w: World) -> None:
     assert json.loads(w.browser.get("/export/json/").content)["entries"] == []
     assert w.movie.title_en not in w.browser.get("/export/letterboxd/").content.decode()
@@ -308,6 +319,7 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "import/": _page_imports,
     "import/<int:job_id>/": _page_import,
     "export/<slug:export_format>/": _page_export,
+    "hidden/": _page_hidden,
 }
 
 

@@ -19,7 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from catalog.models import Person, Title
-from library.models import Entry, Status
+from library.models import Entry, HideRule, Status
 from tests.web.test_browser import chromium, log_in  # noqa: F401 (the module's browser, reused)
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,8 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
         Entry.objects.create(user=member, title=catalog[name], status=Status.SEEN, rating=rating)
     Entry.objects.create(user=member, title=catalog["La Haine"], status=Status.LATER)
     Entry.objects.create(user=member, title=catalog["The Godfather"], status=Status.HIDDEN)
+    HideRule.objects.create(user=member, kind="language", value="fr", label="fr")
+    HideRule.objects.create(user=member, kind="before", value="1960", label="1960")
     return Site(
         member=member,
         member_pages=[
@@ -75,6 +77,7 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
             "/lists/seen/",
             "/lists/later/",
             "/lists/hidden/?media=tv",
+            "/hidden/",
             "/stats/",
             "/assistant/",
             "/import/",
