@@ -11,8 +11,8 @@ random 20 % of their ≥ 4-star films are hidden as targets, the rest is their h
 They are drawn into random groups of two and of three (each user in one group of each size). For every
 group and ranking, ten picks none of the members has seen; a member is served when one of their own targets
 is among them. Figures: the share of members served (HR@10), and the share of groups where every member is
-(the least served member is what "nobody is miserable" means), for least misery, the mean with a floor,
-the plain mean, each member's own ten picks (a member alone: the ceiling for them, and what the others get
+(the least served member is what "nobody is miserable" means), for least misery, the mean with a floor (as
+served: every member's score above 0; and higher floors), the plain mean, each member's own ten picks (a member alone: the ceiling for them, and what the others get
 from those picks), and the most popular films.
 """
 
@@ -37,6 +37,7 @@ SEED = 20260201
 TARGET_SHARE = 0.2
 K = 10
 SMOKE_USERS = 12
+FLOORS = (0.05, 0.1, 0.2)  # beside the served one (households.picks.FLOOR, 0)
 
 Case = tuple[int, list[tuple[int, int]], set[int]]  # MovieLens user, history (title, rating 1-10), targets
 
@@ -114,6 +115,11 @@ def evaluate(cases: list[Case], *, size: int, seed: int) -> dict[str, tuple[floa
             ]
             for aggregation in Aggregation
         }
+        for floor in FLOORS:  # how high the floor under the mean may be
+            ranked = combined_ranking(
+                tastes, seen, aggregation=Aggregation.MEAN_WITH_FLOOR, limit=K, floor=floor
+            )
+            rankings[f"group: mean, floor {floor:g}"] = [pk for pk, _s in ranked]
         rankings["most popular"] = [pk for pk in most_popular if pk not in seen][:K]
         for name, picks in rankings.items():
             hits.setdefault(name, []).append([bool(targets & set(picks)) for _u, _h, targets in group])

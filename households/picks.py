@@ -2,9 +2,11 @@
 
 Each member's personal score comes from the recommender's learned neighbours (the same sums as their own
 "For you"), divided by their best candidate's score so that a member with a long history does not outweigh
-one with a short one. The scores are then combined by least misery: a title ranks by its lowest member
-score, the mean breaking ties — a pick that one member would hate never rises because the others love it.
-bench/households.py measures it against a mean with a floor and a plain mean (README, "Households").
+one with a short one. The scores are then combined by a mean with a floor: titles every member's taste
+speaks for (each member's score above zero) come first, by the members' mean score; a title some member's
+taste does not reach, or speaks against, only after them. Measured on pairs and trios of validation-fold
+community users (bench/households.py, README "Households"), it serves as many members as the plain mean
+and far more than least misery (the lowest member score first), which kept picking titles nobody loved.
 
 A title any member's hide rules cover is left out too. Members without any usable history yet count for the
 exclusions only; when nobody has one, the picks are the best-rated titles none of them has marked.
@@ -26,16 +28,18 @@ from recommendations.feedback import entry_signals, liked
 from recommendations.selectors import POOL, LearnedModel, Reason, learned_model
 
 MAX_REASONS = 3  # per member and pick
-FLOOR = 0.2  # the mean with a floor: a title some member scores below this share of their best comes last
+FLOOR = (
+    0.0  # the mean with a floor: a title some member scores no higher than this (of their best) comes after
+)
 
 
 class Aggregation(StrEnum):
     LEAST_MISERY = "least_misery"  # the lowest member score, then the mean
-    MEAN_WITH_FLOOR = "mean_with_floor"  # the mean, titles below FLOOR for someone after the others
+    MEAN_WITH_FLOOR = "mean_with_floor"  # the mean; titles not above FLOOR for someone after the others
     MEAN = "mean"
 
 
-DEFAULT_AGGREGATION = Aggregation.LEAST_MISERY
+DEFAULT_AGGREGATION = Aggregation.MEAN_WITH_FLOOR
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ def combined_ranking(
     *,
     aggregation: Aggregation = DEFAULT_AGGREGATION,
     limit: int = POOL,
+    floor: float = FLOOR,
 ) -> list[tuple[int, float]]:
     """The best `limit` titles for these members together (title id, combined score), best first.
 
@@ -117,11 +122,16 @@ def combined_ranking(
     if aggregation is Aggregation.LEAST_MISERY:
         primary, secondary = lowest, mean
     elif aggregation is Aggregation.MEAN_WITH_FLOOR:
-        primary, secondary = (lowest >= FLOOR).astype(np.float64), mean
+        primary, secondary = (lowest > floor).astype(np.float64), mean
     else:
         primary, secondary = mean, lowest
     order = np.lexsort((candidates, -secondary, -primary))[:limit]  # best first, ties by id
-    combined = primary if aggregation is not Aggregation.MEAN_WITH_FLOOR else mean
+    # One number per title that orders as the ranking does (diversification reads it): the floor's 0 or 1 plus
+    # the mean (at most 1), the lowest score plus a trace of the mean, or the mean.
+    weight = {Aggregation.LEAST_MISERY: 1e-3, Aggregation.MEAN_WITH_FLOOR: 1.0, Aggregation.MEAN: 0.0}[
+        aggregation
+    ]
+    combined = (primary if aggregation is not Aggregation.MEAN else mean) + weight * secondary
     return list(zip(candidates[order].tolist(), combined[order].tolist(), strict=True))
 
 

@@ -182,9 +182,10 @@ class HouseholdPicksApi(APIView):
         """List the group's picks: what the members can all watch tonight.
 
         Needs the access token of a member (404 `not_found` otherwise). Never a title any member has seen or
-        marked not interested (one on someone's watch-later list may come). Ranked by least misery: each
-        member's personal score (their best pick counting 1), the title's lowest among the members first,
-        then their mean. Each pick names, per member, up to three of their titles that led to it (`members`).
+        marked not interested (one on someone's watch-later list may come), nor one any member's hide rules
+        cover. Ranked by a mean with a floor: each member's personal score (their best pick counting 1);
+        titles every member's taste speaks for first, by the members' mean. Each pick names, per member, up to
+        three of their titles that led to it (`members`).
         `media_type` chooses movies (the default) or TV shows; paged with `page` and `page_size` (at most 200
         picks in all).
         """

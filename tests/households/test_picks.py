@@ -123,6 +123,12 @@ def test_the_three_aggregations_rank_as_documented() -> None:
         1,
     ]
     assert [pk for pk, _s in combined_ranking([a, b], set(), aggregation=Aggregation.MEAN)] == [3, 2, 1]
-    floor = combined_ranking([a, b], set(), aggregation=Aggregation.MEAN_WITH_FLOOR)
-    assert [pk for pk, _s in floor] == [2, 3, 1] or [pk for pk, _s in floor] == [2, 1, 3]
-    assert combined_ranking([a, b], {2}) == [(3, 0.1), (1, -0.2)]
+    assert [pk for pk, _s in combined_ranking([a, b], set(), floor=0.2)] == [2, 3, 1]
+    # as served: the mean, a title someone's taste speaks against (title 1) after the others
+    assert [pk for pk, _s in combined_ranking([a, b], {3})] == [2, 1]
+    ranked = combined_ranking([a, b], {2})
+    assert [pk for pk, _s in ranked] == [3, 1] and ranked[0][1] == pytest.approx(
+        1.55
+    )  # above the floor: 1 + the mean
+    loved_by_one = taste(1, [0, 0, 0, 0, 1.0])  # B's taste does not reach title 4: after every other
+    assert [pk for pk, _s in combined_ranking([loved_by_one, taste(2, [0, 0.1, 0, 0, 0])], set())] == [1, 4]
