@@ -211,6 +211,15 @@ def _page_hidden(w: World) -> None:
     Entry.objects.filter(pk=w.entry.pk).update(status=Status.SEEN, rating=9)
 
 
+def _page_services(w: World) -> None:
+    w.owner.watch_country, w.owner.watch_services = "BE", ["ownersservice"]
+    w.owner.save()
+    assert "ownersservice" not in w.browser.get("/account/services/").content.decode()
+    w.browser.post("/account/services/", {"country": "FR"})
+    w.owner.refresh_from_db()
+    assert (w.owner.watch_country, w.owner.watch_services) == ("BE", ["ownersservice"])
+
+
 def _page_export(w: World) -> None:
     assert json.loads(w.browser.get("/export/json/").content)["entries"] == []
     assert w.movie.title_en not in w.browser.get("/export/letterboxd/").content.decode()
@@ -320,6 +329,7 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "import/<int:job_id>/": _page_import,
     "export/<slug:export_format>/": _page_export,
     "hidden/": _page_hidden,
+    "account/services/": _page_services,
 }
 
 
