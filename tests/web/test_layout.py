@@ -74,6 +74,8 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
             f"/title/{catalog['Pulp Fiction'].pk}/",
             "/for-you/",
             "/together/",
+            "/account/services/",
+            "/hidden/",
             "/lists/seen/",
             "/lists/later/",
             "/lists/hidden/?media=tv",
