@@ -22,6 +22,7 @@ from catalog.ingest.clients import get_tmdb_client, tmdb_is_configured
 from catalog.ingest.clients.types import TmdbPage
 from catalog.ingest.enrichment import Enrichment, TitleKeys, enrichment_apply, enrichments_fetch
 from catalog.models import Genre, MediaType, Title, TitleNeighbour
+from catalog.offers import services_in
 from catalog.search import titles_search
 from core.exceptions import ProviderError
 
@@ -70,6 +71,12 @@ class TitleFilters(Protocol):
     def people(self) -> tuple[str, ...]: ...
     @property
     def sort_by(self) -> str: ...
+    @property
+    def watch_region(self) -> str: ...  # "On my services": a country, service keys, kinds of offer
+    @property
+    def watch_services(self) -> tuple[str, ...]: ...
+    @property
+    def watch_kinds(self) -> tuple[str, ...]: ...
 
 
 def discover_params(filters: TitleFilters, *, media_type: str) -> dict[str, str | int | float] | None:
@@ -109,7 +116,25 @@ def discover_params(filters: TitleFilters, *, media_type: str) -> dict[str, str 
         params["with_runtime.gte"] = filters.runtime_min
     if filters.runtime_max is not None:
         params["with_runtime.lte"] = filters.runtime_max
+    if filters.watch_region and filters.watch_services:
+        providers = _provider_ids(filters.watch_region, filters.watch_services)
+        if not providers:
+            return None
+        # TMDB ignores with_watch_providers unless watch_region is set.
+        params["watch_region"] = filters.watch_region
+        params["with_watch_providers"] = "|".join(str(pk) for pk in providers)
+        params["with_watch_monetization_types"] = "|".join(filters.watch_kinds or ("flatrate",))
     return params
+
+
+def _provider_ids(region: str, services: tuple[str, ...]) -> list[int]:
+    """TMDB's provider ids of these services in the country (every id of a brand); none when TMDB cannot
+    list them now."""
+    try:
+        listed = services_in(region)
+    except ProviderError:
+        return []
+    return sorted(pk for service in listed if service.brand in services for pk in service.provider_ids)
 
 
 def discover_top_up(*, media_type: str, filters: TitleFilters, unseen: QuerySet[Title], wanted: int) -> int:

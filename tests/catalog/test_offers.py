@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from catalog.ingest.clients.tmdb import parse_watch_offers
 from catalog.ingest.enrichment import title_refresh
+from catalog.ingest.genres import genres_import
 from catalog.models import TitleOffer
 from catalog.offers import brand_of, offers_current, offers_purge, services_in, title_offers
-from tests.factories import TitleFactory
+from tests.clients import bearer_client
+from tests.factories import TitleFactory, UserFactory
 from tests.fakes.tmdb import FakeTitle, FakeTmdb
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,28 @@ def test_services_of_a_country_group_a_brands_ids_and_need_a_key(fake_tmdb: Fake
     settings.TMDB_API_KEY = ""
     settings.TMDB_READ_TOKEN = ""
     assert services_in("DE") == []
+
+
+def test_on_my_services_tops_up_from_tmdb_discover_with_the_services_ids_and_region(
+    fake_tmdb: FakeTmdb, fake_world
+) -> None:
+    """The local catalog holds nothing on the member's services: TMDB /discover is asked with the
+    service's every id and the country (without watch_region TMDB would ignore the providers), the titles
+    come back with their offers, and the feed shows exactly those."""
+    genres_import(live=False)
+    world = fake_world(12, 0, years=range(2019, 2024))
+    on_amazon = {t.tmdb_id for t in world[::3]}
+    for fake in world:
+        fake.vote_count = 5000
+        fake.offers = {"FR": {"flatrate": [119]}} if fake.tmdb_id in on_amazon else {"FR": {"rent": [9]}}
+    fake_tmdb.add(*world)
+    member = UserFactory(watch_country="FR", watch_services=["amazonprimevideo"])
+    response = bearer_client(member).post(
+        "/movies/search-by-filters", {"on_my_services": True}, format="json"
+    )
+    assert response.status_code == 200
+    assert {card["tmdb_id"] for card in response.json()["results"]} == on_amazon
+    asked = [r for r in fake_tmdb.requests if r.path == "/discover/movie"]
+    assert asked and asked[0].arg("watch_region") == "FR"
+    assert asked[0].arg("with_watch_providers") == "9|119"
+    assert asked[0].arg("with_watch_monetization_types") == "flatrate"
