@@ -16,12 +16,19 @@ from discovery.api.serializers import card_data
 from discovery.cards import TitleCard
 from households.cards import member_reasons_of
 from households.models import Household
+from recommendations.api.serializers import ReasonOutputSerializer
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("A household", value={"name": "Flat 4B"}, request_only=True)],
+)
 class HouseholdInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=80, help_text="What the members call the group.")
 
 
+@extend_schema_serializer(
+    examples=[OpenApiExample("An invitation", value={"code": "q3L9xv0aTz1k"}, request_only=True)],
+)
 class JoinInputSerializer(serializers.Serializer):
     code = serializers.CharField(
         max_length=32, help_text="The invitation code (the end of the invitation link)."
@@ -89,7 +96,9 @@ class MemberReasonOutputSerializer(serializers.Serializer):
 
     member_id = serializers.IntegerField()
     username = serializers.CharField()
-    reasons = serializers.ListField(child=serializers.DictField(), help_text="`title_id` and `title`.")
+    reasons = ReasonOutputSerializer(
+        many=True, help_text="Up to three of the member's titles, strongest first."
+    )
     explanation = serializers.CharField()
 
 
