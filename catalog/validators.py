@@ -5,6 +5,7 @@ is refused where it is typed, on its field, in words."""
 import datetime
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import pycountry
@@ -47,6 +48,7 @@ def imdb_id_error(value: str | None) -> str | None:
     return None
 
 
+@cache  # a few hundred codes, checked for every title a loader writes
 def is_language_code(code: str) -> bool:
     """ISO 639-1 (two letters) or 639-2/3 (three), lowercase, or one of TMDB's own."""
     if code in EXTRA_LANGUAGES:
@@ -65,6 +67,7 @@ def language_error(value: str) -> str | None:
     return None
 
 
+@cache
 def is_country_code(code: str) -> bool:
     """ISO 3166-1 alpha-2, uppercase, current or former (SU, YU: films were made there)."""
     if code in EXTRA_COUNTRIES:
@@ -147,6 +150,70 @@ def _release_date_errors(values: Any, add: Any) -> None:
             _("The release date (%(date)s) is not in the title's year (%(year)d).")
             % {"date": date.isoformat(), "year": year},
         )
+
+
+YEAR_FIELDS = ("year", "first_air_year", "last_air_year")
+NAME_LIST_FIELDS = ("directors", "writers", "cast", "alternate_titles")
+TV_ONLY_FIELDS = ("first_air_year", "last_air_year", "number_of_seasons")
+
+
+def title_values_repair(values: dict[str, Any]) -> list[str]:
+    """What a bulk writer (the embedded load, the TMDB refresh) is about to store, made acceptable to
+    `title_errors` in place, without a model instance or `full_clean` per row: an implausible year, a
+    malformed IMDb id or language goes (None or blank), a list keeps its valid items. Only the fields
+    present are checked (a refresh writes some of them). Returns the fields changed, for the writer to
+    count; no value the admin would refuse is stored."""
+    repaired: list[str] = []
+
+    def fix(name: str, value: Any) -> None:
+        values[name] = value
+        repaired.append(name)
+
+    last = latest_year()
+    for name in YEAR_FIELDS:
+        year = values.get(name)
+        if year is not None and not FIRST_FILM_YEAR <= year <= last:
+            fix(name, None)
+    date = values.get("release_date")
+    if "year" in repaired and date is not None:
+        if FIRST_FILM_YEAR <= date.year <= last:
+            values["year"] = date.year  # the date says which year was meant
+        else:
+            fix("release_date", None)  # as wrong as the year
+    imdb_id = values.get("imdb_id")
+    if imdb_id and imdb_id_error(imdb_id):
+        fix("imdb_id", None)
+    language = values.get("original_language")
+    if language and not is_language_code(language):
+        fix("original_language", "")
+    if "countries" in values and countries_error(values["countries"]):
+        codes = values["countries"]
+        kept = codes if isinstance(codes, list) else []
+        fix("countries", [c for c in kept if isinstance(c, str) and is_country_code(c)])
+    for name in NAME_LIST_FIELDS:
+        if name in values and names_error(values[name]):
+            names = values[name]
+            names = names if isinstance(names, list) else [names]
+            fix(name, [n for n in names if isinstance(n, str) and n.strip()])
+    _repair_media_type(values, fix)
+    date, year = values.get("release_date"), values.get("year")
+    if date is not None and year is not None and date.year != year:
+        fix("release_date", None)  # the year is what lists filter and sort on: it stays
+    return repaired
+
+
+def _repair_media_type(values: dict[str, Any], fix: Any) -> None:
+    from catalog.models import MediaType
+
+    if values.get("media_type") == MediaType.MOVIE:
+        for name in TV_ONLY_FIELDS:
+            if values.get(name) is not None:
+                fix(name, None)
+        return
+    first, last = values.get("first_air_year"), values.get("last_air_year")
+    no_first = first is None and "first_air_year" in values
+    if last is not None and (no_first or (first is not None and last < first)):
+        fix("last_air_year", None)
 
 
 def split_names(text: str) -> list[str]:

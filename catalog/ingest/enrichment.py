@@ -26,6 +26,7 @@ from catalog.ingest.sources import data_source_sync
 from catalog.models import DataSource, Genre, MediaType, Title
 from catalog.offers import offers_replace
 from catalog.ranking import ScoreParameters, ranking_values, score_parameters, titles_rescore
+from catalog.validators import title_values_repair
 from core.exceptions import ProviderError, ProviderNotFound, ProviderUnavailable
 from core.tasks import send_later
 
@@ -126,6 +127,17 @@ def _write(
     if enrichment.ratings is not None and omdb_source is not None:
         values |= _omdb_values(enrichment.ratings, omdb_source, values["provenance"])
     values[curation.GENRES] = [g.pk for g in genres]
+    checked = dict(values)
+    if title.media_type == MediaType.TV:  # its first air year follows its year (below)
+        checked["first_air_year"] = checked.get("year", title.year)
+    refused = [name for name in title_values_repair(checked) if name in values]
+    if refused:  # what the admin would refuse is not stored: the title keeps what it had
+        logger.warning("Refresh of title %s: refused values kept out: %s", title.pk, ", ".join(refused))
+        for name in refused:
+            if checked[name] in (None, "", []):
+                del values[name]
+            else:  # a list keeps its valid items
+                values[name] = checked[name]
     allowed = curation.apply_provider_values(title, values, curation.TMDB_REFRESH, locked=locked)
     if title.media_type == MediaType.TV and "first_air_year" not in locked:
         title.first_air_year = title.year

@@ -47,6 +47,7 @@ from catalog.models import DataSource, Genre, MediaType, Title, TitleNeighbour, 
 from catalog.ranking import titles_rescore
 from catalog.signals import community_ratings_read
 from catalog.text import title_key
+from catalog.validators import title_values_repair
 
 BATCH_SIZE = 500
 
@@ -60,6 +61,7 @@ class SourceCounts:
     matched: int = 0
     skipped: int = 0
     links_changed: int = 0
+    repaired: Counter[str] = field(default_factory=Counter)  # field → values the validators refused
 
 
 @dataclass
@@ -445,6 +447,8 @@ class _Upserter:
         wanted_links: dict[int, list[int]] = {}
         new_titles: list[tuple[Title, list[int]]] = []
         for values, genre_ids in batch:
+            # What the admin would refuse is never stored: cheap checks of the fields validators cover.
+            self.counts.repaired.update(title_values_repair(values))
             title = existing.get(self._key_of(values))
             if title is None:
                 title = Title(**values)

@@ -19,6 +19,7 @@ class ImdbImportReport:
     fr_titles: int = 0  # French titles given to new titles or filled into existing ones
     fr_rows: int = 0  # region-FR rows found in title.akas
     skipped: Counter[str] = field(default_factory=Counter)  # reason → count
+    repaired: Counter[str] = field(default_factory=Counter)  # field → values the validators refuse, dropped
     unknown_genres: Counter[str] = field(default_factory=Counter)
     elapsed: float = 0.0
     seconds: dict[str, float] = field(default_factory=dict)  # per phase: each file's staging, merge, rescore

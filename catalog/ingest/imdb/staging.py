@@ -14,7 +14,8 @@ from django.db import connection, transaction
 from catalog.genres import SOURCE_GENRES, tmdb_genre_ids
 from catalog.ingest.imdb.reader import BASICS, NULL, TsvFile, parse_int, parse_text, progress_bar
 from catalog.ingest.imdb.report import ImdbImportReport
-from catalog.models import MediaType, search_columns
+from catalog.models import MediaType, is_imdb_id, search_columns
+from catalog.validators import FIRST_FILM_YEAR, latest_year
 from core.db import bulk_insert
 
 KEPT_TYPES = {"movie": MediaType.MOVIE, "tvSeries": MediaType.TV, "tvMiniSeries": MediaType.TV}
@@ -169,6 +170,7 @@ def stage_basics(
     genre_ids = _GenreMapper(report)
     pending: list[_BasicsRow] = []
     seq = 0
+    first_year, last_year = FIRST_FILM_YEAR, latest_year()  # the validators' bounds (catalog/validators.py)
     with transaction.atomic(), progress_bar(basics.size, basics.path.name, progress=progress) as bar:
         for fields in basics.rows(bar):
             media_type = KEPT_TYPES.get(fields[kind])
@@ -185,14 +187,24 @@ def stage_basics(
             if not title_en:
                 report.skipped["no title"] += 1
                 continue
+            if not is_imdb_id(fields[tconst]):
+                report.skipped["malformed IMDb id"] += 1
+                continue
+            year, end_year = parse_int(fields[start]), parse_int(fields[end])
+            if year is not None and not first_year <= year <= last_year:
+                report.repaired["year"] += 1
+                year = None
+            if end_year is not None and (year is None or not year <= end_year <= last_year):
+                report.repaired["last_air_year"] += media_type == MediaType.TV  # a movie's is not kept
+                end_year = None
             pending.append(
                 _BasicsRow(
                     tconst=fields[tconst],
                     media_type=media_type,
                     title_en=title_en,
                     original_title=parse_text(fields[original]),
-                    year=parse_int(fields[start]),
-                    end_year=parse_int(fields[end]),
+                    year=year,
+                    end_year=end_year,
                     runtime=parse_int(fields[runtime]),
                     genre_ids=genre_ids(media_type, fields[genres]),
                 )

@@ -61,6 +61,9 @@ class Command(BaseCommand):
         if report.skipped:
             skipped = ", ".join(f"{reason} {count:,}" for reason, count in report.skipped.most_common())
             self.stdout.write(f"Skipped: {skipped}.")
+        if report.repaired:
+            dropped = ", ".join(f"{name} {count:,}" for name, count in report.repaired.most_common())
+            self.stdout.write(f"Values the validators refuse, left empty: {dropped}.")
         if report.unknown_genres:
             unknown = ", ".join(f"{name} ({count:,})" for name, count in report.unknown_genres.most_common())
             self.stdout.write(

@@ -64,6 +64,12 @@ class Command(BaseCommand):
                 f"{key:<20} {c.read:>7} {c.created:>8} {c.updated:>8} {c.unchanged:>9} "
                 f"{c.matched:>8} {c.skipped:>8}"
             )
+        for key, c in report.counts.items():
+            if c.repaired:
+                fields = ", ".join(f"{name} {count}" for name, count in c.repaired.most_common())
+                self.stdout.write(
+                    self.style.WARNING(f"{key}: values the validators refuse, not stored: {fields}.")
+                )
         for note in report.notes:
             self.stdout.write(self.style.WARNING(note))
         totals = catalog_counts()
