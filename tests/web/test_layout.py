@@ -19,7 +19,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
 from catalog.models import Person, Title
+from households.services import household_create, household_join
 from library.models import Entry, HideRule, Status
+from tests.factories import UserFactory
 from tests.web.test_browser import chromium, log_in  # noqa: F401 (the module's browser, reused)
 
 log = logging.getLogger(__name__)
@@ -63,6 +65,8 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
     Entry.objects.create(user=member, title=catalog["The Godfather"], status=Status.HIDDEN)
     HideRule.objects.create(user=member, kind="language", value="fr", label="fr")
     HideRule.objects.create(user=member, kind="before", value="1960", label="1960")
+    group = household_create(owner=member, name="Salon du 4e étage")
+    household_join(user=UserFactory(username="camille-et-dominique"), code=group.invite_code)
     return Site(
         member=member,
         member_pages=[
@@ -74,6 +78,7 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
             f"/title/{catalog['Pulp Fiction'].pk}/",
             "/for-you/",
             "/together/",
+            f"/together/{group.pk}/",
             "/account/services/",
             "/hidden/",
             "/lists/seen/",
