@@ -15,6 +15,13 @@ rated; HR@10 is the share of users with at least one target among them, NDCG@10 
 figures to tune parameters on, leaving the reserved users for the final measure. The evaluation is repeated
 on `--splits` random splits (5 by default; seeds 20260101, 20260102, …), each printed, then their mean:
 which 20 % of 134 users' films are hidden moves the ratio by up to 0.4 from one split to the next.
+
+Each setting of the "familiar ↔ adventurous" dial (0 to 4) is evaluated as served, beside plain EASE (the
+model undiversified, without popularity debiasing): NDCG@10 and HR@10, the share of picks outside the 500
+most-rated films, how many distinct films are recommended across the users, and intra-list diversity (1 -
+the mean genre-and-director similarity of the ten picks' pairs). Against plain EASE the comparison is paired
+(the same users and targets): the mean per-user NDCG@10 difference with its 95 % confidence interval, over
+every user of every split.
 """
 
 from bench.common import api_client, arguments, percentiles, prepare_database  # first: it sets Django up
@@ -37,8 +44,9 @@ from accounts.models import User
 from catalog.ingest.embedded import EmbeddedPaths, read_movielens_ratings
 from catalog.models import MediaType, Title
 from library.models import Entry, Status
-from recommendations.models import CommunityRating
-from recommendations.selectors import recommendations_page, user_scores
+from recommendations.diversity import Candidate, intra_list_diversity
+from recommendations.models import Adventurousness, CommunityRating
+from recommendations.selectors import learned_model, recommendations_page, user_scores
 from recommendations.services import community_ratings_sync, recommender_train
 
 SEED = 20260101
@@ -48,6 +56,8 @@ LATENCY_ENTRIES = 2_000
 LATENCY_CALLS = 100
 SMOKE_USERS = 20  # evaluation users of a smoke run
 SMOKE_LATENCY_ENTRIES = 50
+POPULAR_HEAD = 500  # "the most-rated films": picks outside them reach beyond the blockbusters
+PLAIN = "plain EASE (undiversified, no debiasing)"
 EVAL_PREFIX = "bench-rec-eval-"
 BENCH_USERS = "bench-rec"  # every user this script makes
 
@@ -79,16 +89,19 @@ def main() -> None:
     )
 
     ratios: dict[str, list[float]] = {}
+    per_user: dict[str, list[float]] = {}  # NDCG@10 of every user of every split, in the same order
     try:
         for seed in range(SEED, SEED + args.splits):
             cases = evaluation_cases(path, fold=args.fold, seed=seed)[: SMOKE_USERS if args.smoke else None]
             print(f"evaluation users: {len(cases)} (MovieLens userId % 5 == {args.fold}), seed {seed}")
-            for name, ratio in evaluate(cases).items():
+            for name, (ratio, ndcgs) in evaluate(cases).items():
                 ratios.setdefault(name, []).append(ratio)
+                per_user.setdefault(name, []).extend(ndcgs)
         if args.splits > 1:
             print(f"NDCG@10 against most popular over {args.splits} splits (mean, then each):")
             for name, values in ratios.items():
-                print(f"  {name:<36} {np.mean(values):6.3f}x   " + " ".join(f"{v:.3f}" for v in values))
+                print(f"  {name:<44} {np.mean(values):6.3f}x   " + " ".join(f"{v:.3f}" for v in values))
+        paired_against_plain(per_user)
     finally:
         User.objects.filter(username__startswith=EVAL_PREFIX).delete()
         if args.fold:  # put the full community data back
@@ -128,8 +141,28 @@ def hit_and_ndcg(picks: list[int], targets: set[int]) -> tuple[float, float]:
     return float(bool(gains)), sum(gains) / ideal
 
 
-def evaluate(cases: list[tuple[int, list[tuple[int, int]], set[int]]]) -> dict[str, float]:
-    """Prints HR@10 and NDCG@10 of each recommender; returns their NDCG@10 against most popular."""
+def paired_against_plain(per_user: dict[str, list[float]]) -> None:
+    """Each recommender's NDCG@10 against plain EASE's for the same users and targets: the mean difference,
+    relative to plain EASE's mean, with a 95 % confidence interval (normal approximation)."""
+    plain = np.array(per_user[PLAIN])
+    print(f"paired against {PLAIN}, {len(plain)} user-splits: mean NDCG@10 difference [95 % CI], relative")
+    for name, values in per_user.items():
+        if name == PLAIN:
+            continue
+        diff = np.array(values) - plain
+        half = 1.96 * diff.std(ddof=1) / math.sqrt(len(diff)) if len(diff) > 1 else float("nan")
+        base = plain.mean()
+        print(
+            f"  {name:<44} {diff.mean():+.4f} [{diff.mean() - half:+.4f}, {diff.mean() + half:+.4f}]   "
+            f"{diff.mean() / base:+.1%} [{(diff.mean() - half) / base:+.1%}, {(diff.mean() + half) / base:+.1%}]"
+        )
+
+
+def evaluate(
+    cases: list[tuple[int, list[tuple[int, int]], set[int]]],
+) -> dict[str, tuple[float, list[float]]]:
+    """Prints HR@10, NDCG@10 and the reach of each recommender; returns per recommender its NDCG@10 against
+    most popular and each user's NDCG@10."""
     movies = Title.objects.filter(media_type=MediaType.MOVIE)
     popularity = Counter(
         CommunityRating.objects.filter(title__media_type=MediaType.MOVIE).values_list("title_id", flat=True)
@@ -140,38 +173,59 @@ def evaluate(cases: list[tuple[int, list[tuple[int, int]], set[int]]]) -> dict[s
     def top(ranking: list[int], history: set[int]) -> list[int]:
         return [pk for pk in ranking if pk not in history][:K]
 
-    scores: dict[str, list[tuple[float, float]]] = {
-        name: []
-        for name in (
-            "most popular",
-            "vote-weighted rating",
-            "ours: EASE + content, as served",
-            "ours: undiversified",
+    model = learned_model(media_type=MediaType.MOVIE)
+    head = set(most_popular[:POPULAR_HEAD])
+    nothing: frozenset = frozenset()
+
+    def diversity(picks: list[int]) -> float:
+        return intra_list_diversity(
+            [
+                Candidate(pk, 0.0, model.genres.get(pk, nothing), model.directors.get(pk, nothing))
+                for pk in picks
+            ]
         )
-    }
+
+    dial = {a: f"ours as served, dial {a.value} ({a.label})" for a in Adventurousness}
+    names = ["most popular", "vote-weighted rating", PLAIN, *dial.values()]
+    picked: dict[str, list[list[int]]] = {name: [] for name in names}
+    scores: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for user_id, history, targets in cases:
         seen = {pk for pk, _r in history}
-        scores["most popular"].append(hit_and_ndcg(top(most_popular, seen), targets))
-        scores["vote-weighted rating"].append(hit_and_ndcg(top(vote_weighted, seen), targets))
         user = User.objects.create(
             username=f"{EVAL_PREFIX}{user_id}", email=f"{EVAL_PREFIX}{user_id}@example.org"
         )
         Entry.objects.bulk_create(
             [Entry(user=user, title_id=pk, status=Status.SEEN, rating=rating) for pk, rating in history]
         )
-        served = recommendations_page(user=user, media_type=MediaType.MOVIE, page=1, page_size=K)
-        scores["ours: EASE + content, as served"].append(hit_and_ndcg([t.pk for t in served.titles], targets))
-        raw = [pk for pk, _score in user_scores(user=user, media_type=MediaType.MOVIE, limit=K).ranked]
-        scores["ours: undiversified"].append(hit_and_ndcg(raw, targets))
+        picked["most popular"].append(top(most_popular, seen))
+        picked["vote-weighted rating"].append(top(vote_weighted, seen))
+        raw = user_scores(user=user, media_type=MediaType.MOVIE, limit=K).ranked
+        picked[PLAIN].append([pk for pk, _score in raw])
+        for setting, name in dial.items():
+            served = recommendations_page(
+                user=user, media_type=MediaType.MOVIE, page=1, page_size=K, adventurousness=setting
+            )
+            picked[name].append([t.pk for t in served.titles])
+        for name in names:
+            scores[name].append(hit_and_ndcg(picked[name][-1], targets))
     baseline = np.mean([n for _h, n in scores["most popular"]])
-    print(f"{'recommender':<36} {'HR@10':>7} {'NDCG@10':>8} {'vs popular':>10}")
-    ratios = {}
+    print(
+        f"{'recommender':<44} {'HR@10':>6} {'NDCG@10':>8} {'vs popular':>10} {'beyond 500':>10} "
+        f"{'distinct':>8} {'ILD':>6}"
+    )
+    results = {}
     for name, values in scores.items():
         hr, ndcg = np.mean([h for h, _n in values]), np.mean([n for _h, n in values])
-        ratios[name] = float(ndcg / baseline)
-        print(f"{name:<36} {hr:7.3f} {ndcg:8.4f} {ratios[name]:9.3f}x")
+        lists = picked[name]
+        beyond = np.mean([pk not in head for picks in lists for pk in picks])
+        distinct = len({pk for picks in lists for pk in picks})
+        ild = np.mean([diversity(picks) for picks in lists])
+        results[name] = (float(ndcg / baseline), [n for _h, n in values])
+        print(
+            f"{name:<44} {hr:6.3f} {ndcg:8.4f} {results[name][0]:9.3f}x {beyond:10.3f} {distinct:8d} {ild:6.3f}"
+        )
     User.objects.filter(username__startswith=EVAL_PREFIX).delete()  # the next split makes them again
-    return ratios
+    return results
 
 
 class QueryCount:

@@ -29,14 +29,22 @@ def reason_links(reasons: list[Reason], *, language: str) -> list[ReasonLink]:
     return [ReasonLink(title_id=r.title.pk, title=localized_title(r.title, language)) for r in reasons]
 
 
-def explanation_of(reasons: list[Reason], *, language: str) -> str | None:
-    """ "Because you liked …" when the user rated every one of them well, else "Because you watched …"."""
+def explanation_of(reasons: list[Reason], *, language: str, against: Reason | None = None) -> str | None:
+    """ "Because you liked …" when the user rated every one of them well, else "Because you watched …";
+    then, when a title they turned down counted against the pick, a sentence saying so."""
     if not reasons:
         return None
     titles = join_titles([localized_title(r.title, language) for r in reasons])
     if all(r.rating is not None and r.rating >= LIKED_RATING for r in reasons):
-        return _("Because you liked %(titles)s") % {"titles": titles}
-    return _("Because you watched %(titles)s") % {"titles": titles}
+        because = _("Because you liked %(titles)s") % {"titles": titles}
+    else:
+        because = _("Because you watched %(titles)s") % {"titles": titles}
+    if against is None:
+        return because
+    lowered = _("%(title)s, which is not for you, counted against it") % {
+        "title": localized_title(against.title, language)
+    }
+    return f"{because}. {lowered}"
 
 
 def join_titles(titles: list[str]) -> str:
@@ -55,7 +63,9 @@ def recommendation_cards(
         RecommendationCard(
             **{f.name: getattr(card, f.name) for f in fields(card)},
             reasons=tuple(reason_links(found.reasons.get(card.id, []), language=language)),
-            explanation=explanation_of(found.reasons.get(card.id, []), language=language),
+            explanation=explanation_of(
+                found.reasons.get(card.id, []), language=language, against=found.against.get(card.id)
+            ),
         )
         for card in cards
     ]

@@ -1,5 +1,8 @@
 """Maximal marginal relevance over genres and directors: ten picks, not ten near-copies of one film.
 
+Calibrated to the user's own reach too: given a share of less-known titles to aim for (from the user's own
+history and their "familiar ↔ adventurous" setting), each run of ten picks holds at least that share of
+them; the slots are filled as late in the run as they can be, so the best-ranked picks still come first.
 Greedy, so the first n picks never depend on how many are asked for: pages stay consistent.
 """
 
@@ -21,10 +24,12 @@ class Candidate:
     relevance: float
     genres: frozenset[int]
     directors: frozenset[str]
+    obscure: bool = False  # outside the most-rated titles
 
 
-def diversify(candidates: Sequence[Candidate], count: int) -> list[int]:
-    """The pks of up to `count` candidates, in picking order."""
+def diversify(candidates: Sequence[Candidate], count: int, *, obscure_share: float = 0.0) -> list[int]:
+    """The pks of up to `count` candidates, in picking order; in each run of WINDOW, at least
+    round(`obscure_share` x WINDOW) obscure ones while there are any."""
     n = len(candidates)
     count = min(count, n)
     if count == 0:
@@ -41,6 +46,8 @@ def diversify(candidates: Sequence[Candidate], count: int) -> list[int]:
         if candidate.genres:
             genre_members[candidate.genres].append(i)
 
+    obscure = np.array([c.obscure for c in candidates], dtype=bool)
+    obscure_in_window = 0
     picked: list[int] = []
     closest = np.zeros(n)  # each candidate's highest similarity to a pick so far
     available = np.ones(n, dtype=bool)
@@ -50,11 +57,17 @@ def diversify(candidates: Sequence[Candidate], count: int) -> list[int]:
         if position % WINDOW == 0:
             in_window.clear()
             capped[:] = False
+            obscure_in_window = 0
         value = (1 - TRADE_OFF) * relevance - TRADE_OFF * closest
         value[~available] = -np.inf
-        if (available & ~capped).any():  # the caps give way only when nothing else is left
+        # the run's share of obscure picks, placed as late in it as can be (the best-ranked come first)
+        short = obscure_in_window + WINDOW - position % WINDOW <= round(obscure_share * WINDOW)
+        allowed = available & obscure if short and (available & obscure).any() else available
+        if (allowed & ~capped).any():  # the caps give way only when nothing else is left
             value[capped] = -np.inf
+        value[~allowed] = -np.inf
         best = int(np.argmax(value))
+        obscure_in_window += bool(obscure[best])
         picked.append(best)
         available[best] = False
         closest = np.maximum(closest, similar_to(best))
@@ -92,3 +105,13 @@ def _incidence(sets: Sequence[frozenset]) -> np.ndarray:
     rows = [i for i, members in enumerate(sets) for _m in members]
     matrix[rows, [columns[m] for members in sets for m in members]] = 1.0
     return matrix
+
+
+def intra_list_diversity(picks: Sequence[Candidate]) -> float:
+    """1 - the mean similarity (as diversification measures it) of the picks' pairs; 0 under two picks."""
+    n = len(picks)
+    if n < 2:
+        return 0.0
+    similar_to = _Similarity(picks)
+    total = sum(float(similar_to(i)[i + 1 :].sum()) for i in range(n - 1))
+    return 1.0 - total / (n * (n - 1) / 2)

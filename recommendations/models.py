@@ -134,3 +134,58 @@ def unpack_neighbours(packed: bytes | memoryview) -> tuple[np.ndarray, np.ndarra
     """(neighbour ids, weights) of one packed vector, or of several joined end to end."""
     records = np.frombuffer(packed, dtype=NEIGHBOUR_RECORD)
     return records["title"], records["weight"]
+
+
+class Adventurousness(models.IntegerChoices):
+    """How far from the most-watched titles a user's picks may reach: the "familiar ↔ adventurous" dial."""
+
+    FAMILIAR = 0, _("Familiar")
+    RATHER_FAMILIAR = 1, _("Rather familiar")
+    BALANCED = 2, _("Balanced")
+    RATHER_ADVENTUROUS = 3, _("Rather adventurous")
+    ADVENTUROUS = 4, _("Adventurous")
+
+
+class RecommenderSettings(models.Model):
+    """A user's own settings of the recommender; a user without a row has the defaults."""
+
+    user = models.OneToOneField(
+        "accounts.User", primary_key=True, on_delete=models.CASCADE, related_name="recommender_settings"
+    )
+    adventurousness = models.PositiveSmallIntegerField(
+        _("familiar or adventurous"), choices=Adventurousness.choices, default=Adventurousness.BALANCED
+    )
+
+    class Meta:
+        verbose_name = _("recommender settings")
+        verbose_name_plural = _("recommender settings")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.adventurousness}"
+
+
+class NotForMeReason(models.TextChoices):
+    SEEN_ELSEWHERE = "seen_elsewhere", _("Seen it elsewhere")
+    NOT_MY_GENRE = "not_my_genre", _("Not my genre")
+    NOT_THIS_PERSON = "not_this_person", _("Not this person")
+    NOT_NOW = "not_now", _("Not now")
+
+
+class NotForMe(TimeStampedModel):
+    """A pick the user turned down, and why: the latest reason per title.
+
+    What it does to the library is done by `recommendations.services.not_for_me` (seen, hidden or later);
+    this row keeps the reason, so later picks can say a title counted against them.
+    """
+
+    pk = models.CompositePrimaryKey("user", "title")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=16, choices=NotForMeReason.choices)
+
+    class Meta:
+        verbose_name = _("pick turned down")
+        verbose_name_plural = _("picks turned down")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.title_id} · {self.reason}"

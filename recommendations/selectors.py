@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from scipy import sparse
 
@@ -24,18 +24,42 @@ from accounts.models import User
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
 from library.models import Entry, Status
+from library.selectors import titles_hidden_by_rules
 from recommendations.diversity import Candidate, diversify
 from recommendations.feedback import entry_signals, liked
 from recommendations.models import (
     NEIGHBOUR_RECORD,
+    Adventurousness,
+    CommunityRating,
     NeighbourGeneration,
     NeighbourVector,
+    RecommenderSettings,
     SequelLink,
     unpack_neighbours,
 )
 
 POOL = 200  # best-scored candidates that diversification chooses from; also the most picks one can page to
 MAX_REASONS = 3
+# Popularity debiasing: a title's score is divided by (1 + people who rated it) ** exponent, the exponent
+# set by the user's "familiar ↔ adventurous" dial (0: the plain model). Chosen on the validation folds of
+# the community users (bench/quality.py --fold), never on the reserved ones (README, "Recommendations").
+# Calibration: the share of picks outside the POPULAR_HEAD most-rated titles aimed for is the share of the
+# user's own seen titles outside them, times the dial's factor (None: no calibration).
+POPULARITY_EXPONENTS = {
+    Adventurousness.FAMILIAR: 0.0,
+    Adventurousness.RATHER_FAMILIAR: 0.025,
+    Adventurousness.BALANCED: 0.05,
+    Adventurousness.RATHER_ADVENTUROUS: 0.1,
+    Adventurousness.ADVENTUROUS: 0.2,
+}
+OBSCURE_FACTORS = {
+    Adventurousness.FAMILIAR: None,
+    Adventurousness.RATHER_FAMILIAR: 0.3,
+    Adventurousness.BALANCED: 0.5,
+    Adventurousness.RATHER_ADVENTUROUS: 0.75,
+    Adventurousness.ADVENTUROUS: 1.0,
+}
+POPULAR_HEAD = 500
 
 
 @dataclass(frozen=True)
@@ -81,6 +105,8 @@ class RecommendationPage:
     has_more: bool
     cold_start: bool  # no personal signal yet: the best-rated titles, spread over genres
     reasons: dict[int, list[Reason]] = field(default_factory=dict)
+    # per pick, the title the user turned down (or hid) that counted most against it, when one did
+    against: dict[int, Reason] = field(default_factory=dict)
     next_after: PicksAnchor | None = None  # where the next page starts, when there is one
 
 
@@ -95,6 +121,16 @@ class LearnedModel:
     sequels: dict[int, int]  # sequel → the instalment it continues
     genres: dict[int, frozenset[int]]  # what diversification compares, for every title of the media type
     directors: dict[int, frozenset[str]]  # (as of the training: refreshed by the next one)
+    popularity: np.ndarray  # per title id: community ratings of it (what "most-rated" means)
+
+    head_floor: float = 1.0  # the POPULAR_HEAD-th highest popularity (at least 1)
+
+    def obscure(self, title_ids: np.ndarray) -> np.ndarray:
+        """Which of these titles are outside the POPULAR_HEAD most-rated ones (none when nobody rated any)."""
+        known = title_ids < len(self.popularity)
+        popularity = np.zeros(len(title_ids))
+        popularity[known] = self.popularity[title_ids[known]]
+        return popularity < self.head_floor
 
     def knows(self, title_ids: np.ndarray) -> np.ndarray:
         return title_ids < self.weights.shape[0]
@@ -150,8 +186,15 @@ def _model_load(media_type: str) -> LearnedModel:
         "title_id", "genre_id"
     ):
         genres.setdefault(title_id, set()).add(genre_id)
+    popularity = np.zeros(size, dtype=np.float64)
+    rated = CommunityRating.objects.filter(title__media_type=media_type, title_id__lt=size)
+    for title_id, count in rated.values("title_id").annotate(n=Count("*")).values_list("title_id", "n"):
+        popularity[title_id] = count
+    head = np.sort(popularity)[::-1][:POPULAR_HEAD]
     return LearnedModel(
         weights=matrix,
+        popularity=popularity,
+        head_floor=max(1.0, float(head[-1])) if len(head) else 1.0,
         sequels=dict(SequelLink.objects.values_list("sequel_id", "original_id")),
         genres={pk: frozenset(ids) for pk, ids in genres.items()},
         directors={
@@ -175,6 +218,7 @@ class Scores:
     sources: np.ndarray  # the user's title behind each contribution
     liked: dict[int, int | None]  # the user's liked titles (possible reasons) and their rating
     seen: set[int]  # every title the user has seen
+    hidden: set[int] = field(default_factory=set)  # turned down ("not for me") or marked not interested
 
 
 @dataclass(frozen=True)
@@ -197,29 +241,52 @@ class _Library:
         )
 
 
+def adventurousness_of(user: User) -> int:
+    """The user's "familiar ↔ adventurous" setting (the middle one until they choose)."""
+    chosen = RecommenderSettings.objects.filter(user=user).values_list("adventurousness", flat=True).first()
+    return Adventurousness.BALANCED if chosen is None else chosen
+
+
 def recommendations_page(
-    *, user: User, media_type: str, page_size: int, page: int = 1, after: PicksAnchor | None = None
+    *,
+    user: User,
+    media_type: str,
+    page_size: int,
+    page: int = 1,
+    after: PicksAnchor | None = None,
+    adventurousness: int | None = None,
 ) -> RecommendationPage:
     """A page of picks for the user, best first, none with a status of theirs: page `page`, or with
-    `after` the picks that follow it in the ranking it was cut from."""
+    `after` the picks that follow it in the ranking it was cut from. `adventurousness` overrides the
+    user's own setting."""
     as_of = after.as_of if after is not None else timezone.now()
+    if adventurousness is None:
+        adventurousness = adventurousness_of(user)
     model = learned_model(media_type=media_type)
-    scores = _scores(model, _Library.of(user, as_of=as_of))
+    setting = Adventurousness(adventurousness)
+    library = _Library.of(user, as_of=as_of)
+    scores = _scores(model, library, exponent=POPULARITY_EXPONENTS[setting])
     cold_start = not scores.ranked
     pool = scores.ranked if not cold_start else _popular_pool(user=user, media_type=media_type, as_of=as_of)
     held_back = {pk for pk, _s in pool if pk in model.sequels and model.sequels[pk] not in scores.seen}
-    pool = [(pk, score) for pk, score in pool if pk not in held_back]
+    ruled_out = titles_hidden_by_rules(user=user, title_ids=[pk for pk, _s in pool])  # the hide rules
+    pool = [(pk, score) for pk, score in pool if pk not in held_back and pk not in ruled_out]
     start = after.position if after is not None else (page - 1) * page_size
     marked_since = (
         _marked_since(user=user, title_ids=[pk for pk, _s in pool], as_of=as_of) if after else set()
     )
-    order = diversify(_candidates(model, pool), start + page_size + 1 + len(marked_since))
+    order = diversify(
+        _candidates(model, pool),
+        start + page_size + 1 + len(marked_since),
+        obscure_share=0.0 if cold_start else _obscure_share(model, library, OBSCURE_FACTORS[setting]),
+    )
     following = [(at, pk) for at, pk in enumerate(order) if at >= start and pk not in marked_since]
     shown = following[:page_size]
     page_ids = [pk for _at, pk in shown]
     if not page_ids:
         return RecommendationPage([], page, page_size, has_more=False, cold_start=cold_start)
     by_pk = {t.pk: t for t in titles_for_cards().filter(pk__in=page_ids)}
+    reasons, against = ({}, {}) if cold_start else _reasons(scores, page_ids)
     has_more = len(following) > page_size
     return RecommendationPage(
         titles=[by_pk[pk] for pk in page_ids if pk in by_pk],
@@ -227,9 +294,19 @@ def recommendations_page(
         page_size=page_size,
         has_more=has_more,
         cold_start=cold_start,
-        reasons={} if cold_start else _reasons(scores, page_ids),
+        reasons=reasons,
+        against=against,
         next_after=PicksAnchor(as_of=as_of, position=shown[-1][0] + 1) if has_more else None,
     )
+
+
+def _obscure_share(model: LearnedModel, library: _Library, factor: float | None) -> float:
+    """The share of less-known picks to aim for: as in the user's own seen titles, times `factor`."""
+    if factor is None:
+        return 0.0
+    seen = library.titles[library.statuses == Status.SEEN.value]
+    own = float(model.obscure(seen).mean()) if len(seen) else 0.0
+    return min(1.0, own * factor)
 
 
 def _marked_since(*, user: User, title_ids: list[int], as_of: datetime) -> set[int]:
@@ -238,18 +315,24 @@ def _marked_since(*, user: User, title_ids: list[int], as_of: datetime) -> set[i
     return set(entries.values_list("title_id", flat=True))
 
 
-def user_scores(*, user: User, media_type: str, limit: int = POOL) -> Scores:
-    """The user's best `limit` titles of this media type by learned score; none without any signal."""
-    return _scores(learned_model(media_type=media_type), _Library.of(user, as_of=timezone.now()), limit=limit)
+def user_scores(*, user: User, media_type: str, limit: int = POOL, exponent: float = 0.0) -> Scores:
+    """The user's best `limit` titles of this media type by learned score (divided by popularity to the
+    `exponent`); none without any signal."""
+    model = learned_model(media_type=media_type)
+    return _scores(model, _Library.of(user, as_of=timezone.now()), limit=limit, exponent=exponent)
 
 
-def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL) -> Scores:
+def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL, exponent: float = 0.0) -> Scores:
     known = model.knows(library.titles)  # titles added to the catalog since the training have no row
     titles = library.titles[known]
     positions, neighbours, weights = model.gather(titles)
     contributions = weights * entry_signals(library.statuses[known], library.ratings[known])[positions]
-    totals = np.bincount(neighbours, weights=contributions, minlength=model.weights.shape[1])
+    totals = np.bincount(neighbours, weights=contributions, minlength=model.weights.shape[1]).astype(
+        np.float64
+    )
     totals[titles] = 0.0  # never a title the user has any status for
+    if exponent:  # reach beyond the most-rated titles: a popular title needs more evidence to rank high
+        totals = totals / (1.0 + model.popularity[: len(totals)]) ** exponent
     candidates = np.flatnonzero(totals > 0)
     best = candidates[np.lexsort((candidates, -totals[candidates]))[:limit]]  # best first, ties by id
     is_liked = liked(library.statuses, library.ratings)
@@ -265,6 +348,7 @@ def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL) -> Sco
             )
         },
         seen=set(library.titles[library.statuses == Status.SEEN.value].tolist()),
+        hidden=set(library.titles[library.statuses == Status.HIDDEN.value].tolist()),
     )
 
 
@@ -286,13 +370,22 @@ def _candidates(model: LearnedModel, pool: list[tuple[int, float]]) -> list[Cand
             relevance=score,
             genres=model.genres.get(pk, nothing),
             directors=model.directors.get(pk, nothing),
+            obscure=bool(obscure),
         )
-        for pk, score in pool
+        for (pk, score), obscure in zip(
+            pool, model.obscure(np.array([pk for pk, _s in pool], dtype=np.int64)), strict=True
+        )
     ]
 
 
-def _reasons(scores: Scores, title_ids: list[int]) -> dict[int, list[Reason]]:
-    """For each pick, the user's liked titles that contributed most to its score, strongest first."""
+def _reasons(scores: Scores, title_ids: list[int]) -> tuple[dict[int, list[Reason]], dict[int, Reason]]:
+    """For each pick, the user's liked titles that contributed most to its score, strongest first; and the
+    hidden title that counted most against it, if any."""
+    against_ids: dict[int, int] = {}
+    lowered = np.isin(scores.neighbours, title_ids) & (scores.contributions < 0)
+    lowered[lowered] = np.isin(scores.sources[lowered], list(scores.hidden))
+    for i in np.lexsort((scores.sources[lowered], scores.contributions[lowered])).tolist():  # most negative
+        against_ids.setdefault(int(scores.neighbours[lowered][i]), int(scores.sources[lowered][i]))
     possible = np.isin(scores.neighbours, title_ids) & (scores.contributions > 0)
     possible[possible] = np.isin(scores.sources[possible], list(scores.liked))
     picks, sources = scores.neighbours[possible], scores.sources[possible]
@@ -302,9 +395,10 @@ def _reasons(scores: Scores, title_ids: list[int]) -> dict[int, list[Reason]]:
         if len(reasons := chosen.setdefault(int(picks[i]), [])) < MAX_REASONS:
             reasons.append(int(sources[i]))
     names = Title.objects.only("title_en", "title_fr", "original_title", "original_language").in_bulk(
-        {source for sources in chosen.values() for source in sources}
+        {source for sources in chosen.values() for source in sources} | set(against_ids.values())
     )
-    return {
+    by_pick = {
         pick: [Reason(names[s], scores.liked[s]) for s in sources if s in names]
         for pick, sources in chosen.items()
     }
+    return by_pick, {pick: Reason(names[s], None) for pick, s in against_ids.items() if s in names}

@@ -10,22 +10,29 @@ import time
 import tracemalloc
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from django.core.cache import cache
 from django.db import transaction
 
+from accounts.models import User
 from catalog.models import Title, TitleNeighbour
 from core.db import bulk_insert
-from library.models import Entry, Status
+from library.models import Entry, HideRule, Status
+from library.services import entry_set_status
 from recommendations.ease import ease_weights
 from recommendations.feedback import training_weights
 from recommendations.franchises import FranchiseTitle, sequel_links
 from recommendations.models import (
+    Adventurousness,
     CommunityRating,
     ModelRun,
     NeighbourGeneration,
     NeighbourVector,
+    NotForMe,
+    NotForMeReason,
+    RecommenderSettings,
     SequelLink,
     pack_neighbours,
 )
@@ -41,6 +48,7 @@ CONTENT_BLEND = 50.0  # a content neighbour of similarity 1 counts this many ave
 CONTENT_SHRINK = 50.0  # …scaled by m/(m + n): titles seen by n people lean on content less as n grows
 
 RESERVED_FOR_EVALUATION = 5  # MovieLens users whose id is divisible by this are never stored nor learned
+MAX_PEOPLE_OFFERED = 4  # directors first, then writers and the cast as credited
 TRAINING_LOCK = "recommendations:training"
 TRAINING_LOCK_SECONDS = 30 * 60
 
@@ -262,3 +270,57 @@ def _franchise_titles() -> list[FranchiseTitle]:
             *fields
         ).iterator(chunk_size=5000)
     ]
+
+
+# ---------------------------------------------------------------- the user's say on their picks
+
+
+def recommender_settings_update(*, user: User, adventurousness: int) -> RecommenderSettings:
+    """Set how far from the most-watched titles the user's picks may reach (Adventurousness)."""
+    settings, _created = RecommenderSettings.objects.update_or_create(
+        user=user, defaults={"adventurousness": Adventurousness(adventurousness)}
+    )
+    return settings
+
+
+# What each reason does to the user's library: a pick turned down always leaves the picks.
+NOT_FOR_ME_STATUS = {
+    NotForMeReason.SEEN_ELSEWHERE: Status.SEEN,  # counts for similar titles, as any title seen
+    NotForMeReason.NOT_MY_GENRE: Status.HIDDEN,  # counts against similar titles
+    NotForMeReason.NOT_THIS_PERSON: Status.HIDDEN,
+    NotForMeReason.NOT_NOW: Status.LATER,  # counts a little for them, and waits in the watch-later list
+}
+
+
+@dataclass(frozen=True)
+class RuleOffer:
+    """A hide rule the user may want after turning a pick down: what POST /me/hide-rules takes."""
+
+    kind: str
+    value: str
+    label: str  # in the reader's language
+
+
+@dataclass(frozen=True)
+class TurnedDown:
+    entry: Entry
+    reason: str
+    offers: list[RuleOffer]  # the title's genres for "not my genre", its people for "not this person"
+
+
+def not_for_me(*, user: User, title: Title, reason: str, language: str = "en") -> TurnedDown:
+    """Turn down a pick: its status as the reason says (NOT_FOR_ME_STATUS), the reason kept for the
+    explanations of later picks, and what a rule could hide next time (the title's genres or people)."""
+    reason = NotForMeReason(reason)
+    with transaction.atomic():
+        entry = entry_set_status(user=user, title=title, status=NOT_FOR_ME_STATUS[reason])
+        NotForMe.objects.update_or_create(user=user, title=title, defaults={"reason": reason})
+    offers: list[RuleOffer] = []
+    if reason == NotForMeReason.NOT_MY_GENRE:
+        offers = [
+            RuleOffer(HideRule.Kind.GENRE, str(g.tmdb_id), g.name(language))
+            for g in title.genres.order_by("tmdb_id")
+        ]
+    elif reason == NotForMeReason.NOT_THIS_PERSON:
+        offers = [RuleOffer(HideRule.Kind.PERSON, name, name) for name in title.people[:MAX_PEOPLE_OFFERED]]
+    return TurnedDown(entry=cast(Entry, entry), reason=reason, offers=offers)

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core.middleware import accepts_upload
-from web import groups, hidden, trakt, views, watching
+from web import for_you, groups, hidden, trakt, views, watching
 from web.decorators import private
 
 app_name = "web"
@@ -17,7 +17,10 @@ urlpatterns = [
     path("person/<int:person_id>/", views.person, name="person"),
     path("title/<int:title_id>/undo/", views.title_undo, name="undo"),
     path("title/<int:title_id>/watched/", views.title_watched, name="watched"),
-    path("for-you/", views.for_you, name="for_you"),
+    path("for-you/", for_you.for_you, name="for_you"),
+    path("for-you/setting/", for_you.for_you_dial, name="for_you_dial"),
+    path("for-you/not-for-me/<int:title_id>/", for_you.for_you_not_for_me, name="for_you_not_for_me"),
+    path("for-you/hide/", for_you.for_you_hide, name="for_you_hide"),
     path("together/", groups.groups, name="groups"),
     path("together/<int:household_id>/", groups.group, name="group"),
     path("together/join/<str:code>/", groups.group_invitation, name="group_invitation"),

@@ -35,7 +35,7 @@ from catalog.selectors import title_find, title_for_detail
 from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
 from core.names import country_name, language_name
-from core.pagination import Page, paginate
+from core.pagination import paginate
 from core.parsing import MAX_ID, whole_number
 from discovery.cards import title_cards, title_detail_card
 from discovery.describe import filter_chips
@@ -46,8 +46,6 @@ from library.marks import entry_mark, entry_restore, entry_set_watched, entry_st
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, import_job_for, import_jobs_recent, user_stats
 from library.services import KEEP, ImportLimitReached, import_job_create
-from recommendations.cards import recommendation_cards
-from recommendations.selectors import recommendations_page
 from web.cards import (
     LIST_SLUGS,
     SIMILAR_COUNT,
@@ -431,24 +429,6 @@ def lists(request: HttpRequest, status: str) -> HttpResponse:
         "today": timezone.localdate(),
     }
     return render(request, "web/lists.html", context, status=200 if sort else 400)
-
-
-@member_page
-def for_you(request: HttpRequest) -> HttpResponse:
-    media_type = media_type_of(request.GET)
-    found = recommendations_page(
-        user=authenticated_user(request),
-        media_type=media_type,
-        page=list_page(request.GET),
-        page_size=PAGE_SIZE,
-    )
-    context = {
-        "media_type": media_type,
-        "cold_start": found.cold_start,
-        "page": Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more),
-        "cards": recommendation_cards(found, language=request.LANGUAGE_CODE, user=request.user),
-    }
-    return render(request, "web/for_you.html", context)
 
 
 @member_page

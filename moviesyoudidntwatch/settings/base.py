@@ -265,6 +265,8 @@ SPECTACULAR_SETTINGS = {
         "InterpreterEnum": "assistant.api.serializers.BACKENDS",
         "IntentEnum": "assistant.interpreter.INTENTS",
         "CreditRoleEnum": "discovery.api.serializers.CREDIT_ROLES",
+        "NotForMeReasonEnum": "recommendations.models.NotForMeReason",
+        "HideRuleOfferKindEnum": "recommendations.api.serializers.OFFER_KINDS",
         "TraktStateEnum": "integrations.api.trakt.TRAKT_STATES",
     },
     "POSTPROCESSING_HOOKS": [

@@ -5,20 +5,43 @@ Class docstrings and help texts here are published in the OpenAPI schema: they s
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers
 
-from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer
+from catalog.api.serializers import (
+    CARD_EXAMPLE,
+    USER_STATUSES,
+    TitleCardOutputSerializer,
+)
 from catalog.models import MediaType
 from core.api.pagination import CursorInputSerializer
 from discovery.api.serializers import card_data
 from discovery.cards import TitleCard
 from recommendations.cards import explanation_of, reason_links
+from recommendations.models import NotForMeReason
 from recommendations.selectors import Reason
+
+ADVENTUROUSNESS_HELP = (
+    "How far from the most-watched titles the picks reach: 0 familiar (the most-rated titles that fit you), "
+    "1 rather familiar, 2 balanced (the default), 3 rather adventurous, 4 adventurous (less-known titles, "
+    "even at some cost in how surely they fit)."
+)
 
 
 class RecommendationsInputSerializer(CursorInputSerializer):
     media_type = serializers.ChoiceField(choices=MediaType.choices, default=MediaType.MOVIE)
+    adventurousness = serializers.IntegerField(
+        min_value=0,
+        max_value=4,
+        required=False,
+        help_text="This page's setting instead of the caller's own (GET /me/recommendations/settings). "
+        + ADVENTUROUSNESS_HELP,
+    )
 
 
 @extend_schema_serializer(component_name="Reason")
@@ -68,7 +91,9 @@ class RecommendationCardOutputSerializer(TitleCardOutputSerializer):
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_explanation(self, obj: TitleCard) -> str | None:
-        return explanation_of(self._reasons(obj), language=self._language())
+        return explanation_of(
+            self._reasons(obj), language=self._language(), against=self.context.get("against", {}).get(obj.id)
+        )
 
     # The card serializer's subclass for the schema; it renders discovery's TitleCard and the reasons.
     def to_representation(self, instance: TitleCard) -> dict[str, Any]:  # type: ignore[override]
@@ -77,3 +102,60 @@ class RecommendationCardOutputSerializer(TitleCardOutputSerializer):
             "reasons": self.get_reasons(instance),
             "explanation": self.get_explanation(instance),
         }
+
+
+@extend_schema_serializer(
+    component_name="RecommenderSettings",
+    examples=[OpenApiExample("Balanced", value={"adventurousness": 2})],
+)
+class RecommenderSettingsSerializer(serializers.Serializer):
+    """The caller's settings of their picks."""
+
+    adventurousness = serializers.IntegerField(min_value=0, max_value=4, help_text=ADVENTUROUSNESS_HELP)
+
+
+OFFER_KINDS = ("genre", "person")  # the hide rules "Not for me" offers (library.models.HideRule.Kind)
+
+
+class NotForMeInputSerializer(serializers.Serializer):
+    title_id = serializers.IntegerField(min_value=1, help_text="The pick turned down.")
+    reason = serializers.ChoiceField(
+        choices=NotForMeReason.choices,
+        help_text="`seen_elsewhere`: marked seen; `not_my_genre`, `not_this_person`: marked not interested "
+        "(it counts against similar titles), and the answer offers what to hide; `not_now`: marked watch "
+        "later.",
+    )
+
+
+@extend_schema_serializer(
+    component_name="NotForMe",
+    examples=[
+        OpenApiExample(
+            "Not my genre",
+            value={
+                "title_id": 17,
+                "reason": "not_my_genre",
+                "status": "hidden",
+                "offers": [{"kind": "genre", "value": "27", "label": "Horror"}],
+            },
+            response_only=True,
+        )
+    ],
+)
+class NotForMeOutputSerializer(serializers.Serializer):
+    """A pick turned down: the status it now has, and the hide rules offered (`offers`: one per genre of the
+    title for `not_my_genre`, per person credited for `not_this_person`, else none), each a body for
+    POST /me/hide-rules (`kind` and `value`) with its `label` to show."""
+
+    title_id = serializers.IntegerField()
+    reason = serializers.ChoiceField(choices=NotForMeReason.choices)
+    status = serializers.ChoiceField(choices=USER_STATUSES)
+    offers = inline_serializer(
+        "HideRuleOffer",
+        {
+            "kind": serializers.ChoiceField(choices=OFFER_KINDS),
+            "value": serializers.CharField(),
+            "label": serializers.CharField(),
+        },
+        many=True,
+    )

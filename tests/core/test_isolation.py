@@ -20,6 +20,7 @@ from assistant.models import ChatSession
 from households.models import Household
 from households.services import household_create, household_join
 from library.models import Entry, HideRule, ImportJob, Status
+from recommendations.models import NotForMe, RecommenderSettings
 from tests.clients import bearer_client
 from tests.factories import TitleFactory, UserFactory
 
@@ -145,6 +146,29 @@ def _page_for_you(w: World) -> None:
     page = w.browser.get("/for-you/").content.decode()
     assert "know your taste yet" in page  # the owner's history does not shape the intruder's picks…
     assert w.movie.title_en in page  # …nor hide the owner's titles from them
+
+
+def _recommendation_settings(w: World) -> None:
+    RecommenderSettings.objects.create(user=w.owner, adventurousness=0)
+    assert w.client.get("/me/recommendations/settings").json() == {"adventurousness": 2}
+    w.client.put("/me/recommendations/settings", {"adventurousness": 4}, format="json")
+    assert RecommenderSettings.objects.get(user=w.owner).adventurousness == 0
+
+
+def _not_for_me(w: World) -> None:
+    body = {"title_id": w.movie.pk, "reason": "not_my_genre"}
+    assert w.client.post("/me/recommendations/not-for-me", body, format="json").status_code == 200
+    assert not NotForMe.objects.filter(user=w.owner).exists()
+
+
+def _page_for_you_forms(w: World) -> None:
+    RecommenderSettings.objects.create(user=w.owner, adventurousness=0)
+    w.browser.post("/for-you/setting/", {"adventurousness": 4})
+    w.browser.post(f"/for-you/not-for-me/{w.movie.pk}/", {"reason": "not_now"})
+    w.browser.post("/for-you/hide/", {"kind": "genre", "value": "Drama"})
+    assert RecommenderSettings.objects.get(user=w.owner).adventurousness == 0
+    assert not NotForMe.objects.filter(user=w.owner).exists()
+    assert not HideRule.objects.filter(user=w.owner, kind="genre").exists()
 
 
 def _page_stats(w: World) -> None:
@@ -306,6 +330,8 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "chat/sessions": _sessions,
     "chat/sessions/<int:session_id>": _session,
     "me/recommendations": _recommendations,
+    "me/recommendations/settings": _recommendation_settings,
+    "me/recommendations/not-for-me": _not_for_me,
     "me/integrations/trakt": _trakt,
     "integrations/trakt/connect/": _page_trakt,
     "integrations/trakt/disconnect/": _page_trakt,
@@ -320,6 +346,9 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "title/<int:title_id>/mark/": _page_mark,
     "lists/<slug:status>/": _page_lists,
     "for-you/": _page_for_you,
+    "for-you/setting/": _page_for_you_forms,
+    "for-you/not-for-me/<int:title_id>/": _page_for_you_forms,
+    "for-you/hide/": _page_for_you_forms,
     "together/": _page_groups,
     "together/<int:household_id>/": _page_group,
     "together/join/<str:code>/": _page_group_invitation,
