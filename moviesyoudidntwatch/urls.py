@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("library.api.urls")),
     path("", include("discovery.api.urls")),
+    path("", include("integrations.api.urls")),
     path("", include("integrations.api.trakt_urls")),
     path("", include("assistant.api.urls")),
     path("", include("recommendations.api.urls")),

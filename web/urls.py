@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core.middleware import accepts_upload
-from web import for_you, groups, hidden, trakt, views, watching
+from web import for_you, groups, hidden, integrations, trakt, views, watching
 from web.decorators import private
 
 app_name = "web"
@@ -31,6 +31,10 @@ urlpatterns = [
     path("import/", accepts_upload(views.import_history), name="import"),
     path("import/<int:job_id>/", views.import_report, name="import_report"),
     path("export/<slug:export_format>/", views.export, name="export"),
+    path("integrations/", integrations.integrations, name="integrations"),
+    path(
+        "integrations/<int:endpoint_id>/revoke/", integrations.integration_revoke, name="integration_revoke"
+    ),
     path("integrations/trakt/connect/", trakt.trakt_connect_page, name="trakt_connect"),
     path("integrations/trakt/disconnect/", trakt.trakt_disconnect_page, name="trakt_disconnect"),
     path("account/services/", watching.services, name="services"),

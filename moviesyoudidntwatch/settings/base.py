@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "assistant",
     "recommendations",
     "households",
+    "alerts",
     "django_htmx",
     "web",
 ]
@@ -236,6 +237,7 @@ REST_FRAMEWORK = {
         "anon": env.str("THROTTLE_ANON_RATE", default="120/min"),
         "user": env.str("THROTTLE_USER_RATE", default="600/min"),
         "chat": env.str("THROTTLE_CHAT_RATE", default="30/min"),
+        "webhook": env.str("THROTTLE_WEBHOOK_RATE", default="60/min"),  # per webhook URL
     },
     # Proxies in front of the app that append to X-Forwarded-For; 0 trusts only the socket's address.
     "NUM_PROXIES": env.int("THROTTLE_NUM_PROXIES", default=0),
@@ -267,6 +269,10 @@ SPECTACULAR_SETTINGS = {
         "CreditRoleEnum": "discovery.api.serializers.CREDIT_ROLES",
         "NotForMeReasonEnum": "recommendations.models.NotForMeReason",
         "HideRuleOfferKindEnum": "recommendations.api.serializers.OFFER_KINDS",
+        "WebhookServerKindEnum": "integrations.models.ServerKind",
+        "KindEnum": "library.models.HideRule.Kind",  # keeps its name beside the webhooks' kind
+        "WebhookEventStatusEnum": "integrations.models.WebhookEvent.State",
+        "WebhookReceivedStatusEnum": "integrations.api.serializers.RECEIVED_STATUSES",
         "TraktStateEnum": "integrations.api.trakt.TRAKT_STATES",
     },
     "POSTPROCESSING_HOOKS": [
@@ -323,6 +329,10 @@ FEED_CACHE_MEMORY_MB = env.float("FEED_CACHE_MEMORY_MB", default=64.0)
 IMPORT_MAX_UPLOAD_MB = env.int("IMPORT_MAX_UPLOAD_MB", default=20)
 # History files one user may import in 24 hours (POST /me/import and the import page); more get a 429.
 IMPORT_DAILY_LIMIT = env.int("IMPORT_DAILY_LIMIT", default=20)
+# Media-server webhooks (/webhooks/<token>): the largest body taken (a bigger one is a 413 unread), and what
+# an episode does: "episode" marks its series seen, "last_season" only an episode of the last season.
+WEBHOOK_MAX_BODY_KB = env.int("WEBHOOK_MAX_BODY_KB", default=512)
+WEBHOOK_SERIES_RULE = env.str("WEBHOOK_SERIES_RULE", default="episode")
 
 # Failed logins per (identifier, client address) before /auth/login answers 429, and for how long.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
@@ -384,6 +394,13 @@ CATALOG_REFRESH_BATCH_SIZE = env.int("CATALOG_REFRESH_BATCH_SIZE", default=2000)
 # new page once this many seconds went into it (a page costs many slow calls when TMDB is slow).
 CATALOG_TOPUP_MAX_PAGES = env.int("CATALOG_TOPUP_MAX_PAGES", default=3)
 CATALOG_TOPUP_BUDGET_SECONDS = env.float("CATALOG_TOPUP_BUDGET_SECONDS", default=3.0)
+
+# E-mail (the weekly digest of saved searches): EMAIL_URL names the backend, e.g.
+# smtp+tls://user:password@smtp.example.org:587; by default messages are printed on the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MoviesYouDidntWatch <noreply@localhost>")
+# Where the site is reached from outside: the links in e-mails (titles, Alerts page, unsubscribe).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

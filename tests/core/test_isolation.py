@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import URLResolver, get_resolver
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.test import APIClient
@@ -19,10 +19,13 @@ from accounts.services import tokens_issue
 from assistant.models import ChatSession
 from households.models import Household
 from households.services import household_create, household_join
+from integrations.models import WebhookEndpoint, WebhookEvent
+from integrations.services import endpoint_create
 from library.models import Entry, HideRule, ImportJob, Status
 from recommendations.models import NotForMe, RecommenderSettings
 from tests.clients import bearer_client
 from tests.factories import TitleFactory, UserFactory
+from tests.fakes.mediaservers import plex_event
 
 pytestmark = pytest.mark.django_db
 
@@ -105,6 +108,45 @@ def _export(w: World) -> None:
 
 def _export_letterboxd(w: World) -> None:
     assert w.movie.title_en not in w.client.get("/me/export/letterboxd").content.decode()
+
+
+def _owners_webhook(w: World) -> WebhookEndpoint:
+    """The owner's Plex URL, with one event it received."""
+    endpoint = endpoint_create(user=w.owner, kind="plex", name="owner's server").endpoint
+    WebhookEvent.objects.create(endpoint=endpoint, fingerprint="f", event="media.scrobble")
+    return endpoint
+
+
+def _integrations(w: World) -> None:
+    _owners_webhook(w)
+    assert w.client.get("/me/integrations").json()["count"] == 0
+    made = w.client.post("/me/integrations", {"kind": "plex", "name": "mine"}, format="json").json()
+    # The intruder's own URL reaches only the intruder's library, whatever title it names.
+    form = {"payload": json.dumps(plex_event(imdb_id=w.movie.imdb_id, rating=2.0, event="media.rate"))}
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the event's work, queued on commit
+        assert w.browser.post(made["url"].split("testserver", 1)[1], form).status_code == 202
+    assert w.intruder.entries.get().rating == 2
+
+
+def _integration_events(w: World) -> None:
+    _owners_webhook(w)
+    assert w.client.get("/me/integrations/events").json()["count"] == 0
+
+
+def _integration(w: World) -> None:
+    endpoint = _owners_webhook(w)
+    assert w.client.get(f"/me/integrations/{endpoint.pk}").status_code == 404
+    assert w.client.delete(f"/me/integrations/{endpoint.pk}").status_code == 404
+    endpoint.refresh_from_db()
+    assert endpoint.is_active
+
+
+def _page_integrations(w: World) -> None:
+    endpoint = _owners_webhook(w)
+    assert "owner&#x27;s server" not in w.browser.get("/integrations/").content.decode()
+    assert w.browser.post(f"/integrations/{endpoint.pk}/revoke/").status_code == 404
+    endpoint.refresh_from_db()
+    assert endpoint.is_active
 
 
 def _chat(w: World) -> None:
@@ -324,6 +366,9 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "me/import/<int:job_id>": _import,
     "me/export": _export,
     "me/export/letterboxd": _export_letterboxd,
+    "me/integrations": _integrations,
+    "me/integrations/events": _integration_events,
+    "me/integrations/<int:endpoint_id>": _integration,
     "me/hide-rules": _hide_rules,
     "me/hide-rules/<int:rule_id>": _hide_rule,
     "chat": _chat,
@@ -357,6 +402,8 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "import/": _page_imports,
     "import/<int:job_id>/": _page_import,
     "export/<slug:export_format>/": _page_export,
+    "integrations/": _page_integrations,
+    "integrations/<int:endpoint_id>/revoke/": _page_integrations,
     "hidden/": _page_hidden,
     "account/services/": _page_services,
 }

@@ -36,3 +36,17 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   }
 });
+
+// A "Copy" button copies the text of the box it names; it stays hidden where no script runs (the box's text
+// can be selected by hand there).
+document.querySelectorAll("button[data-copy]").forEach((button) => {
+  const source = document.getElementById(button.dataset.copy);
+  if (!source || !navigator.clipboard) return;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    navigator.clipboard.writeText(source.value).then(() => {
+      button.setAttribute("aria-live", "polite");
+      button.textContent = button.dataset.copied || button.textContent;
+    });
+  });
+});
