@@ -12,11 +12,12 @@ They are drawn into random groups of two and of three (each user in one group of
 group and ranking, ten picks none of the members has seen; a member is served when one of their own targets
 is among them. Figures: the share of members served (HR@10), and the share of groups where every member is
 (the least served member is what "nobody is miserable" means), for least misery, the mean with a floor (as
-served: every member's score above 0; and higher floors), the plain mean, each member's own ten picks (a member alone: the ceiling for them, and what the others get
-from those picks), and the most popular films.
+served: every member's score above 0; and higher floors), the plain mean, one member's own ten picks for
+everyone, each member's own ten for them alone (the ceiling), and the most popular films. Then the latency
+of the route for three members.
 """
 
-from bench.common import arguments, prepare_database  # first: it sets Django up
+from bench.common import api_client, arguments, percentiles, prepare_database  # first: it sets Django up
 
 import argparse
 import time
@@ -25,10 +26,14 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 from django.db import connection
+from django.db.models import Count
 
 from catalog.ingest.embedded import EmbeddedPaths, read_movielens_ratings
+from accounts.models import User
 from catalog.models import MediaType, Title
+from households.models import Household, Membership
 from households.picks import Aggregation, Taste, combined_ranking, taste_of
+from library.models import Entry, Status
 from recommendations.models import CommunityRating
 from recommendations.selectors import learned_model
 from recommendations.services import community_ratings_sync, recommender_train
@@ -37,6 +42,7 @@ SEED = 20260201
 TARGET_SHARE = 0.2
 K = 10
 SMOKE_USERS = 12
+LATENCY_USERS = "bench-households-"
 FLOORS = (0.05, 0.1, 0.2)  # beside the served one (households.picks.FLOOR, 0)
 
 Case = tuple[int, list[tuple[int, int]], set[int]]  # MovieLens user, history (title, rating 1-10), targets
@@ -71,8 +77,37 @@ def main() -> None:
         for (size, name), rows in totals.items():
             served, everyone = np.mean([r[0] for r in rows]), np.mean([r[1] for r in rows])
             print(f"{size:<6} {name:<34} {served:15.3f} {everyone:18.3f}")
+        latency(entries=50 if args.smoke else 1_000, calls=3 if args.smoke else 30)
     finally:
+        User.objects.filter(username__startswith=LATENCY_USERS).delete()
         community_ratings_sync(ratings=read_movielens_ratings(path))  # the full community back
+
+
+def latency(*, entries: int, calls: int) -> None:
+    """GET /groups/{id}/recommendations for three members with `entries` seen films each (among the most
+    rated, overlapping by a third), through the whole Django stack."""
+    User.objects.filter(username__startswith=LATENCY_USERS).delete()
+    rated = CommunityRating.objects.values("title_id").annotate(n=Count("*")).order_by("-n", "title_id")
+    top = list(rated.values_list("title_id", flat=True)[: 3 * entries])
+    step = max(1, entries * 2 // 3)
+    members = [
+        User.objects.create(username=f"{LATENCY_USERS}{i}", email=f"{LATENCY_USERS}{i}@example.org")
+        for i in range(3)
+    ]
+    for i, member in enumerate(members):
+        rows = top[i * step : i * step + entries]
+        Entry.objects.bulk_create(
+            [Entry(user=member, title_id=t, status=Status.SEEN, rating=8) for t in rows]
+        )
+    group = Household.objects.create(name="bench", owner=members[0])
+    Membership.objects.bulk_create([Membership(household=group, user=m) for m in members])
+    client = api_client(members[0])
+    path = f"/groups/{group.pk}/recommendations?page_size=20"
+    assert client.get(path).status_code == 200  # the model decoded once, as after a training
+    p50, p95 = percentiles(lambda: client.get(path), n=calls)
+    print(
+        f"latency: 3 members x {entries} entries, page of 20: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({calls} calls)"
+    )
 
 
 def evaluation_cases(path: object, *, fold: int, seed: int) -> list[Case]:
