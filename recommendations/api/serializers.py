@@ -117,6 +117,11 @@ class RecommenderSettingsSerializer(serializers.Serializer):
 OFFER_KINDS = ("genre", "person")  # the hide rules "Not for me" offers (library.models.HideRule.Kind)
 
 
+@extend_schema_serializer(
+    examples=[
+        OpenApiExample("Not my genre", value={"title_id": 17, "reason": "not_my_genre"}, request_only=True)
+    ]
+)
 class NotForMeInputSerializer(serializers.Serializer):
     title_id = serializers.IntegerField(min_value=1, help_text="The pick turned down.")
     reason = serializers.ChoiceField(
