@@ -41,6 +41,7 @@ EXPECTED = {
     "ratings": r"summary: critics [\d.]+ \+ [\d.]+ x m \d+; community",
     "search": r"summary: top-1 test [\d.]+ validation [\d.]+ \(trigram baseline [\d.]+\); people [\d.]+",
     "similar": r"\(b\) ours, as served +[\d.]+ +[\d,]+ ",
+    "webhooks": r"receiver: \d+ events in [\d.]+ s = \d+ events/s",
     "trakt": r"first sync +[\d.]+ +\d+ +\d+ +\d+ ",
 }
 
