@@ -305,9 +305,11 @@ def titles_search_page(
     page_size: int,
     user: User | AnonymousUser | None = None,
     other_media_type: bool = False,
+    on_services: DiscoveryFilters | None = None,
 ) -> SearchResultPage:
     """One page of search results with genres prefetched, and whether more follow; with
-    `other_media_type`, the other media type's best match when it is clearly better.
+    `other_media_type`, the other media type's best match when it is clearly better; with `on_services`
+    (filters holding a country and services), only the titles those services offer there.
 
     With a `user`, titles they have a status for are left out (the assistant never shows them); without,
     every match is there (the search routes show the caller's status on each card instead)."""
@@ -315,6 +317,10 @@ def titles_search_page(
     hits = [h.pk for h in found.hits]
     if user is not None:
         keep = set(titles_unmarked(Title.objects.filter(pk__in=hits), user=user).values_list("pk", flat=True))
+        hits = [pk for pk in hits if pk in keep]
+    if on_services is not None and on_services.watch_region and on_services.watch_services:
+        offered = titles_filter(Title.objects.filter(pk__in=hits), on_services).values_list("pk", flat=True)
+        keep = set(offered)
         hits = [pk for pk in hits if pk in keep]
     start = (page - 1) * page_size
     window = hits[start : start + page_size]

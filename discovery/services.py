@@ -77,6 +77,7 @@ def search_page(
     page_size: int,
     user: User | AnonymousUser | None = None,
     other_media_type: bool = False,
+    on_services: DiscoveryFilters | None = None,
 ) -> SearchResultPage:
     """One page of keyword search results, with TMDB asked first when our best match is weak; with a `user`,
     without their titles; with `other_media_type`, the other media type's clearly better match."""
@@ -89,6 +90,7 @@ def search_page(
         page_size=page_size,
         user=user,
         other_media_type=other_media_type,
+        on_services=on_services,
     )
 
 

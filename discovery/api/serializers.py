@@ -23,6 +23,7 @@ from discovery.filters import (
     SortBy,
     discovery_filters_from,
     keyword_query_from,
+    watch_filters_of,
 )
 
 
@@ -106,12 +107,26 @@ class KeywordSearchInputSerializer(StrictInputSerializer):
     """Words of a title, or a person's name: typos are forgiven."""
 
     query = serializers.CharField(max_length=MAX_QUERY_CHARS, trim_whitespace=True)
+    on_my_services = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only titles the caller's services offer in their country, as the discovery filter.",
+    )
 
     def validate_query(self, value: str) -> str:
         try:
             return keyword_query_from(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
+
+    def on_services(self) -> DiscoveryFilters | None:
+        """The filter of `on_my_services` for the caller (context `viewer`); a 400 naming it when missing."""
+        if not self.validated_data.get("on_my_services"):
+            return None
+        try:
+            return DiscoveryFilters(**watch_filters_of(self.context.get("viewer")))
+        except ValidationError as exc:
+            raise serializers.ValidationError({"on_my_services": exc.messages}) from exc
 
 
 # ---------------------------------------------------------------- output

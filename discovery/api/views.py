@@ -184,12 +184,13 @@ class TitleSearchApi(DiscoveryApi):
         """
         params = PageInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        serializer = KeywordSearchInputSerializer(data=request.data)
+        serializer = KeywordSearchInputSerializer(data=request.data, context={"viewer": request.user})
         serializer.is_valid(raise_exception=True)
         page = search_page(
             query=serializer.validated_data["query"],
             media_type=self.media_type,
             other_media_type=True,
+            on_services=serializer.on_services(),
             **params.validated_data,
         )
         results = self.cards(request, page.items)

@@ -120,3 +120,13 @@ def test_a_titles_details_say_where_to_watch_it_in_my_country_with_the_credit(
 def test_without_a_tmdb_key_details_have_no_watch(titles: dict[str, Title], settings) -> None:
     settings.TMDB_API_KEY = settings.TMDB_READ_TOKEN = ""
     assert APIClient().get(f"/movies/{titles['netflix-fr'].pk}").json()["watch"] is None
+
+
+def test_keyword_search_on_my_services_keeps_what_my_services_offer(titles: dict[str, Title]) -> None:
+    client = bearer_client(watcher())
+    every = names(client.post("/movies/search-by-keywords", {"query": "fr"}, format="json"))
+    assert {"netflix-fr", "amazon-fr", "ads-fr", "rent-fr"} <= set(every)
+    mine = names(client.post("/movies/search-by-keywords", {"query": "fr", "on_my_services": True}, format="json"))
+    assert set(mine) == {"netflix-fr", "amazon-fr"}
+    anonymous = APIClient().post("/movies/search-by-keywords", {"query": "fr", "on_my_services": True}, format="json")
+    assert anonymous.status_code == 400 and list(anonymous.json()["errors"]) == ["on_my_services"]
