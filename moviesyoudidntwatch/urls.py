@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("assistant.api.urls")),
     path("", include("recommendations.api.urls")),
     path("", include("households.api.urls")),
+    path("", include("alerts.api.urls")),
     path("", include("web.urls")),  # the web pages last: an API route always wins over a page
 ]
 

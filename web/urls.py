@@ -3,7 +3,7 @@
 from django.urls import path
 
 from core.middleware import accepts_upload
-from web import for_you, groups, hidden, integrations, trakt, views, watching
+from web import alerts, for_you, groups, hidden, integrations, trakt, views, watching
 from web.decorators import private
 
 app_name = "web"
@@ -38,6 +38,9 @@ urlpatterns = [
     path("integrations/trakt/connect/", trakt.trakt_connect_page, name="trakt_connect"),
     path("integrations/trakt/disconnect/", trakt.trakt_disconnect_page, name="trakt_disconnect"),
     path("account/services/", watching.services, name="services"),
+    path("alerts/", alerts.alerts, name="alerts"),
+    path("alerts/save/", alerts.alerts_save, name="alerts_save"),
+    path("alerts/unsubscribe/<str:token>/", alerts.alerts_unsubscribe, name="alerts_unsubscribe"),
     path("about/", views.about, name="about"),
     path("account/signup/", private(views.signup), name="signup"),
     path("account/login/", private(views.login_page), name="login"),
