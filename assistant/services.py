@@ -15,6 +15,7 @@ from accounts.models import User
 from assistant.clients import get_interpreter
 from assistant.clients.offline import OfflineInterpreter
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
+from assistant.hiding import HideRequest, hide_request
 from assistant.interpreter import Interpretation
 from assistant.interpreter.filters import probe_text
 from assistant.models import ChatMessage, ChatSession
@@ -28,6 +29,8 @@ from core.exceptions import NotFound
 from discovery.describe import describe_request, pick_reason
 from discovery.filters import DiscoveryFilters
 from discovery.services import discover_page, search_page, similar_page
+from library.selectors import hide_rule_label
+from library.services import hide_rule_create
 
 PICKS = 5
 HISTORY_TURNS = 6
@@ -80,6 +83,9 @@ def chat_turn(
         if session_id is None  # a new session, not saved yet
         else [Turn(m.role, m.text) for m in session.messages.order_by("-pk")[:HISTORY_TURNS]][::-1]
     )
+    asked_to_hide = hide_request(message)
+    if asked_to_hide is not None:
+        return _hide_turn(session, message, asked_to_hide, user=user, language=language)
     result = _interpret(message, history)
     previous = ConversationState.from_json(session.state) if session.state else None
     meaning = _in_context(result.interpretation, message=message, previous=previous)
@@ -115,6 +121,30 @@ def chat_turn(
             elapsed_ms=elapsed,
         )
     return TurnResult(session=session, reply=reply, intent=meaning.intent, filters=filters, titles=titles)
+
+
+def _hide_turn(
+    session: ChatSession, message: str, asked: HideRequest, *, user: User, language: str | None
+) -> TurnResult:
+    """ "No more horror": the hide rule made (or found), said in words; the conversation's request is kept."""
+    rule, _created = hide_rule_create(user=user, kind=asked.kind, value=asked.value)
+    reply_language = language or OfflineInterpreter().interpret(message, history=[]).interpretation.language
+    with translation.override(reply_language):
+        reply = _("Done: from now on I leave out %(kind)s: %(label)s. Undo it on the Hidden page.") % {
+            "kind": rule.get_kind_display().lower(),
+            "label": hide_rule_label(rule, reply_language),
+        }
+    state = ConversationState.from_json(session.state) if session.state else ConversationState()
+    filters = _public_filters(state, reply_language)
+    with transaction.atomic():
+        session.state = state.to_json()
+        session.title = session.title or message[:120]
+        session.save()
+        ChatMessage.objects.create(session=session, role=ChatMessage.Role.USER, text=message)
+        ChatMessage.objects.create(
+            session=session, role=ChatMessage.Role.ASSISTANT, text=reply, intent="hide", filters=filters
+        )
+    return TurnResult(session=session, reply=reply, intent="hide", filters=filters, titles=[])
 
 
 # ---------------------------------------------------------------- the session's request

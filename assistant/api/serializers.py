@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
 from rest_framework import serializers
 
-from assistant.interpreter import INTENTS
+from assistant.interpreter.types import REPLY_INTENTS
 from assistant.models import ChatMessage, ChatSession
 from assistant.state import MAX_MESSAGE_CHARS, chat_message_from
 from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer
@@ -136,7 +136,7 @@ class ChatTurnOutputSerializer(serializers.Serializer):
 
     session_id = serializers.IntegerField(help_text="Send it back with the next message to follow up.")
     reply = serializers.CharField()
-    intent = serializers.ChoiceField(choices=INTENTS)
+    intent = serializers.ChoiceField(choices=REPLY_INTENTS)
     filters = ChatFiltersOutputSerializer()
     results = TitleCardOutputSerializer(many=True)
 
@@ -146,7 +146,7 @@ class ChatMessageOutputSerializer(serializers.ModelSerializer):
     titles it showed and which interpreter read the message; the caller's have null there."""
 
     role = serializers.ChoiceField(choices=ChatMessage.Role.choices)
-    intent = serializers.ChoiceField(choices=INTENTS, allow_null=True)
+    intent = serializers.ChoiceField(choices=REPLY_INTENTS, allow_null=True)
     filters = ChatFiltersOutputSerializer(allow_null=True)
     title_ids = serializers.ListField(child=serializers.IntegerField(), help_text="In the order shown.")
     backend = serializers.ChoiceField(

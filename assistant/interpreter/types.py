@@ -5,6 +5,9 @@ from dataclasses import dataclass
 # "clarify": small talk or words it cannot read ("hello", "merci", keyboard mashing): a short reply with
 # examples, and no list.
 INTENTS = ("discover", "similar", "search", "refine", "more", "reset", "clarify")
+# What a reply says it did: an interpreter's intent, or "hide" (the message made a hide rule:
+# assistant.hiding).
+REPLY_INTENTS = (*INTENTS, "hide")
 
 
 @dataclass(frozen=True)

@@ -264,7 +264,7 @@ SPECTACULAR_SETTINGS = {
         "ScoreSourceEnum": "catalog.api.serializers.SCORE_SOURCES",
         "UnmatchedReasonEnum": "library.api.serializers.UNMATCHED_REASONS",
         "InterpreterEnum": "assistant.api.serializers.BACKENDS",
-        "IntentEnum": "assistant.interpreter.INTENTS",
+        "IntentEnum": "assistant.interpreter.types.REPLY_INTENTS",
         "CreditRoleEnum": "discovery.api.serializers.CREDIT_ROLES",
         "NotForMeReasonEnum": "recommendations.models.NotForMeReason",
         "HideRuleOfferKindEnum": "recommendations.api.serializers.OFFER_KINDS",
