@@ -5,6 +5,7 @@ and a user with 20,000 entries on the best-ranked titles (the worst case for "ne
         .venv/bin/python -m bench.discovery
     .venv/bin/python -m bench.discovery --smoke      # 1,000 synthetic titles, 200 entries, SQLite or PostgreSQL
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 .venv/bin/python -m bench.discovery --synthetic 100000 --entries 2000
+    .venv/bin/python -m bench.discovery --synthetic 100000 --entries 2000 --rules 20   # with 20 hide rules
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/myw_bench_scale DJANGO_DEBUG=true \
         .venv/bin/python -m bench.discovery --grid    # 100,000 / 300,000 / 1,000,000 x 0 / 2,000 / 20,000
 
@@ -39,14 +40,14 @@ from django.db import connection
 from django.test import Client
 
 from accounts.models import User
-from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.models import CreditRole, DataSource, Genre, MediaType, Person, Title
 from catalog.selectors import genres_resolve
 from catalog.ingest.sources import data_source_sync
 from catalog.ingest.sources import SourceInfo
 from discovery.feed import feed_cache_bytes, feed_cache_clear
 from discovery.filters import DiscoveryFilters
 from discovery.selectors import titles_discover
-from library.models import Entry, Status
+from library.models import Entry, HideRule, Status
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, help=f"synthetic titles (default {FULL.synthetic:,})")
     parser.add_argument("--entries", type=int, help=f"the user's entries (default {FULL.entries:,})")
     parser.add_argument("--grid", action="store_true", help="the feed at 3 catalog sizes x 3 libraries")
+    parser.add_argument("--rules", type=int, default=0, help="hide rules of the user (at most 20; default 0)")
     parser.add_argument(
         "--results", type=Path, default=Path("bench-discovery-grid.json"), help="--grid's rows"
     )
@@ -226,9 +228,10 @@ def main() -> None:
     prepare_database(smoke=smoke)
     build(sizes)
     user = User.objects.get(username="bench")
+    rules = rules_set(user, options.rules)
     print(
         f"titles: {Title.objects.count():,}; the user's entries: {Entry.objects.filter(user=user).count():,} "
-        "(the best-ranked titles)"
+        f"(the best-ranked titles); hide rules: {rules}"
     )
     client = api_client(user)
     cases = feed_cases()
@@ -262,6 +265,24 @@ def main() -> None:
                 results=Path(folder) / "rows.json",
                 plot=Path(folder) / "p.png",
             )
+
+
+def rules_set(user: User, count: int) -> int:
+    """Give the user `count` hide rules of every kind (none with 0): five genres, four original languages,
+    the titles before 1950 and after 2025, and the most credited directors for the rest."""
+    HideRule.objects.filter(user=user).delete()
+    genres = [str(g.tmdb_id) for g in Genre.objects.filter(name_en__in=RULE_GENRES)]
+    wanted = [("genre", g) for g in genres] + [("language", code) for code in ("ja", "ko", "hi", "de")]
+    wanted += [("before", "1950"), ("after", "2025")]
+    directors = Person.objects.filter(credits__role=CreditRole.DIRECTOR).distinct().order_by("-titles", "pk")
+    wanted += [
+        ("person", str(pk)) for pk in directors.values_list("pk", flat=True)[: max(0, count - len(wanted))]
+    ]
+    HideRule.objects.bulk_create([HideRule(user=user, kind=k, value=v, label=v) for k, v in wanted[:count]])
+    return HideRule.objects.filter(user=user).count()
+
+
+RULE_GENRES = ("Horror", "Western", "War", "Music", "Documentary")
 
 
 def keyword_searches(client: Client, *, calls: int) -> None:
