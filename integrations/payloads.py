@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from catalog.models import MediaType
 
 IMDB_ID = re.compile(r"^tt\d{5,10}$")
@@ -58,7 +60,7 @@ def fingerprint(kind: str, document: object) -> str:
 
 def _object(value: object, name: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise PayloadError(f"{name} must be a JSON object.")
+        raise PayloadError(_("%(name)s must be a JSON object.") % {"name": name})
     return value
 
 
@@ -67,7 +69,7 @@ def _text(value: object, name: str, *, entities: bool = False) -> str:
     if value is None:
         return ""
     if not isinstance(value, str | int | float) or isinstance(value, bool):
-        raise PayloadError(f"{name} must be text.")
+        raise PayloadError(_("%(name)s must be text.") % {"name": name})
     text = html.unescape(str(value)) if entities else str(value)
     return text.strip()[:MAX_TITLE_CHARS]
 
@@ -127,7 +129,7 @@ def plex_watch(document: object) -> Watch | None:
     payload = _object(document, "payload")
     event = _text(payload.get("event"), "event")
     if not event:
-        raise PayloadError("payload.event is missing.")
+        raise PayloadError(_("%(name)s is missing.") % {"name": "payload.event"})
     metadata = payload.get("Metadata")
     if event not in PLEX_WATCHED or metadata is None:
         return None
@@ -140,9 +142,9 @@ def plex_watch(document: object) -> Watch | None:
         try:
             value = float(payload.get("rating") or 0)
         except (TypeError, ValueError) as exc:
-            raise PayloadError("payload.rating must be a number from 0 to 10.") from exc
+            raise PayloadError(_("payload.rating must be a number from 0 to 10.")) from exc
         if not 0 <= value <= 10:
-            raise PayloadError("payload.rating must be a number from 0 to 10.")
+            raise PayloadError(_("payload.rating must be a number from 0 to 10."))
         rating = round(value) or None
         if rating is None:
             return None  # a rating removed: nothing to mark
@@ -187,13 +189,13 @@ def _plex_guids(value: object) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, list):
-        raise PayloadError("Metadata.Guid must be a list.")
+        raise PayloadError(_("Metadata.Guid must be a list."))
     found: dict[str, str] = {}
     for item in value:
         guid = item.get("id") if isinstance(item, dict) else None
         if not isinstance(guid, str) or "://" not in guid:
             continue
-        scheme, _, rest = guid.partition("://")
+        scheme, _sep, rest = guid.partition("://")
         scheme = scheme.rsplit(".", 1)[-1]  # "com.plexapp.agents.imdb" → "imdb"
         key = rest.split("/", 1)[0].split("?", 1)[0]
         if scheme == "imdb" and _imdb(key):
@@ -212,7 +214,7 @@ def jellyfin_watch(document: object) -> Watch | None:
     payload = _object(document, "body")
     event = _text(payload.get("NotificationType"), "NotificationType")
     if not event:
-        raise PayloadError("NotificationType is missing: use the template of the Integrations page.")
+        raise PayloadError(_("NotificationType is missing: use the template of the Integrations page."))
     finished = (event == "PlaybackStop" and _flag(payload.get("PlayedToCompletion"))) or (
         event == "UserDataSaved" and _flag(payload.get("Played"))
     )
@@ -245,7 +247,7 @@ def emby_watch(document: object) -> Watch | None:
     payload = _object(document, "body")
     event = _text(payload.get("Event"), "Event")
     if not event:
-        raise PayloadError("Event is missing.")
+        raise PayloadError(_("%(name)s is missing.") % {"name": "Event"})
     playback = payload.get("PlaybackInfo") or {}
     finished = (
         event == "playback.stop" and _flag(_object(playback, "PlaybackInfo").get("PlayedToCompletion"))
