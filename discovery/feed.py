@@ -86,6 +86,8 @@ _lock = threading.Lock()
 _rankings: Rankings | None = None
 _titles: Titles | None = None
 _ruled: Ruled | None = None
+# (ranking, rule set) → the ranking without the rules' titles (`_ruled_view`); rankings live 2 lifetimes.
+_views: TTLCache[tuple[int, float, str, str], tuple[Ids, Ids, int]] = TTLCache(maxsize=64, ttl=120)
 _computing: dict[str, threading.Lock] = {}  # a filter set being ranked: the others asking wait on it
 _generation = 0  # bumped by every clear: a ranking computed across one is not kept
 
@@ -121,6 +123,7 @@ def feed_cache_clear() -> None:
         titles.clear()
         if _ruled is not None:
             _ruled.clear()
+        _views.clear()
         _generation += 1
 
 
@@ -152,6 +155,12 @@ def cached_feed_page(
         return None
     ranking = _ranking(media_type=media_type, filters=filters, language=language)
     best = ranking.best
+    ruled: Ids | None = None
+    ruled_matching = 0
+    if user.is_authenticated:
+        rules = hide_rules_of(user=user)
+        if rules:  # the ranking without what the rules match: held per ranking and rule set
+            best, ruled, ruled_matching = _ruled_view(ranking, media_type=media_type, rules=rules)
     begin = 0
     if after is not None:
         found = np.flatnonzero(best == after.pk)
@@ -162,12 +171,11 @@ def cached_feed_page(
     excluded = None
     if user.is_authenticated:
         marked = np.sort(title_ids_marked(user=user))  # distinct already: one entry per title
-        rules = hide_rules_of(user=user)
-        if rules:  # the titles their rules match, computed once per rule set and lifetime
-            marked = np.union1d(marked, _ruled_ids(media_type=media_type, rules=rules))
+        if ruled is not None:  # a title both marked and ruled out is counted once, with the rules
+            marked = marked[~_among(marked, ruled)]
         in_best = _among(best, marked)
         rest = rest[~in_best[begin:]]
-        excluded = ranking.matching(marked, in_best=in_best)
+        excluded = ranking.matching(marked, in_best=in_best) + ruled_matching
     start = (page - 1) * page_size
     ids = rest[start : start + page_size + 1].tolist()
     if ranking.members is not None and len(ids) <= page_size:
@@ -200,6 +208,23 @@ def _ruled_ids(*, media_type: str, rules: list["HideRule"]) -> Ids:
         if _ruled is not None:
             _ruled[key] = ids
     return ids
+
+
+def _ruled_view(ranking: Ranking, *, media_type: str, rules: list["HideRule"]) -> tuple[Ids, Ids, int]:
+    """The ranking's best ids without those the rules match, the ids they match, and how many of those match
+    the filters; computed once per ranking and rule set, so a request with rules costs what one without
+    does (the rules read, the caller's own titles removed)."""
+    key = (id(ranking), ranking.computed_at, media_type, hide_rules_signature(rules))
+    with _lock:
+        held = _views.get(key)
+    if held is not None:
+        return held
+    ruled = _ruled_ids(media_type=media_type, rules=rules)
+    in_best = _among(ranking.best, ruled)
+    view = (ranking.best[~in_best], ruled, ranking.matching(ruled, in_best=in_best))
+    with _lock:
+        _views[key] = view
+    return view
 
 
 def _among(ids: Ids, marked: Ids) -> Mask:
