@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "assistant",
     "recommendations",
     "households",
+    "alerts",
     "django_htmx",
     "web",
 ]
@@ -393,6 +394,13 @@ CATALOG_REFRESH_BATCH_SIZE = env.int("CATALOG_REFRESH_BATCH_SIZE", default=2000)
 # new page once this many seconds went into it (a page costs many slow calls when TMDB is slow).
 CATALOG_TOPUP_MAX_PAGES = env.int("CATALOG_TOPUP_MAX_PAGES", default=3)
 CATALOG_TOPUP_BUDGET_SECONDS = env.float("CATALOG_TOPUP_BUDGET_SECONDS", default=3.0)
+
+# E-mail (the weekly digest of saved searches): EMAIL_URL names the backend, e.g.
+# smtp+tls://user:password@smtp.example.org:587; by default messages are printed on the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="MoviesYouDidntWatch <noreply@localhost>")
+# Where the site is reached from outside: the links in e-mails (titles, Alerts page, unsubscribe).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
