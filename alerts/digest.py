@@ -7,6 +7,7 @@ every member who saved the same one (at most MAX_CANDIDATES each, best first); m
 the shared candidates (at most CANDIDATE_SETS sets).
 """
 
+import json
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -62,6 +63,23 @@ class _Candidates:
     def __init__(self, until: datetime) -> None:
         self.until = until
         self.held: OrderedDict[tuple[str, DiscoveryFilters, datetime], list[int]] = OrderedDict()
+        self.checked: dict[tuple[str, str], DiscoveryFilters | None] = {}
+
+    def filters_of(self, search: SavedSearch) -> DiscoveryFilters | None:
+        """The search's filters checked again, once per run for equal requests (genre names are looked up);
+        "on my services" reads the member's own services, so it is checked for each member. None: no
+        longer valid (a genre gone), skipped."""
+        key = (search.media_type, json.dumps(search.filters, sort_keys=True))
+        personal = bool(search.filters.get("on_my_services"))
+        if not personal and key in self.checked:
+            return self.checked[key]
+        try:
+            filters: DiscoveryFilters | None = saved_search_filters(search)
+        except ValidationError:
+            filters = None
+        if not personal and len(self.checked) < CANDIDATE_SETS:
+            self.checked[key] = filters
+        return filters
 
     def of(self, media_type: str, filters: DiscoveryFilters, since: datetime) -> list[int]:
         key = (media_type, filters, since)
@@ -132,10 +150,9 @@ def _digest_batch(
         subscription = subscriptions.get(user_id)
         since = (subscription.checked_until if subscription else None) or now - FIRST_LOOK_BACK
         for search in own:
-            try:
-                filters = saved_search_filters(search)
-            except ValidationError:
-                continue  # a request no longer valid (a genre gone): skipped, shown as such on the page
+            filters = candidates.filters_of(search)
+            if filters is None:
+                continue
             for title_id in candidates.of(search.media_type, filters, since):
                 found.setdefault(user_id, []).append((title_id, search))
     every_title = {title_id for pairs in found.values() for title_id, _search in pairs}

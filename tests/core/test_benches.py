@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = own_name("myw_bench_smoke_template")
 # A line each bench prints only when it got to its figures.
 EXPECTED = {
+    "alerts": r"digest: \d+ members, \d+ items, \d+ e-mails in [\d.]+ s",
     "assistant": r"'comme Heat' +p50 +[\d.]+ ms +p95 +[\d.]+ ms",
     "assistant_quality": (
         r"summary: conversations meeting the request [\d.]+ \(en [\d.]+, fr [\d.]+\); turn p50"
