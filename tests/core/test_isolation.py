@@ -351,46 +351,6 @@ def _page_group_invitation(w: World) -> None:
     _owners_group_unchanged(w, group)
 
 
-
-def _owners_search(w: World) -> "SavedSearch":
-    from alerts.models import AlertItem, SavedSearch
-
-    search = SavedSearch.objects.create(user=w.owner, name="Owner's thrillers", media_type="movie")
-    AlertItem.objects.create(user=w.owner, title=w.show, saved_search=search, week="2026-11-30")
-    return search
-
-
-def _saved_searches(w: World) -> None:
-    search = _owners_search(w)
-    assert w.client.get("/me/saved-searches").json()["count"] == 0
-    w.client.post("/me/saved-searches", {"name": "Owner's thrillers", "media_type": "movie"}, format="json")
-    assert search.user_id == w.owner.pk and search.__class__.objects.filter(user=w.owner).count() == 1
-
-
-def _saved_search(w: World) -> None:
-    search = _owners_search(w)
-    path = f"/me/saved-searches/{search.pk}"
-    assert w.client.get(path).status_code == 404
-    assert w.client.patch(path, {"name": "mine"}, format="json").status_code == 404
-    assert w.client.delete(path).status_code == 404
-    search.refresh_from_db()
-    assert search.name == "Owner's thrillers"
-
-
-def _alerts(w: World) -> None:
-    _owners_search(w)
-    assert w.client.get("/me/alerts").json()["count"] == 0
-
-
-def _page_alerts(w: World) -> None:
-    search = _owners_search(w)
-    page = w.browser.get("/alerts/").content.decode()
-    assert "Owner&#x27;s thrillers" not in page and w.show.title_en not in page
-    w.browser.post("/alerts/", {"remove": search.pk})
-    w.browser.post("/alerts/save/", {"media": "movie", "name": "Owner's thrillers", "year_from": "1990"})
-    assert search.__class__.objects.filter(pk=search.pk, user=w.owner).exists()
-
-
 def _owners_search(w: World) -> "SavedSearch":
     from alerts.models import AlertItem, SavedSearch
 
@@ -459,9 +419,6 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "me/saved-searches": _saved_searches,
     "me/saved-searches/<int:search_id>": _saved_search,
     "me/alerts": _alerts,
-    "me/saved-searches": _saved_searches,
-    "me/saved-searches/<int:search_id>": _saved_search,
-    "me/alerts": _alerts,
     "me/integrations/trakt": _trakt,
     "integrations/trakt/connect/": _page_trakt,
     "integrations/trakt/disconnect/": _page_trakt,
@@ -490,8 +447,6 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "integrations/": _page_integrations,
     "integrations/<int:endpoint_id>/revoke/": _page_integrations,
     "hidden/": _page_hidden,
-    "alerts/": _page_alerts,
-    "alerts/save/": _page_alerts,
     "alerts/": _page_alerts,
     "alerts/save/": _page_alerts,
     "account/services/": _page_services,
