@@ -126,7 +126,11 @@ def test_keyword_search_on_my_services_keeps_what_my_services_offer(titles: dict
     client = bearer_client(watcher())
     every = names(client.post("/movies/search-by-keywords", {"query": "fr"}, format="json"))
     assert {"netflix-fr", "amazon-fr", "ads-fr", "rent-fr"} <= set(every)
-    mine = names(client.post("/movies/search-by-keywords", {"query": "fr", "on_my_services": True}, format="json"))
+    mine = names(
+        client.post("/movies/search-by-keywords", {"query": "fr", "on_my_services": True}, format="json")
+    )
     assert set(mine) == {"netflix-fr", "amazon-fr"}
-    anonymous = APIClient().post("/movies/search-by-keywords", {"query": "fr", "on_my_services": True}, format="json")
+    anonymous = APIClient().post(
+        "/movies/search-by-keywords", {"query": "fr", "on_my_services": True}, format="json"
+    )
     assert anonymous.status_code == 400 and list(anonymous.json()["errors"]) == ["on_my_services"]
