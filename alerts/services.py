@@ -85,7 +85,8 @@ def user_of_unsubscribe_token(token: str) -> User | None:
         data = signing.loads(token, salt=_UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    return User.objects.filter(pk=data.get("u"), is_active=True).first() if isinstance(data, dict) else None
+    user_id = data.get("u") if isinstance(data, dict) else None
+    return User.objects.filter(pk=user_id, is_active=True).first() if isinstance(user_id, int) else None
 
 
 def digest_subscribe(*, user: User, subscribed: bool) -> DigestSubscription:

@@ -14,6 +14,7 @@ from alerts.api.serializers import (
     SavedSearchOutputSerializer,
     SavedSearchRenameInputSerializer,
 )
+from alerts.models import SavedSearch
 from alerts.selectors import alert_items_of, saved_search_of, saved_searches_of
 from alerts.services import (
     SavedSearchError,
@@ -85,7 +86,7 @@ class SavedSearchListApi(APIView):
 class SavedSearchDetailApi(APIView):
     cache_policy = CachePolicy.NO_STORE
 
-    def _search(self, request: Request, search_id: int):  # type: ignore[no-untyped-def]
+    def _search(self, request: Request, search_id: int) -> SavedSearch:
         search = saved_search_of(user=authenticated_user(request), search_id=search_id)
         if search is None:
             raise Http404

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from accounts.models import User
+from alerts.models import AlertItem, SavedSearch
 from catalog.models import Person, Title
 from households.services import household_create, household_join
 from library.models import Entry, HideRule, Status
@@ -65,6 +66,10 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
     Entry.objects.create(user=member, title=catalog["The Godfather"], status=Status.HIDDEN)
     HideRule.objects.create(user=member, kind="language", value="fr", label="fr")
     HideRule.objects.create(user=member, kind="before", value="1960", label="1960")
+    search = SavedSearch.objects.create(
+        user=member, name="Thrillers des années 1990", media_type="movie", filters={"year_from": 1990}
+    )
+    AlertItem.objects.create(user=member, title=catalog["Alien"], saved_search=search, week="2026-11-30")
     group = household_create(owner=member, name="Salon du 4e étage")
     household_join(user=UserFactory(username="camille-et-dominique"), code=group.invite_code)
     return Site(
@@ -89,6 +94,8 @@ def site(live_server: LiveServer, member: User, catalog: dict[str, Title]) -> Si
             "/assistant/",
             "/import/",
             "/account/services/",
+            "/alerts/",
+            "/discover/?media=movie&year_from=1990",
             "/about/",
             "/no-such-page/",
         ],
