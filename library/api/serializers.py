@@ -452,6 +452,16 @@ class ExportEntryOutputSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
 
+class ExportHideRuleOutputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=HideRule.Kind.choices)
+    value = serializers.CharField(help_text="As `POST /me/hide-rules` answers it.")
+    label = serializers.CharField()  # type: ignore[assignment]
+    title_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="A franchise's titles when the rule was made; else empty."
+    )
+    created_at = serializers.DateTimeField()
+
+
 @extend_schema_serializer(
     component_name="LibraryExport",
     examples=[
@@ -460,6 +470,15 @@ class ExportEntryOutputSerializer(serializers.Serializer):
             value={
                 "exported_at": "2026-11-02T20:15:00Z",
                 "user": "ann@example.org",
+                "hide_rules": [
+                    {
+                        "kind": "before",
+                        "value": "1970",
+                        "label": "Before 1970",
+                        "title_ids": [],
+                        "created_at": "2026-10-12T18:30:00Z",
+                    }
+                ],
                 "entries": [
                     {
                         "title_id": 42,
@@ -480,16 +499,6 @@ class ExportEntryOutputSerializer(serializers.Serializer):
         )
     ],
 )
-class ExportHideRuleOutputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=HideRule.Kind.choices)
-    value = serializers.CharField(help_text="As `POST /me/hide-rules` answers it.")
-    label = serializers.CharField()  # type: ignore[assignment]
-    title_ids = serializers.ListField(
-        child=serializers.IntegerField(), help_text="A franchise's titles when the rule was made; else empty."
-    )
-    created_at = serializers.DateTimeField()
-
-
 class ExportOutputSerializer(serializers.Serializer):
     """All the caller's titles, with their statuses and ratings, and their hide rules."""
 

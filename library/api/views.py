@@ -292,6 +292,7 @@ class HideRuleListApi(APIView):
     cache_policy = CachePolicy.NO_STORE
 
     @extend_schema(
+        operation_id="me_hide_rules_list",
         summary="List the caller's hide rules",
         responses={200: page_of("HideRulePage", HideRuleOutputSerializer), **errors(401)},
     )
