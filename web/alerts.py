@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import authenticated_user
+from alerts.chat import saved_search_from_chat
 from alerts.models import MAX_NAME_CHARS
 from alerts.selectors import alert_items_of, digest_subscribed, saved_searches_of
 from alerts.services import (
@@ -25,6 +26,7 @@ from alerts.services import (
     saved_search_delete,
     user_of_unsubscribe_token,
 )
+from core.parsing import MAX_ID, whole_number
 from web.decorators import member_page, private
 from web.forms import DiscoverForm
 
@@ -128,3 +130,28 @@ def alerts_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         digest_subscribe(user=user, subscribed=False)
         return render(request, "web/alerts_unsubscribe.html", {"done": True, "email": user.email})
     return render(request, "web/alerts_unsubscribe.html", {"email": user.email})
+
+
+@member_page
+@require_http_methods(["POST"])
+def alerts_save_chat(request: HttpRequest) -> HttpResponse:
+    """The assistant's "Save this search": the conversation's current request (`session`) and a name."""
+    session_id = whole_number(request.POST.get("session", ""), max_value=MAX_ID)
+    name_form = SaveSearchForm(request.POST)
+    back = reverse("web:assistant") + (f"?session={session_id}" if session_id else "")
+    if session_id is None or not name_form.is_valid():
+        messages.error(request, _("This search could not be saved: give it a name."))
+        return redirect(back)
+    try:
+        saved_search_from_chat(
+            user=authenticated_user(request),
+            session_id=session_id,
+            name=name_form.cleaned_data["name"].strip(),
+        )
+    except SavedSearchError as exc:
+        messages.error(request, exc.message)
+    except ValidationError:
+        messages.error(request, _("This search could not be saved: give it a name, and fix the filters."))
+    else:
+        messages.success(request, _("Search saved: its new titles will be in your weekly alerts."))
+    return redirect(back)

@@ -40,6 +40,7 @@ urlpatterns = [
     path("account/services/", watching.services, name="services"),
     path("alerts/", alerts.alerts, name="alerts"),
     path("alerts/save/", alerts.alerts_save, name="alerts_save"),
+    path("alerts/save-chat/", alerts.alerts_save_chat, name="alerts_save_chat"),
     path("alerts/unsubscribe/<str:token>/", alerts.alerts_unsubscribe, name="alerts_unsubscribe"),
     path("about/", views.about, name="about"),
     path("account/signup/", private(views.signup), name="signup"),

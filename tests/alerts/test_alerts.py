@@ -163,3 +163,22 @@ def test_alerts_page_in_french(drama: Genre) -> None:
     browser.force_login(user)
     page = browser.get("/alerts/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Recherches enregistrées" in page
+
+
+def test_the_assistants_request_is_saved_from_its_conversation(drama: Genre) -> None:
+    from assistant.models import ChatSession
+
+    user = UserFactory()
+    browser = Client()
+    browser.force_login(user)
+    state = {"mode": "discover", "media_type": "movie", "filters": {"genres": [18], "year_from": 1990}}
+    session = ChatSession.objects.create(user=user, title="dramas", state=state)
+    assert 'action="/alerts/save-chat/"' in browser.get(f"/assistant/?session={session.pk}").content.decode()
+    browser.post("/alerts/save-chat/", {"session": session.pk, "name": "From the chat"})
+    search = SavedSearch.objects.get(user=user)
+    assert (search.name, search.filters) == ("From the chat", {"genres": [18], "year_from": 1990})
+    # A request Discover cannot express is refused, not saved broader.
+    people = {"mode": "discover", "media_type": "movie", "filters": {"people": ["Michael Mann"]}}
+    other = ChatSession.objects.create(user=user, title="mann", state=people)
+    browser.post("/alerts/save-chat/", {"session": other.pk, "name": "Mann"})
+    assert SavedSearch.objects.filter(user=user).count() == 1

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import tokens_issue
+from alerts.models import AlertItem, SavedSearch
 from assistant.models import ChatSession
 from households.models import Household
 from households.services import household_create, household_join
@@ -351,9 +352,7 @@ def _page_group_invitation(w: World) -> None:
     _owners_group_unchanged(w, group)
 
 
-def _owners_search(w: World) -> "SavedSearch":
-    from alerts.models import AlertItem, SavedSearch
-
+def _owners_search(w: World) -> SavedSearch:
     search = SavedSearch.objects.create(user=w.owner, name="Owner's thrillers", media_type="movie")
     AlertItem.objects.create(user=w.owner, title=w.show, saved_search=search, week="2026-11-30")
     return search
@@ -363,7 +362,7 @@ def _saved_searches(w: World) -> None:
     search = _owners_search(w)
     assert w.client.get("/me/saved-searches").json()["count"] == 0
     w.client.post("/me/saved-searches", {"name": "Owner's thrillers", "media_type": "movie"}, format="json")
-    assert search.user_id == w.owner.pk and search.__class__.objects.filter(user=w.owner).count() == 1
+    assert search.user_id == w.owner.pk and SavedSearch.objects.filter(user=w.owner).count() == 1
 
 
 def _saved_search(w: World) -> None:
@@ -387,7 +386,13 @@ def _page_alerts(w: World) -> None:
     assert "Owner&#x27;s thrillers" not in page and w.show.title_en not in page
     w.browser.post("/alerts/", {"remove": search.pk})
     w.browser.post("/alerts/save/", {"media": "movie", "name": "Owner's thrillers", "year_from": "1990"})
-    assert search.__class__.objects.filter(pk=search.pk, user=w.owner).exists()
+    assert SavedSearch.objects.filter(pk=search.pk, user=w.owner).exists()
+
+
+
+def _page_alerts_chat(w: World) -> None:
+    w.browser.post("/alerts/save-chat/", {"session": w.session.pk, "name": "From the owner's chat"})
+    assert not SavedSearch.objects.exists()
 
 
 ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
@@ -449,6 +454,7 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "hidden/": _page_hidden,
     "alerts/": _page_alerts,
     "alerts/save/": _page_alerts,
+    "alerts/save-chat/": _page_alerts_chat,
     "account/services/": _page_services,
 }
 
