@@ -27,6 +27,7 @@ from recommendations.models import NotForMe, RecommenderSettings
 from tests.clients import bearer_client
 from tests.factories import TitleFactory, UserFactory
 from tests.fakes.mediaservers import plex_event
+from web.marking import undo_token
 
 pytestmark = pytest.mark.django_db
 
@@ -176,6 +177,20 @@ def _page_mark(w: World) -> None:
     for title in (w.movie, w.show):
         w.browser.post(f"/title/{title.pk}/mark/", {"status": "hidden"})
         w.browser.post(f"/title/{title.pk}/mark/", {"status": "none"})
+
+
+def _page_undo(w: World) -> None:
+    """An Undo made for the owner (back to no entry) is refused to anyone else, and theirs never reaches
+    the owner's entry."""
+    owners = undo_token(user=w.owner, title=w.movie, state=None)
+    w.browser.post(f"/title/{w.movie.pk}/undo/", {"undo": owners})
+    own = undo_token(user=w.intruder, title=w.movie, state=None)
+    w.browser.post(f"/title/{w.movie.pk}/undo/", {"undo": own})
+
+
+def _page_watched(w: World) -> None:
+    for title in (w.movie, w.show):
+        w.browser.post(f"/title/{title.pk}/watched/", {"watched_on": "2001-02-03"})
 
 
 def _page_lists(w: World) -> None:
@@ -389,7 +404,6 @@ def _page_alerts(w: World) -> None:
     assert SavedSearch.objects.filter(pk=search.pk, user=w.owner).exists()
 
 
-
 def _page_alerts_chat(w: World) -> None:
     w.browser.post("/alerts/save-chat/", {"session": w.session.pk, "name": "From the owner's chat"})
     assert not SavedSearch.objects.exists()
@@ -436,6 +450,8 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "groups/<int:household_id>/recommendations": _group("/recommendations"),
     # web pages (session login)
     "title/<int:title_id>/mark/": _page_mark,
+    "title/<int:title_id>/undo/": _page_undo,
+    "title/<int:title_id>/watched/": _page_watched,
     "lists/<slug:status>/": _page_lists,
     "for-you/": _page_for_you,
     "for-you/setting/": _page_for_you_forms,
