@@ -87,7 +87,7 @@ def test_every_list_answers_results_next_and_count(
     }
     extras = {
         "feed": {"excluded_count"},
-        "recommendations": {"cold_start"},
+        "recommendations": {"cold_start", "adventurousness"},
         "keywords": {"people", "good_match", "other_media_type"},
     }
     for name, response in lists.items():
