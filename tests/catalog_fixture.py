@@ -140,3 +140,20 @@ def catalog(db: None) -> dict[str, Title]:
     for title in titles.values():
         title.refresh_from_db()
     return titles
+
+
+def catalog_remove() -> None:
+    """Empty what a module-wide catalog load filled, outside the per-test transactions: the titles and what
+    hangs on them, without writing their deletion into the audit history (a later test starts from a
+    catalog with no history, as a fresh one has)."""
+    from django.test import override_settings
+
+    from catalog.models import DataSource, Person
+
+    with override_settings(SIMPLE_HISTORY_ENABLED=False):
+        Title.objects.all().delete()
+        DataSource.objects.all().delete()
+        Genre.objects.all().delete()
+        Person.objects.all().delete()
+    for model in (Title, Genre, DataSource):
+        model.history.all().delete()

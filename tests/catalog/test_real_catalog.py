@@ -11,9 +11,10 @@ from django.test import Client
 from django.utils.html import escape
 from rest_framework.test import APIClient
 
-from catalog.models import Credit, DataSource, Genre, Person, Title
+from catalog.models import Credit, Title
 from catalog.ranking import CRITICS_CALIBRATION, MOVIELENS_CALIBRATION
 from catalog.text import title_key
+from tests.catalog_fixture import catalog_remove
 
 pytestmark = [
     pytest.mark.slow,
@@ -30,10 +31,7 @@ def real_catalog(django_db_setup: None, django_db_blocker) -> Iterator[None]:
         call_command("load_catalog", "--no-progress", stdout=StringIO())
     yield
     with django_db_blocker.unblock():
-        Title.objects.all().delete()
-        DataSource.objects.all().delete()
-        Genre.objects.all().delete()
-        Person.objects.all().delete()
+        catalog_remove()
 
 
 def movie(title: str, year: int) -> Title:

@@ -8,9 +8,10 @@ import pytest
 from django.core.management import call_command
 from django.db.models.functions import Mod
 
-from catalog.models import DataSource, Genre, Title
+from catalog.models import Title
 from library.models import Entry, Status
 from recommendations.models import CommunityRating, ModelRun, SequelLink
+from tests.catalog_fixture import catalog_remove
 from tests.clients import bearer_client
 from tests.factories import UserFactory
 
@@ -31,9 +32,7 @@ def trained(django_db_setup: None, django_db_blocker) -> Iterator[None]:
     yield
     with django_db_blocker.unblock():
         ModelRun.objects.all().delete()
-        Title.objects.all().delete()
-        DataSource.objects.all().delete()
-        Genre.objects.all().delete()
+        catalog_remove()
 
 
 def movie(title: str, year: int) -> Title:
