@@ -297,7 +297,10 @@ API_CACHE_MAX_AGE_SECONDS = env.int("API_CACHE_MAX_AGE_SECONDS", default=60)
 # Browsers on other sites may call the API (never the pages or the admin) only from these origins; none by
 # default. Answers carry no cookies: the API authenticates with the Authorization header alone.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
-CORS_URLS_REGEX = r"^/(?:auth|users|me|movies|tvshows|chat|genres|languages|groups|watch|webhooks|healthz|api/schema)(?:/|$)"
+CORS_URLS_REGEX = (
+    r"^/(?:auth|users|me|movies|tvshows|chat|genres|languages|groups|watch|webhooks|healthz"
+    r"|api/schema)(?:/|$)"
+)
 CORS_ALLOW_HEADERS = (
     "accept",
     "accept-language",
