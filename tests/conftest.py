@@ -80,3 +80,21 @@ def staff_client(db: None) -> Client:
     client = Client()
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
+
+
+@pytest.fixture
+def worker(transactional_db: None) -> Iterator[None]:
+    """A Celery worker thread consuming both queues through the real broker (REDIS_URL), for the tests that
+    prove a task end to end; the rest of the suite runs tasks in-process."""
+    from celery.contrib.testing.worker import start_worker
+
+    from moviesyoudidntwatch.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=["default", "enrichment"]
+        ):
+            yield
+    finally:
+        app.conf.task_always_eager = True

@@ -1,10 +1,8 @@
 """The weekly digest end to end through the real broker: the beat's task consumed by a Celery worker."""
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core import mail
 from django.utils import timezone
@@ -13,25 +11,12 @@ from alerts.models import AlertItem, DigestSubscription
 from alerts.services import saved_search_create
 from alerts.tasks import alerts_weekly_digest_task
 from catalog.models import Title
-from moviesyoudidntwatch.celery import app
 from tests.factories import TitleFactory, UserFactory
 
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI sets it)"),
 ]
-
-
-@pytest.fixture
-def worker(transactional_db: None) -> Iterator[None]:
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=["default"]
-        ):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 def test_weekly_digest_runs_in_a_real_worker_once_per_week(worker: None) -> None:

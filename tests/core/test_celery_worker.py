@@ -1,32 +1,16 @@
 """End to end through the real broker: a Celery worker thread consumes a task sent through Redis."""
 
-from collections.abc import Iterator
-
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from catalog.models import Genre
 from catalog.tasks import genres_import_task, title_refresh_task
-from moviesyoudidntwatch.celery import app
 from tests.factories import TitleFactory
 
 pytestmark = [
     pytest.mark.redis,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI sets it)"),
 ]
-
-
-@pytest.fixture
-def worker(transactional_db: None) -> Iterator[None]:
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=["default", "enrichment"]
-        ):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 def test_task_runs_in_a_real_worker_through_redis(worker: None) -> None:

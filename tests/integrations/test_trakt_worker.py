@@ -2,17 +2,14 @@
 leaves the caller's discovery feed."""
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 from integrations.models import TraktConnection
 from integrations.trakt_tasks import trakt_sync_due_task
 from library.models import Entry, Status
-from moviesyoudidntwatch.celery import app
 from tests.clients import bearer_client
 from tests.factories import TitleFactory, UserFactory
 from tests.fakes.trakt import movie_object
@@ -23,18 +20,6 @@ pytestmark = [
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI sets it)"),
 ]
 FEED = "/movies/search-by-filters"
-
-
-@pytest.fixture
-def worker(transactional_db: None) -> Iterator[None]:
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=["default", "enrichment"]
-        ):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 def _feed_ids(client) -> list[int]:

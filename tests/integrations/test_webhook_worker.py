@@ -4,10 +4,9 @@ to that user: the feed, keyword search, similar titles, For you and the assistan
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import OperationalError
 from django.test import Client
@@ -18,7 +17,6 @@ from catalog.models import Title, TitleNeighbour
 from integrations.models import WebhookEvent
 from integrations.services import endpoint_create
 from library.models import Entry, Status
-from moviesyoudidntwatch.celery import app
 from tests.clients import bearer_client
 from tests.factories import UserFactory
 from tests.fakes.mediaservers import emby_event, jellyfin_body, plex_event, plex_form
@@ -27,18 +25,6 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL (CI sets it)"),
 ]
-
-
-@pytest.fixture
-def worker(transactional_db: None) -> Iterator[None]:
-    app.conf.task_always_eager = False
-    try:
-        with start_worker(
-            app, pool="solo", perform_ping_check=False, shutdown_timeout=30, queues=["default"]
-        ):
-            yield
-    finally:
-        app.conf.task_always_eager = True
 
 
 def applied(event_count: int, timeout: float = 60) -> list[WebhookEvent]:
