@@ -80,15 +80,7 @@ def mark_note(*, title: Title, name: str, entry: Entry | None, undo: str, back: 
         text = _("“%(title)s” is off your lists.") % {"title": name}
     else:
         text = _("“%(title)s”: %(status)s.") % {"title": name, "status": Status(entry.status).label}
-    return MarkNote(
-        title_id=title.pk,
-        text=text,
-        title=name,
-        status=entry.status if entry else None,
-        rating=entry.rating if entry else None,
-        undo=undo,
-        next=back,
-    )
+    return _note(title=title, name=name, entry=entry, text=text, undo=undo, back=back)
 
 
 def undone_note(*, title: Title, name: str, entry: Entry | None, back: str) -> MarkNote:
@@ -97,15 +89,22 @@ def undone_note(*, title: Title, name: str, entry: Entry | None, back: str) -> M
     else:
         status = Status(entry.status).label
         text = _("Undone: “%(title)s” is back to %(status)s.") % {"title": name, "status": status}
+    return _note(title=title, name=name, entry=entry, text=text, undo="", back=back, undone=True)
+
+
+def _note(
+    *, title: Title, name: str, entry: Entry | None, text: str, undo: str, back: str, undone: bool = False
+) -> MarkNote:
+    """The note of a mark or of its undo: the entry as it is now."""
     return MarkNote(
         title_id=title.pk,
         text=text,
         title=name,
         status=entry.status if entry else None,
         rating=entry.rating if entry else None,
-        undo="",
+        undo=undo,
         next=back,
-        undone=True,
+        undone=undone,
     )
 
 
