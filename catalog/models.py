@@ -81,6 +81,22 @@ class Genre(models.Model):
         return self.name_fr if language == "fr" and self.name_fr else self.name_en
 
 
+class Keyword(models.Model):
+    """A TMDB keyword ("time travel", "based on novel or book"): TMDB's id is the key. TMDB names keywords in
+    English only. A title's keywords are written by its refresh from TMDB (there are none without a key)."""
+
+    id = models.PositiveIntegerField(_("TMDB id"), primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = _("keyword")
+        verbose_name_plural = _("keywords")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 def title_names(
     title_en: str, title_fr: str, original_title: str, alternate_titles: Sequence[str]
 ) -> list[str]:
@@ -191,6 +207,8 @@ class Title(TimeStampedModel):
     cast = models.JSONField(_("cast"), default=list, blank=True)
     countries = models.JSONField(_("countries"), default=list, blank=True, help_text="ISO 3166-1 alpha-2")
     genres = models.ManyToManyField(Genre, verbose_name=_("genres"), related_name="titles", blank=True)
+    # TMDB's keywords, as its latest refresh read them (not curated: replaced by every refresh).
+    keywords = models.ManyToManyField(Keyword, verbose_name=_("keywords"), related_name="titles", blank=True)
 
     source = models.ForeignKey(
         DataSource, verbose_name=_("source"), on_delete=models.PROTECT, related_name="titles"
