@@ -66,3 +66,61 @@ class AlertItem(TimeStampedModel):
             models.UniqueConstraint(fields=("user", "title", "kind", "week"), name="alert_item_unique_week")
         ]
         indexes = [models.Index(fields=("user", "-week"))]
+
+
+class OfferSnapshot(models.Model):
+    """The services offering a title in one country on one day (UTC), as the daily arrivals check saw
+    them: `brands` maps each of TMDB's buckets to its services' keys (`catalog.offers.brand_of`, so a
+    service's several provider ids are one), `names` each service's name as TMDB spells it. Today's is
+    compared with the latest earlier one; a few days are kept."""
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(_("country"), max_length=2)
+    day = models.DateField(_("day"))
+    brands = models.JSONField(_("services by kind"), default=dict)  # {"flatrate": ["netflix"], ...}
+    names = models.JSONField(_("services' names"), default=dict)  # {"netflix": "Netflix"}
+    fetched_at = models.DateTimeField(_("fetched at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("title", "region", "day"), name="offer_snapshot_unique_day")
+        ]
+        verbose_name = _("offers snapshot")
+        verbose_name_plural = _("offers snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.title_id} {self.region} {self.day}"
+
+
+class ServiceArrival(TimeStampedModel):
+    """A title on a member's watch-later list that arrived on one of their services in their country: the
+    service was not offering it (in the kinds the member counts) at the previous snapshot and is today.
+    `digest_week` is the week of the digest that listed it (None until then)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="service_arrivals"
+    )
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="+")
+    region = models.CharField(_("country"), max_length=2)
+    brand = models.CharField(_("service"), max_length=100)
+    service_name = models.CharField(_("service's name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=8)  # the TMDB bucket it arrived in: flatrate, free, ads
+    day = models.DateField(_("day"))  # the day (UTC) it was seen there first
+    digest_week = models.DateField(_("digest's week"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-day", "-pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("user", "title", "region", "brand", "day"), name="service_arrival_unique_day"
+            )
+        ]
+        indexes = [
+            models.Index(fields=("user", "-day"), name="service_arrival_user_day"),
+            models.Index(fields=("user", "digest_week"), name="service_arrival_pending"),
+        ]
+        verbose_name = _("arrival on a service")
+        verbose_name_plural = _("arrivals on services")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.title_id} {self.region} {self.brand} {self.day}"
