@@ -316,6 +316,12 @@ class TmdbHttpClient:
         with unexpected_body(f"TMDB {path}"):
             return parse_watch_providers(body)
 
+    def title_offers(self, *, media_type: str, tmdb_id: int) -> tuple[WatchOffer, ...]:
+        path = f"/{_media_type(media_type)}/{int(tmdb_id)}/watch/providers"
+        body = self._get(path, {})
+        with unexpected_body(f"TMDB {path}"):
+            return parse_watch_offers(body)
+
     def _page(self, path: str, params: Mapping[str, Any], media_type: str) -> TmdbPage:
         body = self._get(path, params)
         with unexpected_body(f"TMDB {path}"):

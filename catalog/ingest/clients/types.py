@@ -122,6 +122,11 @@ class TmdbClient(Protocol):
         """The services TMDB knows in `region` for movies or TV."""
         ...
 
+    def title_offers(self, *, media_type: str, tmdb_id: int) -> tuple[WatchOffer, ...]:
+        """Where one title can be watched now, every country (`/{movie,tv}/{id}/watch/providers` alone:
+        the daily check of watch-later titles, without the details)."""
+        ...
+
 
 class OmdbClient(Protocol):
     def ratings(self, *, imdb_id: str) -> OmdbRatings:
