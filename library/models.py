@@ -125,9 +125,9 @@ class ImportJob(TimeStampedModel):
 
 
 class HideRule(TimeStampedModel):
-    """ "Not interested" in a whole kind of title: a genre, a person, a franchise, an original language, or
-    titles before or after a year. Every list that leaves out the user's titles leaves these out too
-    (`library.selectors.hide_rules_condition` compiles a user's rules into one SQL condition)."""
+    """ "Not interested" in a whole kind of title: a genre, a person, a franchise, an original language,
+    titles before or after a year, or a TMDB keyword. Every list that leaves out the user's titles leaves
+    these out too (`library.selectors.hide_rules_condition` compiles a user's rules into one SQL condition)."""
 
     class Kind(models.TextChoices):
         GENRE = "genre", _("Genre")
@@ -136,12 +136,13 @@ class HideRule(TimeStampedModel):
         LANGUAGE = "language", _("Original language")
         BEFORE = "before", _("Released before")
         AFTER = "after", _("Released after")
+        KEYWORD = "keyword", _("Keyword")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="hide_rules"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    # A genre's or person's id, a language code, a year, or a franchise's stem ("alien").
+    # A genre's, person's or keyword's id, a language code, a year, or a franchise's stem ("alien").
     value = models.CharField(_("value"), max_length=200)
     label = models.CharField(_("shown as"), max_length=300, blank=True)
     # A franchise's titles, read from the catalog when the rule was made (the catalog has no collection ids).

@@ -164,6 +164,11 @@ def hide_rules_condition(rules: Iterable[HideRule], prefix: str = "") -> Q | Non
     if franchises := by_kind.get(HideRule.Kind.FRANCHISE):
         ids = sorted({pk for r in franchises for pk in r.title_ids})
         parts.append(Q(**{f"{prefix}pk__in": ids}))
+    if keywords := by_kind.get(HideRule.Kind.KEYWORD):  # TMDB's keywords, as the title's refresh stored them
+        tagged = Title.keywords.through.objects.filter(
+            title_id=pk, keyword_id__in=[int(r.value) for r in keywords]
+        )
+        parts.append(Q(Exists(tagged)))
     condition = parts[0]
     for part in parts[1:]:
         condition |= part
