@@ -40,11 +40,15 @@ class RequestFilters:
     runtime_max: int | None = None
     languages: tuple[str, ...] = ()  # ISO 639-1 original languages
     people: tuple[str, ...] = ()  # names as typed, all of them
+    on_my_services: bool = False  # offered by one of the user's services in their country
+    services: tuple[str, ...] = ()  # … or by one of these (brand keys: "on Netflix")
 
     def refined_by(self, said: "RequestFilters") -> "RequestFilters":
         """A follow-up: what it says replaces the same filter ("only French ones"); exclusions add up."""
         changes: dict[str, Any] = {
-            name: value for name, value in _values(said).items() if value is not None and value != ()
+            name: value
+            for name, value in _values(said).items()
+            if value is not None and value != () and value is not False
         }
         excluded = set(said.exclude_genres)
         if said.genres:  # a genre named replaces the genres, and is no longer refused
@@ -64,7 +68,7 @@ class RequestFilters:
         return {
             name: list(value) if isinstance(value, tuple) else value
             for name, value in _values(self).items()
-            if value is not None and value != ()
+            if value is not None and value != () and value is not False
         }
 
     @classmethod
@@ -83,6 +87,8 @@ class RequestFilters:
             runtime_max=_int_or_none(data.get("runtime_max")),
             languages=_strings(data.get("languages")),
             people=_strings(data.get("people")),
+            on_my_services=data.get("on_my_services") is True,
+            services=_strings(data.get("services")),
         )
 
 
@@ -99,6 +105,8 @@ class ConversationState:
     anchor: int | None = None  # the title id a similarity is anchored on, once found
     query: str = ""  # the title text searched for, or to anchor a similarity on
     ordinal: int | None = None  # "like the second one" -> 2, until it becomes the anchor
+    group: int | None = None  # the household the picks are for ("for the two of us"), by id
+    choosing_group: bool = False  # asked which group: the next message may name one
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +119,9 @@ class ConversationState:
             "anchor": self.anchor,
             "query": self.query,
             "ordinal": self.ordinal,
+            # who the picks are for: written only when set, so states without one keep their shape
+            **({"group": self.group} if self.group is not None else {}),
+            **({"choosing_group": True} if self.choosing_group else {}),
         }
 
     @classmethod
@@ -129,6 +140,8 @@ class ConversationState:
             anchor=_int_or_none(data.get("anchor")),
             query=query if isinstance(query, str) else "",
             ordinal=_int_or_none(data.get("ordinal")),
+            group=_int_or_none(data.get("group")),
+            choosing_group=data.get("choosing_group") is True,
         )
 
 

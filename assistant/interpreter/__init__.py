@@ -14,6 +14,7 @@ How a message is read:
 4. the intent is decided last, from what was found.
 """
 
+from assistant.interpreter.audience import read_audience
 from assistant.interpreter.filters import read_filters
 from assistant.interpreter.lexicon import (
     CONTRAST_START,
@@ -46,6 +47,7 @@ def interpret(message: str) -> Interpretation:
     """Read one chat message (English or French) into an Interpretation."""
     scan = Scan(message[:MAX_MESSAGE_CHARS])
     french_guess = message_language(scan) == "fr"  # first guess, before titles are known
+    audience = read_audience(scan)  # "for the two of us", "on Netflix": before titles and genres
     similar_titles, ordinal, like_this = read_similar(scan, french_guess)
     search_titles = [] if similar_titles or ordinal else read_search(scan, french_guess)
     people = read_people(scan)
@@ -58,6 +60,7 @@ def interpret(message: str) -> Interpretation:
     more = bool(MORE_ONLY.match(scan.text)) or bool(scan.take(MORE))
     replacing = bool(scan.take(REPLACE)) or bool(CONTRAST_START.match(scan.folded))
     understood = bool(found.found() or people or similar_titles or search_titles or ordinal or reset or more)
+    understood = understood or bool(audience.group or audience.on_my_services or audience.services)
 
     if not understood and _small_talk(scan, like_this):
         intent = "clarify"
@@ -99,6 +102,9 @@ def interpret(message: str) -> Interpretation:
         titles=tuple(similar_titles or search_titles),
         adjustments=tuple(found.adjustments),
         ordinal=ordinal,
+        group=audience.group,
+        on_my_services=audience.on_my_services,
+        services=audience.services,
     )
 
 

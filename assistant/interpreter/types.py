@@ -30,3 +30,6 @@ class Interpretation:
     titles: tuple[str, ...] = ()  # title texts as typed
     adjustments: tuple[str, ...] = ()  # "older", "newer", "shorter", "longer", "better"
     ordinal: int | None = None  # "like the second one" -> 2 (1-based)
+    group: str | None = None  # "for the two of us": one of audience.GROUPS ("two", "us", "family")
+    on_my_services: bool = False  # "on my services": the user's own services
+    services: tuple[str, ...] = ()  # "on Netflix": service brand keys (catalog.offers.brand_of)
