@@ -1,5 +1,7 @@
 """The weekly digest: for each member with saved searches, the titles added to the catalog since their last
-digest that match one of them and that they have no entry for; kept as Alert items and e-mailed.
+digest that match one of them and that they have no entry for; kept as Alert items and e-mailed, with, in
+their own section, the watch-later titles that arrived on the member's services since the last digest
+(`alerts.arrivals`).
 
 Bounded for many members: members are read in batches of BATCH_SIZE with their searches, subscriptions
 and entries in one query each per batch; a filter set's new titles are read once per run and shared by
@@ -19,18 +21,19 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from alerts.models import AlertItem, DigestSubscription, SavedSearch
+from alerts.models import AlertItem, DigestSubscription, SavedSearch, ServiceArrival
 from alerts.services import saved_search_filters, unsubscribe_token
-from catalog.models import Title
+from catalog.models import OfferKind, Title
 from discovery.filters import DiscoveryFilters
 from discovery.selectors import titles_filter
-from library.models import Entry
+from library.models import Entry, Status
 
 BATCH_SIZE = 500
 MAX_CANDIDATES = 200  # new titles per filter set, best first, before each member's own are removed
@@ -50,6 +53,7 @@ class DigestResult:
     users: int = 0
     items: int = 0
     emails: int = 0
+    arrivals: int = 0  # arrivals on members' services listed
     skipped: int = 0  # already had this week's digest
     seconds: float = 0.0
 
@@ -99,12 +103,14 @@ class _Candidates:
 
 
 def _due_user_ids(week: date) -> Iterator[list[int]]:
-    """Members with a saved search whose digest for `week` is not done, in batches, by id."""
+    """Members with a saved search or an arrival not yet listed whose digest for `week` is not done, in
+    batches, by id."""
     done = DigestSubscription.objects.filter(last_week=week).values("user_id")
+    searches = SavedSearch.objects.filter(user_id=OuterRef("pk"))
+    arrivals = ServiceArrival.objects.filter(user_id=OuterRef("pk"), digest_week__isnull=True)
     ids = (
-        User.objects.filter(is_active=True, saved_searches__isnull=False)
+        User.objects.filter(Exists(searches) | Exists(arrivals), is_active=True)
         .exclude(pk__in=done)
-        .distinct()
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -161,6 +167,7 @@ def _digest_batch(
             "user_id", "title_id"
         )
     )
+    arrivals = _pending_arrivals(user_ids)
     items: list[AlertItem] = []
     per_user: dict[int, list[AlertItem]] = {}
     for user_id, pairs in found.items():
@@ -179,26 +186,56 @@ def _digest_batch(
             [DigestSubscription(user_id=u) for u in missing], ignore_conflicts=True
         )
         DigestSubscription.objects.filter(user_id__in=user_ids).update(checked_until=now, last_week=week)
+        ServiceArrival.objects.filter(user_id__in=user_ids, digest_week__isnull=True).update(digest_week=week)
     result.users += len(user_ids)
     result.items += len(items)
+    result.arrivals += sum(len(found) for found in arrivals.values())
     titles = Title.objects.in_bulk({item.title_id for item in items})
     messages = []
-    for user_id, own_items in per_user.items():
+    for user_id in sorted(per_user.keys() | arrivals.keys()):
         subscription = subscriptions.get(user_id)
         user = users[user_id]
         if (subscription is not None and not subscription.subscribed) or not user.email:
             continue
-        messages.append(digest_message(user, [(titles[i.title_id], i.saved_search) for i in own_items]))
+        lines = [(titles[i.title_id], i.saved_search) for i in per_user.get(user_id, [])]
+        messages.append(digest_message(user, lines, arrivals.get(user_id, [])))
     return messages
+
+
+def _pending_arrivals(user_ids: list[int]) -> dict[int, list[ServiceArrival]]:
+    """Each member's arrivals not yet in a digest whose title is still on their watch-later list (at most
+    MAX_ITEMS each, newest first), with their titles, in one query."""
+    still_wanted = Entry.objects.filter(
+        user_id=OuterRef("user_id"), title_id=OuterRef("title_id"), status=Status.LATER
+    )
+    found: dict[int, list[ServiceArrival]] = {}
+    rows = (
+        ServiceArrival.objects.filter(user_id__in=user_ids, digest_week__isnull=True)
+        .filter(Exists(still_wanted))
+        .select_related("title")
+        .order_by("user_id", "-day", "pk")
+    )
+    for arrival in rows:
+        own = found.setdefault(arrival.user_id, [])
+        if len(own) < MAX_ITEMS:
+            own.append(arrival)
+    return found
 
 
 def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def digest_message(user: User, lines: list[tuple[Title, SavedSearch | None]]) -> EmailMultiAlternatives:
+def _name_of(title: Title, language: str) -> str:
+    return title.title_fr if language == "fr" and title.title_fr else title.title_en
+
+
+def digest_message(
+    user: User, lines: list[tuple[Title, SavedSearch | None]], arrivals: list[ServiceArrival] | None = None
+) -> EmailMultiAlternatives:
     """The e-mail in the member's language, with RFC 8058's one-click unsubscribe headers: a mail client
-    POSTs `List-Unsubscribe=One-Click` to the link, which needs no login."""
+    POSTs `List-Unsubscribe=One-Click` to the link, which needs no login. New matches of the saved searches
+    first, then the arrivals on the member's services in their own section."""
     unsubscribe = site_url(reverse("web:alerts_unsubscribe", args=[unsubscribe_token(user)]))
     with translation.override(user.language or settings.LANGUAGE_CODE):
         language = translation.get_language() or "en"
@@ -206,17 +243,31 @@ def digest_message(user: User, lines: list[tuple[Title, SavedSearch | None]]) ->
             "user": user,
             "lines": [
                 {
-                    "name": (title.title_fr if language == "fr" and title.title_fr else title.title_en),
+                    "name": _name_of(title, language),
                     "year": title.year,
                     "url": site_url(reverse("web:title", args=[title.pk])),
                     "search": search.name if search else "",
                 }
                 for title, search in lines
             ],
+            "arrivals": [
+                {
+                    "name": _name_of(arrival.title, language),
+                    "year": arrival.title.year,
+                    "url": site_url(reverse("web:title", args=[arrival.title_id])),
+                    "service": arrival.service_name,
+                    "kind": OfferKind(arrival.kind).label if arrival.kind in OfferKind.values else "",
+                }
+                for arrival in arrivals or ()
+            ],
             "alerts_url": site_url(reverse("web:alerts")),
             "unsubscribe_url": unsubscribe,
         }
-        subject = _("New titles for your saved searches")
+        subject = (
+            _("New titles for your saved searches")
+            if lines
+            else _("Titles you want to watch are now on your services")
+        )
         body = render_to_string("alerts/digest.txt", context)
         html = render_to_string("alerts/digest.html", context)
     message = EmailMultiAlternatives(

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import MediaType, Title
+from catalog.models import MediaType, OfferKind, Title
 from core.models import TimeStampedModel
 
 MAX_NAME_CHARS = 80
@@ -104,7 +104,7 @@ class ServiceArrival(TimeStampedModel):
     region = models.CharField(_("country"), max_length=2)
     brand = models.CharField(_("service"), max_length=100)
     service_name = models.CharField(_("service's name"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=8)  # the TMDB bucket it arrived in: flatrate, free, ads
+    kind = models.CharField(_("kind"), max_length=8, choices=OfferKind.choices)  # the bucket it arrived in
     day = models.DateField(_("day"))  # the day (UTC) it was seen there first
     digest_week = models.DateField(_("digest's week"), null=True, blank=True)
 

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
-from alerts.models import AlertItem, DigestSubscription, SavedSearch
+from alerts.models import AlertItem, DigestSubscription, SavedSearch, ServiceArrival
 
 
 def saved_searches_of(*, user: User) -> QuerySet[SavedSearch]:
@@ -22,3 +22,8 @@ def alert_items_of(*, user: User) -> QuerySet[AlertItem]:
 def digest_subscribed(*, user: User) -> bool:
     subscription = DigestSubscription.objects.filter(user=user).first()
     return subscription is None or subscription.subscribed
+
+
+def service_arrivals_of(*, user: User) -> QuerySet[ServiceArrival]:
+    """Newest day first, with the title (one query)."""
+    return ServiceArrival.objects.filter(user=user).select_related("title")

@@ -11,3 +11,12 @@ def alerts_weekly_digest_task() -> dict[str, Any]:
     from alerts.digest import digest_run
 
     return digest_run().as_dict()
+
+
+@shared_task(acks_late=True)
+def alerts_service_arrivals_task() -> dict[str, Any]:
+    """Daily: watch-later titles that arrived on members' services. Idempotent per day: a redelivered tick
+    fetches nothing already fetched today and alerts nothing already alerted."""
+    from alerts.arrivals import arrivals_run
+
+    return arrivals_run().as_dict()

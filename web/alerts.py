@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.selectors import authenticated_user
 from alerts.chat import saved_search_from_chat
 from alerts.models import MAX_NAME_CHARS
-from alerts.selectors import alert_items_of, digest_subscribed, saved_searches_of
+from alerts.selectors import alert_items_of, digest_subscribed, saved_searches_of, service_arrivals_of
 from alerts.services import (
     SavedSearchError,
     digest_subscribe,
@@ -26,6 +26,7 @@ from alerts.services import (
     saved_search_delete,
     user_of_unsubscribe_token,
 )
+from catalog.ingest.clients import tmdb_is_configured
 from core.parsing import MAX_ID, whole_number
 from web.decorators import member_page, private
 from web.forms import DiscoverForm
@@ -85,6 +86,13 @@ def alerts(request: HttpRequest) -> HttpResponse:
     context = {
         "searches": searches,
         "items": alert_items_of(user=user)[:ITEMS_SHOWN],
+        "arrivals": service_arrivals_of(user=user)[:ITEMS_SHOWN],
+        # why no arrival can come: no TMDB key on this site, or no country and services saved
+        "arrivals_off": (
+            "no_key"
+            if not tmdb_is_configured()
+            else ("no_services" if not (user.watch_country and user.watch_services) else "")
+        ),
         "subscribed": digest_subscribed(user=user),
     }
     return render(request, "web/alerts.html", context)

@@ -3,8 +3,8 @@ from typing import Any
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from alerts.models import MAX_NAME_CHARS, AlertItem, SavedSearch
-from catalog.models import MediaType
+from alerts.models import MAX_NAME_CHARS, AlertItem, SavedSearch, ServiceArrival
+from catalog.models import MediaType, OfferKind
 from core.api.serializers import StrictInputSerializer
 from discovery.api.serializers import DiscoverInputSerializer
 
@@ -112,4 +112,55 @@ class AlertItemOutputSerializer(serializers.ModelSerializer):
             "media_type",
             "saved_search_id",
             "saved_search",
+        )
+
+
+ARRIVAL_EXAMPLE: dict[str, Any] = {
+    "id": 31,
+    "day": "2026-12-03",
+    "title_id": 631,
+    "title": "Heat",
+    "year": 1995,
+    "media_type": "movie",
+    "region": "FR",
+    "service": "netflix",
+    "service_name": "Netflix",
+    "kind": "flatrate",
+}
+
+
+@extend_schema_serializer(
+    component_name="ServiceArrival",
+    examples=[OpenApiExample("An arrival", value=ARRIVAL_EXAMPLE, response_only=True, status_codes=[200])],
+)
+class ServiceArrivalOutputSerializer(serializers.ModelSerializer):
+    """A title on the caller's watch-later list that one of their services started offering in their
+    country (JustWatch's data, through TMDB)."""
+
+    day = serializers.DateField(help_text="The day (UTC) the service was first seen offering it.")
+    title = serializers.CharField(source="title.title_en")
+    year = serializers.IntegerField(source="title.year", allow_null=True)
+    media_type = serializers.ChoiceField(source="title.media_type", choices=MediaType.choices)
+    region = serializers.CharField(help_text="The caller's country then (ISO 3166-1 alpha-2).")
+    service = serializers.CharField(
+        source="brand", help_text="The service's key, as in `watch_services` and `GET /watch/services`."
+    )
+    service_name = serializers.CharField()
+    kind = serializers.ChoiceField(
+        choices=OfferKind.choices, help_text="How it is offered: subscription, free or free with ads."
+    )
+
+    class Meta:
+        model = ServiceArrival
+        fields = (
+            "id",
+            "day",
+            "title_id",
+            "title",
+            "year",
+            "media_type",
+            "region",
+            "service",
+            "service_name",
+            "kind",
         )

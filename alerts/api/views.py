@@ -13,9 +13,10 @@ from alerts.api.serializers import (
     SavedSearchInputSerializer,
     SavedSearchOutputSerializer,
     SavedSearchRenameInputSerializer,
+    ServiceArrivalOutputSerializer,
 )
 from alerts.models import SavedSearch
-from alerts.selectors import alert_items_of, saved_search_of, saved_searches_of
+from alerts.selectors import alert_items_of, saved_search_of, saved_searches_of, service_arrivals_of
 from alerts.services import (
     SavedSearchError,
     saved_search_create,
@@ -151,3 +152,32 @@ class AlertListApi(APIView):
             alert_items_of(user=authenticated_user(request)), with_count=True, **params.validated_data
         )
         return Response(rows_page_body(request, page, serialize_many(AlertItemOutputSerializer, page.items)))
+
+
+class ServiceArrivalListApi(APIView):
+    cache_policy = CachePolicy.NO_STORE
+
+    @extend_schema(
+        operation_id="me_alerts_arrivals_list",
+        parameters=[PageInputSerializer],
+        responses={
+            200: page_of("ServiceArrivalPage", ServiceArrivalOutputSerializer, count=True),
+            **errors(400, 401),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        """The titles on the caller's watch-later list that arrived on one of their services, newest first.
+
+        Needs the access token. Checked once a day for members with a country and services (`PATCH
+        /users/me`), from TMDB's watch providers (JustWatch's data): a service that was not offering the
+        title at the previous check and is now, in the kinds the caller counts (`watch_kinds`). Also in the
+        weekly digest and on the Alerts page. Empty when the site has no TMDB key.
+        """
+        params = PageInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        page = paginate(
+            service_arrivals_of(user=authenticated_user(request)), with_count=True, **params.validated_data
+        )
+        return Response(
+            rows_page_body(request, page, serialize_many(ServiceArrivalOutputSerializer, page.items))
+        )

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('region', models.CharField(max_length=2, verbose_name='country')),
                 ('brand', models.CharField(max_length=100, verbose_name='service')),
                 ('service_name', models.CharField(max_length=100, verbose_name="service's name")),
-                ('kind', models.CharField(max_length=8, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('flatrate', 'subscription'), ('free', 'free'), ('ads', 'free with ads'), ('rent', 'rent'), ('buy', 'buy')], max_length=8, verbose_name='kind')),
                 ('day', models.DateField(verbose_name='day')),
                 ('digest_week', models.DateField(blank=True, null=True, verbose_name="digest's week")),
                 ('title', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='catalog.title')),

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from accounts.services import tokens_issue
-from alerts.models import AlertItem, SavedSearch
+from alerts.models import AlertItem, SavedSearch, ServiceArrival
 from assistant.models import ChatSession
 from households.models import Household
 from households.services import household_create, household_join
@@ -395,10 +395,28 @@ def _alerts(w: World) -> None:
     assert w.client.get("/me/alerts").json()["count"] == 0
 
 
+def _owners_arrival(w: World) -> ServiceArrival:
+    return ServiceArrival.objects.create(
+        user=w.owner,
+        title=w.show,
+        region="FR",
+        brand="ownersflix",
+        service_name="Ownersflix",
+        kind="flatrate",
+        day="2026-12-03",
+    )
+
+
+def _arrivals(w: World) -> None:
+    _owners_arrival(w)
+    assert w.client.get("/me/alerts/arrivals").json()["count"] == 0
+
+
 def _page_alerts(w: World) -> None:
     search = _owners_search(w)
+    _owners_arrival(w)
     page = w.browser.get("/alerts/").content.decode()
-    assert "Owner&#x27;s thrillers" not in page and w.show.title_en not in page
+    assert "Owner&#x27;s thrillers" not in page and w.show.title_en not in page and "Ownersflix" not in page
     w.browser.post("/alerts/", {"remove": search.pk})
     w.browser.post("/alerts/save/", {"media": "movie", "name": "Owner's thrillers", "year_from": "1990"})
     assert SavedSearch.objects.filter(pk=search.pk, user=w.owner).exists()
@@ -438,6 +456,7 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "me/saved-searches": _saved_searches,
     "me/saved-searches/<int:search_id>": _saved_search,
     "me/alerts": _alerts,
+    "me/alerts/arrivals": _arrivals,
     "me/integrations/trakt": _trakt,
     "integrations/trakt/connect/": _page_trakt,
     "integrations/trakt/disconnect/": _page_trakt,
