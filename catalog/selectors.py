@@ -13,7 +13,7 @@ from django.utils import timezone
 from catalog.genres import SOURCE_GENRES
 from catalog.ingest.clients import tmdb_is_configured
 from catalog.ingest.sources import IMDB_DATASETS
-from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.models import DataSource, Genre, Keyword, MediaType, Title
 from catalog.text import strip_accents, title_key
 
 
@@ -25,6 +25,11 @@ def titles_for_cards() -> QuerySet[Title]:
     """Titles with what a card shows, in a constant number of queries; never one staff hid from the
     catalog."""
     return _with_genres(Title.objects.filter(hidden=False))
+
+
+def title_keywords(*, title_id: int) -> list[Keyword]:
+    """The title's TMDB keywords by name (one query; none until a refresh from TMDB stored them)."""
+    return list(Keyword.objects.filter(titles=title_id).order_by("name", "pk"))
 
 
 def title_for_detail(*, title_id: int, media_type: str | None = None) -> Title | None:

@@ -4,7 +4,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import User
@@ -212,3 +225,24 @@ def titles_hidden_by_rules(*, user: User, title_ids: Iterable[int]) -> set[int]:
     if condition is None:
         return set()
     return set(Title.objects.filter(condition, pk__in=list(title_ids)).values_list("pk", flat=True))
+
+
+def hide_rules_hiding(*, user: User, title_ids: Iterable[int]) -> dict[int, HideRule]:
+    """title id → the user's first rule that hides it, for the titles some rule hides (the Search page names
+    the rule): one query, whatever the number of rules; none without rules."""
+    rules = hide_rules_of(user=user)
+    if not rules:
+        return {}
+    whens = []
+    for rule in rules:
+        condition = hide_rules_condition([rule])
+        if condition is not None:
+            whens.append(When(condition, then=Value(rule.pk)))
+    found = (
+        Title.objects.filter(pk__in=list(title_ids))
+        .annotate(rule_id=Case(*whens, default=None, output_field=IntegerField()))
+        .filter(rule_id__isnull=False)
+        .values_list("pk", "rule_id")
+    )
+    by_id = {rule.pk: rule for rule in rules}
+    return {pk: by_id[rule_id] for pk, rule_id in found}

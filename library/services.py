@@ -11,13 +11,15 @@ import pycountry
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from accounts.models import User
+from catalog.ingest.clients import tmdb_is_configured
 from catalog.ingest.similarity import franchise_stem
-from catalog.models import MediaType, Person, Title, person_key
+from catalog.models import Keyword, MediaType, Person, Title, person_key
 from catalog.selectors import TitleKeyIndex, genres_resolve, titles_by_imdb_ids, titles_by_tmdb_ids
 from core.exceptions import ApplicationError
 from core.limits import upload_max_bytes, upload_max_mb
@@ -437,14 +439,34 @@ YEAR_LOW, YEAR_HIGH = 1870, 2100
 MAX_FRANCHISE_TITLES = 200
 
 
+def keyword_rules_available() -> bool:
+    """Whether keyword rules can be made: the titles' keywords come with their refresh from TMDB."""
+    return tmdb_is_configured()
+
+
+def hide_rule_kinds() -> list[tuple[str, str | Promise]]:
+    """The kinds of rule this site makes, as (value, label) choices: keywords only with a TMDB key."""
+    return [
+        (value, label)
+        for value, label in HideRule.Kind.choices
+        if value != HideRule.Kind.KEYWORD or keyword_rules_available()
+    ]
+
+
 def hide_rule_create(*, user: User, kind: str, value: str | int) -> tuple[HideRule, bool]:
     """Hide every title of a genre (name or TMDB id), a person (id or whole name, as director or in the
-    cast), a franchise (of the title with that id), an original language (ISO 639 code), or released before
-    or after a year. The same rule twice is the first one back (`False`: not created)."""
+    cast), a franchise (of the title with that id), an original language (ISO 639 code), released before
+    or after a year, or a TMDB keyword (id or name; only with a TMDB key, which brings the titles' keywords).
+    The same rule twice is the first one back (`False`: not created)."""
     if kind not in HideRule.Kind.values:
         raise ApplicationError(
             _("Unknown kind: %(kind)s (one of %(kinds)s).")
             % {"kind": kind, "kinds": ", ".join(HideRule.Kind.values)},
+            field="kind",
+        )
+    if kind == HideRule.Kind.KEYWORD and not keyword_rules_available():
+        raise ApplicationError(
+            _("Keyword rules need TMDB's keywords, and this site has no TMDB key: hide something else."),
             field="kind",
         )
     text = str(value).strip()
@@ -500,6 +522,17 @@ def _hide_rule_value(kind: str, text: str) -> tuple[str, str, list[int]]:
                 _("Unknown ISO 639 language code: %(value)s.") % {"value": text}, field="value"
             )
         return code, code, []
+    if kind == HideRule.Kind.KEYWORD:
+        keyword = (
+            Keyword.objects.filter(pk=int(text)).first()
+            if text.isdigit() and int(text) < 2**31
+            else Keyword.objects.filter(name__iexact=text).order_by("pk").first()
+        )
+        if keyword is None:
+            raise ApplicationError(
+                _("No title in the catalog has the keyword %(value)s.") % {"value": text}, field="value"
+            )
+        return str(keyword.pk), keyword.name, []
     if kind in (HideRule.Kind.BEFORE, HideRule.Kind.AFTER):
         if not text.isdigit() or not YEAR_LOW <= int(text) <= YEAR_HIGH:
             raise ApplicationError(

@@ -21,9 +21,9 @@ from django.utils import timezone
 from catalog import curation
 from catalog.ingest import sources
 from catalog.ingest.clients import get_omdb_client, get_tmdb_client, omdb_is_configured, tmdb_is_configured
-from catalog.ingest.clients.types import OmdbRatings, TmdbDetails
+from catalog.ingest.clients.types import KeywordItem, OmdbRatings, TmdbDetails
 from catalog.ingest.sources import data_source_sync
-from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.models import DataSource, Genre, Keyword, MediaType, Title
 from catalog.offers import offers_replace
 from catalog.ranking import ScoreParameters, ranking_values, score_parameters, titles_rescore
 from catalog.validators import title_values_repair
@@ -109,6 +109,8 @@ def enrichment_apply(enrichment: Enrichment, *, title_id: int | None = None) -> 
                 titles_rescore(media_type=title.media_type)
                 title.refresh_from_db(fields=["rating", "votes", "score", "score_source"])
         offers_replace(title, english.offers)  # where to watch: not curated, always TMDB's latest
+        if english.keywords is not None:  # TMDB's keywords: not curated either (the keyword hide rules)
+            _keywords_replace(title, english.keywords)
     return title
 
 
@@ -157,6 +159,18 @@ def _write(
     title.save()
     if curation.GENRES in allowed:
         title.genres.set(genres)
+
+
+def _keywords_replace(title: Title, keywords: tuple[KeywordItem, ...]) -> None:
+    """The title's keywords become TMDB's (a keyword's name follows TMDB's latest): two writes and a read."""
+    if keywords:
+        Keyword.objects.bulk_create(
+            [Keyword(pk=k.tmdb_id, name=k.name) for k in keywords],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["name"],
+        )
+    title.keywords.set([k.tmdb_id for k in keywords])
 
 
 def _provider_source(info: sources.SourceInfo) -> DataSource:

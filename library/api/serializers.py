@@ -519,18 +519,22 @@ class ExportOutputSerializer(serializers.Serializer):
         OpenApiExample(
             "A franchise, by one of its titles", value={"kind": "franchise", "value": "42"}, request_only=True
         ),
+        OpenApiExample(
+            "A TMDB keyword (with a TMDB key)", value={"kind": "keyword", "value": "4379"}, request_only=True
+        ),
     ],
 )
 class HideRuleInputSerializer(StrictInputSerializer):
     kind = serializers.ChoiceField(
         choices=HideRule.Kind.choices,
         help_text="genre, person (as director or in the cast), franchise, language (original), before or "
-        "after (a year: titles released before or after it).",
+        "after (a year: titles released before or after it), keyword (a TMDB keyword; refused with 400 when "
+        "the site has no TMDB key).",
     )
     value = serializers.CharField(
         max_length=200,
         help_text="A genre's name (either language) or TMDB id; a person's id or whole name; a title's id "
-        "(its franchise); an ISO 639 code; a year.",
+        "(its franchise); an ISO 639 code; a year; a keyword's TMDB id (or its exact name).",
     )
 
 
@@ -560,7 +564,7 @@ class HideRuleOutputSerializer(serializers.Serializer):
     value = serializers.CharField(
         source="rule.value",
         help_text="What the rule holds: a genre's TMDB id, a person's id, a franchise's name, a language "
-        "code, a year.",
+        "code, a year, a keyword's TMDB id.",
     )
     label = serializers.CharField(help_text="What it hides, in the request's language.")  # type: ignore[assignment]
     created_at = serializers.SerializerMethodField()

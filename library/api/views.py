@@ -313,12 +313,13 @@ class HideRuleListApi(APIView):
         responses={201: HideRuleOutputSerializer, 200: HideRuleOutputSerializer, **errors(400, 401)},
     )
     def post(self, request: Request) -> Response:
-        """Hide a genre, a person, a franchise, an original language, or the titles released before or after
-        a year.
+        """Hide a genre, a person, a franchise, an original language, the titles released before or after
+        a year, or a TMDB keyword.
 
         Needs the access token. 201 with the new rule; 200 with the rule held when the same one exists. 400
         (`invalid`) naming `kind` or `value` when it names nothing we know (an unknown genre, nobody of that
-        name, no title with that id, a year not from 1870 to 2100), or past 100 rules.
+        name, no title with that id, a year not from 1870 to 2100, a keyword no title has), or past 100 rules;
+        400 naming `kind` for a keyword when the site has no TMDB key (the titles' keywords come from TMDB).
         """
         serializer = HideRuleInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -173,7 +173,7 @@ def test_tmdb_details_in_english_in_one_call(fake_tmdb: FakeTmdb) -> None:
     assert details.cast == tuple(f"Actor {n:02d}" for n in range(10))
     (request,) = fake_tmdb.requests
     assert request.path == "/movie/9100001"
-    assert request.arg("append_to_response") == "videos,external_ids,credits,watch/providers"
+    assert request.arg("append_to_response") == "videos,external_ids,credits,watch/providers,keywords"
     assert request.arg("include_video_language") == "en,null"
     assert request.arg("language") == "en-US"
 

@@ -193,6 +193,8 @@ class FakeTitle:
     recommendations: list[int] = field(default_factory=list)  # tmdb ids of the same media type
     # Where to watch: {"FR": {"flatrate": [8], "rent": [2]}}, provider ids of PROVIDERS per bucket.
     offers: dict[str, dict[str, list[int]]] = field(default_factory=dict)
+    # TMDB's keywords: (id, name), named in English whatever the language asked.
+    keywords: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def is_movie(self) -> bool:
@@ -497,6 +499,9 @@ def details_json(
             body["credits"] = _credits_json(title)
         elif name == "watch/providers":
             body["watch/providers"] = {"results": watch_providers_json(title)["results"]}  # no "id" inside
+        elif name == "keywords":  # like /{kind}/{id}/keywords, without "id": movies "keywords", TV "results"
+            items = [{"id": keyword_id, "name": word} for keyword_id, word in title.keywords]
+            body["keywords"] = {"keywords" if title.is_movie else "results": items}
     return body
 
 

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from catalog.ingest.clients.types import (
     GenreItem,
+    KeywordItem,
     TmdbDetails,
     TmdbPage,
     TmdbSummary,
@@ -36,7 +37,7 @@ from core.ratelimit import RateLimiter, burst_for
 YOUTUBE_WATCH_URL = "https://www.youtube.com/watch?v="
 YOUTUBE_KEY = re.compile(r"^[A-Za-z0-9_-]{6,32}$")
 WATCH_PROVIDERS = "watch/providers"  # the key TMDB answers it under, inside append_to_response too
-APPENDED_TO_DETAILS = f"videos,external_ids,credits,{WATCH_PROVIDERS}"
+APPENDED_TO_DETAILS = f"videos,external_ids,credits,{WATCH_PROVIDERS},keywords"
 OFFER_KINDS = ("flatrate", "free", "ads", "rent", "buy")  # each present only when not empty
 REGION = re.compile(r"^[A-Z]{2}$")
 CAST_SIZE = 10
@@ -140,7 +141,8 @@ def parse_page(body: Mapping[str, Any], *, media_type: str) -> TmdbPage:
 
 
 def parse_details(body: Mapping[str, Any], *, media_type: str, language: str) -> TmdbDetails:
-    """/movie/{id} or /tv/{id} with videos, external_ids and credits appended (each under its own key)."""
+    """/movie/{id} or /tv/{id} with videos, external_ids, credits, watch/providers and keywords appended (each
+    under its own key)."""
     is_movie = media_type == MediaType.MOVIE
     credits = body.get("credits") or {}
     external_ids = body.get("external_ids") or {}
@@ -180,7 +182,24 @@ def parse_details(body: Mapping[str, Any], *, media_type: str, language: str) ->
         directors=directors,
         cast=_unique_names(cast)[:CAST_SIZE],
         offers=parse_watch_offers(body.get(WATCH_PROVIDERS) or {}),
+        keywords=parse_keywords(body["keywords"], media_type=media_type) if "keywords" in body else None,
     )
+
+
+def parse_keywords(body: Any, *, media_type: str) -> tuple[KeywordItem, ...]:
+    """/movie/{id}/keywords (`keywords`) or /tv/{id}/keywords (`results`), or their appended copy: each item's
+    id and name; an item without a positive id or a name is skipped."""
+    if not isinstance(body, Mapping):
+        return ()
+    items = body.get("keywords" if media_type == MediaType.MOVIE else "results")
+    found: dict[int, KeywordItem] = {}
+    for item in items if isinstance(items, list) else ():
+        if not isinstance(item, Mapping):
+            continue
+        keyword_id, name = _int(item.get("id")), _text(item.get("name"))[:200]
+        if 0 < keyword_id < 2**31 and name:
+            found.setdefault(keyword_id, KeywordItem(tmdb_id=keyword_id, name=name))
+    return tuple(found.values())
 
 
 def _int(value: Any, default: int = 0) -> int:

@@ -14,6 +14,14 @@ class GenreItem:
 
 
 @dataclass(frozen=True)
+class KeywordItem:
+    """One of a title's TMDB keywords (named in English only, whatever the language asked)."""
+
+    tmdb_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class WatchOffer:
     """One offer of TMDB's watch providers (JustWatch's data): a service in a country, in one bucket."""
 
@@ -82,6 +90,9 @@ class TmdbDetails:
     directors: tuple[str, ...]  # movie: credits.crew job "Director"; tv: "created_by"
     cast: tuple[str, ...]  # the first 10 of credits.cast by "order"
     offers: tuple[WatchOffer, ...] = ()  # appended "watch/providers", every country
+    # appended "keywords": a movie's under `keywords.keywords`, a TV show's under `keywords.results`; None
+    # when the answer has no "keywords" (what the title holds stays)
+    keywords: tuple[KeywordItem, ...] | None = None
 
 
 @dataclass(frozen=True)
