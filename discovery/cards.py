@@ -63,9 +63,12 @@ class TitleCard:
     # The pages' logos of the services offering it in the user's country (subscription, free, with ads),
     # the user's own first; not in the API's card.
     services: tuple[Offer, ...] = ()
+    # Who directed it (a TV show: created it), for the pages' "Not interested in…" buttons; the API's card
+    # has none (its title detail does).
+    directors: tuple[str, ...] = ()
 
 
-PAGE_ONLY_FIELDS = ("services",)
+PAGE_ONLY_FIELDS = ("services", "directors")
 DEFAULT_WATCH_REGION = {"en": "US", "fr": "FR"}  # a title page's country for a reader who chose none
 CARD_LOGOS = 4
 
@@ -118,6 +121,7 @@ def title_cards(
         TitleCard(
             **_card_fields(t, language=language, status=statuses.get(t.pk)),
             services=services.get(t.pk, ()),
+            directors=tuple(t.directors),
         )
         for t in titles
     ]

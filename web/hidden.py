@@ -1,6 +1,8 @@
 """The Hidden page: a member's hide rules and the titles they hid one by one, each with its undo; and the
 "not interested in…" buttons of the title and person pages, which post here."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +16,13 @@ from catalog.models import Title
 from core.exceptions import ApplicationError
 from library.models import HideRule, Status
 from library.selectors import entries_list, hide_rule_label, hide_rules_shown
-from library.services import entry_set_status, hide_rule_create, hide_rule_delete
+from library.services import (
+    entry_set_status,
+    hide_rule_create,
+    hide_rule_delete,
+    hide_rule_kinds,
+    keyword_rules_available,
+)
 from web.decorators import member_page, safe_next
 from web.forms import PageForm
 
@@ -28,6 +36,16 @@ class HideRuleForm(PageForm):
         max_length=200,
         help_text=gettext_lazy("A genre, a person's whole name, a language code (fr, ja) or a year."),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        kind.choices = hide_rule_kinds()  # no keywords without a TMDB key
+        if keyword_rules_available():
+            self.fields["value"].help_text = gettext_lazy(
+                "A genre, a person's whole name, a language code (fr, ja), a year or a TMDB keyword in "
+                "English (time travel)."
+            )
 
 
 @member_page

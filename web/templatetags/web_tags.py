@@ -6,7 +6,7 @@ from django import template
 from django.utils.translation import get_language
 
 from catalog.selectors import EmbeddedCatalogEnd, embedded_catalog_end
-from core.names import country_name
+from core.names import country_name, language_name
 from library.models import Status
 from library.selectors import ratings_for
 from web.cards import ListCard, RatedCard, page_refills
@@ -107,3 +107,16 @@ def card_rating(context: template.Context, card: Any) -> int | None:
         known = {**(known or {}), **dict.fromkeys(ids), **ratings_for(user=request.user, title_ids=ids)}
         request.card_ratings = known
     return known.get(card.id)
+
+
+@register.simple_tag(takes_context=True)
+def hidden_by(context: template.Context, title_id: int) -> str:
+    """The hide rule a Search result is hidden by elsewhere, named ("" when none): the page's `hidden_by`."""
+    found: Any = context.get("hidden_by") or {}
+    return str(found.get(title_id, ""))
+
+
+@register.filter
+def language_label(code: str | None) -> str:
+    """An original language's name in the page's language ("ja" → "Japanese"); "" for none."""
+    return language_name(code, get_language() or "en") if code else ""
