@@ -1,6 +1,7 @@
 """One chat turn: interpret the message, update the session's request, run the same discovery, search and
 similarity as the REST routes (so exclusion, ranking and localization are identical), and reply."""
 
+import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -158,17 +159,19 @@ def _in_context(
     People are who the catalog knows by that name ("Miyazaki" is Hayao Miyazaki, "Jean Reno" is never Jean
     Renoir). A message that only narrows (a period, a length, a language, a rating) refines the current
     request rather than starting another: only a genre, a title, or a kind of title with people starts over.
-    A message of which nothing was understood is a title when the search finds one ("Heat"), else a
-    question back.
+    A message of which nothing was understood is a person when someone bears that whole name ("Robert De
+    Niro"), a title when the search finds one ("Heat"), else a question back.
     """
     if meaning.people:
-        meaning = replace(meaning, people=tuple(_person_name(name) for name in meaning.people))
+        meaning = replace(meaning, people=_people_meant(meaning.people))
     if meaning.intent != "discover":
         return meaning
     bare = Interpretation(intent="discover", language=meaning.language)
     if meaning == bare:
         if not probe_text(message, meaning.language == "fr").content:
             return meaning  # "something", "a suggestion please": anything will do
+        if (person := _person_alone(message)) is not None:
+            return replace(meaning, people=(person,))
         if any(titles_search(query=message, media_type=kind) for kind in (MediaType.MOVIE, MediaType.TV)):
             return replace(meaning, intent="search", titles=(message.strip(),))
         return replace(meaning, intent="clarify")
@@ -178,10 +181,30 @@ def _in_context(
     return meaning
 
 
-def _person_name(name: str) -> str:
-    """The catalog's own spelling of the person a name means, or the name as typed when nobody bears it."""
-    person = person_named(name)
-    return person.name if person is not None else name
+def _people_meant(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The catalog's own spelling of the people named. A name nobody bears is kept as typed (the reply says
+    nothing was found with them), unless it was a guess: typed in lower case ("films with talking animals")
+    or a single word ("a Popular movie"), which is dropped rather than made a person."""
+    meant = []
+    for name in names:
+        person = person_named(name)
+        if person is not None:
+            meant.append(person.name)
+        elif name != name.lower() and len(name.split()) > 1:
+            meant.append(name)
+    return tuple(dict.fromkeys(meant))
+
+
+_NAME_ALONE = re.compile(r"[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*){1,4}")
+
+
+def _person_alone(message: str) -> str | None:
+    """A message that is only someone's whole name ("Robert De Niro", "louis de funes"): that person."""
+    text = message.strip(" \t\n.!?")
+    if not _NAME_ALONE.fullmatch(text):
+        return None
+    person = person_named(text)
+    return person.name if person is not None else None
 
 
 def _filters_of(meaning: Interpretation) -> RequestFilters:

@@ -61,21 +61,57 @@ def row(match: re.Match[str]) -> int:
 
 # ---------------------------------------------------------------- word tables (English | French)
 
+# Moments that call for a mood ("a rainy Sunday", "un dimanche pluvieux") and a child's age ("my 8 year old",
+# "mon fils de 10 ans": 12 and under is a child's film; older is not read as an audience).
+_MOMENT = r"(?:days?|sundays?|afternoons?|evenings?|nights?|weekends?)"
+_MOMENT_FR = r"(?:jours?|journees?|dimanches?|apres[\s-]midis?|soir(?:ee)?s?|week[\s-]?ends?)"
+_AGE = r"(?:[1-9]|1[0-2]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_AGE_FR = r"(?:[1-9]|1[0-2]|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze)"
+_CHILD_AGE = (
+    rf"(?:(?:my|our|a|an|the|for)\s+)?{_AGE}[\s-]*(?:(?:years?|yrs?)[\s-]*olds?|y/?o)"
+    r"(?:\s+(?:son|daughter|kids?|child|boy|girl|nephew|niece|grandson|granddaughter|twins))?"
+    r"(?:\s+(?:can|could|will|would)\s+(?:watch|enjoy|like|see))?"
+    rf"|for\s+ages?\s+{_AGE}(?:\s*(?:\+|and\s+up|and\s+over))?"
+)
+_CHILD = (
+    r"(?:fils|filles?|enfants?|neveux?|nieces?|petits?|petites?|petit[\s-]fils|petite[\s-]fille|gamins?"
+    r"|gamines?|garcons?|jumeaux|jumelles|loulous?)"
+)
+_CHILD_AGE_FR = (
+    rf"(?:pour\s+)?(?:(?:mon|ma|mes|notre|nos|un|une|des|les)\s+)?{_CHILD}\s+(?:de\s+)?{_AGE_FR}\s+ans"
+    rf"|pour\s+(?:les\s+|un\s+|une\s+)?{_AGE_FR}\s+ans|(?:a\s+partir\s+de|des)\s+{_AGE_FR}\s+ans"
+)
+
 # Everyday words for TMDB's movie genres (their ids and canonical names live in catalog.genres; every
 # canonical English and French name is read here too). Rows that are pure look-aheads imply a genre without
 # using the word up ("sitcom" is comedy *and* TV).
 GENRES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     (r"romantic\s+comed(?:y|ies)|rom[\s-]?coms?", r"comedies?\s+romantiques?", (COMEDY, ROMANCE)),
     (r"musicals?|music", r"comedies?\s+musicales?|musiques?|musicales?|musicaux", (MUSIC,)),
-    (
-        r"feel[\s-]?good|uplifting|heart[\s-]?warming|cheer\s+(?:me|us)\s+up",
-        r"reconfortants?|qui\s+fait\s+du\s+bien|feel[\s-]?good|remonte\s+le\s+moral",
+    (  # a mood, and the moments that call for one: a rainy Sunday, a lazy evening, something light
+        r"feel[\s-]?good|uplifting|heart[\s-]?warming|cheer\s+(?:me|us)\s+up|cozy|cosy|comfort(?:ing)?"
+        r"|relaxing|chill(?:ed)?|easy[\s-]?going"
+        r"|light(?=\s*$|\s+(?:and|movies?|films?|shows?|comed(?:y|ies)|stuff|tonight)\b)"
+        rf"|(?:rainy|lazy|cold|snowy)\s+{_MOMENT}|{_MOMENT}\s+(?:in|on|at)\s+the\s+(?:couch|sofa)",
+        r"reconfortants?|qui\s+fait\s+du\s+bien|feel[\s-]?good|remonte\s+le\s+moral|cosy|cocooning"
+        r"|doudou|detente|(?:pour\s+)?(?:se|me|nous)\s+(?:detendre|poser|relaxer)|decompresser"
+        r"|sans\s+prise\s+de\s+tete|sous\s+(?:la|un)\s+(?:couette|plaid)|legere?s?"
+        rf"|{_MOMENT_FR}\s+(?:pluvieux|pluvieuse|de\s+pluie|d'hiver|tranquilles?|cosy|au\s+chaud)",
         (COMEDY, FAMILY),
     ),
     (  # an audience: films for children are family films or cartoons, never horror or adult genres
-        r"for\s+(?:the\s+|my\s+|little\s+)?(?:kids|children|family)|kids|children(?:'s)?|family[\s-]friendly",
-        r"pour\s+(?:les\s+|mes\s+|des\s+)?(?:enfants|petits|gamins|gosses|famille)|enfants|en\s+famille|famille",
+        r"for\s+(?:the\s+|my\s+|little\s+)?(?:kids|children|family)|kids|children(?:'s)?|family[\s-]friendly"
+        rf"|toddlers?|little\s+ones|preschool(?:ers)?|{_CHILD_AGE}",
+        r"pour\s+(?:les\s+|mes\s+|des\s+)?(?:enfants|petits|gamins|gosses|famille)|enfants|en\s+famille|famille"
+        rf"|tout[\s-]petits|{_CHILD_AGE_FR}",
         (FAMILY, ANIMATION),
+    ),
+    (  # an occasion: a film to watch as a couple is a romance or a comedy, never horror or war
+        r"date(?:[\s-]night)?(?=\s+(?:movies?|films?|shows?|ideas?)\b)|date[\s-]night|(?:for|on)\s+a\s+(?:first\s+)?date"
+        r"|valentine'?s?(?:\s+day)?",
+        r"(?:pour\s+)?(?:un|une|mon|ma|notre)\s+(?:rencard|rendez[\s-]vous(?:\s+galant)?"
+        r"|premier\s+rendez[\s-]vous)|saint[\s-]valentin",
+        (ROMANCE, COMEDY),
     ),
     (r"(?=sitcoms?\b)", "", (COMEDY,)),
     (r"(?=docu[\s-]?series\b)", "", (DOCUMENTARY,)),
@@ -83,8 +119,10 @@ GENRES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
     (r"tv\s+movies?", r"telefilms?", (TV_MOVIE,)),
     (r"biopics?|biographical", r"biopics?|biographiques?", (DRAMA, HISTORY)),
     (
-        r"comed(?:y|ies)|funny|funnier|funniest|hilarious|laugh(?:s|ing)?|fun|humou?r|lighthearted",
-        r"comedies?|droles?|marrants?|marrantes?|rigolos?|rigolotes?|humour|comiques?|rire",
+        r"cry(?:ing)?\s+laughing|comed(?:y|ies)|funny|funnier|funniest|hilarious|laugh(?:s|ing)?|fun|humou?r"
+        r"|lighthearted",
+        r"pleurer\s+de\s+rire|mourir\s+de\s+rire|comedies?|droles?|marrants?|marrantes?|rigolos?"
+        r"|rigolotes?|humour|comiques?|rire",
         (COMEDY,),
     ),
     (
@@ -109,9 +147,12 @@ GENRES: tuple[tuple[str, str, tuple[int, ...]], ...] = (
         (SCIENCE_FICTION,),
     ),
     (
-        r"dramas?|dramatic|sad|sadder|tear[\s-]?jerkers?|moving|emotional|make\s+me\s+cry",
+        r"dramas?|dramatic|sad|sadder|tear[\s-]?jerkers?|moving|emotional|make\s+me\s+cry"
+        r"|(?:to\s+)?(?:have\s+a\s+(?:good\s+)?)?cry(?!\s+laughing)(?:\s+(?:to|at|over|my\s+eyes\s+out))?"
+        r"|weep(?:ies|y)?"
+        r"|(?:bring|need)\s+(?:the\s+)?tissues",
         r"drames?|dramatiques?|tristes?|emouvant(?:e|s|es)?|bouleversant(?:e|s|es)?|qui\s+fait\s+pleurer"
-        r"|poignant(?:e|s|es)?",
+        r"|poignant(?:e|s|es)?|(?:pour|a|de\s+quoi)\s+pleurer|pleurer|chialer|larmes|mouchoirs",
         (DRAMA,),
     ),
     (
@@ -152,6 +193,7 @@ GENRES_ALL = frozenset({0})
 MOOD_EXCLUDES: dict[int, tuple[int, ...]] = {
     2: (HORROR, WAR),  # feel-good
     3: (HORROR, THRILLER, CRIME, WAR, ROMANCE),  # for kids: nothing frightening, violent or for grown-ups
+    4: (HORROR, WAR),  # a date
 }
 GENRE_PATTERN = table(["|".join(filter(None, (en, fr))) for en, fr, _ in GENRES])
 

@@ -8,7 +8,15 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.interpreter.filters import only_filters, probe_text
-from assistant.interpreter.lexicon import AT_WORD, words_in, wordset
+from assistant.interpreter.lexicon import (
+    AT_WORD,
+    ENGLISH_WORDS,
+    FRENCH_WORDS,
+    MEDIA_PATTERN,
+    STOPWORDS,
+    words_in,
+    wordset,
+)
 from assistant.interpreter.scan import BLANK, Scan
 
 MAX_TITLE_CHARS = 80  # longer than any real title: bounds the search for where a title ends
@@ -86,13 +94,50 @@ _PERSON_TRIGGER = re.compile(
 _NAME_WORD = re.compile(r"\s*([^\W\d_][\w.'-]*)")
 _NAME_LINK = re.compile(r"\s*(?:,|&|\band\b|\bet\b)\s*")
 _PARTICLES = wordset("de del della da di du van von der den ten la le bin al")
-_NOT_PEOPLE = wordset(  # capitalized after "de"/"by" but not people: studios, services, holidays
+_NOT_PEOPLE = wordset(  # capitalized after "de"/"by" or before "movie", but not people: studios, services,
+    # holidays, festivals, franchises
     """
-    netflix disney pixar marvel dc hbo amazon apple ghibli dreamworks studio studios
-    noel christmas halloween paques
+    netflix disney pixar marvel dc hbo amazon apple ghibli dreamworks studio studios a24 criterion hollywood
+    noel christmas halloween paques easter thanksgiving valentine oscar oscars cannes sundance broadway
+    bond batman superman spiderman spider star trek wars potter jedi avengers rocky rambo godzilla bollywood
     """
 )
 _MAX_NAME_WORDS = 5
+# A name typed in lower case after a plain "with"/"avec" ("films with robert de niro") is read only when it
+# has two words or more and none is a word people put after "with" for something else ("with talking
+# animals", "avec des dinosaures"); the catalog has the last word (the chat drops a name nobody bears).
+_LOWER_NAME_MIN_WORDS = 2
+_NOT_NAME_WORDS = (
+    STOPWORDS
+    | ENGLISH_WORDS
+    | FRENCH_WORDS
+    | wordset(
+        """
+        animals animal dogs dog cats cat robots robot aliens alien dinosaurs monsters vampires ghosts talking
+        car cars chases chase fights fight explosions twist twists plot ending endings happy sad strong female
+        male lead leads women woman men man girl girls boy boys friends friend kids kid teens teenagers heroes
+        hero villain villains songs song dancing dance music soundtrack story stories characters character
+        cast actors actor actress lots lot plenty little few many great amazing beautiful nice cool real
+        true based book books novel subtitles dialogue dialogues sex nudity violence gore blood swearing
+        animaux chiens chats robots dinosaures monstres fantomes poursuites bagarres explosions fin heureuse
+        rebondissements histoire vraie personnages heros heroine femmes femme hommes homme filles garcons
+        copains amis acteurs actrices chansons musique beaucoup plein peu jolie belle belles vrais vraie
+        """
+    )
+)
+# "a Tarantino movie", "un Tarantino", "le dernier Nolan": a surname used for the films it made, after an
+# article (and maybe "latest", "dernier", "vieux"…) or first in the message before "movie"/"film".
+_WORK_ARTICLE = re.compile(
+    r"(?:^|\b(?:a|an|another|any|some|more|other|my|un|une|des|du|le|la|mon|the|ce|cet|cette)"
+    r"(?:\s+(?:good|great|old|older|early|late|new|newer|latest|last|recent|classic|bon|vieux|vieil|ancien"
+    r"|nouveau|dernier|premier|autre|recent|grand|petit|classique|vrai|meilleur))?)\s*$"
+)
+# "the" and "le"/"la" alone open most titles ("The Godfather", "La Haine"): a surname only after a word
+# such as "latest"/"dernier", or before "movie"/"film".
+_TITLE_ARTICLES = wordset("the le la ce cet cette")
+_SPACES = re.compile(r"\s*")
+_ARTICLE_REACH = 40  # characters: an article and one word such as "latest"
+_LATEST = re.compile(r"\b(?:new|newer|latest|last|recent|nouveau|dernier|recent)\b")
 
 # ---------------------------------------------------------------- people
 
@@ -138,13 +183,68 @@ def _read_name(scan: Scan, position: int, lower_case_ok: bool) -> tuple[int, int
     return (start, end) if count else None
 
 
+def _read_lower_name(scan: Scan, position: int) -> tuple[int, int] | None:
+    """A name typed in lower case after "with"/"avec": two words or more, none a common word."""
+    start, end, count, position_ = -1, -1, 0, position
+    while count < _MAX_NAME_WORDS and (word := _name_word_at(scan, position_)):
+        if word[2] in _PARTICLES and count:  # "robert de niro", "louis de funes"
+            following = _name_word_at(scan, word[1])
+            if not (following and _plain_name_word(scan, following)):
+                break
+            word = following
+        elif not _plain_name_word(scan, word):
+            break
+        start = word[0] if start < 0 else start
+        end, position_, count = word[1], word[1], count + 1
+    return (start, end) if count >= _LOWER_NAME_MIN_WORDS else None
+
+
+def _plain_name_word(scan: Scan, word: tuple[int, int, str]) -> bool:
+    text = word[2]
+    return (
+        text.isalpha()
+        and len(text) > 1
+        and text not in _NOT_NAME_WORDS
+        and text not in _NOT_PEOPLE
+        and not only_filters(text, french=False)
+        and not only_filters(text, french=True)
+    )
+
+
+def _inside_name(scan: Scan, trigger: re.Match[str]) -> tuple[int, int] | None:
+    """The span of a name of which a "de" is a particle ("Louis de Funès", "Robert De Niro"), or None when
+    it is a preposition ("un film de Kubrick")."""
+    if trigger["weak"] not in ("de", "d'"):
+        return None
+    before = list(_WORD_BEFORE.finditer(scan.text, 0, trigger.start()))
+    if not before:
+        return None
+    last = before[-1]
+    if last.end() != len(scan.text[: trigger.start()].rstrip()):
+        return None  # punctuation between
+    if not _is_name_word(scan, (last.start(), last.end(), last[0]), lower_case_ok=False):
+        return None
+    rest = _read_name(scan, trigger.end(), lower_case_ok=False)
+    return (last.start(), rest[1]) if rest else None
+
+
+_WORD_BEFORE = re.compile(r"[^\W\d_][\w-]*")
+
+
 def read_people(scan: Scan) -> list[str]:
-    """Names after "with"/"avec"/"by"/"de" (capitalized) or "starring"/"réalisé par" (any case)."""
+    """Names after "with"/"avec"/"by"/"de" (capitalized; in lower case, two words or more after "with" or
+    "avec") or "starring"/"réalisé par" (any case), and surnames used for their films ("un Tarantino")."""
     people: list[str] = []
     for trigger in list(_PERSON_TRIGGER.finditer(scan.text)):
         if BLANK in scan.text[trigger.start() : trigger.end()]:
             continue  # inside a name read after an earlier trigger
+        if (inside := _inside_name(scan, trigger)) is not None:
+            scan.free_text.append(inside)  # a particle of a name: no evidence of French
+            continue
+        lower = trigger["weak"] in ("with", "avec")
         span = _read_name(scan, trigger.end(), lower_case_ok=bool(trigger["strong"]))
+        if span is None and lower:
+            span = _read_lower_name(scan, trigger.end())
         while span:
             people.append(scan.typed(*span))
             scan.free_text.append(span)
@@ -153,9 +253,51 @@ def read_people(scan: Scan) -> list[str]:
             if not link:
                 break
             following = _read_name(scan, link.end(), lower_case_ok=False)
+            if following is None and lower:
+                following = _read_lower_name(scan, link.end())
             if following:
                 scan.blank(link.start(), link.end())
             span = following
+    people += _read_works_of(scan)
+    return people
+
+
+def _read_works_of(scan: Scan) -> list[str]:
+    """Surnames used for the films they made: "a Tarantino movie", "un Tarantino", "le dernier Nolan"."""
+    people: list[str] = []
+    for word in list(_WORD_BEFORE.finditer(scan.text)):
+        if BLANK in scan.text[word.start() : word.end()] or not scan.capitalized(word.start()):
+            continue
+        if word.start() and scan.text[word.start() - 1] not in " \t\"'":
+            continue
+        before = _WORK_ARTICLE.search(scan.text, max(0, word.start() - _ARTICLE_REACH), word.start())
+        if before is None:
+            continue
+        span = _read_name(scan, word.start(), lower_case_ok=False)
+        if span is None or span[0] != word.start():
+            continue
+        words = words_in(scan.text[span[0] : span[1]])
+        if any(w in _NOT_PEOPLE for w in words) or len(words) > 3:
+            continue
+        after = _SPACES.match(scan.text, span[1])
+        media = MEDIA_PATTERN.match(scan.text, after.end() if after else span[1])
+        article = words_in(before[0])
+        opening = article[0] if article else ""
+        if media is None:
+            reach = span[1] + MAX_TITLE_CHARS
+            rest = _TITLE_STOP.search(scan.text, span[1], reach)
+            clause = scan.text[span[1] : rest.start() if rest else reach]
+            if not article or (len(article) == 1 and opening in _TITLE_ARTICLES):
+                continue  # "The Godfather", "La Haine": titles
+            if scan.capitalized(before.start() + before[0].index(opening)) and not clause.strip():
+                continue  # "A Beautiful Mind", "Un Prophète" typed alone: a title
+            if clause.strip() and not only_filters(clause, french=False):
+                continue
+        people.append(scan.typed(*span))
+        scan.free_text.append(span)
+        scan.blank(span[0], span[1])
+        if _LATEST.search(before[0]):  # "the latest Nolan": the last of theirs, not a recent year
+            scan.blank(before.start(), before.end())
     return people
 
 

@@ -196,3 +196,21 @@ def test_a_900_character_message_is_understood_to_its_end(auth_client: APIClient
     assert body["filters"]["genres"] == ["Crime"]
     assert (body["filters"]["year_from"], body["filters"]["year_to"]) == (1990, 1999)
     assert set(titles(body)) == {"Heat", "La Haine", "Pulp Fiction"}
+
+
+def test_a_name_guessed_in_lower_case_counts_only_when_someone_bears_it(
+    auth_client: APIClient, catalog: dict
+) -> None:
+    """ "with al pacino" is Al Pacino; lower-case words nobody in the catalog bears are no person (the rest of
+    the request stands), and a message that is only a whole name is that person."""
+    known = chat(auth_client, "films with al pacino", HTTP_ACCEPT_LANGUAGE="en")
+    assert known["filters"]["people"] == ["Al Pacino"]
+    assert set(titles(known)) == {"The Godfather", "Heat"}
+    guessed = chat(auth_client, "films with zorglub bidulon", HTTP_ACCEPT_LANGUAGE="en")
+    assert "people" not in guessed["filters"] and guessed["results"]
+    alone = chat(auth_client, "Sigourney Weaver", HTTP_ACCEPT_LANGUAGE="en")
+    assert (alone["intent"], alone["filters"]["people"], titles(alone)) == (
+        "discover",
+        ["Sigourney Weaver"],
+        ["Alien"],
+    )
