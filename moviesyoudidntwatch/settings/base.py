@@ -274,7 +274,7 @@ SPECTACULAR_SETTINGS = {
         "WebhookEventStatusEnum": "integrations.models.WebhookEvent.State",
         "WebhookReceivedStatusEnum": "integrations.api.serializers.RECEIVED_STATUSES",
         "TraktStateEnum": "integrations.api.trakt.TRAKT_STATES",
-        "OfferKindEnum": "catalog.models.OfferKind",  # a title's offers and the arrivals on services
+        "WatchOfferKindEnum": "catalog.models.OfferKind",  # a title's offers and the arrivals on services
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
