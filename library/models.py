@@ -127,7 +127,8 @@ class ImportJob(TimeStampedModel):
 class HideRule(TimeStampedModel):
     """ "Not interested" in a whole kind of title: a genre, a person, a franchise, an original language,
     titles before or after a year, or a TMDB keyword. Every list that leaves out the user's titles leaves
-    these out too (`library.selectors.hide_rules_condition` compiles a user's rules into one SQL condition)."""
+    these out too (`library.selectors.hide_rules_condition` compiles a user's rules into one SQL
+    condition)."""
 
     class Kind(models.TextChoices):
         GENRE = "genre", _("Genre")
