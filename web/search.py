@@ -8,12 +8,14 @@ Every section comes from the public ranked search (`discovery.services.search_pa
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.models import MediaType
 from catalog.search import PersonHit
 from discovery.cards import TitleCard, title_cards
 from discovery.services import search_page
+from library.selectors import hide_rule_label, hide_rules_hiding
 
 SECTION_SIZE = 6  # cards per media type; "All … movies" opens the media type's own pages
 
@@ -96,3 +98,20 @@ def _people(movies: tuple[PersonHit, ...], tv_shows: tuple[PersonHit, ...]) -> l
         )
         for hit in ordered
     ]
+
+
+def rules_hiding(*, user: User | AnonymousUser, title_ids: list[int], language: str) -> dict[int, str]:
+    """title id → the hide rule that keeps it out of Discover, named ("Genre: Horror"), for the found titles
+    one of the member's rules hides: search still shows them, marked (one query, and one per genre named)."""
+    if not isinstance(user, User):
+        return {}
+    labels: dict[int, str] = {}
+    named: dict[int, str] = {}
+    for title_id, rule in hide_rules_hiding(user=user, title_ids=title_ids).items():
+        if rule.pk not in named:
+            named[rule.pk] = _("%(kind)s: %(label)s") % {
+                "kind": rule.get_kind_display(),
+                "label": hide_rule_label(rule, language),
+            }
+        labels[title_id] = named[rule.pk]
+    return labels

@@ -31,7 +31,7 @@ from assistant.services import chat_turn
 from catalog.localized import localized_title
 from catalog.models import CreditRole, MediaType, Title
 from catalog.search import PersonHit
-from catalog.selectors import title_find, title_for_detail
+from catalog.selectors import title_find, title_for_detail, title_keywords
 from core.api.throttling import chat_turn_wait_seconds
 from core.exceptions import ApplicationError, NotFound
 from core.names import country_name, language_name
@@ -45,7 +45,7 @@ from library.exports import entries_json, letterboxd_csv
 from library.marks import entry_mark, entry_restore, entry_set_watched, entry_state
 from library.models import Entry, ImportJob, Status
 from library.selectors import entries_for_export, entries_list, import_job_for, import_jobs_recent, user_stats
-from library.services import KEEP, ImportLimitReached, import_job_create
+from library.services import KEEP, ImportLimitReached, import_job_create, keyword_rules_available
 from web.cards import (
     LIST_SLUGS,
     SIMILAR_COUNT,
@@ -87,7 +87,7 @@ from web.marking import (
     undo_token,
     undone_note,
 )
-from web.search import search_everything
+from web.search import rules_hiding, search_everything
 from web.selectors import (
     catalog_size,
     chat_sessions_recent,
@@ -136,6 +136,7 @@ def discover(request: HttpRequest) -> HttpResponse:
             page=result,
             cards=title_cards(result.items, language=language, user=request.user, statuses={}),
             excluded_count=result.excluded_count or 0,
+            hide_offers=True,  # each card's "Not interested in…" buttons (templates/web/_hide_from.html)
         )
     return render(request, "web/discover.html", context, status=_status(form))
 
@@ -150,7 +151,12 @@ def search(request: HttpRequest) -> HttpResponse:
         context["query"] = query
         if form.scope == ALL_MEDIA:
             everything = search_everything(query=query, language=language, user=request.user)
-            context.update(everything=everything, good_match=everything.found)
+            found = [card.id for section in everything.sections.values() for card in section.cards]
+            context.update(
+                everything=everything,
+                good_match=everything.found,
+                hidden_by=rules_hiding(user=request.user, title_ids=found, language=language),
+            )
             return render(request, "web/search.html", context)
         result = search_page(
             query=query,
@@ -171,6 +177,9 @@ def search(request: HttpRequest) -> HttpResponse:
         context.update(
             page=result,
             cards=title_cards(result.items, language=language, user=request.user),
+            hidden_by=rules_hiding(
+                user=request.user, title_ids=[t.pk for t in result.items], language=language
+            ),
             people_heading=_people_heading(result.people, media_type=form.media_type),
             people=result.people,
             good_match=result.good_match,
@@ -218,6 +227,8 @@ def title_detail(request: HttpRequest, title_id: int) -> HttpResponse:
         if title.original_language
         else "",
         "cards": title_cards(similar, language=language, user=request.user, statuses={}),
+        # TMDB's keywords, each with its "hide" button: only where keyword rules can be made (a TMDB key).
+        "keywords": title_keywords(title_id=title.pk) if keyword_rules_available() else [],
     }
     return render(request, "web/title.html", context)
 
@@ -298,6 +309,7 @@ def title_mark(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
         "note": note,
         "page_url": back,
         "list_count": _list_count(page, user),
+        "hide_offers": _offers_hiding(page),
     }
     if form.cleaned_data["slot"] == "note":  # a confirmation whose card has left the page
         return render(request, "web/_marked.html", context)
@@ -312,6 +324,11 @@ def title_mark(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
     note_inside = card is not None and card.id == title.pk
     context.update(card=card, note_inside=note_inside)
     return render(request, "web/_marked.html", context)
+
+
+def _offers_hiding(page: CardPage | None) -> bool:
+    """Whether the cards of this page offer "Not interested in…" (Discover's do)."""
+    return page is not None and page.name == "discover"
 
 
 @member_page
@@ -346,6 +363,7 @@ def title_undo(request: HtmxHttpRequest, title_id: int) -> HttpResponse:
         "note_inside": True,
         "page_url": back,
         "list_count": _list_count(page, user),
+        "hide_offers": _offers_hiding(page),
     }
     return render(request, "web/_marked.html", context)
 
