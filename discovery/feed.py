@@ -135,6 +135,18 @@ def feed_cache_bytes() -> int:
         return int(rankings.currsize)
 
 
+@dataclass(frozen=True)
+class HeldFeed:
+    """What the held ranking answers for a request: the page, when it lies within the best ids (None when
+    only the database knows it); how many of the caller's titles matched and were left out (None for an
+    anonymous caller), counted in memory whichever answers the page; and the ids the caller's hide rules
+    match (sorted; None without rules), which the database's query then leaves out by id."""
+
+    page: ResultPage | None
+    excluded_count: int | None
+    ruled: "Ids | None" = None
+
+
 def cached_feed_page(
     *,
     media_type: str,
@@ -144,9 +156,9 @@ def cached_feed_page(
     page: int,
     page_size: int,
     after: RankKey | None = None,
-) -> ResultPage | None:
-    """The page (or, with `after`, the page of titles ranked after it), with the number of the caller's
-    titles that matched, from the held ranking; None when it cannot answer and the database must.
+) -> HeldFeed | None:
+    """The page (or, with `after`, the page of titles ranked after it) and the number of the caller's titles
+    that matched, from the held ranking; None when the cache is off (`FEED_CACHE_SECONDS` 0).
 
     `after` is found by its id among the best ids, which hold the caller's titles too: titles marked since
     the previous page are only left out. When they no longer hold it (it stopped matching, or lies beyond
@@ -161,28 +173,29 @@ def cached_feed_page(
         rules = hide_rules_of(user=user)
         if rules:  # the ranking without what the rules match: held per ranking and rule set
             best, ruled, ruled_matching = _ruled_view(ranking, media_type=media_type, rules=rules)
-    begin = 0
-    if after is not None:
-        found = np.flatnonzero(best == after.pk)
-        if not found.size:
-            return None
-        begin, page = int(found[0]) + 1, 1
-    rest = best[begin:]
     excluded = None
+    in_best: Mask | None = None
     if user.is_authenticated:
         marked = np.sort(title_ids_marked(user=user))  # distinct already: one entry per title
         if ruled is not None:  # a title both marked and ruled out is counted once, with the rules
             marked = marked[~_among(marked, ruled)]
         in_best = _among(best, marked)
-        rest = rest[~in_best[begin:]]
         excluded = ranking.matching(marked, in_best=in_best) + ruled_matching
+    begin = 0
+    if after is not None:
+        found = np.flatnonzero(best == after.pk)
+        if not found.size:
+            return HeldFeed(page=None, excluded_count=excluded, ruled=ruled)
+        begin, page = int(found[0]) + 1, 1
+    rest = best[begin:] if in_best is None else best[begin:][~in_best[begin:]]
     start = (page - 1) * page_size
     ids = rest[start : start + page_size + 1].tolist()
     if ranking.members is not None and len(ids) <= page_size:
-        return None  # the page reaches past the best ids: only the database knows what follows
+        # The page reaches past the best ids: only the database knows what follows.
+        return HeldFeed(page=None, excluded_count=excluded, ruled=ruled)
     items = _titles_by_id(ids[:page_size])
     has_more = len(ids) > page_size
-    return ResultPage(
+    found_page = ResultPage(
         items=items,
         page=page,
         page_size=page_size,
@@ -192,6 +205,7 @@ def cached_feed_page(
         if has_more and items
         else None,
     )
+    return HeldFeed(page=found_page, excluded_count=excluded, ruled=ruled)
 
 
 def _ruled_ids(*, media_type: str, rules: list["HideRule"]) -> Ids:
@@ -201,13 +215,23 @@ def _ruled_ids(*, media_type: str, rules: list["HideRule"]) -> Ids:
     key = f"{media_type}:{hide_rules_signature(rules)}"
     with _lock:
         held = _ruled.get(key) if _ruled is not None else None
+        generation = _generation
     if held is not None:
         return held
     ids = title_ids_ruled_out(media_type=media_type, rules=rules)
     with _lock:
-        if _ruled is not None:
+        if _ruled is not None and generation == _generation:  # not across a title written meanwhile
             _ruled[key] = ids
     return ids
+
+
+def ruled_title_ids(*, user: "User", media_type: str) -> Ids | None:
+    """The sorted ids of the titles the user's hide rules match, held per rule set as the feed holds them
+    (None without rules, or with the cache off): what the database's page query leaves out by id."""
+    rules = hide_rules_of(user=user)
+    if not rules or settings.FEED_CACHE_SECONDS <= 0:
+        return None
+    return _ruled_ids(media_type=media_type, rules=rules)
 
 
 def _ruled_view(ranking: Ranking, *, media_type: str, rules: list["HideRule"]) -> tuple[Ids, Ids, int]:

@@ -12,13 +12,17 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.fields import ArrayField
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Exists,
     F,
     FloatField,
+    Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -45,6 +49,7 @@ if TYPE_CHECKING:
 
 Condition: TypeAlias = "Q | Exists | NegatedExpression[Combinable]"
 SortValue: TypeAlias = float | int | str | None
+Ids: TypeAlias = np.ndarray[tuple[int], np.dtype[np.int32]]
 
 
 @dataclass(frozen=True)
@@ -197,14 +202,46 @@ def titles_filter(titles: QuerySet[Title], filters: DiscoveryFilters) -> QuerySe
     return titles.filter(*_filter_conditions(filters), hidden=False)  # staff's hidden titles: never served
 
 
-def titles_unmarked(titles: QuerySet[Title], *, user: User | AnonymousUser) -> QuerySet[Title]:
+def titles_unmarked(
+    titles: QuerySet[Title], *, user: User | AnonymousUser, ruled: Ids | None = None
+) -> QuerySet[Title]:
     """Without any title the user has a status for (an anti-join inside the query), nor any their hide
-    rules match (their conditions, compiled into the same query)."""
+    rules match: their conditions compiled into the same query or, given `ruled` (the sorted ids the rules
+    match, held by the feed per rule set), those ids as one parameter (a hashed lookup a row rather than
+    the rules' subqueries)."""
     if not user.is_authenticated:
         return titles
     titles = titles.exclude(Exists(Entry.objects.filter(user=user, title_id=OuterRef("pk"))))
-    ruled = hide_rules_condition(hide_rules_of(user=user))
-    return titles if ruled is None else titles.exclude(ruled)
+    if ruled is not None:
+        return titles.exclude(_among_ids(ruled)) if ruled.size else titles
+    condition = hide_rules_condition(hide_rules_of(user=user))
+    return titles if condition is None else titles.exclude(condition)
+
+
+class _AnyOf(Func):
+    """`expression = ANY(array)`: whether the value is among the array's (PostgreSQL)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+
+class _InJson(Func):
+    """`expression IN (the JSON array's values)` (SQLite's json_each)."""
+
+    arg_joiner = " IN (SELECT value FROM json_each("
+    template = "%(expressions)s))"
+    output_field = BooleanField()
+
+
+def _among_ids(ids: Ids) -> Func:
+    """Whether a title's id is in `ids`, given as one parameter (PostgreSQL hashes a constant array), not
+    one parameter an id."""
+    if connection.vendor == "postgresql":
+        return _AnyOf(
+            F("pk"), Cast(Value("{" + ",".join(map(str, ids.tolist())) + "}"), ArrayField(IntegerField()))
+        )
+    return _InJson(F("pk"), Value(json.dumps(ids.tolist())))
 
 
 def titles_discover(
@@ -214,16 +251,18 @@ def titles_discover(
     user: User | AnonymousUser,
     language: str = "en",
     after: RankKey | None = None,
+    ruled: Ids | None = None,
 ) -> QuerySet[Title]:
     """Matching titles never seen, saved or hidden by the user, best first (after `after` when given),
     genres prefetched.
 
-    The caller's titles are removed inside the query (NOT EXISTS over their entries); how many were removed
-    is `titles_excluded_count`."""
+    The caller's titles are removed inside the query (NOT EXISTS over their entries), and those their hide
+    rules match (by id, given `ruled`: see `titles_unmarked`); how many were removed is
+    `titles_excluded_count`, or the feed's held ranking counts them."""
     titles = titles_filter(titles_for_cards().filter(media_type=media_type), filters)
     if after is not None:
         titles = titles_after(titles, after, sort_by=filters.sort_by, language=language)
-    return titles_unmarked(titles, user=user).order_by(*_ordering(filters.sort_by, language))
+    return titles_unmarked(titles, user=user, ruled=ruled).order_by(*_ordering(filters.sort_by, language))
 
 
 def title_ids_ranked(*, media_type: str, filters: DiscoveryFilters, language: str, limit: int) -> list[int]:

@@ -45,7 +45,7 @@ def discover_page(
     Served from the shared ranking of `discovery.feed` when it can answer, from the database otherwise."""
     if after is not None:
         page = 1  # a keyset: the first page of what follows the key
-    cached = cached_feed_page(
+    held = cached_feed_page(
         media_type=media_type,
         filters=filters,
         user=user,
@@ -54,10 +54,16 @@ def discover_page(
         page_size=page_size,
         after=after,
     )
-    if cached is not None and (len(cached.items) == page_size or not tmdb_is_configured()):
-        return cached  # a short page goes through the database, where the top-up can fill it
+    if held is not None and held.page is not None:
+        if len(held.page.items) == page_size or not tmdb_is_configured():
+            return held.page  # a short page goes through the database, where the top-up can fill it
     titles = titles_discover(
-        media_type=media_type, filters=filters, user=user, language=language, after=after
+        media_type=media_type,
+        filters=filters,
+        user=user,
+        language=language,
+        after=after,
+        ruled=held.ruled if held is not None else None,  # the rules' titles left out by id
     )
     key = partial(feed_key, sort_by=filters.sort_by, language=language)
     found = result_page(titles, page=page, page_size=page_size, key=key)
@@ -65,6 +71,8 @@ def discover_page(
         media_type=media_type, filters=filters, unseen=titles, wanted=page * page_size
     ):
         found = result_page(titles.all(), page=page, page_size=page_size, key=key)  # with what TMDB added
+    if held is not None:  # counted in the held ranking: no query
+        return replace(found, excluded_count=held.excluded_count)
     excluded = titles_excluded_count(media_type=media_type, filters=filters, user=user)
     return replace(found, excluded_count=excluded)
 

@@ -300,3 +300,23 @@ def test_the_rankings_held_stay_within_the_memory_setting(
     for body, page in zip(bodies, expected, strict=True):
         assert feed(auth_client, body) == page
     assert feed_cache_bytes() == 0
+
+
+def test_past_the_best_ids_the_excluded_count_is_counted_without_a_join(
+    settings, auth_client: APIClient, user: User, catalog: dict, crowded: list
+) -> None:
+    """When the database answers the page (it lies past the best ids), `excluded_count` still comes from the
+    held ranking: no query counts the caller's entries joined to titles."""
+    drama = {"genres": ["Drama"]}
+    settings.FEED_CACHE_SECONDS = 0
+    expected = every_page(auth_client, "?page_size=5", drama)
+    assert expected[0]["excluded_count"] > 0
+    settings.FEED_CACHE_SECONDS, settings.FEED_CACHE_MAX_MATCHES = 30, 3
+    feed(auth_client, drama, "?page_size=5")  # computes the ranking
+    with CaptureQueriesContext(connection) as queries:
+        assert every_page(auth_client, "?page_size=5", drama) == expected
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert anti_joins(queries) >= len(expected)  # every page from the database's anti-join
+    entries, titles = Entry._meta.db_table, Title._meta.db_table
+    assert not [q for q in sql if f'FROM "{entries}" INNER JOIN "{titles}"' in q]
+    assert not [q for q in sql if "COUNT(" in q]

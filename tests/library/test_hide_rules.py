@@ -3,11 +3,13 @@ the titles hidden one by one are (the feed from its shared ranking and from the 
 the assistant's search), marked on keyword search, listed and undone, exported."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
 from catalog.ingest.genres import genres_import
-from catalog.models import Genre, MediaType, Title, TitleNeighbour
+from catalog.models import Credit, Genre, MediaType, Title, TitleNeighbour
 from catalog.ranking import titles_rescore
 from discovery.feed import feed_cache_clear
 from library.models import Entry, HideRule, Status
@@ -167,3 +169,27 @@ def test_the_export_holds_the_rules(auth_client: APIClient, shelf: dict[str, Tit
     assert [(r["kind"], r["value"], r["title_ids"]) for r in exported["hide_rules"]] == [
         ("franchise", "xeno", sorted([shelf["alien"].pk, shelf["alien2"].pk]))
     ]
+
+
+def test_the_databases_page_leaves_rule_matches_out_by_id(
+    settings, auth_client: APIClient, user: User, shelf: dict[str, Title]
+) -> None:
+    """Past the held ranking's best ids the database answers, with the titles the rules match left out by
+    their ids (held per rule set), not by the rules' subqueries; a title saved since is matched at once."""
+    every_rule(auth_client, shelf)
+    Entry.objects.create(user=user, title=shelf["horror"], status=Status.SEEN)
+    settings.FEED_CACHE_SECONDS, settings.FEED_CACHE_MAX_MATCHES = 30, 2  # every page past the best ids
+    feed_cache_clear()
+    assert feed_ids(auth_client) == ([shelf["kept"].pk], 6)  # the ranking and the rules' ids computed
+    with CaptureQueriesContext(connection) as queries:
+        assert feed_ids(auth_client) == ([shelf["kept"].pk], 6)
+    sql = [q["sql"] for q in queries.captured_queries]
+    page = [q for q in sql if "EXISTS" in q and Entry._meta.db_table in q and "ORDER BY" in q]
+    assert len(page) == 1  # the database's page query
+    assert Credit._meta.db_table not in page[0]  # the director rule: by id, not by the credits
+    assert not [q for q in sql if Credit._meta.db_table in q]
+    horror = Genre.objects.get(name_en="Horror")
+    scream = TitleFactory(title_en="Scream Again", year=2005, imdb_rating=9.5, imdb_votes=90000)
+    scream.genres.set([horror])
+    titles_rescore(media_type=MediaType.MOVIE)
+    assert feed_ids(auth_client) == ([shelf["kept"].pk], 7)
