@@ -19,8 +19,8 @@ TMDB gives no dates: "arrived" means "seen there today and not at the previous c
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -29,6 +29,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.models import User
 from alerts.models import OfferSnapshot, ServiceArrival
 from catalog.ingest.clients import get_tmdb_client, tmdb_is_configured
 from catalog.ingest.clients.types import WatchOffer
@@ -44,6 +45,7 @@ FETCH_THREADS = 8  # concurrent requests; the client's shared limiter (TMDB_RATE
 SNAPSHOT_KEEP_DAYS = 8  # older snapshots are deleted: "before" is at most a week old
 REALERT_DAYS = 30
 DEFAULT_KINDS = (OfferKind.FLATRATE.value,)
+MAX_ERRORS_KEPT = 5  # in the task's result
 
 
 @dataclass
@@ -59,7 +61,10 @@ class ArrivalsResult:
     errors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {**self.__dict__, "seconds": round(self.seconds, 3), "errors": self.errors[:5]}
+        return {**self.__dict__, "seconds": round(self.seconds, 3), "errors": self.errors}
+
+
+_Answer = tuple[WatchOffer, ...] | ProviderError  # a title's offers, or why TMDB gave none
 
 
 def day_of(moment: datetime) -> date:
@@ -148,28 +153,43 @@ def arrivals_run(*, now: datetime | None = None) -> ArrivalsResult:
         return result
     OfferSnapshot.objects.filter(day__lt=today - timedelta(days=SNAPSHOT_KEEP_DAYS)).delete()
     ServiceArrival.objects.filter(day__lt=today - timedelta(days=OFFERS_MAX_AGE_DAYS)).delete()
-    for batch in _watched_batches():
-        _check_batch(batch, now=now, today=today, result=result)
-    result.seconds = time.perf_counter() - started
-    return result
-
-
-def _fetch(watched: list[_Watched]) -> list[tuple[WatchOffer, ...] | ProviderError]:
     client = get_tmdb_client()
 
-    def fetch(one: _Watched) -> tuple[WatchOffer, ...] | ProviderError:
+    def fetch(one: _Watched) -> _Answer:
+        """HTTP only (no database in the threads)."""
         try:
             return client.title_offers(media_type=one.media_type, tmdb_id=one.tmdb_id)
         except ProviderError as exc:  # transient or not: tomorrow's run tries again
             return exc
 
-    if len(watched) <= 1:
-        return [fetch(w) for w in watched]
-    with ThreadPoolExecutor(max_workers=min(FETCH_THREADS, len(watched))) as pool:
-        return list(pool.map(fetch, watched))
+    # The next batch is fetched while this one is written and compared: the requests never wait for us.
+    with ThreadPoolExecutor(max_workers=FETCH_THREADS) as pool:
+        pending: _Started | None = None
+        for batch in _watched_batches():
+            started_batch = _start_batch(batch, pool, fetch, today=today, result=result)
+            if pending is not None:
+                _finish_batch(pending, now=now, today=today, result=result)
+            pending = started_batch
+        if pending is not None:
+            _finish_batch(pending, now=now, today=today, result=result)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
-def _check_batch(batch: list[_Watched], *, now: datetime, today: date, result: ArrivalsResult) -> None:
+@dataclass
+class _Started:
+    fetching: list[tuple[_Watched, Future[_Answer]]]
+
+
+def _start_batch(
+    batch: list[_Watched],
+    pool: ThreadPoolExecutor,
+    fetch: Callable[[_Watched], _Answer],
+    *,
+    today: date,
+    result: ArrivalsResult,
+) -> _Started:
+    """Queue the requests of the batch's titles not fetched yet today."""
     result.titles += len(batch)
     title_ids = [w.title_id for w in batch]
     done = set(
@@ -177,11 +197,18 @@ def _check_batch(batch: list[_Watched], *, now: datetime, today: date, result: A
     )
     to_fetch = [w for w in batch if any((w.title_id, r) not in done for r in w.regions)]
     result.skipped += len(batch) - len(to_fetch)
+    return _Started([(w, pool.submit(fetch, w)) for w in to_fetch])
+
+
+def _finish_batch(started: _Started, *, now: datetime, today: date, result: ArrivalsResult) -> None:
+    """Write the batch's offers and snapshots as its answers come, then compare."""
     snapshots: list[OfferSnapshot] = []
-    for watched, answer in zip(to_fetch, _fetch(to_fetch), strict=True):
+    for watched, future in started.fetching:
+        answer = future.result()
         if isinstance(answer, ProviderError):
             result.failed += 1
-            result.errors.append(str(answer))
+            if len(result.errors) < MAX_ERRORS_KEPT:
+                result.errors.append(str(answer))
             continue
         result.fetched += 1
         offers_replace(Title(pk=watched.title_id), answer, now=now)
@@ -197,7 +224,8 @@ def _check_batch(batch: list[_Watched], *, now: datetime, today: date, result: A
                     fetched_at=now,
                 )
             )
-    if snapshots:
+    fetched_ids = sorted({snapshot.title_id for snapshot in snapshots})
+    with transaction.atomic():  # a day's snapshot is never kept without its arrivals
         OfferSnapshot.objects.bulk_create(
             snapshots,
             update_conflicts=True,
@@ -205,42 +233,54 @@ def _check_batch(batch: list[_Watched], *, now: datetime, today: date, result: A
             update_fields=("brands", "names", "fetched_at"),
         )
         result.snapshots += len(snapshots)
-    result.arrivals += _record_arrivals(title_ids, today=today)
+        result.arrivals += _record_arrivals(fetched_ids, today=today)
 
 
 def _record_arrivals(title_ids: list[int], *, today: date) -> int:
     """Compare today's snapshots of these titles with the latest earlier ones, for each member who wants
-    one of them; write the arrivals not alerted lately. Returns how many were written."""
+    one whose services changed; write the arrivals not alerted lately. Returns how many were written."""
+    if not title_ids:
+        return 0
     current: dict[tuple[int, str], OfferSnapshot] = {}
     previous: dict[tuple[int, str], OfferSnapshot] = {}
-    for snapshot in OfferSnapshot.objects.filter(title_id__in=title_ids).order_by("-day"):
+    for snapshot in OfferSnapshot.objects.filter(title_id__in=title_ids, day__lte=today).order_by("-day"):
         key = (snapshot.title_id, snapshot.region)
         if snapshot.day == today:
             current[key] = snapshot
-        elif snapshot.day < today and key not in previous:
+        elif key not in previous:
             previous[key] = snapshot
+    # No "before" (a first snapshot) or nothing changed: nothing can have arrived.
+    changed = {key for key in current if key in previous and current[key].brands != previous[key].brands}
+    if not changed:
+        return 0
     wanted = (
         _later_entries()
-        .filter(title_id__in=title_ids)
-        .values_list(
-            "user_id", "title_id", "user__watch_country", "user__watch_services", "user__watch_kinds"
-        )
+        .filter(title_id__in={title_id for title_id, _region in changed})
+        .values_list("user_id", "title_id", "user__watch_country")
     )
+    pairs = [
+        (user_id, (title_id, region)) for user_id, title_id, region in wanted if (title_id, region) in changed
+    ]
+    settings_of = {
+        pk: (set(services or ()), accepted_kinds(kinds))
+        for pk, services, kinds in User.objects.filter(pk__in={u for u, _key in pairs}).values_list(
+            "pk", "watch_services", "watch_kinds"
+        )
+    }
+    arrived_in: dict[tuple[tuple[int, str], tuple[str, ...]], set[str]] = {}
     found: list[ServiceArrival] = []
-    for user_id, title_id, region, services, watch_kinds in wanted:
-        key = (title_id, region)
-        if key not in current or key not in previous:  # not fetched today, or no "before" yet
-            continue
-        kinds = accepted_kinds(watch_kinds)
-        now_there = brands_in(current[key].brands, kinds)
-        arrived = (now_there - brands_in(previous[key].brands, kinds)) & set(services or ())
-        for brand in sorted(arrived):
+    for user_id, key in pairs:
+        services, kinds = settings_of[user_id]
+        if (key, kinds) not in arrived_in:
+            now_there = brands_in(current[key].brands, kinds)
+            arrived_in[key, kinds] = now_there - brands_in(previous[key].brands, kinds)
+        for brand in sorted(arrived_in[key, kinds] & services):
             kind = next(k for k in kinds if brand in current[key].brands.get(k, ()))
             found.append(
                 ServiceArrival(
                     user_id=user_id,
-                    title_id=title_id,
-                    region=region,
+                    title_id=key[0],
+                    region=key[1],
                     brand=brand,
                     service_name=current[key].names.get(brand, brand)[:100],
                     kind=kind,
@@ -257,6 +297,5 @@ def _record_arrivals(title_ids: list[int], *, today: date) -> int:
         ).values_list("user_id", "title_id", "region", "brand")
     )
     new = [a for a in found if (a.user_id, a.title_id, a.region, a.brand) not in recent]
-    with transaction.atomic():
-        ServiceArrival.objects.bulk_create(new, ignore_conflicts=True)
+    ServiceArrival.objects.bulk_create(new, ignore_conflicts=True)
     return len(new)
