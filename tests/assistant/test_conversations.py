@@ -65,9 +65,10 @@ def namesakes(catalog: dict[str, Title]) -> None:
     TitleFactory(title_en="Spirited Away", directors=["Hayao Miyazaki"], imdb_votes=900_000)
     TitleFactory(title_en="Tales from Earthsea", directors=["Goro Miyazaki"], imdb_votes=40_000)
     TitleFactory(title_en="Taxi Driver", directors=["Martin Scorsese"], cast=["Robert De Niro"], year=1976)
-    TitleFactory(
-        title_en="La Grande Vadrouille", cast=["Louis de Funès", "Bourvil"], year=1966, imdb_votes=30_000
-    )
+    TitleFactory(title_en="Ronin", cast=["Robert De Niro", "Jean Reno"], year=1998)
+    TitleFactory(title_en="Sicario", cast=["Benicio del Toro", "Emily Blunt"], year=2015)
+    TitleFactory(title_en="La Chèvre", cast=["Gérard Depardieu", "Pierre Richard"], year=1981)
+    TitleFactory(title_en="Gone with the Wind", cast=["Olivia de Havilland"], year=1939)
     TitleFactory(title_en="Inception", directors=["Christopher Nolan"], imdb_votes=2_500_000, year=2010)
     TitleFactory(title_en="Westworld", writers=["Jonathan Nolan"], imdb_votes=50_000)
     TitleFactory(title_en="Breathless", cast=["Jean-Paul Belmondo"], year=1960, imdb_votes=80_000)
