@@ -104,6 +104,7 @@ class Offer:
     provider_ids: tuple[int, ...]
     logo_url: str | None
     link: str
+    logo_path: str = ""  # TMDB's image path of the logo (the API's compact cards give it, not the URL)
 
 
 def title_offers(title_id: int, region: str) -> list[Offer]:
@@ -148,6 +149,7 @@ def _grouped(rows: Iterable[TitleOffer], *, one_per_brand: bool = False) -> list
             provider_ids=tuple(sorted({r.provider_id for r in found})),
             logo_url=logo_url(found[0].logo_path),
             link=found[0].link,
+            logo_path=found[0].logo_path if logo_url(found[0].logo_path) else "",
         )
         for found in grouped.values()
     ]

@@ -131,6 +131,88 @@ class KeywordSearchInputSerializer(StrictInputSerializer):
 
 # ---------------------------------------------------------------- output
 
+CARD_OFFER_KINDS = ("flatrate", "free", "ads")  # what a card's logos show (catalog.offers.FILTER_KINDS)
+CARD_OFFERS_EXAMPLE: dict[str, Any] = {
+    "link": "https://www.themoviedb.org/movie/550-fight-club/watch?locale=FR",
+    "services": [
+        {
+            "key": "netflix",
+            "name": "Netflix",
+            "logo_path": "/pbpMk2JmcoNnQwx5JGpXngfoWtp.jpg",
+            "kind": "flatrate",
+        }
+    ],
+}
+
+
+@extend_schema_serializer(component_name="CardService")
+class CardServiceOutputSerializer(serializers.Serializer[Any]):
+    """A service offering the title in the caller's country, as a card's logo."""
+
+    key = serializers.CharField(help_text="The service's key, as `watch_services` of `/users/me` takes it.")
+    name = serializers.CharField(help_text="The service's name, as TMDB gives it.")
+    logo_path = serializers.CharField(
+        allow_null=True,
+        help_text="TMDB's image path of the logo: `https://image.tmdb.org/t/p/w92` + it (any TMDB size).",
+    )
+    kind = serializers.ChoiceField(
+        choices=CARD_OFFER_KINDS, help_text="`flatrate` (subscription), `free` or `ads` (free with ads)."
+    )
+
+
+@extend_schema_serializer(component_name="CardOffers")
+class CardOffersOutputSerializer(serializers.Serializer[Any]):
+    """Where to watch the title in the caller's country, compactly: TMDB's watch providers, whose data is
+    JustWatch's (credit JustWatch where you show them)."""
+
+    link = serializers.URLField(help_text="TMDB's watch page of the title in the caller's country.")
+    services = CardServiceOutputSerializer(
+        many=True, help_text="Up to four services (subscription, free, with ads), the caller's own first."
+    )
+
+
+def card_offers_data(card: TitleCard) -> dict[str, Any] | None:
+    """A card's offers in the caller's country as the API gives them; None when we know of none there (or
+    the caller has no country, or the deployment no TMDB key): never made up."""
+    if not card.services:
+        return None
+    return {
+        "link": card.services[0].link,
+        "services": [
+            {"key": o.brand, "name": o.provider_name, "logo_path": o.logo_path or None, "kind": o.kind}
+            for o in card.services
+        ],
+    }
+
+
+CARD_OFFERS_HELP = (
+    "Where to watch it in the caller's country (`watch_country` of `/users/me`): up to four services "
+    "offering it by subscription, free or with ads, the caller's own first, and TMDB's watch page. Null "
+    "when none is known there, for a caller without a country or without a token, and without the "
+    "deployment's TMDB key. The data is JustWatch's, through TMDB: credit JustWatch where you show it."
+)
+
+
+def card_offers_field() -> CardOffersOutputSerializer:
+    return CardOffersOutputSerializer(allow_null=True, help_text=CARD_OFFERS_HELP)
+
+
+@extend_schema_serializer(
+    component_name="DiscoveryCard",
+    examples=[
+        OpenApiExample("A movie", value={**CARD_EXAMPLE, "offers": CARD_OFFERS_EXAMPLE}, response_only=True)
+    ],
+)
+class DiscoveryCardOutputSerializer(TitleCardOutputSerializer):
+    """A title card of a discovery, with where to watch it in the caller's country."""
+
+    offers = card_offers_field()
+
+    class Meta(TitleCardOutputSerializer.Meta):
+        fields = (*TitleCardOutputSerializer.Meta.fields, "offers")
+        read_only_fields = fields
+
+
 CREDIT_ROLES = tuple(CreditRole.values)  # SearchPerson.role, named CreditRoleEnum in the schema
 
 
@@ -172,9 +254,15 @@ def search_person_data(person: PersonHit) -> dict[str, Any]:
 
 @extend_schema_serializer(
     component_name="SearchCard",
-    examples=[OpenApiExample("A movie", value={**CARD_EXAMPLE, "hidden_by_rule": False}, response_only=True)],
+    examples=[
+        OpenApiExample(
+            "A movie",
+            value={**CARD_EXAMPLE, "offers": CARD_OFFERS_EXAMPLE, "hidden_by_rule": False},
+            response_only=True,
+        )
+    ],
 )
-class SearchCardOutputSerializer(TitleCardOutputSerializer):
+class SearchCardOutputSerializer(DiscoveryCardOutputSerializer):
     """A keyword search's card: a title card, and whether the caller's hide rules leave it out elsewhere."""
 
     hidden_by_rule = serializers.BooleanField(
@@ -182,8 +270,8 @@ class SearchCardOutputSerializer(TitleCardOutputSerializer):
         "still finds it, discovery and recommendations leave it out. False without a token."
     )
 
-    class Meta(TitleCardOutputSerializer.Meta):
-        fields = (*TitleCardOutputSerializer.Meta.fields, "hidden_by_rule")
+    class Meta(DiscoveryCardOutputSerializer.Meta):
+        fields = (*DiscoveryCardOutputSerializer.Meta.fields, "hidden_by_rule")
         read_only_fields = fields
 
 
@@ -193,7 +281,7 @@ SEARCH_PAGE_EXAMPLES = [  # the request's examples too: an operation's examples 
     OpenApiExample(
         "A person's name",
         value={
-            "results": [{**CARD_EXAMPLE, "hidden_by_rule": False}],
+            "results": [{**CARD_EXAMPLE, "offers": None, "hidden_by_rule": False}],
             "next": "https://example.org/movies/search-by-keywords?page=2&page_size=1",
             "count": None,
             "people": [{"name": "David Fincher", "role": "director", "titles": 10}],

@@ -26,12 +26,14 @@ from core.api.schema import errors
 from discovery.api.serializers import (
     SEARCH_PAGE_EXAMPLES,
     DiscoverInputSerializer,
+    DiscoveryCardOutputSerializer,
     KeywordSearchInputSerializer,
     OtherMediaTypeOutputSerializer,
     SearchCardOutputSerializer,
     SearchPersonOutputSerializer,
     TitleDetailOutputSerializer,
     card_data,
+    card_offers_data,
     search_person_data,
 )
 from discovery.cards import title_cards, title_detail_card
@@ -49,9 +51,18 @@ class DiscoveryApi(APIView):
     media_type: str = MediaType.MOVIE
 
     def cards(
-        self, request: Request, titles: list[Title], *, statuses: dict[int, str] | None = None
+        self,
+        request: Request,
+        titles: list[Title],
+        *,
+        statuses: dict[int, str] | None = None,
+        offers: bool = False,
     ) -> list[dict[str, Any]]:
+        """The cards as JSON; with `offers`, each with where to watch it in the caller's country (a
+        DiscoveryCard)."""
         cards = title_cards(titles, language=request.LANGUAGE_CODE, user=request.user, statuses=statuses)
+        if offers:
+            return [{**card_data(card), "offers": card_offers_data(card)} for card in cards]
         return [card_data(card) for card in cards]
 
     def next_cursor(self, page: ResultPage, *, ranking: str) -> str | None:
@@ -71,7 +82,7 @@ class TitleDiscoverApi(DiscoveryApi):
         parameters=[CursorInputSerializer],
         responses={
             200: page_of(
-                "DiscoveryPage", TitleCardOutputSerializer, excluded_count=serializers.IntegerField()
+                "DiscoveryPage", DiscoveryCardOutputSerializer, excluded_count=serializers.IntegerField()
             ),
             **errors(400, 401),
         },
@@ -85,7 +96,9 @@ class TitleDiscoverApi(DiscoveryApi):
         same as absent; an unknown genre or field is 400 (`invalid`), named under `errors`. Best first by
         `sort_by`. Paged by cursor: `page_size` (at most 100) in the query string, and `next`, the URL of the
         following page, to POST again with the same body (null on the last). Titles marked in between never
-        make the next page skip others.
+        make the next page skip others. Each card's `offers` says where to watch it in the caller's country
+        (null when none is known). For a group of members together: POST /groups/{id}/movies/search-by-filters
+        (or tvshows).
         """
         params = CursorInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -135,7 +148,7 @@ class TitleDiscoverApi(DiscoveryApi):
         )
         return cursor_page_body(
             request,
-            self.cards(request, page.items, statuses={}),  # none of them is the caller's
+            self.cards(request, page.items, statuses={}, offers=True),  # none of them is the caller's
             next_cursor=self.next_cursor(page, ranking=ranking),
             excluded_count=page.excluded_count or 0,
         )
@@ -193,7 +206,7 @@ class TitleSearchApi(DiscoveryApi):
             on_services=serializer.on_services(),
             **params.validated_data,
         )
-        results = self.cards(request, page.items)
+        results = self.cards(request, page.items, offers=True)
         ruled = (
             titles_hidden_by_rules(user=request.user, title_ids=[t.pk for t in page.items])
             if request.user.is_authenticated

@@ -60,6 +60,7 @@ def test_the_card_has_the_contract_fields(api_client: APIClient, catalog: dict) 
         "number_of_seasons",
         "catalog_rating",  # the one the filters' min_rating compares, to one decimal
         "catalog_rating_source",
+        "offers",  # where to watch it in the caller's country: null without a country
     }
     assert (card["imdb_rating"], card["imdb_votes"], card["user_status"]) == (9.2, 1_500_000, None)
     assert (card["catalog_rating"], card["catalog_rating_source"]) == (9.2, "imdb")
