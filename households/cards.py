@@ -50,7 +50,8 @@ def group_pick_cards(
     found: GroupPicks, *, members: list[User], language: str, user: User | AnonymousUser
 ) -> list[GroupPickCard]:
     """A page of group picks as the group's page shows them (the viewer's own statuses: none is seen)."""
-    cards = title_cards(found.titles, language=language, user=user)
+    statuses = found.statuses.get(user.pk) if isinstance(user, User) else None  # read with the picks
+    cards = title_cards(found.titles, language=language, user=user, statuses=statuses)
     picks = []
     for card in cards:
         why = tuple(member_reasons_of(found.reasons.get(card.id, {}), members, language=language))

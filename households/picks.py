@@ -12,6 +12,8 @@ A title any member's hide rules cover is left out too. Members without any usabl
 exclusions only; when nobody has one, the picks are the best-rated titles none of them has marked.
 """
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -21,6 +23,8 @@ from django.db.models import F, QuerySet
 from accounts.models import User
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import titles_filter
 from library.models import Entry, HideRule, Status
 from library.selectors import hide_rules_condition
 from recommendations.diversity import Candidate, diversify
@@ -28,6 +32,7 @@ from recommendations.feedback import entry_signals, liked
 from recommendations.selectors import POOL, LearnedModel, Reason, learned_model
 
 MAX_REASONS = 3  # per member and pick
+FILTERED_POOL = 20 * POOL  # with filters: the best this many, of which those that match
 FLOOR = (
     0.0  # the mean with a floor: a title some member scores no higher than this (of their best) comes after
 )
@@ -44,13 +49,12 @@ DEFAULT_AGGREGATION = Aggregation.MEAN_WITH_FLOOR
 
 @dataclass(frozen=True)
 class Taste:
-    """One member's scores over every title of the model, and where each contribution came from."""
+    """One member's scores over every title of the model, and the titles and signals they came from."""
 
     user_id: int
     totals: np.ndarray  # indexed by title id
-    neighbours: np.ndarray  # every (source, neighbour) contribution, flattened
-    contributions: np.ndarray
-    sources: np.ndarray
+    titles: np.ndarray  # the member's titles the model knows
+    signals: np.ndarray  # each one's signal (seen, rating, not interested), as the recommender weighs it
     liked: dict[int, int | None]  # the member's titles that may be named as a reason, and their rating
 
     @property
@@ -66,29 +70,60 @@ class GroupPicks:
     has_more: bool
     cold_start: bool  # no member has a usable history: the best-rated titles none of them marked
     reasons: dict[int, dict[int, list[Reason]]] = field(default_factory=dict)  # pick → member id → titles
+    # member id → their status of each pick they have one for (watch later only: seen and hidden are out),
+    # read with the exclusions, so that the cards need no query of their own
+    statuses: dict[int, dict[int, str]] = field(default_factory=dict)
 
 
 def taste_of(model: LearnedModel, user_id: int, rows: list[tuple[int, str, int | None]]) -> Taste:
-    """A member's scores from their entries (title id, status, rating), summed as the recommender does."""
+    """A member's scores from their entries (title id, status, rating), summed as the recommender does: one
+    sparse product of their titles' neighbour rows with their signals (the sum over every (title,
+    neighbour) pair, without spelling the pairs out)."""
     titles = np.array([t for t, _s, _r in rows], dtype=np.int64)
     statuses = np.array([s for _t, s, _r in rows], dtype="<U8")
     ratings = np.array([np.nan if r is None else r for _t, _s, r in rows], dtype=np.float64)
     known = model.knows(titles)
-    positions, neighbours, weights = model.gather(titles[known])
-    contributions = weights * entry_signals(statuses[known], ratings[known])[positions]
-    totals = np.bincount(neighbours, weights=contributions, minlength=model.weights.shape[1])
+    signals = entry_signals(statuses[known], ratings[known])
+    totals = np.asarray(model.weights[titles[known]].T @ signals, dtype=np.float64).ravel()
     is_liked = liked(statuses, ratings)
     return Taste(
         user_id=user_id,
         totals=totals,
-        neighbours=neighbours,
-        contributions=contributions,
-        sources=titles[known][positions],
+        titles=titles[known],
+        signals=signals,
         liked={
             int(t): None if np.isnan(r) else int(r)
             for t, r in zip(titles[is_liked].tolist(), ratings[is_liked].tolist(), strict=True)
         },
     )
+
+
+TASTES_HELD_MB = 64  # members' tastes kept per process (a score per title each), least recently used out
+_tastes: OrderedDict[tuple[int, int], tuple[LearnedModel, Taste]] = OrderedDict()
+_tastes_lock = threading.Lock()
+
+
+def _taste_bytes(taste: Taste) -> int:
+    return int(taste.totals.nbytes + taste.titles.nbytes + taste.signals.nbytes)
+
+
+def taste_cached(model: LearnedModel, user_id: int, rows: list[tuple[int, str, int | None]]) -> Taste:
+    """`taste_of`, kept in this process for the same model and the same entries (the next page, the page
+    seen again, another group with the member): any mark, rating or new training makes a new one."""
+    key = (user_id, hash(tuple(sorted(rows))))  # a title once per member: ratings are never compared
+    with _tastes_lock:
+        held = _tastes.get(key)
+        if held is not None and held[0] is model:
+            _tastes.move_to_end(key)
+            return held[1]
+    taste = taste_of(model, user_id, rows)
+    with _tastes_lock:
+        _tastes[key] = (model, taste)
+        held_bytes = sum(_taste_bytes(t) for _m, t in _tastes.values())
+        while len(_tastes) > 1 and held_bytes > TASTES_HELD_MB * 1024 * 1024:
+            _model, dropped = _tastes.popitem(last=False)[1]
+            held_bytes -= _taste_bytes(dropped)
+    return taste
 
 
 def combined_ranking(
@@ -158,16 +193,21 @@ def group_picks(
     page: int,
     page_size: int,
     aggregation: Aggregation = DEFAULT_AGGREGATION,
+    filters: DiscoveryFilters | None = None,
 ) -> GroupPicks:
     """A page of the group's picks: none that any member has seen or hidden, each with every member's own
-    titles that led to it."""
+    titles that led to it. With `filters` (the assistant's "a comedy for the two of us"), only the titles
+    that match them, among the group's best FILTERED_POOL."""
     model = learned_model(media_type=media_type)
     entries = members_entries([m.pk for m in members])
     excluded = excluded_for(entries)
-    tastes = [taste_of(model, pk, rows) for pk, rows in entries.items()]
-    pool = combined_ranking(tastes, excluded, aggregation=aggregation)
+    tastes = [taste_cached(model, pk, rows) for pk, rows in entries.items()]
+    limit = POOL if filters is None else FILTERED_POOL
+    pool = combined_ranking(tastes, excluded, aggregation=aggregation, limit=limit)
     shown = _shown(media_type=media_type, member_ids=[m.pk for m in members])
-    pool = _visible(pool, shown)
+    if filters is not None:
+        shown = titles_filter(shown, filters)
+    pool = _visible(pool, shown)[:POOL]
     cold_start = not pool
     if cold_start:
         pool = _popular_pool(shown, excluded=excluded)
@@ -185,13 +225,17 @@ def group_picks(
     order = diversify(candidates, start + page_size + 1)
     page_ids = order[start : start + page_size]
     by_pk = {t.pk: t for t in titles_for_cards().filter(pk__in=page_ids)}
+    on_page = set(page_ids)
     return GroupPicks(
         titles=[by_pk[pk] for pk in page_ids if pk in by_pk],
         page=page,
         page_size=page_size,
         has_more=len(order) > start + page_size,
         cold_start=cold_start,
-        reasons={} if cold_start else member_reasons(tastes, page_ids),
+        reasons={} if cold_start else member_reasons(model, tastes, page_ids),
+        statuses={
+            member: {t: status for t, status, _r in rows if t in on_page} for member, rows in entries.items()
+        },
     )
 
 
@@ -215,14 +259,21 @@ def _popular_pool(shown: QuerySet[Title], *, excluded: set[int]) -> list[tuple[i
     return [(pk, score or 0.0) for pk, score in rows[:POOL]]
 
 
-def member_reasons(tastes: list[Taste], title_ids: list[int]) -> dict[int, dict[int, list[Reason]]]:
-    """For each pick and member, that member's liked titles that contributed most to it, strongest first."""
+def member_reasons(
+    model: LearnedModel, tastes: list[Taste], title_ids: list[int]
+) -> dict[int, dict[int, list[Reason]]]:
+    """For each pick and member, that member's liked titles that contributed most to it, strongest first:
+    read off the few columns of the picks in the member's rows of the model."""
     chosen: dict[int, dict[int, list[int]]] = {}
+    columns = np.array([pk for pk in title_ids if 0 <= pk < model.weights.shape[1]], dtype=np.int64)
     for taste in tastes:
-        possible = np.isin(taste.neighbours, title_ids) & (taste.contributions > 0)
-        possible[possible] = np.isin(taste.sources[possible], list(taste.liked))
-        picks, sources = taste.neighbours[possible], taste.sources[possible]
-        contributions = taste.contributions[possible]
+        if not len(columns) or not len(taste.titles):
+            continue
+        cells = model.weights[taste.titles][:, columns].tocoo()
+        contributions = cells.data * taste.signals[cells.row]
+        sources, picks = taste.titles[cells.row], columns[cells.col]
+        possible = (contributions > 0) & np.isin(sources, list(taste.liked))
+        picks, sources, contributions = picks[possible], sources[possible], contributions[possible]
         for i in np.lexsort((sources, -contributions, picks)).tolist():
             theirs = chosen.setdefault(int(picks[i]), {}).setdefault(taste.user_id, [])
             if len(theirs) < MAX_REASONS:
@@ -238,3 +289,12 @@ def member_reasons(tastes: list[Taste], title_ids: list[int]) -> dict[int, dict[
         }
         for pick, per_member in chosen.items()
     }
+
+
+def titles_open_to(members: list[User], title_ids: list[int]) -> set[int]:
+    """Of these titles, those no member has seen or hidden, no member's hide rules cover and staff have not
+    hidden (the assistant's titles similar to one, for a group)."""
+    excluded = excluded_for(members_entries([m.pk for m in members]))
+    titles = Title.objects.filter(pk__in=[pk for pk in title_ids if pk not in excluded], hidden=False)
+    condition = hide_rules_condition(HideRule.objects.filter(user_id__in=[m.pk for m in members]))
+    return set((titles if condition is None else titles.exclude(condition)).values_list("pk", flat=True))

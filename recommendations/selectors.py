@@ -23,9 +23,11 @@ from scipy import sparse
 from accounts.models import User
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import titles_filter
 from library.models import Entry, Status
 from library.selectors import titles_hidden_by_rules
-from recommendations.diversity import Candidate, diversify
+from recommendations.diversity import WINDOW, Candidate, diversify, reach_quota
 from recommendations.feedback import entry_signals, liked
 from recommendations.models import (
     NEIGHBOUR_RECORD,
@@ -40,26 +42,33 @@ from recommendations.models import (
 
 POOL = 200  # best-scored candidates that diversification chooses from; also the most picks one can page to
 MAX_REASONS = 3
-# Popularity debiasing: a title's score is divided by (1 + people who rated it) ** exponent, the exponent
-# set by the user's "familiar ↔ adventurous" dial (0: the plain model). Chosen on the validation folds of
-# the community users (bench/quality.py --fold), never on the reserved ones (README, "Recommendations").
-# Calibration: the share of picks outside the POPULAR_HEAD most-rated titles aimed for is the share of the
-# user's own seen titles outside them, times the dial's factor (None: no calibration).
-POPULARITY_EXPONENTS = {
-    Adventurousness.FAMILIAR: 0.0,
-    Adventurousness.RATHER_FAMILIAR: 0.025,
-    Adventurousness.BALANCED: 0.05,
-    Adventurousness.RATHER_ADVENTUROUS: 0.1,
-    Adventurousness.ADVENTUROUS: 0.2,
+POPULAR_HEAD = 500  # "the most-rated titles"; the others are less known
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How far beyond the POPULAR_HEAD most-rated titles one setting of the "familiar ↔ adventurous" dial
+    goes. A less-known title takes the place of the most-rated pick it would push out of the first ten when
+    its score is at most `margin` below that pick's, up to `most` of them in each run of ten (placed as late
+    in it as they can be). Before that, each less-known title's score is multiplied by ((1 + its community
+    ratings) / (1 + the POPULAR_HEAD-th title's)) ** `lean` (1 at the line, less below it): among the less
+    known, the better known come first (on the validation folds they were the likelier to be liked)."""
+
+    margin: float
+    most: int
+    lean: float
+
+
+# Chosen on the validation folds of the community users (bench/quality.py --fold 1…4, 5 splits each),
+# never on the reserved ones (README, "Recommendations for you"). Margins are in the model's own scores (sums
+# of the user's rows of EASE weights; a tenth pick typically scores 0.05 to 0.4).
+REACH = {
+    Adventurousness.FAMILIAR: Reach(margin=0.0, most=0, lean=0.0),
+    Adventurousness.RATHER_FAMILIAR: Reach(margin=0.08, most=3, lean=0.2),
+    Adventurousness.BALANCED: Reach(margin=0.13, most=5, lean=0.2),
+    Adventurousness.RATHER_ADVENTUROUS: Reach(margin=0.2, most=6, lean=0.1),
+    Adventurousness.ADVENTUROUS: Reach(margin=0.3, most=8, lean=0.0),
 }
-OBSCURE_FACTORS = {
-    Adventurousness.FAMILIAR: None,
-    Adventurousness.RATHER_FAMILIAR: 0.3,
-    Adventurousness.BALANCED: 0.5,
-    Adventurousness.RATHER_ADVENTUROUS: 0.75,
-    Adventurousness.ADVENTUROUS: 1.0,
-}
-POPULAR_HEAD = 500
 
 
 @dataclass(frozen=True)
@@ -255,31 +264,38 @@ def recommendations_page(
     page: int = 1,
     after: PicksAnchor | None = None,
     adventurousness: int | None = None,
+    on_services: DiscoveryFilters | None = None,
 ) -> RecommendationPage:
     """A page of picks for the user, best first, none with a status of theirs: page `page`, or with
     `after` the picks that follow it in the ranking it was cut from. `adventurousness` overrides the
-    user's own setting."""
+    user's own setting; `on_services` (a country, services and kinds of offer) keeps the picks offered
+    there."""
     as_of = after.as_of if after is not None else timezone.now()
     if adventurousness is None:
         adventurousness = adventurousness_of(user)
     model = learned_model(media_type=media_type)
-    setting = Adventurousness(adventurousness)
+    reach = REACH[Adventurousness(adventurousness)]
     library = _Library.of(user, as_of=as_of)
-    scores = _scores(model, library, exponent=POPULARITY_EXPONENTS[setting])
+    scores = _scores(model, library)
     cold_start = not scores.ranked
     pool = scores.ranked if not cold_start else _popular_pool(user=user, media_type=media_type, as_of=as_of)
     held_back = {pk for pk, _s in pool if pk in model.sequels and model.sequels[pk] not in scores.seen}
     ruled_out = titles_hidden_by_rules(user=user, title_ids=[pk for pk, _s in pool])  # the hide rules
     pool = [(pk, score) for pk, score in pool if pk not in held_back and pk not in ruled_out]
+    if on_services is not None:  # "on my services": the picks offered there, in their order
+        offered = set(
+            titles_filter(Title.objects.filter(pk__in=[pk for pk, _s in pool]), on_services).values_list(
+                "pk", flat=True
+            )
+        )
+        pool = [(pk, score) for pk, score in pool if pk in offered]
     start = after.position if after is not None else (page - 1) * page_size
     marked_since = (
         _marked_since(user=user, title_ids=[pk for pk, _s in pool], as_of=as_of) if after else set()
     )
-    order = diversify(
-        _candidates(model, pool),
-        start + page_size + 1 + len(marked_since),
-        obscure_share=0.0 if cold_start else _obscure_share(model, library, OBSCURE_FACTORS[setting]),
-    )
+    candidates = _candidates(model, pool, lean=0.0 if cold_start else reach.lean)
+    quota = 0 if cold_start else reach_quota(candidates, margin=reach.margin, most=reach.most)
+    order = diversify(candidates, start + page_size + 1 + len(marked_since), obscure_share=quota / WINDOW)
     following = [(at, pk) for at, pk in enumerate(order) if at >= start and pk not in marked_since]
     shown = following[:page_size]
     page_ids = [pk for _at, pk in shown]
@@ -300,29 +316,19 @@ def recommendations_page(
     )
 
 
-def _obscure_share(model: LearnedModel, library: _Library, factor: float | None) -> float:
-    """The share of less-known picks to aim for: as in the user's own seen titles, times `factor`."""
-    if factor is None:
-        return 0.0
-    seen = library.titles[library.statuses == Status.SEEN.value]
-    own = float(model.obscure(seen).mean()) if len(seen) else 0.0
-    return min(1.0, own * factor)
-
-
 def _marked_since(*, user: User, title_ids: list[int], as_of: datetime) -> set[int]:
     """Which of these titles the user marked after `as_of`: they leave the picks without reordering them."""
     entries = Entry.objects.filter(user=user, title_id__in=title_ids, created_at__gt=as_of)
     return set(entries.values_list("title_id", flat=True))
 
 
-def user_scores(*, user: User, media_type: str, limit: int = POOL, exponent: float = 0.0) -> Scores:
-    """The user's best `limit` titles of this media type by learned score (divided by popularity to the
-    `exponent`); none without any signal."""
+def user_scores(*, user: User, media_type: str, limit: int = POOL) -> Scores:
+    """The user's best `limit` titles of this media type by learned score; none without any signal."""
     model = learned_model(media_type=media_type)
-    return _scores(model, _Library.of(user, as_of=timezone.now()), limit=limit, exponent=exponent)
+    return _scores(model, _Library.of(user, as_of=timezone.now()), limit=limit)
 
 
-def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL, exponent: float = 0.0) -> Scores:
+def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL) -> Scores:
     known = model.knows(library.titles)  # titles added to the catalog since the training have no row
     titles = library.titles[known]
     positions, neighbours, weights = model.gather(titles)
@@ -331,8 +337,6 @@ def _scores(model: LearnedModel, library: _Library, *, limit: int = POOL, expone
         np.float64
     )
     totals[titles] = 0.0  # never a title the user has any status for
-    if exponent:  # reach beyond the most-rated titles: a popular title needs more evidence to rank high
-        totals = totals / (1.0 + model.popularity[: len(totals)]) ** exponent
     candidates = np.flatnonzero(totals > 0)
     best = candidates[np.lexsort((candidates, -totals[candidates]))[:limit]]  # best first, ties by id
     is_liked = liked(library.statuses, library.ratings)
@@ -361,20 +365,27 @@ def _popular_pool(*, user: User, media_type: str, as_of: datetime) -> list[tuple
     return [(pk, score or 0.0) for pk, score in rows[:POOL]]
 
 
-def _candidates(model: LearnedModel, pool: list[tuple[int, float]]) -> list[Candidate]:
-    """The pool with what diversification compares: genres and directors."""
+def _candidates(model: LearnedModel, pool: list[tuple[int, float]], *, lean: float = 0.0) -> list[Candidate]:
+    """The pool with what diversification compares: genres and directors; the scores of the less-known
+    titles leaning towards the better known of them (`Reach.lean`)."""
     nothing: frozenset = frozenset()
+    ids = np.array([pk for pk, _s in pool], dtype=np.int64)
+    obscure = model.obscure(ids)
+    factors = np.ones(len(ids))
+    if lean and len(ids):
+        known = ids < len(model.popularity)
+        ratings = np.zeros(len(ids))
+        ratings[known] = model.popularity[ids[known]]
+        factors[obscure] = ((1.0 + ratings[obscure]) / (1.0 + model.head_floor)) ** lean
     return [
         Candidate(
             pk=pk,
-            relevance=score,
+            relevance=score * factor,
             genres=model.genres.get(pk, nothing),
             directors=model.directors.get(pk, nothing),
-            obscure=bool(obscure),
+            obscure=bool(is_obscure),
         )
-        for (pk, score), obscure in zip(
-            pool, model.obscure(np.array([pk for pk, _s in pool], dtype=np.int64)), strict=True
-        )
+        for (pk, score), factor, is_obscure in zip(pool, factors.tolist(), obscure, strict=True)
     ]
 
 

@@ -5,6 +5,7 @@ Class docstrings and help texts here are published in the OpenAPI schema: they s
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -12,8 +13,9 @@ from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer
 from catalog.models import MediaType
 from core.api.pagination import PageInputSerializer
 from core.timestamps import utc_iso
-from discovery.api.serializers import card_data
+from discovery.api.serializers import CARD_OFFERS_EXAMPLE, card_data, card_offers_data, card_offers_field
 from discovery.cards import TitleCard
+from discovery.filters import DiscoveryFilters, watch_filters_of
 from households.cards import member_reasons_of
 from households.models import Household
 from recommendations.api.serializers import ReasonOutputSerializer
@@ -37,6 +39,23 @@ class JoinInputSerializer(serializers.Serializer):
 
 class GroupPicksInputSerializer(PageInputSerializer):
     media_type = serializers.ChoiceField(choices=MediaType.choices, default=MediaType.MOVIE)
+    on_my_services = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only picks offered on the caller's own services in their country (`/users/me`: "
+        "`watch_country`, `watch_services`, `watch_kinds`; subscription unless they chose free or ads too), "
+        "the one holding the remote: not the other members'. Needs the deployment's TMDB key and the "
+        "caller's services; else 400 naming `on_my_services`.",
+    )
+
+    def on_services(self) -> DiscoveryFilters | None:
+        """The filter of `on_my_services` for the caller (context `viewer`); a 400 naming it when missing."""
+        if not self.validated_data.get("on_my_services"):
+            return None
+        try:
+            return DiscoveryFilters(**watch_filters_of(self.context.get("viewer")))
+        except ValidationError as exc:
+            raise serializers.ValidationError({"on_my_services": exc.messages}) from exc
 
 
 @extend_schema_serializer(component_name="GroupMember")
@@ -109,6 +128,7 @@ class MemberReasonOutputSerializer(serializers.Serializer):
             "A pick for two",
             value={
                 **CARD_EXAMPLE,
+                "offers": CARD_OFFERS_EXAMPLE,
                 "members": [
                     {
                         "member_id": 7,
@@ -125,10 +145,11 @@ class MemberReasonOutputSerializer(serializers.Serializer):
 class GroupPickCardOutputSerializer(TitleCardOutputSerializer):
     """A group pick: its card, and for each member whose taste led to it up to three of their titles."""
 
+    offers = card_offers_field()
     members = serializers.SerializerMethodField()
 
     class Meta(TitleCardOutputSerializer.Meta):
-        fields = (*TitleCardOutputSerializer.Meta.fields, "members")
+        fields = (*TitleCardOutputSerializer.Meta.fields, "offers", "members")
 
     @extend_schema_field(MemberReasonOutputSerializer(many=True))
     def get_members(self, obj: TitleCard) -> list[dict[str, Any]]:
@@ -146,4 +167,8 @@ class GroupPickCardOutputSerializer(TitleCardOutputSerializer):
         ]
 
     def to_representation(self, instance: TitleCard) -> dict[str, Any]:  # type: ignore[override]
-        return {**card_data(instance), "members": self.get_members(instance)}
+        return {
+            **card_data(instance),
+            "offers": card_offers_data(instance),
+            "members": self.get_members(instance),
+        }

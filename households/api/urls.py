@@ -1,7 +1,9 @@
 from django.urls import path
 
+from catalog.models import MediaType
 from households.api.views import (
     HouseholdDetailApi,
+    HouseholdDiscoverApi,
     HouseholdInviteApi,
     HouseholdJoinApi,
     HouseholdLeaveApi,
@@ -21,5 +23,13 @@ urlpatterns = [
     ),
     path(
         "groups/<int:household_id>/recommendations", HouseholdPicksApi.as_view(), name="group-recommendations"
+    ),
+    *(
+        path(
+            f"groups/<int:household_id>/{prefix}/search-by-filters",
+            HouseholdDiscoverApi.as_view(media_type=media_type),
+            name=f"group-{prefix}-search-by-filters",
+        )
+        for prefix, media_type in (("movies", MediaType.MOVIE), ("tvshows", MediaType.TV))
     ),
 ]

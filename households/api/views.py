@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -6,12 +8,30 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import authenticated_user
+from catalog.models import MediaType
 from core.api.caching import CachePolicy
-from core.api.pagination import PageInputSerializer, offset_page_body, page_of, rows_page_body
+from core.api.pagination import (
+    CursorInputSerializer,
+    PageInputSerializer,
+    cursor_decode,
+    cursor_encode,
+    cursor_page_body,
+    offset_page_body,
+    page_of,
+    rows_page_body,
+)
 from core.api.schema import errors
 from core.api.serializers import serialize_many
 from core.pagination import paginate
+from discovery.api.serializers import (
+    DiscoverInputSerializer,
+    DiscoveryCardOutputSerializer,
+    card_data,
+    card_offers_data,
+)
 from discovery.cards import title_cards
+from discovery.members import members_discover_page
+from discovery.selectors import feed_key_from, feed_ranking
 from households.api.serializers import (
     GroupPickCardOutputSerializer,
     GroupPicksInputSerializer,
@@ -185,25 +205,96 @@ class HouseholdPicksApi(APIView):
         marked not interested (one on someone's watch-later list may come), nor one any member's hide rules
         cover. Ranked by a mean with a floor: each member's personal score (their best pick counting 1);
         titles every member's taste speaks for first, by the members' mean. Each pick names, per member, up to
-        three of their titles that led to it (`members`).
+        three of their titles that led to it (`members`), and where to watch it in the caller's country
+        (`offers`, null when none is known); `on_my_services` keeps the picks the caller's services offer.
         `media_type` chooses movies (the default) or TV shows; paged with `page` and `page_size` (at most 200
         picks in all).
         """
-        params = GroupPicksInputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
         user = authenticated_user(request)
-        household = household_for(user=user, household_id=household_id)
+        household = household_for(user=user, household_id=household_id)  # 404 before anything else
+        params = GroupPicksInputSerializer(data=request.query_params, context={"viewer": user})
+        params.is_valid(raise_exception=True)
+        on_services = params.on_services()
         members = members_of(household)
         data = params.validated_data
         found = group_picks(
-            members=members, media_type=data["media_type"], page=data["page"], page_size=data["page_size"]
+            members=members,
+            media_type=data["media_type"],
+            page=data["page"],
+            page_size=data["page_size"],
+            filters=on_services,
         )
         language = request.LANGUAGE_CODE
-        cards = title_cards(found.titles, language=language, user=user)
+        cards = title_cards(found.titles, language=language, user=user, statuses=found.statuses.get(user.pk))
         context = {"language": language, "reasons": found.reasons, "members": members}
         results = serialize_many(GroupPickCardOutputSerializer, cards, context=context)
         return Response(
             offset_page_body(
                 request, results, page=found.page, has_more=found.has_more, cold_start=found.cold_start
+            )
+        )
+
+
+class HouseholdDiscoverApi(APIView):
+    cache_policy = CachePolicy.NO_STORE  # what the group has not seen
+    media_type: str = MediaType.MOVIE
+
+    @extend_schema(
+        request=DiscoverInputSerializer,
+        parameters=[CursorInputSerializer],
+        responses={
+            200: page_of(
+                "GroupDiscoveryPage",
+                DiscoveryCardOutputSerializer,
+                excluded_count=serializers.IntegerField(
+                    help_text="How many matching titles were left out: seen or marked not interested by a "
+                    "member, or covered by a member's hide rules."
+                ),
+            ),
+            **errors(400, 401, 404),
+        },
+    )
+    def post(self, request: Request, household_id: int) -> Response:
+        """Discover {media} by filters for a group: none that any member has seen or hidden.
+
+        Needs the access token of a member (404 `not_found` otherwise). The body and the paging are those of
+        POST /movies/search-by-filters (or /tvshows/…) for one caller, with the group's exclusions instead:
+        never a title any member has seen or marked not interested, nor one any member's hide rules cover (one
+        on someone's watch-later list may come); `excluded_count` says how many matches that left out.
+        `on_my_services` reads the caller's own country and services. Each card's `offers` says where to
+        watch it in the caller's country (null when none is known).
+        """
+        params = CursorInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        user = authenticated_user(request)
+        household = household_for(user=user, household_id=household_id)
+        serializer = DiscoverInputSerializer(
+            data=request.data, context={"media_type": self.media_type, "viewer": user}
+        )
+        serializer.is_valid(raise_exception=True)
+        filters = serializer.filters()
+        language = request.LANGUAGE_CODE
+        ranking = f"group:{household.pk}:" + feed_ranking(
+            media_type=self.media_type, filters=filters, language=language
+        )
+        after = cursor_decode(
+            params.validated_data.get("cursor"),
+            scope=ranking,
+            parse=partial(feed_key_from, sort_by=filters.sort_by),
+        )
+        page = members_discover_page(
+            media_type=self.media_type,
+            filters=filters,
+            member_ids=[m.pk for m in members_of(household)],
+            language=language,
+            page_size=params.validated_data["page_size"],
+            after=after,
+        )
+        cards = title_cards(page.items, language=language, user=user)
+        results = [{**card_data(card), "offers": card_offers_data(card)} for card in cards]
+        next_cursor = cursor_encode(page.next_after.as_json(), scope=ranking) if page.next_after else None
+        return Response(
+            cursor_page_body(
+                request, results, next_cursor=next_cursor, excluded_count=page.excluded_count or 0
             )
         )

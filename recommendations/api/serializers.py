@@ -5,6 +5,7 @@ Class docstrings and help texts here are published in the OpenAPI schema: they s
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema_field,
@@ -20,8 +21,9 @@ from catalog.api.serializers import (
 )
 from catalog.models import MediaType
 from core.api.pagination import CursorInputSerializer
-from discovery.api.serializers import card_data
+from discovery.api.serializers import CARD_OFFERS_EXAMPLE, card_data, card_offers_data, card_offers_field
 from discovery.cards import TitleCard
+from discovery.filters import DiscoveryFilters, watch_filters_of
 from recommendations.cards import explanation_of, reason_links
 from recommendations.models import NotForMeReason
 from recommendations.selectors import Reason
@@ -42,6 +44,22 @@ class RecommendationsInputSerializer(CursorInputSerializer):
         help_text="This page's setting instead of the caller's own (GET /me/recommendations/settings). "
         + ADVENTUROUSNESS_HELP,
     )
+    on_my_services = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Only picks offered on the caller's services in their country (`/users/me`: "
+        "`watch_country`, `watch_services`, `watch_kinds`), among their best 200. Needs the deployment's "
+        "TMDB key and the caller's services; else 400 naming `on_my_services`.",
+    )
+
+    def on_services(self) -> DiscoveryFilters | None:
+        """The filter of `on_my_services` for the caller (context `viewer`); a 400 naming it when missing."""
+        if not self.validated_data.get("on_my_services"):
+            return None
+        try:
+            return DiscoveryFilters(**watch_filters_of(self.context.get("viewer")))
+        except ValidationError as exc:
+            raise serializers.ValidationError({"on_my_services": exc.messages}) from exc
 
 
 @extend_schema_serializer(component_name="Reason")
@@ -59,6 +77,7 @@ class ReasonOutputSerializer(serializers.Serializer):
             "A pick and why",
             value={
                 **CARD_EXAMPLE,
+                "offers": CARD_OFFERS_EXAMPLE,
                 "reasons": [{"title_id": 17, "title": "Se7en"}],
                 "explanation": "Because you liked Se7en.",
             },
@@ -72,11 +91,12 @@ class RecommendationCardOutputSerializer(TitleCardOutputSerializer):
 
     # The context holds `reasons`: {title id: [Reason]}.
 
+    offers = card_offers_field()
     reasons = serializers.SerializerMethodField()
     explanation = serializers.SerializerMethodField()
 
     class Meta(TitleCardOutputSerializer.Meta):
-        fields = (*TitleCardOutputSerializer.Meta.fields, "reasons", "explanation")
+        fields = (*TitleCardOutputSerializer.Meta.fields, "offers", "reasons", "explanation")
 
     def _reasons(self, card: TitleCard) -> list[Reason]:
         return self.context.get("reasons", {}).get(card.id, [])
@@ -99,6 +119,7 @@ class RecommendationCardOutputSerializer(TitleCardOutputSerializer):
     def to_representation(self, instance: TitleCard) -> dict[str, Any]:  # type: ignore[override]
         return {
             **card_data(instance),
+            "offers": card_offers_data(instance),
             "reasons": self.get_reasons(instance),
             "explanation": self.get_explanation(instance),
         }

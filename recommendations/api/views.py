@@ -50,17 +50,23 @@ class RecommendationListApi(APIView):
         the titles the caller has seen and rated; each names up to three of them as its `reasons`. Until the
         caller has a history, `cold_start` is true and the picks are the best-rated titles across genres,
         without reasons. `adventurousness` (0 familiar to 4 adventurous) says how far from the most-rated
-        titles the picks reach; left out, the caller's own setting (2 until they change it). Paged by cursor:
+        titles the picks reach; left out, the caller's own setting (2 until they change it). Each card's
+        `offers` says where to watch it in the caller's country (null when none is known); `on_my_services`
+        keeps the picks their services offer. Paged by cursor:
         `page_size` (at most 100), and `next`, the URL of the following page (null on the last).
         """
-        params = RecommendationsInputSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
         user = authenticated_user(request)
+        params = RecommendationsInputSerializer(data=request.query_params, context={"viewer": user})
+        params.is_valid(raise_exception=True)
+        on_services = params.on_services()
         media_type, page_size = params.validated_data["media_type"], params.validated_data["page_size"]
         adventurousness = params.validated_data.get("adventurousness")
         if adventurousness is None:
             adventurousness = adventurousness_of(user)
         ranking = f"recommendations:{user.pk}:{media_type}:{adventurousness}"
+        if on_services is not None:  # a page of the picks on the caller's services: its own ranking
+            watch = (on_services.watch_region, *on_services.watch_services, "|", *on_services.watch_kinds)
+            ranking += ":services:" + ",".join(watch)
         after = cursor_decode(params.validated_data.get("cursor"), scope=ranking, parse=PicksAnchor.from_json)
         found = recommendations_page(
             user=user,
@@ -68,6 +74,7 @@ class RecommendationListApi(APIView):
             page_size=page_size,
             after=after,
             adventurousness=adventurousness,
+            on_services=on_services,
         )
         language = request.LANGUAGE_CODE
         cards = title_cards(found.titles, language=language, user=user, statuses={})  # none is theirs

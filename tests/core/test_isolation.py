@@ -467,6 +467,8 @@ ISOLATION_CHECKS: dict[str, Callable[[World], None]] = {
     "groups/<int:household_id>/invite": _group("/invite", "post"),
     "groups/<int:household_id>/members/<int:user_id>": _group("/members/<member>", "delete"),
     "groups/<int:household_id>/recommendations": _group("/recommendations"),
+    "groups/<int:household_id>/movies/search-by-filters": _group("/movies/search-by-filters", "post"),
+    "groups/<int:household_id>/tvshows/search-by-filters": _group("/tvshows/search-by-filters", "post"),
     # web pages (session login)
     "title/<int:title_id>/mark/": _page_mark,
     "title/<int:title_id>/undo/": _page_undo,

@@ -111,7 +111,7 @@ def test_bad_parameters_are_named() -> None:
 
 def taste(user_id: int, totals: list[float]) -> Taste:
     empty = np.array([], dtype=np.int64)
-    return Taste(user_id, np.array(totals), empty, np.array([]), empty, {})
+    return Taste(user_id, np.array(totals), empty, np.array([]), {})
 
 
 def test_the_three_aggregations_rank_as_documented() -> None:
