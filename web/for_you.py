@@ -14,6 +14,7 @@ from catalog.localized import localized_title
 from catalog.selectors import title_find
 from core.exceptions import ApplicationError
 from core.pagination import Page
+from discovery.filters import watch_filters_available
 from library.models import HideRule
 from library.selectors import hide_rule_label
 from library.services import hide_rule_create
@@ -23,7 +24,7 @@ from recommendations.selectors import adventurousness_of, recommendations_page
 from recommendations.services import not_for_me, recommender_settings_update
 from web.cards import list_page
 from web.decorators import member_page, safe_next
-from web.forms import PAGE_SIZE, media_type_of
+from web.forms import PAGE_SIZE, media_type_of, on_my_services_of
 from web.views import not_found
 
 OFFERS_KEY = "for_you_offers"  # the session's rules offered after a "Not for me", shown once
@@ -47,12 +48,14 @@ def for_you(request: HttpRequest) -> HttpResponse:
     user = authenticated_user(request)
     media_type = media_type_of(request.GET)
     adventurousness = adventurousness_of(user)
+    on_services, services_problem = on_my_services_of(request.GET, user)
     found = recommendations_page(
         user=user,
         media_type=media_type,
         page=list_page(request.GET),
         page_size=PAGE_SIZE,
         adventurousness=adventurousness,
+        on_services=on_services,
     )
     context = {
         "media_type": media_type,
@@ -63,6 +66,9 @@ def for_you(request: HttpRequest) -> HttpResponse:
         "adventurousness": adventurousness,
         "not_for_me_reasons": NotForMeReason.choices,
         "offers": request.session.pop(OFFERS_KEY, []),
+        "services_filter": watch_filters_available(),  # "On my services": only with TMDB's data
+        "on_services": on_services is not None,
+        "services_problem": services_problem,
     }
     return render(request, "web/for_you.html", context)
 

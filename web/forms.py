@@ -29,7 +29,10 @@ from discovery.filters import (
     discovery_filters_from,
     keyword_query_from,
     watch_filters_available,
+    watch_filters_of,
 )
+from households.models import Household
+from households.selectors import households_of
 from library.importers import AUTO
 from library.models import ImportJob, Status
 from library.validators import import_upload_check
@@ -149,12 +152,29 @@ class DiscoverForm(PageForm):
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
     on_my_services = forms.BooleanField(label=_("On my services"), required=False)
+    group = forms.TypedChoiceField(
+        label=_("For"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("For a group: nothing any member has seen or marked not interested."),
+    )
 
     def __init__(self, data: Any, *, language: str, viewer: Any = None) -> None:
         super().__init__(data)
         self.viewer = viewer
         if not (watch_filters_available() and viewer is not None and viewer.is_authenticated):
             del self.fields["on_my_services"]  # no where-to-watch data (no TMDB key), or nobody's services
+        self.households: dict[int, Household] = {}
+        if isinstance(viewer, User):
+            self.households = {h.pk: h for h in households_of(user=viewer)}
+        if self.households:  # "For: me / a group": only the viewer's own groups
+            field_of(self, "group", forms.ChoiceField).choices = [
+                ("", gettext("Me")),
+                *((str(pk), h.name) for pk, h in self.households.items()),
+            ]
+        else:
+            del self.fields["group"]
         self.media_type = media_type_of(data)
         self.filters: DiscoveryFilters | None = None
         self.page_number = 1
@@ -180,7 +200,7 @@ class DiscoverForm(PageForm):
         data = {
             name: value
             for name, value in cleaned.items()
-            if name not in ("media", "languages", "page") and value not in (None, "", [], False)
+            if name not in ("media", "languages", "page", "group") and value not in (None, "", [], False)
         }
         if cleaned.get("languages"):
             data["languages"] = [cleaned["languages"]]
@@ -195,6 +215,23 @@ class DiscoverForm(PageForm):
     def is_filtered(self) -> bool:
         return self.filters is not None and self.filters != DiscoveryFilters(sort_by=self.filters.sort_by)
 
+    @property
+    def household(self) -> Household | None:
+        """The group chosen under "For" (one of the viewer's), or None for the viewer alone."""
+        chosen = self.cleaned_data.get("group") if hasattr(self, "cleaned_data") else None
+        return self.households.get(chosen) if chosen is not None else None
+
+
+def on_my_services_of(data: QueryDict, user: User) -> tuple[DiscoveryFilters | None, str]:
+    """The "On my services" box of For you and a group's page (`on_my_services` in the query string): the
+    user's country and services as a filter, or None and why not (no TMDB key, no services chosen)."""
+    if not data.get("on_my_services"):
+        return None, ""
+    try:
+        return DiscoveryFilters(**watch_filters_of(user)), ""
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+
 
 ALL_MEDIA = "all"  # the Search page's default: movies, TV shows and people together
 
@@ -207,9 +244,14 @@ class SearchForm(PageForm):
         choices=[(ALL_MEDIA, _("Everything")), *MediaType.choices], required=False, widget=forms.HiddenInput
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, widget=forms.HiddenInput)
+    on_my_services = forms.BooleanField(label=_("On my services"), required=False)
 
-    def __init__(self, data: Any = None) -> None:
+    def __init__(self, data: Any = None, *, viewer: Any = None) -> None:
         super().__init__(data)
+        self.viewer = viewer
+        self.on_services: DiscoveryFilters | None = None
+        if not (watch_filters_available() and viewer is not None and viewer.is_authenticated):
+            del self.fields["on_my_services"]  # as on Discover: no TMDB key, or nobody's services
         self.media_type = media_type_of(data)
         # everything unless the media switch asks for one kind of titles
         self.scope = (
@@ -228,6 +270,11 @@ class SearchForm(PageForm):
             add_errors(self, exc, renamed={None: "q"})
         else:
             self.page_number = cleaned.get("page") or 1
+        if cleaned.get("on_my_services"):
+            try:
+                self.on_services = DiscoveryFilters(**watch_filters_of(self.viewer))
+            except ValidationError as exc:
+                self.add_error("on_my_services", exc.messages)
         return cleaned
 
 

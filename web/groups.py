@@ -10,6 +10,7 @@ from accounts.selectors import authenticated_user
 from core.exceptions import ApplicationError, NotFound
 from core.pagination import Page
 from core.parsing import MAX_ID, whole_number
+from discovery.filters import watch_filters_available
 from households.cards import group_pick_cards
 from households.models import Household
 from households.picks import group_picks
@@ -23,7 +24,7 @@ from households.services import (
 )
 from web.cards import list_page
 from web.decorators import member_page
-from web.forms import PAGE_SIZE, media_type_of
+from web.forms import PAGE_SIZE, media_type_of, on_my_services_of
 
 
 @member_page
@@ -78,8 +79,13 @@ def group(request: HttpRequest, household_id: int) -> HttpResponse:
         return _group_action(request, household)
     members = members_of(household)
     media_type = media_type_of(request.GET)
+    on_services, services_problem = on_my_services_of(request.GET, user)  # the viewer's own services
     found = group_picks(
-        members=members, media_type=media_type, page=list_page(request.GET), page_size=PAGE_SIZE
+        members=members,
+        media_type=media_type,
+        page=list_page(request.GET),
+        page_size=PAGE_SIZE,
+        filters=on_services,
     )
     invitation = request.build_absolute_uri(reverse("web:group_invitation", args=[household.invite_code]))
     context = {
@@ -89,6 +95,9 @@ def group(request: HttpRequest, household_id: int) -> HttpResponse:
         "invitation": invitation,
         "media_type": media_type,
         "cold_start": found.cold_start,
+        "services_filter": watch_filters_available(),  # "On my services": only with TMDB's data
+        "on_services": on_services is not None,
+        "services_problem": services_problem,
         "page": Page(items=found.titles, page=found.page, page_size=found.page_size, has_more=found.has_more),
         "cards": group_pick_cards(found, members=members, language=request.LANGUAGE_CODE, user=request.user),
     }

@@ -14,6 +14,7 @@ from accounts.models import User
 from catalog.models import MediaType
 from catalog.search import PersonHit
 from discovery.cards import TitleCard, title_cards
+from discovery.filters import DiscoveryFilters
 from discovery.services import search_page
 from library.selectors import hide_rule_label, hide_rules_hiding
 
@@ -56,11 +57,15 @@ class Everything:
         return [(name, self.people if name == "people" else self.sections[name]) for name in self.order]
 
 
-def search_everything(*, query: str, language: str, user: User | AnonymousUser) -> Everything:
+def search_everything(
+    *, query: str, language: str, user: User | AnonymousUser, on_services: DiscoveryFilters | None = None
+) -> Everything:
     """Movies, TV shows and people for one query. A section's rank is its best match's relevance; on a tie
     the people come first (their titles lead their media type's section with the person's own relevance)."""
     pages = {
-        media_type: search_page(query=query, media_type=media_type, page=1, page_size=SECTION_SIZE)
+        media_type: search_page(
+            query=query, media_type=media_type, page=1, page_size=SECTION_SIZE, on_services=on_services
+        )
         for media_type in (MediaType.MOVIE, MediaType.TV)
     }
     named = (pages[MediaType.MOVIE].people, pages[MediaType.TV].people)

@@ -40,7 +40,9 @@ from core.parsing import MAX_ID, whole_number
 from discovery.cards import title_cards, title_detail_card
 from discovery.describe import filter_chips
 from discovery.filters import watch_filters_available
+from discovery.members import members_discover_page
 from discovery.services import discover_page, search_page, similar_page
+from households.selectors import members_of
 from library.exports import entries_json, letterboxd_csv
 from library.marks import entry_mark, entry_restore, entry_set_watched, entry_state
 from library.models import Entry, ImportJob, Status
@@ -124,17 +126,32 @@ def discover(request: HttpRequest) -> HttpResponse:
     form = DiscoverForm(request.GET, language=language, viewer=request.user)
     context: dict[str, Any] = {"form": form, "media_type": form.media_type, "cards": []}
     if form.is_valid() and form.filters is not None:
-        result = discover_page(
-            media_type=form.media_type,
-            filters=form.filters,
-            user=request.user,
-            language=language,
-            page=form.page_number,
-            page_size=PAGE_SIZE,
-        )
+        household = form.household  # "For": one of the viewer's groups, or the viewer alone
+        if household is not None:
+            result = members_discover_page(
+                media_type=form.media_type,
+                filters=form.filters,
+                member_ids=[m.pk for m in members_of(household)],
+                language=language,
+                page=form.page_number,
+                page_size=PAGE_SIZE,
+            )
+        else:
+            result = discover_page(
+                media_type=form.media_type,
+                filters=form.filters,
+                user=request.user,
+                language=language,
+                page=form.page_number,
+                page_size=PAGE_SIZE,
+            )
         context.update(
             page=result,
-            cards=title_cards(result.items, language=language, user=request.user, statuses={}),
+            household=household,
+            # for a group, the viewer's own watch-later titles may come: their status is shown
+            cards=title_cards(
+                result.items, language=language, user=request.user, statuses=None if household else {}
+            ),
             excluded_count=result.excluded_count or 0,
             hide_offers=True,  # each card's "Not interested in…" buttons (templates/web/_hide_from.html)
         )
@@ -143,14 +160,16 @@ def discover(request: HttpRequest) -> HttpResponse:
 
 @page
 def search(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET if "q" in request.GET else None)
+    form = SearchForm(request.GET if "q" in request.GET else None, viewer=request.user)
     context: dict[str, Any] = {"form": form, "media_type": form.scope, "cards": []}
     if form.is_bound and form.is_valid():
         language = request.LANGUAGE_CODE
         query = form.cleaned_data["q"]
         context["query"] = query
         if form.scope == ALL_MEDIA:
-            everything = search_everything(query=query, language=language, user=request.user)
+            everything = search_everything(
+                query=query, language=language, user=request.user, on_services=form.on_services
+            )
             found = [card.id for section in everything.sections.values() for card in section.cards]
             context.update(
                 everything=everything,
@@ -164,6 +183,7 @@ def search(request: HttpRequest) -> HttpResponse:
             page=form.page_number,
             page_size=PAGE_SIZE,
             other_media_type=True,
+            on_services=form.on_services,
         )
         other = None
         if result.other_media_type and result.other_title is not None:
