@@ -14,7 +14,11 @@ is among them. Figures: the share of members served (HR@10), and the share of gr
 (the least served member is what "nobody is miserable" means), for least misery, the mean with a floor (as
 served: every member's score above 0; and higher floors), the plain mean, one member's own ten picks for
 everyone, each member's own ten for them alone (the ceiling), and the most popular films. Then the latency
-of the route for three members.
+of the route for groups of two, three and four members (`--latency-only`: the latency alone, after the
+training, without the evaluation):
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/myw_bench_households \\
+        .venv/bin/python -m bench.households --latency-only
 """
 
 from bench.common import api_client, arguments, percentiles, prepare_database  # first: it sets Django up
@@ -43,6 +47,7 @@ TARGET_SHARE = 0.2
 K = 10
 SMOKE_USERS = 12
 LATENCY_USERS = "bench-households-"
+LATENCY_SIZES = (2, 3, 4)  # members of the timed groups
 FLOORS = (0.05, 0.1, 0.2)  # beside the served one (households.picks.FLOOR, 0)
 
 Case = tuple[int, list[tuple[int, int]], set[int]]  # MovieLens user, history (title, rating 1-10), targets
@@ -54,6 +59,7 @@ def main() -> None:
     parser.add_argument(
         "--seeds", type=int, default=3, help="random splits and groupings, seeds from 20260201"
     )
+    parser.add_argument("--latency-only", action="store_true", help="time the route, skip the evaluation")
     args = arguments(parser)
     print(f"database: {connection.vendor}")
     prepare_database(smoke=args.smoke)
@@ -65,48 +71,55 @@ def main() -> None:
     print(f"training without fold {args.fold}: {time.perf_counter() - started:.1f} s, {run.users} people")
     try:
         totals: dict[tuple[int, str], list[tuple[float, float]]] = {}
-        for seed in range(SEED, SEED + (1 if args.smoke else args.seeds)):
+        for seed in range(SEED, SEED + (0 if args.latency_only else 1 if args.smoke else args.seeds)):
             cases = evaluation_cases(path, fold=args.fold, seed=seed)[: SMOKE_USERS if args.smoke else None]
             for size in (2, 3):
                 for name, figures in evaluate(cases, size=size, seed=seed).items():
                     totals.setdefault((size, name), []).append(figures)
-        print(
-            f"\nmean over {len(range(SEED, SEED + (1 if args.smoke else args.seeds)))} seeds, fold {args.fold}:"
-        )
-        print(f"{'group':<6} {'ranking':<34} {'members served':>15} {'groups all served':>18}")
-        for (size, name), rows in totals.items():
-            served, everyone = np.mean([r[0] for r in rows]), np.mean([r[1] for r in rows])
-            print(f"{size:<6} {name:<34} {served:15.3f} {everyone:18.3f}")
-        latency(entries=50 if args.smoke else 1_000, calls=3 if args.smoke else 30)
+        if totals:
+            seeds = len(range(SEED, SEED + (1 if args.smoke else args.seeds)))
+            print(f"\nmean over {seeds} seeds, fold {args.fold}:")
+            print(f"{'group':<6} {'ranking':<34} {'members served':>15} {'groups all served':>18}")
+            for (size, name), rows in totals.items():
+                served, everyone = np.mean([r[0] for r in rows]), np.mean([r[1] for r in rows])
+                print(f"{size:<6} {name:<34} {served:15.3f} {everyone:18.3f}")
+        for size in LATENCY_SIZES:
+            latency(members=size, entries=50 if args.smoke else 1_000, calls=3 if args.smoke else 30)
     finally:
         User.objects.filter(username__startswith=LATENCY_USERS).delete()
         community_ratings_sync(ratings=read_movielens_ratings(path))  # the full community back
 
 
-def latency(*, entries: int, calls: int) -> None:
-    """GET /groups/{id}/recommendations for three members with `entries` seen films each (among the most
-    rated, overlapping by a third), through the whole Django stack."""
+def latency(*, members: int, entries: int, calls: int) -> None:
+    """GET /groups/{id}/recommendations for `members` members with `entries` seen films each (among the most
+    rated, each overlapping the previous one by a third), through the whole Django stack."""
     User.objects.filter(username__startswith=LATENCY_USERS).delete()
     rated = CommunityRating.objects.values("title_id").annotate(n=Count("*")).order_by("-n", "title_id")
-    top = list(rated.values_list("title_id", flat=True)[: 3 * entries])
     step = max(1, entries * 2 // 3)
-    members = [
+    top = list(rated.values_list("title_id", flat=True)[: step * (members - 1) + entries])
+    users = [
         User.objects.create(username=f"{LATENCY_USERS}{i}", email=f"{LATENCY_USERS}{i}@example.org")
-        for i in range(3)
+        for i in range(members)
     ]
-    for i, member in enumerate(members):
+    for i, member in enumerate(users):
         rows = top[i * step : i * step + entries]
         Entry.objects.bulk_create(
             [Entry(user=member, title_id=t, status=Status.SEEN, rating=8) for t in rows]
         )
-    group = Household.objects.create(name="bench", owner=members[0])
-    Membership.objects.bulk_create([Membership(household=group, user=m) for m in members])
-    client = api_client(members[0])
+    group = Household.objects.create(name="bench", owner=users[0])
+    Membership.objects.bulk_create([Membership(household=group, user=m) for m in users])
+    if connection.vendor == "postgresql":  # the planner's statistics, as autovacuum keeps them after a load
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    client = api_client(users[0])
     path = f"/groups/{group.pk}/recommendations?page_size=20"
     assert client.get(path).status_code == 200  # the model decoded once, as after a training
+    cpu = time.process_time()
     p50, p95 = percentiles(lambda: client.get(path), n=calls)
+    cpu_ms = (time.process_time() - cpu) * 1000 / calls  # this process's (Django's) CPU, not PostgreSQL's
     print(
-        f"latency: 3 members x {entries} entries, page of 20: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({calls} calls)"
+        f"latency: {members} members x {entries} entries, page of 20: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+        f"CPU {cpu_ms:.1f} ms a request ({calls} calls)"
     )
 
 
