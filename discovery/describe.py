@@ -10,6 +10,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from catalog.brands import brand_name
 from catalog.localized import localized_title
 from catalog.models import Genre, MediaType, ScoreSource, Title
 from catalog.ranking import shown_rating
@@ -127,4 +128,10 @@ def filter_chips(filters: dict[str, Any], *, language: str, titles: dict[int, Ti
         chips.append(_("≤ %(minutes)s min") % {"minutes": filters["runtime_max"]})
     chips += [language_name(code, language) for code in filters.get("languages", [])]
     chips += [_("with %(name)s") % {"name": name} for name in filters.get("people", [])]
+    if filters.get("on_my_services"):
+        chips.append(_("on my services"))
+    chips += [_("on %(service)s") % {"service": brand_name(key)} for key in filters.get("services", [])]
+    group = filters.get("group")
+    if isinstance(group, dict) and group.get("name"):
+        chips.append(_("for %(group)s") % {"group": group["name"]})
     return chips

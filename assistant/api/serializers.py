@@ -38,6 +38,14 @@ class ChatInputSerializer(StrictInputSerializer):
             raise serializers.ValidationError(exc.messages) from exc
 
 
+class ChatGroupOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="As in /groups/{id}.")
+    name = serializers.CharField()
+    members = serializers.ListField(
+        child=serializers.CharField(), help_text="The members' usernames, the owner first."
+    )
+
+
 class ChatFiltersOutputSerializer(serializers.Serializer):
     """What the assistant understood, as it searches: only the filters the conversation has set are present,
     `media_type` always. Genres are named in the reply's language."""
@@ -70,6 +78,22 @@ class ChatFiltersOutputSerializer(serializers.Serializer):
         required=False, help_text="The title that those shown are similar to, by id."
     )
     query = serializers.CharField(required=False, help_text="The words of a title search.")
+    on_my_services = serializers.BooleanField(
+        required=False,
+        help_text="True when asked “on my services”: titles offered in the caller's country by one of their "
+        "services (`watch_country`, `watch_services`, `watch_kinds` of /users/me), as Discover's filter.",
+    )
+    services = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Services named (“on Netflix”), by brand key (`netflix`, `disneyplus`): titles one of them "
+        "offers in the caller's country, by subscription unless the caller counts other kinds of offer.",
+    )
+    group = ChatGroupOutputSerializer(
+        required=False,
+        help_text="The caller's group the picks are for (“for the two of us”): none that any member has "
+        "seen or marked not interested, ranked by every member's taste.",
+    )
 
     # Declared for the schema: the services hand these over as a dict, rendered as it is.
     def to_representation(self, instance: dict[str, Any]) -> dict[str, Any]:

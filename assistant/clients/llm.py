@@ -14,12 +14,15 @@ from openai.types.chat import ChatCompletionMessageParam
 
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
 from assistant.interpreter import INTENTS, Interpretation
+from assistant.interpreter.audience import GROUPS
+from catalog.brands import BRAND_NAMES
 from catalog.genres import REQUEST_GENRES
 
 logger = logging.getLogger(__name__)
 
 GENRES = REQUEST_GENRES  # English name in lower case → TMDB movie genre id, as the schema lists them
 ADJUSTMENTS = ("older", "newer", "shorter", "longer", "better")
+SERVICES = sorted(BRAND_NAMES)  # service brand keys, as the schema lists them
 _NULLABLE_INT = {"type": ["integer", "null"]}
 _NULLABLE_NUMBER = {"type": ["number", "null"]}
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -41,6 +44,9 @@ _FILTER_PROPERTIES = {
         "items": {"type": "string", "enum": list(ADJUSTMENTS)},
     },
     "ordinal": _NULLABLE_INT,
+    "group": {"type": ["string", "null"], "enum": [*GROUPS, None]},
+    "on_my_services": {"type": "boolean"},
+    "services": {"type": "array", "items": {"type": "string", "enum": SERVICES}},
 }
 # Strict structured output wants every property required (nullable ones say null).
 FILTERS_SCHEMA = {
@@ -77,8 +83,12 @@ SYSTEM_PROMPT = (
     "animation excluding horror, thriller, crime, war and romance. Genres listed in required_genres must "
     "all be present: a romantic comedy is genres and required_genres comedy and romance; with a mood or an "
     "audience, a genre named outright is required too ('animated film for kids' requires animation). A "
-    "surname alone is a person ('un film de Miyazaki'). Greetings, thanks, requests for help, questions "
-    "about anything but films and shows, and gibberish are clarify with empty filters."
+    "surname alone is a person ('un film de Miyazaki'). Who it is for: group two for 'for the two of us', "
+    "'pour nous deux', 'for me and my wife'; family for 'for the whole family', 'pour toute la famille'; "
+    "us for 'for us', 'pour nous'; else null. on_my_services is true for 'on my services', 'sur mes "
+    "plateformes'; services named ('on Netflix', 'sur Disney+') go in services, from the enum. Greetings, "
+    "thanks, requests for help, questions about anything but films and shows, and gibberish are clarify "
+    "with empty filters."
 )
 
 
@@ -172,6 +182,15 @@ def parse_model_output(data: Any) -> Interpretation:
     adjustments = _strings(filters.get("adjustments", []))
     if any(a not in ADJUSTMENTS for a in adjustments):
         raise ValueError("bad adjustment")
+    group = filters.get("group")
+    if group is not None and group not in GROUPS:
+        raise ValueError("bad group")
+    on_my_services = filters.get("on_my_services", False)
+    if not isinstance(on_my_services, bool):
+        raise ValueError("bad on_my_services")
+    services = tuple(dict.fromkeys(_strings(filters.get("services", []))))
+    if any(s not in BRAND_NAMES for s in services):
+        raise ValueError("unknown service")
     return Interpretation(
         intent=data["intent"],
         language=language if (language := data.get("language")) in ("en", "fr") else "en",
@@ -189,4 +208,7 @@ def parse_model_output(data: Any) -> Interpretation:
         titles=_strings(data.get("titles", [])),
         adjustments=adjustments,
         ordinal=_int(filters.get("ordinal"), 1, 100),
+        group=group,
+        on_my_services=on_my_services,
+        services=services,
     )

@@ -31,7 +31,7 @@ _GROUP_ROWS: tuple[tuple[str, str], ...] = (
         r"for\s+(?:the\s+)?(?:two|2)\s+of\s+us|for\s+(?:us\s+(?:two|2|both)|both\s+of\s+us)"
         rf"|for\s+me\s+and\s+{_PARTNER}|for\s+{_PARTNER}\s+and\s+(?:me|i)"
         rf"|pour\s+nous\s+(?:deux|2)|pour\s+(?:tous\s+)?les\s+deux|pour\s+moi\s+et\s+{_PARTENAIRE}"
-        rf"|pour\s+{_PARTENAIRE}\s+et\s+moi|en\s+amoureux|en\s+couple|as\s+a\s+couple",
+        rf"|pour\s+{_PARTENAIRE}\s+et\s+moi",
     ),
     (
         "family",
