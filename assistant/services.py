@@ -13,6 +13,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from assistant.audience import (
+    WatchUnavailable,
+    group_label,
+    group_named,
+    group_of,
+    group_question,
+    group_wanted,
+    services_said,
+    titles_for_group,
+    watch_filter_values,
+    watch_wanted,
+)
 from assistant.clients import get_interpreter
 from assistant.clients.offline import OfflineInterpreter
 from assistant.clients.types import InterpreterResult, InterpreterUnavailable, Turn
@@ -30,6 +42,9 @@ from core.exceptions import NotFound
 from discovery.describe import describe_request, pick_reason
 from discovery.filters import DiscoveryFilters
 from discovery.services import discover_page, search_page, similar_page
+from households.cards import member_reasons_of
+from households.models import Household
+from households.picks import group_picks
 from library.selectors import hide_rule_label
 from library.services import hide_rule_create
 
@@ -89,20 +104,37 @@ def chat_turn(
         return _hide_turn(session, message, asked_to_hide, user=user, language=language)
     result = _interpret(message, history)
     previous = ConversationState.from_json(session.state) if session.state else None
-    meaning = _in_context(result.interpretation, message=message, previous=previous)
+    chosen = group_named(user=user, message=message) if previous and previous.choosing_group else None
+    if previous is not None and chosen is not None:  # "Sofa": the group asked about, for the request kept
+        meaning = replace(result.interpretation, intent="refine")
+        state: ConversationState | None = replace(previous, group=chosen.pk, choosing_group=False, page=1)
+    else:
+        meaning = _in_context(result.interpretation, message=message, previous=previous)
+        state = None if meaning.intent == "clarify" else _next_state(previous, meaning)
     reply_language = language or meaning.language
-    if meaning.intent == "clarify":  # nothing to search for: the request stays as it was
+    titles: list[Title] = []
+    # "for the two of us": which of the user's groups
+    found = group_wanted(user=user, wanted=meaning.group) if meaning.group and state and not chosen else None
+    if state is None:  # nothing to search for: the request stays as it was
         state = previous or ConversationState()
-        titles: list[Title] = []
         with translation.override(reply_language):
             reply = _clarify_reply()
-    else:
-        state = _next_state(previous, meaning)
+    elif found is not None and found.group is None:  # which group? (or, without any, how to make one)
+        meaning = replace(meaning, intent="clarify")
+        state = replace(state, group=None, choosing_group=bool(found.choices), shown=())
         with translation.override(reply_language):
-            state, titles, anchor, notice = _run(state, user=user)
+            reply = group_question(found.choices)
+    else:
+        if found is not None and found.group is not None:
+            state = replace(state, group=found.group.pk, choosing_group=False)
+        notes: dict[int, str] = {}
+        with translation.override(reply_language):
+            state, titles, anchor, notice = _run(state, user=user, notes=notes)
             state = replace(state, shown=tuple(t.pk for t in titles))
-            reply = _reply(state, meaning, titles, anchor, notice, language=reply_language)
-    filters = _public_filters(state, reply_language)
+            reply = _reply(
+                state, meaning, titles, anchor, notice, language=reply_language, user=user, notes=notes
+            )
+    filters = _public_filters(state, reply_language, user=user)
     elapsed = int((time.monotonic() - started) * 1000)
     with transaction.atomic():
         session.state = state.to_json()
@@ -136,7 +168,7 @@ def _hide_turn(
             "label": hide_rule_label(rule, reply_language),
         }
     state = ConversationState.from_json(session.state) if session.state else ConversationState()
-    filters = _public_filters(state, reply_language)
+    filters = _public_filters(state, reply_language, user=user)
     with transaction.atomic():
         session.state = state.to_json()
         session.title = session.title or message[:120]
@@ -219,15 +251,22 @@ def _filters_of(meaning: Interpretation) -> RequestFilters:
         runtime_max=meaning.runtime_max,
         languages=meaning.languages,
         people=meaning.people,
+        on_my_services=meaning.on_my_services,
+        services=meaning.services,
     )
 
 
 def _next_state(previous: ConversationState | None, meaning: Interpretation) -> ConversationState:
-    """Follow-ups refine the current request; a new request or a reset replaces it."""
+    """Follow-ups refine the current request; a new request or a reset replaces it. Who the picks are for
+    (a group) stays until a reset."""
     intent = meaning.intent
+    if previous is not None:
+        previous = replace(previous, choosing_group=False)
     if previous is None or intent in ("discover", "reset"):
         fresh = ConversationState(
-            media_type=meaning.media_type or MediaType.MOVIE, filters=_filters_of(meaning)
+            media_type=meaning.media_type or MediaType.MOVIE,
+            filters=_filters_of(meaning),
+            group=previous.group if previous is not None and intent != "reset" else None,
         )
         return _next_state(fresh, meaning) if intent in ("similar", "search") else fresh
     state = replace(previous, media_type=meaning.media_type) if meaning.media_type else previous
@@ -283,8 +322,9 @@ def _adjusted(
     return filters
 
 
-def _discovery_filters(state: ConversationState) -> DiscoveryFilters:
-    """The request as the catalog's selectors take it: genre rows of the state's media type."""
+def _discovery_filters(state: ConversationState, watch: Mapping[str, Any] | None = None) -> DiscoveryFilters:
+    """The request as the catalog's selectors take it: genre rows of the state's media type; `watch`, the
+    where-to-watch values for the user (`audience.watch_filter_values`)."""
 
     def genre_pks(movie_genre_ids: tuple[int, ...]) -> tuple[int, ...]:
         ids = genre_ids_for(movie_genre_ids, media_type=state.media_type)
@@ -305,17 +345,35 @@ def _discovery_filters(state: ConversationState) -> DiscoveryFilters:
         runtime_max=filters.runtime_max,
         languages=filters.languages,
         people=filters.people,
+        **(watch or {}),
     )
 
 
-def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, list[Title], Title | None, str]:
+NOTICES = ("no-anchor", "no-title")  # any other notice is a sentence, said as the reply
+
+
+def _run(
+    state: ConversationState, *, user: User, notes: dict[int, str] | None = None
+) -> tuple[ConversationState, list[Title], Title | None, str]:
     """The state as run, the titles to show, the title a similarity is anchored on, and a notice if
-    something was not found."""
+    something was not found or cannot be filtered on. For a group, `notes` receives each pick's members'
+    reasons."""
+    watch: dict[str, Any] = {}
+    if watch_wanted(state.filters):
+        try:
+            watch = watch_filter_values(user=user, filters=state.filters)
+        except WatchUnavailable as exc:
+            return state, [], None, str(exc)
+    group = group_of(user=user, group_id=state.group)
+    if group is None and state.group is not None:  # they left the group since: for them alone
+        state = replace(state, group=None)
+    # for a group, more of each page: what a member has seen or hidden is taken out after
+    page_size = PICKS if group is None else 2 * PICKS
     if state.mode == "search":
         found = search_page(
-            query=state.query, media_type=state.media_type, page=state.page, page_size=PICKS, user=user
+            query=state.query, media_type=state.media_type, page=state.page, page_size=page_size, user=user
         )
-        return state, list(found.items), None, ""
+        return state, _for(group, list(found.items)), None, ""
     if state.mode == "similar":
         if not (state.anchor or state.ordinal or state.query):
             return replace(state, mode="discover"), [], None, "no-title"  # "something like" and no title
@@ -324,20 +382,40 @@ def _run(state: ConversationState, *, user: User) -> tuple[ConversationState, li
         if anchor is None:
             return replace(state, mode="discover"), [], None, "no-anchor"
         state = replace(state, anchor=anchor.pk, media_type=anchor.media_type)
-        filters = _discovery_filters(state)
-        similar = similar_page(title=anchor, user=user, page=state.page, page_size=PICKS, filters=filters)
+        filters = _discovery_filters(state, watch)
+        similar = similar_page(title=anchor, user=user, page=state.page, page_size=page_size, filters=filters)
         if not similar.items and state.filters != RequestFilters():
-            return state, _alike(anchor, filters, page=state.page, user=user), anchor, ""
-        return state, list(similar.items), anchor, ""
+            return state, _for(group, _alike(anchor, filters, page=state.page, user=user)), anchor, ""
+        return state, _for(group, list(similar.items)), anchor, ""
+    if group is not None:  # the group's picks: every member's taste, none any member has seen or hidden
+        members = group[1]
+        picks = group_picks(
+            members=members,
+            media_type=state.media_type,
+            page=state.page,
+            page_size=PICKS,
+            filters=_discovery_filters(state, watch),
+        )
+        if notes is not None:
+            language = translation.get_language() or "en"
+            for pick in picks.titles:
+                said = member_reasons_of(picks.reasons.get(pick.pk, {}), members, language=language)
+                notes[pick.pk] = "; ".join(m.explanation for m in said)
+        return state, picks.titles, None, ""
     matches = discover_page(
         media_type=state.media_type,
-        filters=_discovery_filters(state),
+        filters=_discovery_filters(state, watch),
         user=user,
         language=translation.get_language() or "en",
         page=state.page,
         page_size=PICKS,
     )
     return state, list(matches.items), None, ""
+
+
+def _for(group: tuple[Household, list[User]] | None, titles: list[Title]) -> list[Title]:
+    """The titles for this group (none a member has seen or hidden), or for the user alone."""
+    return titles if group is None else titles_for_group(titles, group[1])[:PICKS]
 
 
 def _alike(anchor: Title, filters: DiscoveryFilters, *, page: int, user: User) -> list[Title]:
@@ -410,7 +488,11 @@ def _reply(
     notice: str,
     *,
     language: str,
+    user: User,
+    notes: Mapping[int, str],
 ) -> str:
+    if notice and notice not in NOTICES:  # where to watch cannot be filtered on: why, and what to do
+        return notice
     if notice == "no-anchor":
         wanted = state.query or _("that title")
         return (
@@ -421,7 +503,18 @@ def _reply(
     if notice == "no-title":
         return _("Similar to which title? Name one you liked, for example “something like Heat”.")
     what = describe_request(_discovery_filters(state), media_type=state.media_type, language=language)
+    if watch_wanted(state.filters):
+        what += " " + services_said(state.filters)
+    group = group_of(user=user, group_id=state.group)
+    who = group_label(*group) if group is not None else ""
     opening = _("Let's start over.") + " " if meaning.intent == "reset" else ""
+    if not titles and who:
+        return (
+            opening
+            + _("I found nothing that none of %(group)s has seen for %(what)s. Try loosening a filter.")
+            % {"group": who, "what": what}
+            + _catalog_end_note()
+        )
     if not titles:
         return (
             opening
@@ -437,24 +530,34 @@ def _reply(
         opening += (_(", among %(what)s") % {"what": what} if any_filter else "") + ":"
     elif state.mode == "search":
         opening += _("Here is what I found for “%(query)s” that you haven't seen:") % {"query": state.query}
+    elif who:
+        opening += ngettext(
+            "Here is %(count)d pick for %(group)s that none of you has seen: %(what)s.",
+            "Here are %(count)d picks for %(group)s that none of you has seen: %(what)s.",
+            len(titles),
+        ) % {"count": len(titles), "group": who, "what": what}
     else:
         opening += ngettext(
             "Here is %(count)d pick you haven't seen: %(what)s.",
             "Here are %(count)d picks you haven't seen: %(what)s.",
             len(titles),
         ) % {"count": len(titles), "what": what}
+    if who and state.mode != "discover":
+        opening += " " + _("For %(group)s: none of you has seen them.") % {"group": who}
     lines = [opening]
     for index, title in enumerate(titles, start=1):
         reason = pick_reason(title, people=state.filters.people, anchor=anchor, language=language)
-        lines.append(f"{index}. {reason}")
+        note = f" — {notes[title.pk]}" if notes.get(title.pk) else ""
+        lines.append(f"{index}. {reason}{note}")
     lines.append(
         _("Ask for “more”, refine (“only French ones”, “shorter”, “not horror”) or say “something else”.")
     )
     return "\n".join(lines)
 
 
-def _public_filters(state: ConversationState, language: str) -> dict[str, Any]:
-    """The request as the API shows it: genre names in the reply's language, and what it is anchored on."""
+def _public_filters(state: ConversationState, language: str, *, user: User) -> dict[str, Any]:
+    """The request as the API shows it: genre names in the reply's language, what it is anchored on, and
+    the group it is for."""
     filters = state.filters.to_json()
     for name in ("genres", "required_genres", "exclude_genres"):
         if filters.get(name):
@@ -467,6 +570,14 @@ def _public_filters(state: ConversationState, language: str) -> dict[str, Any]:
         filters["similar_to"] = state.anchor
     if state.mode == "search":
         filters["query"] = state.query
+    group = group_of(user=user, group_id=state.group)
+    if group is not None:
+        household, members = group
+        filters["group"] = {
+            "id": household.pk,
+            "name": household.name,
+            "members": [m.username for m in members],
+        }
     return filters
 
 
