@@ -32,6 +32,7 @@ from assistant.hiding import HideRequest, hide_request
 from assistant.interpreter import Interpretation
 from assistant.interpreter.filters import probe_text
 from assistant.models import ChatMessage, ChatSession
+from assistant.picks import discover_picks
 from assistant.state import ConversationState, RequestFilters
 from catalog.genres import DRAMA, genre_ids_for
 from catalog.models import Genre, MediaType, Person, Title, person_key
@@ -41,7 +42,7 @@ from catalog.selectors import embedded_catalog_end
 from core.exceptions import NotFound
 from discovery.describe import describe_request, pick_reason
 from discovery.filters import DiscoveryFilters
-from discovery.services import discover_page, search_page, similar_page
+from discovery.services import search_page, similar_page
 from households.cards import member_reasons_of
 from households.models import Household
 from households.picks import group_picks
@@ -402,7 +403,7 @@ def _run(
                 said = member_reasons_of(picks.reasons.get(pick.pk, {}), members, language=language)
                 notes[pick.pk] = "; ".join(m.explanation for m in said)
         return state, picks.titles, None, ""
-    matches = discover_page(
+    picks = discover_picks(
         media_type=state.media_type,
         filters=_discovery_filters(state, watch),
         user=user,
@@ -410,7 +411,7 @@ def _run(
         page=state.page,
         page_size=PICKS,
     )
-    return state, list(matches.items), None, ""
+    return state, picks, None, ""
 
 
 def _for(group: tuple[Household, list[User]] | None, titles: list[Title]) -> list[Title]:
@@ -427,7 +428,7 @@ def _alike(anchor: Title, filters: DiscoveryFilters, *, page: int, user: User) -
     tries = [filters] if filters.genres else []
     tries += [replace(filters, all_genres=(*filters.all_genres, *telling)), replace(filters, genres=telling)]
     for alike in tries if genres else [filters]:
-        matches = discover_page(
+        matches = discover_picks(
             media_type=anchor.media_type,
             filters=alike,
             user=user,
@@ -435,7 +436,7 @@ def _alike(anchor: Title, filters: DiscoveryFilters, *, page: int, user: User) -
             page=page,
             page_size=PICKS + 1,
         )
-        found = [title for title in matches.items if title.pk != anchor.pk][:PICKS]
+        found = [title for title in matches if title.pk != anchor.pk][:PICKS]
         if found:
             return found
     return []

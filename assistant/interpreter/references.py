@@ -122,6 +122,9 @@ _NOT_NAME_WORDS = (
         animaux chiens chats robots dinosaures monstres fantomes poursuites bagarres explosions fin heureuse
         rebondissements histoire vraie personnages heros heroine femmes femme hommes homme filles garcons
         copains amis acteurs actrices chansons musique beaucoup plein peu jolie belle belles vrais vraie
+        mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs his her their
+        neveu neveux niece nieces fils fille filles frere soeur mere pere copine copain mari enfant famille
+        potes parents cousin cousine nephew daughter wife husband brother sister mom mum dad grandma grandpa
         """
     )
 )

@@ -72,6 +72,7 @@ def namesakes(catalog: dict[str, Title]) -> None:
     TitleFactory(title_en="Inception", directors=["Christopher Nolan"], imdb_votes=2_500_000, year=2010)
     TitleFactory(title_en="Westworld", writers=["Jonathan Nolan"], imdb_votes=50_000)
     TitleFactory(title_en="Breathless", cast=["Jean-Paul Belmondo"], year=1960, imdb_votes=80_000)
+    TitleFactory(title_en="Rear Window", directors=["Alfred Hitchcock"], year=1954)
 
 
 @pytest.fixture
