@@ -1,9 +1,10 @@
 """Maximal marginal relevance over genres and directors: ten picks, not ten near-copies of one film.
 
-Calibrated to the user's own reach too: given a share of less-known titles to aim for (from the user's own
-history and their "familiar ↔ adventurous" setting), each run of ten picks holds at least that share of
-them; the slots are filled as late in the run as they can be, so the best-ranked picks still come first.
-Greedy, so the first n picks never depend on how many are asked for: pages stay consistent.
+Reaching beyond the most-rated titles too: a less-known title takes the place of the most-rated pick it would
+displace from the first ten when its score comes within a margin of that pick's (`reach_quota`, the margin
+and the most of them set by the user's "familiar ↔ adventurous" setting); each run of ten picks then holds
+that many less-known titles, in the slots as late in the run as they can be, so the best-ranked picks still
+come first. Greedy, so the first n picks never depend on how many are asked for: pages stay consistent.
 """
 
 from collections import Counter, defaultdict
@@ -25,6 +26,21 @@ class Candidate:
     genres: frozenset[int]
     directors: frozenset[str]
     obscure: bool = False  # outside the most-rated titles
+
+
+def reach_quota(candidates: Sequence[Candidate], *, margin: float, most: int) -> int:
+    """How many less-known candidates enter the first WINDOW picks, at most `most`: the best of them while
+    each one's relevance is at most `margin` below the most-rated candidate it displaces (the lowest-ranked
+    of the most-rated ones still in the ten; an empty slot when there are fewer than ten of them)."""
+    obscure = sorted((c.relevance for c in candidates if c.obscure), reverse=True)
+    known = sorted((c.relevance for c in candidates if not c.obscure), reverse=True)
+    quota = 0
+    while quota < min(most, len(obscure), WINDOW):
+        displaced = WINDOW - 1 - quota  # index of the most-rated pick it would push out of the ten
+        if displaced < len(known) and obscure[quota] < known[displaced] - margin:
+            break
+        quota += 1
+    return quota
 
 
 def diversify(candidates: Sequence[Candidate], count: int, *, obscure_share: float = 0.0) -> list[int]:

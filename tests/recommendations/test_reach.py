@@ -1,4 +1,4 @@
-"""Beyond the most-rated titles: the familiar ↔ adventurous setting, calibration, and "Not for me"."""
+"""Beyond the most-rated titles: the familiar ↔ adventurous setting, the reach margin, and "Not for me"."""
 
 from collections.abc import Callable
 
@@ -7,7 +7,7 @@ import pytest
 from accounts.models import User
 from catalog.models import Title
 from library.models import Entry, Status
-from recommendations.diversity import Candidate, diversify
+from recommendations.diversity import Candidate, diversify, reach_quota
 from recommendations.models import CommunityRating, NotForMe
 from tests.clients import bearer_client
 from tests.factories import UserFactory
@@ -43,16 +43,6 @@ def blockbuster_and_gem(
 
 
 @pytest.mark.usefixtures("blockbuster_and_gem")
-def test_the_dial_moves_the_picks_from_the_most_rated_to_the_less_known(member: User) -> None:
-    familiar = recommend(member, "?adventurousness=0")
-    assert names(familiar) == ["Blockbuster", "Gem"] and familiar["adventurousness"] == 0
-    adventurous = recommend(member, "?adventurousness=4")
-    assert names(adventurous) == ["Gem", "Blockbuster"] and adventurous["adventurousness"] == 4
-    default = recommend(member)
-    assert default["adventurousness"] == 2 and names(default) == ["Gem", "Blockbuster"]
-
-
-@pytest.mark.usefixtures("blockbuster_and_gem")
 def test_the_setting_is_the_users_own_and_kept(member: User) -> None:
     client = bearer_client(member)
     assert client.get("/me/recommendations/settings").json() == {"adventurousness": 2}
@@ -74,7 +64,51 @@ def test_a_setting_out_of_range_is_refused_by_name(member: User, value: object) 
     assert client.get("/me/recommendations?adventurousness=9").status_code == 400
 
 
-def test_calibration_puts_less_known_titles_in_each_run_of_ten_as_late_as_it_can() -> None:
+@pytest.fixture
+def ten_blockbusters_and_two_gems(
+    make_title: Callable[..., Title], link: Callable, mark: Callable, member: User
+) -> None:
+    """A liked film leads to ten most-rated films (scores 0.50 down to 0.41) and, less strongly, to two films
+    nobody rated: Gem (0.35) and Deep cut (0.20). No genres nor directors: nothing to diversify."""
+    heat = make_title("Heat", genre_ids=())
+    blockbusters = [make_title(f"Blockbuster {i}", genre_ids=()) for i in range(1, 11)]
+    CommunityRating.objects.bulk_create(
+        CommunityRating(user_key=key, title=title, rating=8) for title in blockbusters for key in range(1, 51)
+    )
+    for i, title in enumerate(blockbusters):
+        link(heat, title, 0.50 - i / 100)
+    link(heat, make_title("Gem", genre_ids=()), 0.35)
+    link(heat, make_title("Deep cut", genre_ids=()), 0.20)
+    mark(member, heat, rating=9)
+
+
+@pytest.mark.usefixtures("ten_blockbusters_and_two_gems")
+def test_the_dial_lets_less_known_titles_within_its_margin_into_the_ten(member: User) -> None:
+    blockbusters = [f"Blockbuster {i}" for i in range(1, 11)]
+    for setting in (0, 1):  # Gem (0.35, x 0.87 for its lean at 1) is beyond 1's margin of 0.41 - 0.08
+        body = recommend(member, f"?adventurousness={setting}&page_size=10")
+        assert names(body) == blockbusters and body["adventurousness"] == setting
+    default = recommend(member, "?page_size=10")  # within 2's margin of 0.13: Gem takes the tenth's place
+    assert default["adventurousness"] == 2 and names(default) == [*blockbusters[:9], "Gem"]
+    assert names(recommend(member, "?adventurousness=3&page_size=10")) == [*blockbusters[:9], "Gem"]
+    adventurous = recommend(member, "?adventurousness=4&page_size=10")  # margin 0.3: Deep cut too
+    assert names(adventurous) == [*blockbusters[:8], "Gem", "Deep cut"]
+
+
+def test_the_reach_quota_counts_less_known_titles_within_the_margin_of_the_pick_each_displaces() -> None:
+    known = [Candidate(pk, 1.0 - pk / 20, frozenset(), frozenset()) for pk in range(10)]  # 1.00 down to 0.55
+    gems = [
+        Candidate(100 + i, score, frozenset(), frozenset(), obscure=True)
+        for i, score in enumerate([0.5, 0.3])
+    ]
+    assert reach_quota([*known, *gems], margin=0.0, most=5) == 0  # 0.5 is below the tenth pick's 0.55
+    assert reach_quota([*known, *gems], margin=0.1, most=5) == 1  # then 0.3 against the ninth's 0.6
+    assert reach_quota([*known, *gems], margin=0.4, most=5) == 2
+    assert reach_quota([*known, *gems], margin=0.4, most=1) == 1
+    assert reach_quota([*known[:8], *gems], margin=0.0, most=5) == 2  # two empty slots in the ten
+
+
+def test_the_quota_puts_less_known_titles_in_each_run_of_ten_as_late_as_it_can() -> None:
     popular = [Candidate(pk, 1.0 - pk / 100, frozenset({pk}), frozenset()) for pk in range(1, 15)]
     gems = [Candidate(pk, 0.1 - pk / 1000, frozenset({pk}), frozenset(), obscure=True) for pk in (50, 51, 52)]
     plain = diversify([*popular, *gems], 10)
