@@ -23,6 +23,8 @@ from scipy import sparse
 from accounts.models import User
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
+from discovery.filters import DiscoveryFilters
+from discovery.selectors import titles_filter
 from library.models import Entry, Status
 from library.selectors import titles_hidden_by_rules
 from recommendations.diversity import WINDOW, Candidate, diversify, reach_quota
@@ -262,10 +264,12 @@ def recommendations_page(
     page: int = 1,
     after: PicksAnchor | None = None,
     adventurousness: int | None = None,
+    on_services: DiscoveryFilters | None = None,
 ) -> RecommendationPage:
     """A page of picks for the user, best first, none with a status of theirs: page `page`, or with
     `after` the picks that follow it in the ranking it was cut from. `adventurousness` overrides the
-    user's own setting."""
+    user's own setting; `on_services` (a country, services and kinds of offer) keeps the picks offered
+    there."""
     as_of = after.as_of if after is not None else timezone.now()
     if adventurousness is None:
         adventurousness = adventurousness_of(user)
@@ -278,6 +282,13 @@ def recommendations_page(
     held_back = {pk for pk, _s in pool if pk in model.sequels and model.sequels[pk] not in scores.seen}
     ruled_out = titles_hidden_by_rules(user=user, title_ids=[pk for pk, _s in pool])  # the hide rules
     pool = [(pk, score) for pk, score in pool if pk not in held_back and pk not in ruled_out]
+    if on_services is not None:  # "on my services": the picks offered there, in their order
+        offered = set(
+            titles_filter(Title.objects.filter(pk__in=[pk for pk, _s in pool]), on_services).values_list(
+                "pk", flat=True
+            )
+        )
+        pool = [(pk, score) for pk, score in pool if pk in offered]
     start = after.position if after is not None else (page - 1) * page_size
     marked_since = (
         _marked_since(user=user, title_ids=[pk for pk, _s in pool], as_of=as_of) if after else set()
