@@ -390,7 +390,7 @@ def _run(
         return state, _for(group, list(similar.items)), anchor, ""
     if group is not None:  # the group's picks: every member's taste, none any member has seen or hidden
         members = group[1]
-        picks = group_picks(
+        shared = group_picks(
             members=members,
             media_type=state.media_type,
             page=state.page,
@@ -399,10 +399,10 @@ def _run(
         )
         if notes is not None:
             language = translation.get_language() or "en"
-            for pick in picks.titles:
-                said = member_reasons_of(picks.reasons.get(pick.pk, {}), members, language=language)
+            for pick in shared.titles:
+                said = member_reasons_of(shared.reasons.get(pick.pk, {}), members, language=language)
                 notes[pick.pk] = "; ".join(m.explanation for m in said)
-        return state, picks.titles, None, ""
+        return state, shared.titles, None, ""
     picks = discover_picks(
         media_type=state.media_type,
         filters=_discovery_filters(state, watch),
