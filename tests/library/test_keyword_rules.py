@@ -122,3 +122,18 @@ def test_without_a_tmdb_key_the_keyword_kind_is_refused(
     assert response.status_code == 400
     assert "kind" in str(response.json()) and "TMDB" in str(response.json())
     assert not HideRule.objects.exists()
+
+
+def test_the_rule_hiding_each_title_is_the_oldest_that_matches_it(
+    auth_client: APIClient, user: User, tagged: dict[str, Title]
+) -> None:
+    from library.selectors import hide_rules_hiding
+
+    novel = auth_client.post(RULES, {"kind": "keyword", "value": NOVEL[0]}, format="json").json()
+    travel = auth_client.post(RULES, {"kind": "keyword", "value": TIME_TRAVEL[0]}, format="json").json()
+    found = hide_rules_hiding(user=user, title_ids=[t.pk for t in tagged.values()])
+    assert {key: found[t.pk].pk for key, t in tagged.items() if t.pk in found} == {
+        "loop": novel["id"],  # both rules match it: the older one names it
+        "clock": travel["id"],
+        "show": travel["id"],
+    }
