@@ -19,11 +19,13 @@ from catalog.models import Title
 from catalog.selectors import title_find
 from core.parsing import whole_number
 from discovery.cards import EntryCard, TitleCard, entry_cards, title_cards
+from discovery.members import titles_discover_for_members
 from discovery.selectors import titles_discover, titles_similar
+from households.selectors import members_of
 from library.models import Entry, Status
 from library.selectors import entries_list, ratings_for
 from recommendations.selectors import recommendations_page
-from web.forms import PAGE_SIZE, DiscoverForm, media_type_of
+from web.forms import PAGE_SIZE, DiscoverForm, media_type_of, on_my_services_of
 from web.marking import DEFAULT_LIST_SORT, list_sort
 
 SIMILAR_COUNT = 8  # similar titles on a title page
@@ -99,7 +101,16 @@ def _discover_feed(query: QueryDict, kwargs: dict[str, Any], user: User, languag
     form = DiscoverForm(query, language=language, viewer=user)
     if not form.is_valid() or form.filters is None:
         return None
-    titles = titles_discover(media_type=form.media_type, filters=form.filters, user=user, language=language)
+    household = form.household  # Discover for one of the user's groups: every member's titles left out
+    if household is not None:
+        member_ids = [m.pk for m in members_of(household)]
+        titles = titles_discover_for_members(
+            media_type=form.media_type, filters=form.filters, member_ids=member_ids, language=language
+        )
+    else:
+        titles = titles_discover(
+            media_type=form.media_type, filters=form.filters, user=user, language=language
+        )
     return Feed(items=titles, start=(form.page_number - 1) * PAGE_SIZE, size=PAGE_SIZE)
 
 
@@ -130,7 +141,11 @@ def _list_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: s
 def _for_you_feed(query: QueryDict, kwargs: dict[str, Any], user: User, language: str) -> Feed | None:
     page = list_page(query)
     found = recommendations_page(
-        user=user, media_type=media_type_of(query), page=1, page_size=(page + 1) * PAGE_SIZE
+        user=user,
+        media_type=media_type_of(query),
+        page=1,
+        page_size=(page + 1) * PAGE_SIZE,
+        on_services=on_my_services_of(query, user)[0],  # the page's "On my services" box
     )
     return Feed(items=found.titles, start=(page - 1) * PAGE_SIZE, size=PAGE_SIZE)
 

@@ -1,5 +1,7 @@
 """Discover's "For: me / a group", and "On my services" on For you, a group's page and the Search page."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -18,6 +20,12 @@ from tests.households.test_group_discover import (  # noqa: F401 - fixtures amon
 from tests.recommendations.conftest import genres, link  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
+
+
+def card_ids(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r'id="card-(\d+)"', html)]
+
+
 FIRST_CHOOSE = "Choisissez d’abord votre pays et vos services."  # noqa: RUF001 - the French apostrophe
 
 
@@ -47,6 +55,20 @@ def test_discover_for_a_group_leaves_out_every_members_titles_in_english_and_fre
     french = client.get(f"/discover/?group={group.pk}&lang=fr").content.decode()
     assert "Pour Flat 4B : rien de ce qu’un membre a vu" in french  # noqa: RUF001 - French
     assert "1 titre correspondant est écarté." in french
+
+
+def test_a_card_marked_on_a_groups_discover_is_replaced_by_one_no_member_has_seen() -> None:
+    t = ranked(*(f"Film {n:02d}" for n in range(14)))
+    alice, bob = UserFactory(), UserFactory()
+    Entry.objects.create(user=bob, title=t["Film 12"], status=Status.SEEN)
+    group = household(alice, bob)
+    page = f"/discover/?group={group.pk}"
+    shown = card_ids(browser(alice).get(page).content.decode())
+    assert len(shown) == 12 and t["Film 12"].pk not in shown
+    marked = browser(alice).post(
+        f"/title/{shown[0]}/mark/", {"status": "seen", "next": page, "shown": shown}, HTTP_HX_REQUEST="true"
+    )
+    assert card_ids(marked.content.decode()) == [t["Film 13"].pk]  # not Film 12: Bob has seen it
 
 
 def test_discover_refuses_someone_elses_group() -> None:
