@@ -38,7 +38,7 @@ EXPECTED = {
     "imdb_datasets": r"same files again: [\d,]+ lines .* 0 created, 0 updated",
     "library": r"same file again +100 rows in",
     "load": r"PASS: no duplicates, no lost updates",
-    "quality": r"ours as served, dial 2 \(Balanced\) +[\d.]+ +[\d.]+ +[\d.]+x +[\d.]+ +\d+ ",
+    "quality": r"ours as served, dial 2 \(Balanced\) +[\d.]+ +[\d.]+ +[\d.]+x +[\d.]+ +[\d.]+ +\d+ ",
     "ratings": r"summary: critics [\d.]+ \+ [\d.]+ x m \d+; community",
     "search": r"summary: top-1 test [\d.]+ validation [\d.]+ \(trigram baseline [\d.]+\); people [\d.]+",
     "similar": r"\(b\) ours, as served +[\d.]+ +[\d,]+ ",
