@@ -6,10 +6,11 @@ import numpy as np
 import pytest
 
 from accounts.models import User
-from catalog.models import Title
+from catalog.models import MediaType, Title
 from households.models import Household, Membership
-from households.picks import Aggregation, Taste, combined_ranking
+from households.picks import Aggregation, Taste, combined_ranking, taste_cached
 from library.models import HideRule, Status
+from recommendations.selectors import _models, learned_model
 from tests.clients import bearer_client
 from tests.factories import UserFactory
 
@@ -132,3 +133,16 @@ def test_the_three_aggregations_rank_as_documented() -> None:
     )  # above the floor: 1 + the mean
     loved_by_one = taste(1, [0, 0, 0, 0, 1.0])  # B's taste does not reach title 4: after every other
     assert [pk for pk, _s in combined_ranking([loved_by_one, taste(2, [0, 0.1, 0, 0, 0])], set())] == [1, 4]
+
+
+def test_a_members_taste_is_kept_for_the_same_entries_and_model_only(world: dict, mark: Callable) -> None:
+    alice = UserFactory()
+    model = learned_model(media_type=MediaType.MOVIE)
+    rows = [(world["Heat"].pk, "seen", 9), (world["Amélie"].pk, "later", None)]
+    kept = taste_cached(model, alice.pk, rows)
+    assert taste_cached(model, alice.pk, list(reversed(rows))) is kept  # the same entries, in any order
+    rated_again = taste_cached(model, alice.pk, [(world["Heat"].pk, "seen", 3), rows[1]])
+    heat_only = world["HeatOnly"].pk
+    assert rated_again is not kept and rated_again.totals[heat_only] < kept.totals[heat_only]
+    _models.clear()  # as after a training: the next request decodes a new model
+    assert taste_cached(learned_model(media_type=MediaType.MOVIE), alice.pk, rows) is not kept
