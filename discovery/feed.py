@@ -169,14 +169,14 @@ def cached_feed_page(
     best = ranking.best
     ruled: Ids | None = None
     ruled_matching = 0
-    if user.is_authenticated:
-        rules = hide_rules_of(user=user)
-        if rules:  # the ranking without what the rules match: held per ranking and rule set
-            best, ruled, ruled_matching = _ruled_view(ranking, media_type=media_type, rules=rules)
     excluded = None
     in_best: Mask | None = None
     if user.is_authenticated:
-        marked = np.sort(title_ids_marked(user=user))  # distinct already: one entry per title
+        marked, has_rules = title_ids_marked(user=user)  # one query; the rules read only when there are
+        marked = np.sort(marked)  # distinct already: one entry per title
+        rules = hide_rules_of(user=user) if has_rules else []
+        if rules:  # the ranking without what the rules match: held per ranking and rule set
+            best, ruled, ruled_matching = _ruled_view(ranking, media_type=media_type, rules=rules)
         if ruled is not None:  # a title both marked and ruled out is counted once, with the rules
             marked = marked[~_among(marked, ruled)]
         in_best = _among(best, marked)

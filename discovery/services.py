@@ -54,9 +54,9 @@ def discover_page(
         page_size=page_size,
         after=after,
     )
-    if held is not None and held.page is not None:
-        if len(held.page.items) == page_size or not tmdb_is_configured():
-            return held.page  # a short page goes through the database, where the top-up can fill it
+    cached = held.page if held is not None else None
+    if cached is not None and (len(cached.items) == page_size or not tmdb_is_configured()):
+        return cached  # a short page goes through the database, where the top-up can fill it
     titles = titles_discover(
         media_type=media_type,
         filters=filters,

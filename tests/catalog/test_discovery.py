@@ -239,10 +239,10 @@ def test_constant_number_of_queries(
         if i % 2:
             Entry.objects.create(user=user, title=title, status=Status.SEEN)
     titles_rescore(media_type=MediaType.MOVIE)
-    # user, the ranking, the user's hide rules, the user's titles, the page, its genres
-    with django_assert_max_num_queries(6):
+    # user, the ranking, the user's titles and whether they have hide rules (one query), the page, its genres
+    with django_assert_max_num_queries(5):
         assert len(discover(auth_client, query="?page_size=100").json()["results"]) == 70
-    with django_assert_max_num_queries(3):  # then the ranking and the titles are held: user, rules, titles
+    with django_assert_max_num_queries(2):  # then the ranking and the titles are held: user, their titles
         assert len(discover(auth_client, query="?page_size=100").json()["results"]) == 70
 
 
