@@ -279,7 +279,11 @@ def test_the_alerts_page_in_english_and_french_and_the_api(fake_tmdb: FakeTmdb) 
 
 
 def test_the_page_asks_for_services_first(fake_tmdb: FakeTmdb) -> None:
+    user = UserFactory()
     browser = Client()
-    browser.force_login(UserFactory())
+    browser.force_login(user)
     page = browser.get("/alerts/").content.decode()
     assert 'href="/account/services/"' in page and "your country and your services" in page
+    User.objects.filter(pk=user.pk).update(language="fr")
+    french = browser.get("/alerts/").content.decode()
+    assert '<a href="/account/services/">votre pays et vos services</a>' in french
