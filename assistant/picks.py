@@ -5,7 +5,7 @@ Discover, which pages deep and counts what it left out, but most of a chat turn 
 nearly every chat request is ("no horror", "a western from the 50s"). A chat page shows `PICKS` titles, so
 the chat ranks only the best `SHORTLIST` matches, for everyone alike, and holds them per process for
 `FEED_CACHE_SECONDS` (as the feed holds its rankings); a page is then those of them the user has not marked
-nor hidden by a rule, in the same order, read in one query. The titles are those the feed would show: past
+nor hidden by a rule, in the same order, read by id. The titles are those the feed would show: past
 the shortlist (a user who has marked most of it, a page far down) or short of a page (the TMDB top-up),
 the page comes from the feed itself.
 """
@@ -24,8 +24,9 @@ from django.dispatch import receiver
 from accounts.models import User
 from catalog.ingest.clients import tmdb_is_configured
 from catalog.models import Title
+from catalog.selectors import titles_for_cards
 from discovery.filters import DiscoveryFilters
-from discovery.selectors import title_ids_ranked, titles_discover
+from discovery.selectors import title_ids_ranked, titles_unmarked
 from discovery.services import discover_page
 
 SHORTLIST = 200  # the best matches ranked for a new request: 40 pages of 5 before the feed's own ranking
@@ -80,8 +81,14 @@ def discover_picks(
     shortlist = _shortlist(media_type=media_type, filters=filters, language=language)
     start = (page - 1) * page_size
     if shortlist:
-        unmarked = titles_discover(media_type=media_type, filters=filters, user=user, language=language)
-        found = list(unmarked.filter(pk__in=shortlist)[start : start + page_size])
+        # The shortlist's titles the user has not marked nor hidden by a rule, read by id (as the feed reads
+        # its held ranking's), in its order.
+        unmarked = set(
+            titles_unmarked(Title.objects.filter(pk__in=shortlist), user=user).values_list("pk", flat=True)
+        )
+        ids = [pk for pk in shortlist if pk in unmarked][start : start + page_size]
+        cards = {title.pk: title for title in titles_for_cards().filter(pk__in=ids)}
+        found = [cards[pk] for pk in ids if pk in cards]
         # Every match is in the shortlist, or the page lies within it: the page is the feed's.
         complete = len(shortlist) < SHORTLIST
         if len(found) == page_size or (complete and not tmdb_is_configured()):
