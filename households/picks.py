@@ -19,6 +19,7 @@ from enum import StrEnum
 
 import numpy as np
 from django.db.models import F, QuerySet
+from scipy import sparse
 
 from accounts.models import User
 from catalog.models import Title
@@ -259,19 +260,42 @@ def _popular_pool(shown: QuerySet[Title], *, excluded: set[int]) -> list[tuple[i
     return [(pk, score or 0.0) for pk, score in rows[:POOL]]
 
 
+_by_neighbour: dict[int, tuple[LearnedModel, sparse.csr_matrix]] = {}  # per model: its weights transposed
+
+
+def _neighbour_rows(model: LearnedModel) -> sparse.csr_matrix:
+    """The model's weights with a row per neighbour (the picks), made once per model and process (as much
+    memory again as the model's weights)."""
+    held = _by_neighbour.get(id(model))
+    if held is None or held[0] is not model:
+        held = (model, sparse.csr_matrix(model.weights.T))
+        with _tastes_lock:
+            while len(_by_neighbour) >= 2:  # one model per media type; an older one a training replaced
+                _by_neighbour.pop(next(iter(_by_neighbour)))
+            _by_neighbour[id(model)] = held
+    return held[1]
+
+
 def member_reasons(
     model: LearnedModel, tastes: list[Taste], title_ids: list[int]
 ) -> dict[int, dict[int, list[Reason]]]:
     """For each pick and member, that member's liked titles that contributed most to it, strongest first:
-    read off the few columns of the picks in the member's rows of the model."""
+    read off the picks' rows of the transposed model (every title that leads to them), kept where the title
+    is the member's."""
     chosen: dict[int, dict[int, list[int]]] = {}
     columns = np.array([pk for pk in title_ids if 0 <= pk < model.weights.shape[1]], dtype=np.int64)
+    if not len(columns):
+        return {}
+    cells = _neighbour_rows(model)[columns].tocoo()  # row: a pick, col: a title leading to it
     for taste in tastes:
-        if not len(columns) or not len(taste.titles):
+        if not len(taste.titles):
             continue
-        cells = model.weights[taste.titles][:, columns].tocoo()
-        contributions = cells.data * taste.signals[cells.row]
-        sources, picks = taste.titles[cells.row], columns[cells.col]
+        order = np.argsort(taste.titles, kind="stable")
+        theirs_sorted = taste.titles[order]
+        at = np.minimum(np.searchsorted(theirs_sorted, cells.col), len(theirs_sorted) - 1)
+        mine = theirs_sorted[at] == cells.col
+        contributions = cells.data[mine] * taste.signals[order][at[mine]]
+        sources, picks = cells.col[mine].astype(np.int64), columns[cells.row[mine]]
         possible = (contributions > 0) & np.isin(sources, list(taste.liked))
         picks, sources, contributions = picks[possible], sources[possible], contributions[possible]
         for i in np.lexsort((sources, -contributions, picks)).tolist():
