@@ -190,3 +190,20 @@ def test_without_a_tmdb_key_the_picks_filter_says_why(picks_world: dict[str, Tit
     settings.TMDB_API_KEY = settings.TMDB_READ_TOKEN = ""
     response = bearer_client(watcher()).get("/me/recommendations?on_my_services=true")
     assert response.status_code == 400 and "TMDB" in response.json()["errors"]["on_my_services"][0]
+
+
+def test_the_schema_describes_a_groups_discover_and_the_cards_offers() -> None:
+    schema = APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    operation = schema["paths"]["/groups/{household_id}/movies/search-by-filters"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/DiscoverFiltersRequest"
+    )
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert page.endswith("/GroupDiscoveryPage") and "404" in operation["responses"]
+    components = schema["components"]["schemas"]
+    for card in ("DiscoveryCard", "SearchCard", "RecommendationCard", "GroupPickCard"):
+        assert "offers" in components[card]["properties"], card
+    assert set(components["CardService"]["properties"]) == {"key", "name", "logo_path", "kind"}
+    assert set(components["CardOffers"]["properties"]) == {"link", "services"}
+    picks = schema["paths"]["/groups/{household_id}/recommendations"]["get"]["parameters"]
+    assert "on_my_services" in {p.get("name") for p in picks}
