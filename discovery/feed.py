@@ -140,7 +140,8 @@ class HeldFeed:
     """What the held ranking answers for a request: the page, when it lies within the best ids (None when
     only the database knows it); how many of the caller's titles matched and were left out (None for an
     anonymous caller), counted in memory whichever answers the page; and the ids the caller's hide rules
-    match (sorted; None without rules), which the database's query then leaves out by id."""
+    match (sorted; empty without rules, None for an anonymous caller), which the database's query then
+    leaves out by id."""
 
     page: ResultPage | None
     excluded_count: int | None
@@ -177,6 +178,8 @@ def cached_feed_page(
         rules = hide_rules_of(user=user) if has_rules else []
         if rules:  # the ranking without what the rules match: held per ranking and rule set
             best, ruled, ruled_matching = _ruled_view(ranking, media_type=media_type, rules=rules)
+        else:  # none: the database's page need not read them either
+            ruled = np.zeros(0, dtype=np.int32)
         if ruled is not None:  # a title both marked and ruled out is counted once, with the rules
             marked = marked[~_among(marked, ruled)]
         in_best = _among(best, marked)

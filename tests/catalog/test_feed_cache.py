@@ -19,7 +19,7 @@ from discovery.feed import feed_cache_bytes, feed_cache_clear
 from discovery.filters import DiscoveryFilters
 from discovery.selectors import title_ids_ranked
 from discovery.services import discover_page
-from library.models import Entry, Status
+from library.models import Entry, HideRule, Status
 from tests.factories import TitleFactory
 
 pytestmark = pytest.mark.django_db
@@ -309,7 +309,7 @@ def test_past_the_best_ids_the_excluded_count_is_counted_without_a_join(
     settings, auth_client: APIClient, user: User, catalog: dict, crowded: list
 ) -> None:
     """When the database answers the page (it lies past the best ids), `excluded_count` still comes from the
-    held ranking: no query counts the caller's entries joined to titles."""
+    held ranking: no query counts the caller's entries joined to titles, nor reads their hide rules."""
     drama = {"genres": ["Drama"]}
     settings.FEED_CACHE_SECONDS = 0
     expected = every_page(auth_client, "?page_size=5", drama)
@@ -323,3 +323,5 @@ def test_past_the_best_ids_the_excluded_count_is_counted_without_a_join(
     entries, titles = Entry._meta.db_table, Title._meta.db_table
     assert not [q for q in sql if f'FROM "{entries}" INNER JOIN "{titles}"' in q]
     assert not [q for q in sql if "COUNT(" in q]
+    rules = HideRule._meta.db_table  # the caller has none: the database's page does not read them
+    assert not [q for q in sql if q.startswith(f'SELECT "{rules}"')]
