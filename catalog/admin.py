@@ -17,7 +17,7 @@ from catalog.admin_curation import CurationAdmin
 from catalog.curation import GENRES, curated_bulk_edit
 from catalog.ingest.clients import tmdb_is_configured
 from catalog.ingest.enrichment import titles_refresh_enqueue
-from catalog.models import DataSource, Genre, MediaType, Movie, Title, TvShow, is_imdb_id
+from catalog.models import DataSource, Genre, Keyword, MediaType, Movie, Title, TvShow, is_imdb_id
 from catalog.search import search
 from catalog.selectors import data_source_contributions
 from catalog.services import MergeError, staff_source, titles_hide, titles_merge
@@ -575,6 +575,31 @@ class GenreAdmin(CurationAdmin):  # history and locked fields (catalog/admin_cur
     @admin.display(description=_("titles"), ordering="title_count")
     def title_count(self, obj: "WithAnnotations[Genre, _Counted]") -> int:
         return obj.title_count
+
+
+@admin.register(Keyword)
+class KeywordAdmin(admin.ModelAdmin):
+    """TMDB's keywords, read only: every refresh replaces a title's keywords, so an edit here would not last.
+    Staff look them up to see what users' keyword hide rules name and how many titles carry each."""
+
+    list_display = ("name", "id", "title_count")
+    search_fields = ("name", "=id")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Keyword]:
+        return super().get_queryset(request).annotate(title_count=Count("titles"))
+
+    @admin.display(description=_("titles"), ordering="title_count")
+    def title_count(self, obj: "WithAnnotations[Keyword, _Counted]") -> int:
+        return obj.title_count
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Keyword | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Keyword | None = None) -> bool:
+        return False
 
 
 @admin.register(DataSource)

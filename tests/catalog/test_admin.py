@@ -4,7 +4,7 @@ from django.test import Client
 from accounts.models import User
 from catalog.ingest.genres import genres_import
 from catalog.ingest.sources import BOKEH_MOVIES, CURATED_TV, data_source_sync
-from catalog.models import DataSource, Genre, MediaType, Title
+from catalog.models import DataSource, Genre, Keyword, MediaType, Title
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -167,3 +167,26 @@ def test_a_decade_that_is_no_number_filters_nothing(
     response = staff_client.get("/admin/catalog/movie/", {"decade": decade})
     assert response.status_code == 200
     assert sorted(_names(response)) == ["Amélie", "Heat"]
+
+
+def test_keywords_are_listed_read_only_with_their_title_counts(
+    staff_client: Client, titles: dict[str, Title]
+) -> None:
+    """TMDB's keywords are written by refreshes: staff find them (by name or TMDB id) and see how many titles
+    carry each, but cannot add, edit or delete one that the next refresh would overwrite."""
+    time_travel = Keyword.objects.create(id=4379, name="time travel")
+    Keyword.objects.create(id=9882, name="space")
+    titles["heat"].keywords.add(time_travel)
+    titles["amelie"].keywords.add(time_travel)
+
+    listing = staff_client.get("/admin/catalog/keyword/", {"q": "time"})
+    assert listing.status_code == 200
+    rows = listing.context["cl"].result_list
+    assert [(k.name, k.title_count) for k in rows] == [("time travel", 2)]
+    assert staff_client.get("/admin/catalog/keyword/", {"q": "9882"}).context["cl"].result_count == 1
+    assert b"/admin/catalog/keyword/add/" not in listing.content
+    assert staff_client.get("/admin/catalog/keyword/add/").status_code == 403
+    change = f"/admin/catalog/keyword/{time_travel.pk}/change/"
+    assert staff_client.post(change, {"name": "x"}).status_code == 403
+    time_travel.refresh_from_db()
+    assert time_travel.name == "time travel"
