@@ -11,12 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     Exists,
     F,
     FloatField,
@@ -29,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Lower, NullIf
+from django.db.models.functions import Coalesce, Lower, NullIf
 
 from accounts.models import User
 from catalog.models import Credit, Title, TitleNeighbour
@@ -289,25 +287,24 @@ def title_ids_marked(*, user: User) -> tuple[Ids, bool]:
     """The ids of every title the user has a status for, as an array (the feed removes them from its held
     ranking), and whether they have hide rules (the feed reads them only then): one query. On PostgreSQL
     the ids come as one string parsed in C: for 20,000 entries about half the time of as many rows."""
-    rules = Exists(HideRule.objects.filter(user=OuterRef("pk")))
-    caller = User.objects.filter(pk=user.pk)
     if connection.vendor != "postgresql":  # a row per entry (one without when there is none)
+        rules = Exists(HideRule.objects.filter(user=OuterRef("pk")))
         rows: list[tuple[int | None, bool]] = list(
-            caller.annotate(ruled=rules).values_list("entries__title_id", "ruled")
+            User.objects.filter(pk=user.pk).annotate(ruled=rules).values_list("entries__title_id", "ruled")
         )
         ids = np.fromiter((pk for pk, _ruled in rows if pk is not None), dtype=np.int32)
         return ids, bool(rows and rows[0][1])
-    joined = (
-        Entry.objects.filter(user=OuterRef("pk"))
-        .order_by()
-        .values("user")
-        .annotate(ids=StringAgg(Cast("title_id", CharField()), delimiter=","))
-        .values("ids")
-    )
-    found = caller.annotate(ids=Subquery(joined), ruled=rules).values_list("ids", "ruled").first()
-    text, ruled = found if found is not None else (None, False)
+    with connection.cursor() as cursor:  # written out: the ORM took longer to build it than to run it
+        cursor.execute(_MARKED_SQL, [user.pk, user.pk])
+        text, ruled = cursor.fetchone()
     ids = np.fromstring(text, dtype=np.int32, sep=",") if text else np.zeros(0, dtype=np.int32)
     return ids, bool(ruled)
+
+
+_MARKED_SQL = (  # the tables of library.models.Entry and HideRule
+    "SELECT (SELECT string_agg(title_id::text, ',') FROM library_entry WHERE user_id = %s), "
+    "EXISTS (SELECT 1 FROM library_hiderule WHERE user_id = %s)"
+)
 
 
 def title_ids_ruled_out(
