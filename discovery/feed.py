@@ -58,21 +58,24 @@ Mask = np.ndarray[tuple[int], np.dtype[np.bool_]]
 @dataclass(frozen=True, eq=False)
 class Ranking:
     """One filter set's matches for everyone: the best ids in order, and, when those are not all of them,
-    which ids match at all (a bitmap) and how many do."""
+    which ids match at all (a bitmap) and how many do; when they are, the same ids sorted, to count a
+    caller's titles among them by binary search."""
 
     best: Ids
     members: Bits | None  # None: `best` holds every match
     total: int
+    sorted_best: Ids  # `best` sorted when it holds every match (`members` None); else empty
     computed_at: float = 0.0  # time.monotonic()
 
     @property
     def nbytes(self) -> int:
-        return self.best.nbytes + (self.members.nbytes if self.members is not None else 0) + 200
+        members = self.members.nbytes if self.members is not None else 0
+        return self.best.nbytes + members + self.sorted_best.nbytes + 200
 
-    def matching(self, ids: Ids, *, in_best: Mask) -> int:
-        """How many of `ids` (distinct) match; `in_best` says which are among the best already."""
+    def matching(self, ids: Ids) -> int:
+        """How many of `ids` (distinct) match."""
         if self.members is None:
-            return int(in_best.sum())
+            return int(_among(ids, self.sorted_best).sum())
         ids = ids[(ids >= 0) & (ids < self.members.size * 8)]  # a title newer than the bitmap: not counted
         return int(((self.members[ids >> 3] >> (7 - (ids & 7))) & 1).sum())
 
@@ -171,28 +174,30 @@ def cached_feed_page(
     ruled: Ids | None = None
     ruled_matching = 0
     excluded = None
-    in_best: Mask | None = None
+    marked = np.zeros(0, dtype=np.int32)
     if user.is_authenticated:
         marked, has_rules = title_ids_marked(user=user)  # one query; the rules read only when there are
         marked = np.sort(marked)  # distinct already: one entry per title
         rules = hide_rules_of(user=user) if has_rules else []
         if rules:  # the ranking without what the rules match: held per ranking and rule set
             best, ruled, ruled_matching = _ruled_view(ranking, media_type=media_type, rules=rules)
+            marked = marked[~_among(marked, ruled)]  # a title both marked and ruled out counts once
         else:  # none: the database's page need not read them either
             ruled = np.zeros(0, dtype=np.int32)
-        if ruled is not None:  # a title both marked and ruled out is counted once, with the rules
-            marked = marked[~_among(marked, ruled)]
-        in_best = _among(best, marked)
-        excluded = ranking.matching(marked, in_best=in_best) + ruled_matching
+        excluded = ranking.matching(marked) + ruled_matching
     begin = 0
     if after is not None:
         found = np.flatnonzero(best == after.pk)
         if not found.size:
             return HeldFeed(page=None, excluded_count=excluded, ruled=ruled)
         begin, page = int(found[0]) + 1, 1
-    rest = best[begin:] if in_best is None else best[begin:][~in_best[begin:]]
     start = (page - 1) * page_size
-    ids = rest[start : start + page_size + 1].tolist()
+    # The page's ids and the one after: the caller's titles are left out of only as many of the best as can
+    # hold them (at most `marked.size` of these are the caller's), not out of all of them.
+    window = best[begin : begin + start + page_size + 1 + marked.size]
+    if marked.size:
+        window = window[~_among(window, marked)]
+    ids = window[start : start + page_size + 1].tolist()
     if ranking.members is not None and len(ids) <= page_size:
         # The page reaches past the best ids: only the database knows what follows.
         return HeldFeed(page=None, excluded_count=excluded, ruled=ruled)
@@ -247,8 +252,7 @@ def _ruled_view(ranking: Ranking, *, media_type: str, rules: list["HideRule"]) -
     if held is not None:
         return held
     ruled = _ruled_ids(media_type=media_type, rules=rules)
-    in_best = _among(ranking.best, ruled)
-    view = (ranking.best[~in_best], ruled, ranking.matching(ruled, in_best=in_best))
+    view = (ranking.best[~_among(ranking.best, ruled)], ruled, ranking.matching(ruled))
     with _lock:
         _views[key] = view
     return view
@@ -303,12 +307,17 @@ def _compute(*, media_type: str, filters: DiscoveryFilters, language: str) -> Ra
     ids = title_ids_ranked(media_type=media_type, filters=filters, language=language, limit=limit + 1)
     now = time.monotonic()
     if len(ids) <= limit:
-        return Ranking(best=np.array(ids, dtype=np.int32), members=None, total=len(ids), computed_at=now)
+        every = np.array(ids, dtype=np.int32)
+        return Ranking(
+            best=every, members=None, total=every.size, sorted_best=np.sort(every), computed_at=now
+        )
     every = np.fromiter(title_ids_matching(media_type=media_type, filters=filters), dtype=np.int32)
     flags = np.zeros(int(every.max()) + 1, dtype=np.bool_)
     flags[every] = True
     best = np.array(ids[:limit], dtype=np.int32)
-    return Ranking(best=best, members=np.packbits(flags), total=every.size, computed_at=now)
+    return Ranking(
+        best=best, members=np.packbits(flags), total=every.size, sorted_best=best[:0], computed_at=now
+    )
 
 
 def _titles_by_id(ids: list[int]) -> list[Title]:
