@@ -4,31 +4,17 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-TASK_NAME = "Pull and push Trakt accounts"
+from core.beat import beat_schedule
 
-
-def install_schedule(apps, schema_editor) -> None:
-    """Every hour at :20 (https://crontab.guru/#20_*_*_*_*); each run syncs only the accounts due
-    (TRAKT_SYNC_HOURS since their last sync), and does nothing without TRAKT_CLIENT_ID."""
-    crontab_schedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    periodic_task = apps.get_model("django_celery_beat", "PeriodicTask")
-    schedule, _ = crontab_schedule.objects.get_or_create(
-        minute="20", hour="*", day_of_week="*", day_of_month="*", month_of_year="*", timezone="UTC"
-    )
-    periodic_task.objects.get_or_create(
-        name=TASK_NAME,
-        defaults={
-            "task": "integrations.trakt_tasks.trakt_sync_due_task",
-            "crontab": schedule,
-            "queue": "default",
-            "description": "Pulls new history, ratings and watchlist items of connected Trakt accounts "
-            "(idle accounts skipped by their last activities) and sends our marks to Trakt.",
-        },
-    )
-
-
-def remove_schedule(apps, schema_editor) -> None:
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+# Every hour at :20 (https://crontab.guru/#20_*_*_*_*); each run syncs only the accounts due
+# (TRAKT_SYNC_HOURS since their last sync), and does nothing without TRAKT_CLIENT_ID.
+SCHEDULE = beat_schedule(
+    name="Pull and push Trakt accounts",
+    task="integrations.trakt_tasks.trakt_sync_due_task",
+    minute="20",
+    description="Pulls new history, ratings and watchlist items of connected Trakt accounts "
+    "(idle accounts skipped by their last activities) and sends our marks to Trakt.",
+)
 
 
 class Migration(migrations.Migration):
@@ -132,5 +118,5 @@ class Migration(migrations.Migration):
                 "indexes": [models.Index(fields=["state", "last_sync_at"], name="trakt_state_sync_idx")],
             },
         ),
-        migrations.RunPython(install_schedule, remove_schedule),
+        SCHEDULE,
     ]
