@@ -40,6 +40,20 @@ def _bounded(
     return field(min_value=low, max_value=high, required=False, allow_null=True)
 
 
+class OnMyServicesInputSerializer(serializers.Serializer[Any]):
+    """An input with the `on_my_services` box (each route declares the field with its own help), read as the
+    caller's where-to-watch filter."""
+
+    def on_services(self) -> DiscoveryFilters | None:
+        """The filter of `on_my_services` for the caller (context `viewer`); a 400 naming it when missing."""
+        if not self.validated_data.get("on_my_services"):
+            return None
+        try:
+            return DiscoveryFilters(**watch_filters_of(self.context.get("viewer")))
+        except ValidationError as exc:
+            raise serializers.ValidationError({"on_my_services": exc.messages}) from exc
+
+
 @extend_schema_serializer(
     component_name="DiscoverFilters",
     examples=[
@@ -103,7 +117,7 @@ class DiscoverInputSerializer(StrictInputSerializer):
     component_name="KeywordSearch",
     examples=[OpenApiExample("A title with a typo", value={"query": "pulp fiktion"}, request_only=True)],
 )
-class KeywordSearchInputSerializer(StrictInputSerializer):
+class KeywordSearchInputSerializer(StrictInputSerializer, OnMyServicesInputSerializer):
     """Words of a title, or a person's name: typos are forgiven."""
 
     query = serializers.CharField(max_length=MAX_QUERY_CHARS, trim_whitespace=True)
@@ -118,15 +132,6 @@ class KeywordSearchInputSerializer(StrictInputSerializer):
             return keyword_query_from(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
-
-    def on_services(self) -> DiscoveryFilters | None:
-        """The filter of `on_my_services` for the caller (context `viewer`); a 400 naming it when missing."""
-        if not self.validated_data.get("on_my_services"):
-            return None
-        try:
-            return DiscoveryFilters(**watch_filters_of(self.context.get("viewer")))
-        except ValidationError as exc:
-            raise serializers.ValidationError({"on_my_services": exc.messages}) from exc
 
 
 # ---------------------------------------------------------------- output

@@ -5,7 +5,6 @@ Class docstrings and help texts here are published in the OpenAPI schema: they s
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -13,9 +12,14 @@ from catalog.api.serializers import CARD_EXAMPLE, TitleCardOutputSerializer
 from catalog.models import MediaType
 from core.api.pagination import PageInputSerializer
 from core.timestamps import utc_iso
-from discovery.api.serializers import CARD_OFFERS_EXAMPLE, card_data, card_offers_data, card_offers_field
+from discovery.api.serializers import (
+    CARD_OFFERS_EXAMPLE,
+    OnMyServicesInputSerializer,
+    card_data,
+    card_offers_data,
+    card_offers_field,
+)
 from discovery.cards import TitleCard
-from discovery.filters import DiscoveryFilters, watch_filters_of
 from households.cards import member_reasons_of
 from households.models import Household
 from recommendations.api.serializers import ReasonOutputSerializer
@@ -37,7 +41,7 @@ class JoinInputSerializer(serializers.Serializer):
     )
 
 
-class GroupPicksInputSerializer(PageInputSerializer):
+class GroupPicksInputSerializer(PageInputSerializer, OnMyServicesInputSerializer):
     media_type = serializers.ChoiceField(choices=MediaType.choices, default=MediaType.MOVIE)
     on_my_services = serializers.BooleanField(
         required=False,
@@ -47,15 +51,6 @@ class GroupPicksInputSerializer(PageInputSerializer):
         "the one holding the remote: not the other members'. Needs the deployment's TMDB key and the "
         "caller's services; else 400 naming `on_my_services`.",
     )
-
-    def on_services(self) -> DiscoveryFilters | None:
-        """The filter of `on_my_services` for the caller (context `viewer`); a 400 naming it when missing."""
-        if not self.validated_data.get("on_my_services"):
-            return None
-        try:
-            return DiscoveryFilters(**watch_filters_of(self.context.get("viewer")))
-        except ValidationError as exc:
-            raise serializers.ValidationError({"on_my_services": exc.messages}) from exc
 
 
 @extend_schema_serializer(component_name="GroupMember")

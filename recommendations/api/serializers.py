@@ -5,7 +5,6 @@ Class docstrings and help texts here are published in the OpenAPI schema: they s
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema_field,
@@ -21,9 +20,14 @@ from catalog.api.serializers import (
 )
 from catalog.models import MediaType
 from core.api.pagination import CursorInputSerializer
-from discovery.api.serializers import CARD_OFFERS_EXAMPLE, card_data, card_offers_data, card_offers_field
+from discovery.api.serializers import (
+    CARD_OFFERS_EXAMPLE,
+    OnMyServicesInputSerializer,
+    card_data,
+    card_offers_data,
+    card_offers_field,
+)
 from discovery.cards import TitleCard
-from discovery.filters import DiscoveryFilters, watch_filters_of
 from recommendations.cards import explanation_of, reason_links
 from recommendations.models import NotForMeReason
 from recommendations.selectors import Reason
@@ -35,7 +39,7 @@ ADVENTUROUSNESS_HELP = (
 )
 
 
-class RecommendationsInputSerializer(CursorInputSerializer):
+class RecommendationsInputSerializer(CursorInputSerializer, OnMyServicesInputSerializer):
     media_type = serializers.ChoiceField(choices=MediaType.choices, default=MediaType.MOVIE)
     adventurousness = serializers.IntegerField(
         min_value=0,
@@ -51,15 +55,6 @@ class RecommendationsInputSerializer(CursorInputSerializer):
         "`watch_country`, `watch_services`, `watch_kinds`), among their best 200. Needs the deployment's "
         "TMDB key and the caller's services; else 400 naming `on_my_services`.",
     )
-
-    def on_services(self) -> DiscoveryFilters | None:
-        """The filter of `on_my_services` for the caller (context `viewer`); a 400 naming it when missing."""
-        if not self.validated_data.get("on_my_services"):
-            return None
-        try:
-            return DiscoveryFilters(**watch_filters_of(self.context.get("viewer")))
-        except ValidationError as exc:
-            raise serializers.ValidationError({"on_my_services": exc.messages}) from exc
 
 
 @extend_schema_serializer(component_name="Reason")
