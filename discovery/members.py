@@ -18,8 +18,8 @@ from discovery.filters import DiscoveryFilters
 from discovery.selectors import (
     RankKey,
     ResultPage,
-    _ordering,
     feed_key,
+    feed_ordering,
     result_page,
     titles_after,
     titles_filter,
@@ -54,7 +54,7 @@ def titles_discover_for_members(
     if after is not None:
         titles = titles_after(titles, after, sort_by=filters.sort_by, language=language)
     unmarked = titles_unmarked_by_members(titles, member_ids=member_ids)
-    return unmarked.order_by(*_ordering(filters.sort_by, language))
+    return unmarked.order_by(*feed_ordering(filters.sort_by, language))
 
 
 def titles_excluded_count_for_members(

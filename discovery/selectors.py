@@ -123,7 +123,8 @@ def _sort_title(language: str) -> "Coalesce | F":
     return Coalesce(NullIf("title_fr", Value("")), "title_en") if language == "fr" else F("title_en")
 
 
-def _ordering(sort_by: str, language: str) -> "list[OrderBy | Lower | str]":
+def feed_ordering(sort_by: str, language: str) -> "list[OrderBy | Lower | str]":
+    """The feed's order for `sort_by`, the id breaking ties (one order for every page and every caller)."""
     if sort_by == SortBy.TITLE:
         return [Lower(_sort_title(language)), "pk"]
     # Matches the ranking indexes of catalog's migration 0003: (media type, column DESC NULLS LAST, id).
@@ -268,13 +269,14 @@ def titles_discover(
     titles = titles_filter(titles_for_cards().filter(media_type=media_type), filters)
     if after is not None:
         titles = titles_after(titles, after, sort_by=filters.sort_by, language=language)
-    return titles_unmarked(titles, user=user, ruled=ruled).order_by(*_ordering(filters.sort_by, language))
+    return titles_unmarked(titles, user=user, ruled=ruled).order_by(*feed_ordering(filters.sort_by, language))
 
 
 def title_ids_ranked(*, media_type: str, filters: DiscoveryFilters, language: str, limit: int) -> list[int]:
     """The ids of up to `limit` matching titles, best first, for everyone alike (nobody's titles removed)."""
     titles = titles_filter(Title.objects.filter(media_type=media_type), filters)
-    return list(titles.order_by(*_ordering(filters.sort_by, language)).values_list("pk", flat=True)[:limit])
+    ordered = titles.order_by(*feed_ordering(filters.sort_by, language))
+    return list(ordered.values_list("pk", flat=True)[:limit])
 
 
 def title_ids_matching(*, media_type: str, filters: DiscoveryFilters) -> Iterator[int]:
