@@ -331,22 +331,25 @@ def test_every_intent_is_known_and_the_result_is_immutable() -> None:
 
 
 def test_it_is_fast() -> None:
+    """Not a timing (bench/assistant_quality.py measures reading: p95 0.25 ms): a guard against a pattern that
+    backtracks, which would take ten times this bound on a busy machine."""
     messages = [message for message, _ in ENGLISH + FRENCH]
     interpret(messages[0])  # warm the regex cache
     started = time.perf_counter()
     for message in messages:
         interpret(message)
     per_message = (time.perf_counter() - started) / len(messages)
-    assert per_message < 0.002
+    assert per_message < 0.02
 
 
 def test_long_and_repetitive_messages_stay_cheap() -> None:
-    """Reading is bounded (message and title lengths), so odd inputs cannot stall the chat."""
+    """Reading is bounded (message and title lengths), so odd inputs cannot stall the chat: 6 ms on an idle
+    machine; the bound leaves room for a busy one (a backtracking pattern takes seconds)."""
     started = time.perf_counter()
     assert interpret("like " + " or ".join(["Heat"] * 200)).intent == "similar"
     assert interpret("with " + "Jean " * 300).intent == "discover"
     assert interpret("x" * 10_000) == Interpretation(intent="clarify", language="en")  # keyboard mashing
-    assert time.perf_counter() - started < 0.05
+    assert time.perf_counter() - started < 1.0
 
 
 def test_a_long_message_is_read_to_its_end() -> None:
