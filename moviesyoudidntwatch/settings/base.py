@@ -119,8 +119,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
-# A kept connection is checked before each request reuses it, so a database restart costs no failed request.
+# A kept connection is checked before each request reuses it, so a database restart costs no failed request;
+# on PostgreSQL without a round trip while the server has said nothing on it (core/postgresql/base.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while the loader or a worker writes; wait instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
