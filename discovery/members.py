@@ -7,23 +7,20 @@ Built in the database: the per-process shared ranking (`discovery.feed`) holds o
 
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import partial
 
 from django.db.models import Exists, OuterRef, QuerySet
 
-from catalog.ingest.topup import discover_top_up
 from catalog.models import Title
 from catalog.selectors import titles_for_cards
 from discovery.filters import DiscoveryFilters
 from discovery.selectors import (
     RankKey,
     ResultPage,
-    feed_key,
     feed_ordering,
-    result_page,
     titles_after,
     titles_filter,
 )
+from discovery.services import feed_page_topped_up
 from library.models import Entry, HideRule, Status
 from library.selectors import hide_rules_condition
 
@@ -83,12 +80,9 @@ def members_discover_page(
     titles = titles_discover_for_members(
         media_type=media_type, filters=filters, member_ids=member_ids, language=language, after=after
     )
-    key = partial(feed_key, sort_by=filters.sort_by, language=language)
-    found = result_page(titles, page=page, page_size=page_size, key=key)
-    if len(found.items) < page_size and discover_top_up(
-        media_type=media_type, filters=filters, unseen=titles, wanted=page * page_size
-    ):
-        found = result_page(titles.all(), page=page, page_size=page_size, key=key)  # with what TMDB added
+    found = feed_page_topped_up(
+        titles, media_type=media_type, filters=filters, language=language, page=page, page_size=page_size
+    )
     excluded = titles_excluded_count_for_members(
         media_type=media_type, filters=filters, member_ids=member_ids
     )

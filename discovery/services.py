@@ -6,6 +6,7 @@ from dataclasses import replace
 from functools import partial
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
 
 from accounts.models import User
 from catalog.ingest.clients import tmdb_is_configured
@@ -26,6 +27,26 @@ from discovery.selectors import (
     titles_search_page,
     titles_similar,
 )
+
+
+def feed_page_topped_up(
+    titles: QuerySet[Title],
+    *,
+    media_type: str,
+    filters: DiscoveryFilters,
+    language: str,
+    page: int,
+    page_size: int,
+) -> ResultPage:
+    """A page of these unseen titles in the feed's order; when it falls short, TMDB's titles matching the
+    filters are added to the catalog (with a key) and the page is read again."""
+    key = partial(feed_key, sort_by=filters.sort_by, language=language)
+    found = result_page(titles, page=page, page_size=page_size, key=key)
+    if len(found.items) < page_size and discover_top_up(
+        media_type=media_type, filters=filters, unseen=titles, wanted=page * page_size
+    ):
+        found = result_page(titles.all(), page=page, page_size=page_size, key=key)  # with what TMDB added
+    return found
 
 
 def discover_page(
@@ -65,12 +86,9 @@ def discover_page(
         after=after,
         ruled=held.ruled if held is not None else None,  # the rules' titles left out by id
     )
-    key = partial(feed_key, sort_by=filters.sort_by, language=language)
-    found = result_page(titles, page=page, page_size=page_size, key=key)
-    if len(found.items) < page_size and discover_top_up(
-        media_type=media_type, filters=filters, unseen=titles, wanted=page * page_size
-    ):
-        found = result_page(titles.all(), page=page, page_size=page_size, key=key)  # with what TMDB added
+    found = feed_page_topped_up(
+        titles, media_type=media_type, filters=filters, language=language, page=page, page_size=page_size
+    )
     if held is not None:  # counted in the held ranking: no query
         return replace(found, excluded_count=held.excluded_count)
     excluded = titles_excluded_count(media_type=media_type, filters=filters, user=user)
