@@ -1,6 +1,7 @@
 """The Alerts page (saved searches, the weekly digest's items, the e-mail switch), Discover's "Save this
 search", and the e-mail's one-click unsubscribe, which needs no login."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -109,13 +110,22 @@ def alerts_save(request: HttpRequest) -> HttpResponse:
     if not discover.is_valid() or discover.filters is None or not name_form.is_valid():
         messages.error(request, _("This search could not be saved: give it a name, and fix the filters."))
         return redirect(back)
-    try:
-        saved_search_create(
+    return _saved(
+        request,
+        lambda: saved_search_create(
             user=user,
             name=name_form.cleaned_data["name"].strip(),
             media_type=discover.media_type,
             filters=_filter_data(discover),
-        )
+        ),
+        back=back,
+    )
+
+
+def _saved(request: HttpRequest, save: Callable[[], object], *, back: str) -> HttpResponse:
+    """Saves a search (Discover's or the chat's) and goes back to its page, saying how it went."""
+    try:
+        save()
     except SavedSearchError as exc:
         messages.error(request, exc.message)
     except ValidationError:
@@ -150,16 +160,12 @@ def alerts_save_chat(request: HttpRequest) -> HttpResponse:
     if session_id is None or not name_form.is_valid():
         messages.error(request, _("This search could not be saved: give it a name."))
         return redirect(back)
-    try:
-        saved_search_from_chat(
+    return _saved(
+        request,
+        lambda: saved_search_from_chat(
             user=authenticated_user(request),
             session_id=session_id,
             name=name_form.cleaned_data["name"].strip(),
-        )
-    except SavedSearchError as exc:
-        messages.error(request, exc.message)
-    except ValidationError:
-        messages.error(request, _("This search could not be saved: give it a name, and fix the filters."))
-    else:
-        messages.success(request, _("Search saved: its new titles will be in your weekly alerts."))
-    return redirect(back)
+        ),
+        back=back,
+    )
