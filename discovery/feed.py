@@ -323,8 +323,8 @@ def _compute(*, media_type: str, filters: DiscoveryFilters, language: str) -> Ra
 def _titles_by_id(ids: list[int]) -> list[Title]:
     """The titles, in this order, with their genres; shared read-only between the requests of a process."""
     _rankings_held, titles = _caches()
-    with _lock:
-        held = {pk: titles[pk] for pk in ids if pk in titles}
+    with _lock:  # one read each: a title alive for `in` may have expired by the next read
+        held = {pk: title for pk in ids if (title := titles.get(pk)) is not None}
     missing = [pk for pk in ids if pk not in held]
     if missing:
         loaded = {t.pk: t for t in titles_for_cards().filter(pk__in=missing)}
