@@ -1,5 +1,6 @@
 """Catalog reads shared by every app: finding titles by id or by title and year."""
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -7,7 +8,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from catalog.genres import SOURCE_GENRES
@@ -98,9 +102,42 @@ class TitleKeyIndex:
         return None
 
 
+GENRES_HELD_SECONDS = 60
+_genres_held: dict[str, tuple[float, tuple[Genre, ...]]] = {}  # media type: (when read, its genres)
+_genres_generation = 0  # bumped by every clear: a list read across one is not kept
+
+
 def genres_of(media_type: str) -> list[Genre]:
-    """The genres TMDB uses for movies, or for TV shows."""
-    return list(Genre.objects.filter(**{"for_movies" if media_type == MediaType.MOVIE else "for_tv": True}))
+    """The genres TMDB uses for movies, or for TV shows.
+
+    Every feed request naming a genre resolves it here: each process holds the two lists for
+    `GENRES_HELD_SECONDS`, forgotten at once when a genre is written through the ORM in this process
+    (`genres_held_clear`); another process sees a renamed genre within that time. Shared read-only.
+    """
+    held = _genres_held.get(media_type)
+    if held is not None and time.monotonic() - held[0] < GENRES_HELD_SECONDS:
+        return list(held[1])
+    read_at, generation = time.monotonic(), _genres_generation
+    flag = "for_movies" if media_type == MediaType.MOVIE else "for_tv"
+    genres = tuple(Genre.objects.filter(**{flag: True}))
+    if generation == _genres_generation:
+        _genres_held[media_type] = (read_at, genres)
+    return list(genres)
+
+
+def genres_held_clear() -> None:
+    """Forget the genres this process holds."""
+    global _genres_generation
+    _genres_generation += 1
+    _genres_held.clear()
+
+
+@receiver(post_save, sender=Genre, dispatch_uid="genres-held-saved")
+@receiver(post_delete, sender=Genre, dispatch_uid="genres-held-deleted")
+def _genre_written(**_kwargs: object) -> None:
+    # Again once the write's transaction ends: a list read meanwhile by another thread is not kept.
+    genres_held_clear()
+    transaction.on_commit(genres_held_clear)
 
 
 def genres_resolve(values: Iterable[str | int], *, media_type: str) -> tuple[list[Genre], list[str]]:

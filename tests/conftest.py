@@ -7,6 +7,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from catalog.selectors import genres_held_clear
 from discovery.feed import feed_cache_clear
 from tests.clients import bearer_client
 from tests.contract import contract, from_django
@@ -21,9 +22,11 @@ pytest_plugins = [
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> None:
-    """Login-failure counters live in the cache, rankings in the feed's: every test starts with none."""
+    """Login-failure counters live in the cache, rankings in the feed's, genres held per process: every test
+    starts with none (a rolled-back test's genres must not outlive it)."""
     cache.clear()
     feed_cache_clear()
+    genres_held_clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,11 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from catalog import selectors
 from catalog.genres import MOVIE_GENRES, TV_GENRES, UnknownSourceGenre, film_genre_ids, tmdb_genre_ids
 from catalog.ingest.clients import get_tmdb_client
 from catalog.ingest.genres import genres_import
@@ -15,6 +18,7 @@ from tests.fakes.http import Reply
 from tests.fakes.tmdb import FakeTmdb
 
 KEY = "tmdb-secret-key-123"
+FEED = "/movies/search-by-filters"
 
 
 @pytest.fixture
@@ -245,3 +249,29 @@ def test_film_genres_trust_each_source_for_what_it_knows(
 ) -> None:
     genres = film_genre_ids(wikidata=wikidata, movielens=movielens, imdb_flags=flags)
     assert sorted(genres) == sorted(expected)
+
+
+@pytest.mark.django_db
+def test_genres_are_read_once_per_process_and_a_write_is_seen_at_once(auth_client, monkeypatch) -> None:
+    """Every feed request naming a genre resolves it: the lists are held per process, and a genre written
+    through the ORM (the admin, an import) is resolved at once; one changed behind the ORM's back after
+    `GENRES_HELD_SECONDS`."""
+    call_command("import_genres")
+    genres_table = Genre._meta.db_table
+
+    def feed(body: dict) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            status = auth_client.post(FEED, body, format="json").status_code
+        return status, sum(f'FROM "{genres_table}"' in q["sql"] for q in queries.captured_queries)
+
+    assert feed({"genres": ["Comédie"]}) == (200, 1)
+    assert feed({"genres": ["Comedy"], "exclude_genres": ["Drama"]}) == (200, 0)
+    comedy = Genre.objects.get(tmdb_id=35)
+    comedy.name_fr = "Comédie légère"
+    comedy.save()
+    assert feed({"genres": ["Comédie légère"]}) == (200, 1)
+    assert feed({"genres": ["Comédie"]})[0] == 400
+    Genre.objects.filter(tmdb_id=35).update(name_fr="Comédie")  # no signal: seen after the lifetime
+    assert feed({"genres": ["Comédie"]}) == (400, 0)
+    monkeypatch.setattr(selectors, "GENRES_HELD_SECONDS", 0)
+    assert feed({"genres": ["Comédie"]}) == (200, 1)
