@@ -18,7 +18,8 @@ RUN DJANGO_DEBUG=true python manage.py collectstatic --noinput --verbosity 0 \
 USER app
 
 EXPOSE 8000
-# 4 processes x 2 threads on 2 cores (bench/load.py): with 2 processes, keep-alive connections could all
-# land on one of them, which then held one core while the other idled.
+# 4 processes x 2 threads on 2 cores (bench/load/), each with its own listening socket (--reuse-port): from
+# one shared socket, keep-alive connections could mostly land on one process, which then held one core while
+# the other idled; the kernel now spreads new connections over the four.
 CMD ["gunicorn", "moviesyoudidntwatch.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--threads", "2", \
-     "--access-logfile", "-"]
+     "--reuse-port", "--access-logfile", "-"]

@@ -8,10 +8,11 @@ PORT ?= 8000
 SECRET_KEY_FILE ?= $(CURDIR)/.secret_key
 RUN_ENV := DJANGO_DEBUG=false DJANGO_SECRET_KEY_FILE=$(SECRET_KEY_FILE)
 DEV_ENV := DJANGO_DEBUG=true DJANGO_SECRET_KEY_FILE=$(SECRET_KEY_FILE)
-# `make run` serves as the Dockerfile does: gunicorn, 4 processes x 2 threads, debug off, access log on
-# stdout (tests/core/test_make_run.py starts `make serve` and checks these flags against the Dockerfile).
+# `make run` serves as the Dockerfile does: gunicorn, 4 processes x 2 threads with a listening socket each,
+# debug off, access log on stdout (tests/core/test_make_run.py starts `make serve` and checks these flags
+# against the Dockerfile).
 SERVE := $(BIN)/gunicorn moviesyoudidntwatch.wsgi --bind 127.0.0.1:$(PORT) --workers 4 --threads 2 \
-	--access-logfile -
+	--reuse-port --access-logfile -
 
 .PHONY: run serve dev test typecheck install install-dev lint format migrate catalog worker beat clean
 

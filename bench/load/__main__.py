@@ -42,6 +42,12 @@ def main() -> None:
     parser.add_argument("--scenarios", help='throughput scenarios to run, e.g. "feed (token),lists"')
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (gthread when > 1)")
+    parser.add_argument(
+        "--reuse-port",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a listening socket per worker (SO_REUSEPORT), as in the Dockerfile",
+    )
     parser.add_argument("--conn-max-age", type=int, default=60, help="DATABASE_CONN_MAX_AGE of the server")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
     parser.add_argument(
@@ -75,11 +81,18 @@ def main() -> None:
     passed = True
     if args.phase in ("all", "throughput", "races"):
         with Server(
-            os.environ["DATABASE_URL"], args.redis_url, args.workers, args.threads, args.conn_max_age
+            os.environ["DATABASE_URL"],
+            args.redis_url,
+            args.workers,
+            args.threads,
+            args.conn_max_age,
+            reuse_port=args.reuse_port,
         ) as server:
             mode = f"gthread, {args.threads} threads" if args.threads > 1 else "sync"
+            sockets = "a socket per worker" if args.reuse_port else "one shared socket"
             print(
-                f"gunicorn: {args.workers} workers ({mode}) on {server.url}, CONN_MAX_AGE={args.conn_max_age}\n"
+                f"gunicorn: {args.workers} workers ({mode}, {sockets}) on {server.url}, "
+                f"CONN_MAX_AGE={args.conn_max_age}\n"
             )
             if args.phase in ("all", "throughput"):
                 phase_throughput(server, args)

@@ -188,7 +188,12 @@ def phase_restart(args: argparse.Namespace) -> bool:
         )
         cluster.copy_database(os.environ["DATABASE_URL"], "myw_bench_load")
         with Server(
-            cluster.url("myw_bench_load"), args.redis_url, args.workers, args.threads, args.conn_max_age
+            cluster.url("myw_bench_load"),
+            args.redis_url,
+            args.workers,
+            args.threads,
+            args.conn_max_age,
+            reuse_port=args.reuse_port,
         ) as server:
             return _restart_under_load(server, cluster, tokens, ids, args)
 

@@ -34,6 +34,9 @@ class Server:
     workers: int
     threads: int
     conn_max_age: int
+    # Each worker its own listening socket (SO_REUSEPORT), as in the Dockerfile: the kernel spreads new
+    # connections over the workers, where one shared socket let one worker take most keep-alive connections.
+    reuse_port: bool = True
     port: int = field(default_factory=free_port)
     log: Path = field(
         default_factory=lambda: Path(tempfile.mkstemp(prefix="myw-gunicorn-", suffix=".log")[1])
@@ -68,6 +71,7 @@ class Server:
             "--keep-alive=30",
             "--backlog=256",
             "--no-control-socket",  # none in the user's home: several servers may run at once
+            *(["--reuse-port"] if self.reuse_port else []),
         ]
         with self.log.open("ab") as log:  # the app's own log lines (503s during the outage) go there too
             self.process = subprocess.Popen(
