@@ -27,6 +27,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+# Assertions wait as long as actions do (each page's context waits 10 s): with the suite's other workers
+# beside it, a marking's answer once took longer than Playwright's 5 s default in CI.
+expect.set_options(timeout=10_000)
 
 pytestmark = [
     pytest.mark.browser,
