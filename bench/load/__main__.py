@@ -80,14 +80,7 @@ def main() -> None:
         cursor.execute("ANALYZE")
     passed = True
     if args.phase in ("all", "throughput", "races"):
-        with Server(
-            os.environ["DATABASE_URL"],
-            args.redis_url,
-            args.workers,
-            args.threads,
-            args.conn_max_age,
-            reuse_port=args.reuse_port,
-        ) as server:
+        with Server.for_options(os.environ["DATABASE_URL"], args) as server:
             mode = f"gthread, {args.threads} threads" if args.threads > 1 else "sync"
             sockets = "a socket per worker" if args.reuse_port else "one shared socket"
             print(

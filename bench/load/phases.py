@@ -187,14 +187,7 @@ def phase_restart(args: argparse.Namespace) -> bool:
             f"private PostgreSQL cluster in {cluster.directory} on port {cluster.port}; copying the bench database"
         )
         cluster.copy_database(os.environ["DATABASE_URL"], "myw_bench_load")
-        with Server(
-            cluster.url("myw_bench_load"),
-            args.redis_url,
-            args.workers,
-            args.threads,
-            args.conn_max_age,
-            reuse_port=args.reuse_port,
-        ) as server:
+        with Server.for_options(cluster.url("myw_bench_load"), args) as server:
             return _restart_under_load(server, cluster, tokens, ids, args)
 
 

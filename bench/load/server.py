@@ -1,5 +1,6 @@
 """gunicorn serving the app on 127.0.0.1 for the bench, and the CPU it, the bench and the machine use."""
 
+import argparse
 import ctypes
 import os
 import resource
@@ -42,6 +43,18 @@ class Server:
         default_factory=lambda: Path(tempfile.mkstemp(prefix="myw-gunicorn-", suffix=".log")[1])
     )
     process: subprocess.Popen | None = None
+
+    @classmethod
+    def for_options(cls, database_url: str, options: argparse.Namespace) -> "Server":
+        """The server the bench's options ask for (`--workers`, `--threads`, …), on `database_url`."""
+        return cls(
+            database_url,
+            options.redis_url,
+            options.workers,
+            options.threads,
+            options.conn_max_age,
+            reuse_port=options.reuse_port,
+        )
 
     @property
     def url(self) -> str:
